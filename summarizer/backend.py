@@ -1,0 +1,117 @@
+"""The model boundary: a small Backend protocol and a scripted test double.
+
+The OpenAI-compatible implementation lives in :mod:`summarizer.openai_backend`;
+everything above this boundary (the llm engine) sees only :class:`Backend`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol, runtime_checkable
+
+Message = dict[str, str]
+
+
+@dataclass(frozen=True)
+class ChatRequest:
+    """One chat-completion call, independent of any client library."""
+
+    messages: tuple[Message, ...]
+    purpose: str = "extract"  # "extract", "synthesis", "adjudicate": for logs and usage
+    response_format: dict[str, Any] | None = None
+    temperature: float = 0.0
+    max_tokens: int = 1024
+    seed: int | None = 0
+
+
+@dataclass(frozen=True)
+class ChatResponse:
+    content: str
+    finish_reason: str | None = "stop"
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    model: str = ""
+    refusal: str | None = None
+
+
+@dataclass
+class Usage:
+    """Usage for a run, retries included. Thread-safe."""
+
+    calls: int = 0
+    retries: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    seconds: float = 0.0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(
+        self,
+        *,
+        calls: int = 0,
+        retries: int = 0,
+        prompt_tokens: int = 0,
+        completion_tokens: int = 0,
+        seconds: float = 0.0,
+    ) -> None:
+        with self._lock:
+            self.calls += calls
+            self.retries += retries
+            self.prompt_tokens += prompt_tokens
+            self.completion_tokens += completion_tokens
+            self.seconds += seconds
+
+
+@runtime_checkable
+class Backend(Protocol):
+    """Anything that answers chat requests."""
+
+    name: str  # model name as reported in the run stats
+    usage: Usage
+
+    def complete(self, request: ChatRequest) -> ChatResponse: ...
+
+
+ScriptStep = ChatResponse | str | Exception | Callable[[ChatRequest], ChatResponse | str]
+
+
+class ScriptedBackend:
+    """A scripted test model: answers from a fixed script, records every request.
+
+    Each step is a response, a plain string (wrapped as a ChatResponse), an
+    exception to raise, or a function of the request. Named as a test double:
+    it is never used outside tests and ``--engine llm`` never picks it.
+    """
+
+    def __init__(self, script: Sequence[ScriptStep], name: str = "scripted-test-model") -> None:
+        self.name = name
+        self.usage = Usage()
+        self.requests: list[ChatRequest] = []
+        self._script = list(script)
+        self._lock = threading.Lock()
+
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        with self._lock:
+            self.requests.append(request)
+            if not self._script:
+                raise AssertionError(
+                    f"scripted test model has no answer left for request #{len(self.requests)}"
+                )
+            step = self._script.pop(0)
+        if callable(step) and not isinstance(step, ChatResponse):
+            step = step(request)
+        if isinstance(step, Exception):
+            raise step
+        response = step if isinstance(step, ChatResponse) else ChatResponse(content=step)
+        self.usage.add(
+            calls=1,
+            prompt_tokens=response.prompt_tokens,
+            completion_tokens=response.completion_tokens,
+        )
+        return response
+
+    @property
+    def remaining(self) -> int:
+        return len(self._script)

@@ -1,0 +1,121 @@
+"""Run configuration, built once at the CLI edge and passed down.
+
+Nothing below the CLI reads ``os.environ``: :func:`from_env` is the one place
+that does, and the CLI calls it with flags taking precedence.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from enum import Enum
+from pathlib import Path
+from urllib.parse import urlparse
+
+from summarizer.errors import ConfigError
+
+OPENAI_HOST = "api.openai.com"
+
+
+class EngineChoice(str, Enum):
+    AUTO = "auto"
+    EXTRACTIVE = "extractive"
+    LLM = "llm"
+
+
+class StructuredMode(str, Enum):
+    AUTO = "auto"
+    JSON_SCHEMA = "json_schema"
+    JSON_OBJECT = "json_object"
+    PROMPT = "prompt"
+
+
+@dataclass(frozen=True)
+class LLMConfig:
+    model: str | None = None
+    base_url: str | None = None
+    api_key: str | None = None
+    structured: StructuredMode = StructuredMode.AUTO
+    temperature: float = 0.0
+    seed: int | None = 0
+    max_output_tokens: int = 1024
+    max_input_tokens: int = 3000
+    timeout: float = 120.0
+    max_attempts: int = 5
+    max_total_wait: float = 120.0
+    max_reasks: int = 2
+    concurrency: int = 4
+    record: Path | None = None
+    replay: Path | None = None
+    dry_run: bool = False
+
+    def is_local(self) -> bool:
+        """True when the base URL points at this machine (no key needed)."""
+        if not self.base_url:
+            return False
+        host = (urlparse(self.base_url).hostname or "").lower()
+        return host in {"localhost", "127.0.0.1", "::1", "0.0.0.0"} or host.startswith("127.")
+
+    def needs_key(self) -> bool:
+        if self.replay is not None:
+            return False
+        if not self.base_url:
+            return True
+        host = (urlparse(self.base_url).hostname or "").lower()
+        return host == OPENAI_HOST
+
+
+@dataclass(frozen=True)
+class Config:
+    engine: EngineChoice = EngineChoice.AUTO
+    llm: LLMConfig = field(default_factory=LLMConfig)
+    published: Mapping[str, dt.date] = field(default_factory=dict)  # --published ID=DATE
+    day: dt.date | None = None
+    max_dates: int | None = None
+    per_date: int | None = None
+    summary_sentences: int = 3
+    quiet: bool = False
+    verbose: bool = False
+    debug: bool = False
+
+    def resolved_engine(self) -> EngineChoice:
+        """``auto`` is llm when a model is configured, else extractive."""
+        if self.engine is EngineChoice.AUTO:
+            return EngineChoice.LLM if self.llm.model else EngineChoice.EXTRACTIVE
+        return self.engine
+
+    def validate(self) -> Config:
+        if self.resolved_engine() is EngineChoice.LLM:
+            if not self.llm.model:
+                raise ConfigError(
+                    "the llm engine needs a model: pass --model NAME or set SUMMARIZER_MODEL"
+                )
+            if self.llm.needs_key() and not self.llm.api_key:
+                raise ConfigError(
+                    "no API key for the OpenAI host: set OPENAI_API_KEY, or pass --base-url "
+                    "for a local OpenAI-compatible server"
+                )
+        return self
+
+
+def from_env(env: Mapping[str, str], **flags: object) -> Config:
+    """Build a Config from flags (non-None wins) then environment variables."""
+    llm_flags = {k[4:]: v for k, v in flags.items() if k.startswith("llm_") and v is not None}
+    top_flags = {k: v for k, v in flags.items() if not k.startswith("llm_") and v is not None}
+    llm = LLMConfig(
+        model=env.get("SUMMARIZER_MODEL") or None,
+        base_url=env.get("OPENAI_BASE_URL") or env.get("SUMMARIZER_BASE_URL") or None,
+        api_key=env.get("OPENAI_API_KEY") or None,
+    )
+    llm = replace(llm, **llm_flags)  # type: ignore[arg-type]
+    engine_env = env.get("SUMMARIZER_ENGINE")
+    base = Config(llm=llm)
+    if engine_env:
+        try:
+            base = replace(base, engine=EngineChoice(engine_env))
+        except ValueError as exc:
+            raise ConfigError(
+                f"SUMMARIZER_ENGINE={engine_env!r} is not one of auto, extractive, llm"
+            ) from exc
+    return replace(base, **top_flags)  # type: ignore[arg-type]

@@ -1,0 +1,1 @@
+"""Engines: extractive (deterministic, offline) and llm (OpenAI-compatible)."""

@@ -1,0 +1,315 @@
+"""Typed data passed between pipeline stages.
+
+Every stage is a function from these types to these types. Both engines
+(extractive and llm) produce :class:`SourceExtraction`; the shared stages
+(ground, dates, merge, disagree, render) never look at which engine ran.
+
+Offsets: every ``start``/``end`` anywhere is a character offset into the
+source's original decoded text (:attr:`Source.text`), so
+``source.text[start:end] == quote`` always holds for exact alignments.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+
+class Frozen(BaseModel):
+    """Base for immutable pipeline records."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+# --------------------------------------------------------------------------- ingest
+
+
+class DateOrigin(str, Enum):
+    """Where a source's publication date came from."""
+
+    HEADER = "header"  # a leading "date: 2025-07-01" line in the text
+    FRONT_MATTER = "front_matter"  # YAML front matter of a .md file
+    HTML_META = "html_meta"  # <meta> / JSON-LD of an HTML page
+    JSONL = "jsonl"  # the "date" field of a .jsonl record
+    CLI = "cli"  # --published ID=YYYY-MM-DD
+    INFERRED = "inferred"  # inferred from the article text
+    UNKNOWN = "unknown"
+
+
+class Source(Frozen):
+    """One article as ingested. ``text`` is the original decoded text."""
+
+    id: str
+    path: str
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    url: str | None = None
+    published: dt.date | None = None
+    published_from: DateOrigin = DateOrigin.UNKNOWN
+    encoding: str = "utf-8"
+    # Offsets of metadata at the top (date line, front matter) that is not story text.
+    header_end: int = 0
+
+
+class InputFailure(Frozen):
+    """A path or record that could not be ingested or processed."""
+
+    path: str
+    reason: str
+    stage: str = "ingest"
+
+
+class IngestResult(Frozen):
+    sources: tuple[Source, ...]
+    failures: tuple[InputFailure, ...] = ()
+
+
+# --------------------------------------------------------------------------- clean
+
+
+class CharInterval(Frozen):
+    """Half-open character interval ``[start, end)`` into ``Source.text``."""
+
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CharInterval:
+        if self.end < self.start:
+            raise ValueError(f"interval end {self.end} < start {self.start}")
+        return self
+
+
+class DroppedRange(Frozen):
+    start: int
+    end: int
+    reason: str  # e.g. "related-articles", "photo-caption", "byline", "share-prompt"
+
+
+class CleanedSource(Frozen):
+    """A source with the story's kept ranges and the junk dropped from it."""
+
+    source: Source
+    kept: tuple[CharInterval, ...]
+    dropped: tuple[DroppedRange, ...] = ()
+
+    def kept_text(self) -> str:
+        return "\n".join(self.source.text[k.start : k.end] for k in self.kept)
+
+
+# --------------------------------------------------------------------------- segment
+
+
+class Sentence(Frozen):
+    source_id: str
+    index: int
+    start: int
+    end: int
+    text: str  # == source.text[start:end]
+    is_headline: bool = False
+    paragraph: int = 0
+
+
+# --------------------------------------------------------------------------- dates
+
+
+class Precision(str, Enum):
+    DAY = "day"
+    MONTH = "month"
+    YEAR = "year"
+    RANGE = "range"
+
+
+class ResolvedDate(Frozen):
+    """A date resolved in code against a publication date."""
+
+    start: dt.date
+    end: dt.date | None = None  # set only when precision is RANGE
+    precision: Precision
+    expression: str | None = None  # the temporal expression as written
+    expression_start: int | None = None  # offsets into Source.text, when known
+    expression_end: int | None = None
+    from_publication: bool = False  # no temporal expression: took the publication date
+
+    def iso(self) -> str:
+        """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` as the precision says."""
+        if self.precision is Precision.YEAR:
+            return f"{self.start.year:04d}"
+        if self.precision is Precision.MONTH:
+            return f"{self.start.year:04d}-{self.start.month:02d}"
+        return self.start.isoformat()
+
+    def iso_end(self) -> str | None:
+        return self.end.isoformat() if self.end is not None else None
+
+
+# --------------------------------------------------------------------------- quantities
+
+
+class Quantity(Frozen):
+    """A figure a sentence states, normalised for comparison."""
+
+    kind: str  # "killed", "injured", "drones", "aircraft", "distance", "money", "count", ...
+    value: float  # normalised value (km for distance, stated currency for money)
+    unit: str | None = None  # normalised unit: "km", "EUR", "USD", "GBP", None for counts
+    low: float | None = None  # bounds for vague words ("several" -> 3..9, "dozens" -> 24..99)
+    high: float | None = None
+    approximate: bool = False  # "about", "roughly", "over", "more than", vague number words
+    raw: str  # the text as written, e.g. "800 miles", "several"
+    start: int  # offsets into Source.text
+    end: int
+
+
+# --------------------------------------------------------------------------- ground
+
+
+class AlignmentStatus(str, Enum):
+    """How a quote was matched to its source (after google/langextract)."""
+
+    EXACT = "exact"
+    FUZZY = "fuzzy"
+    NONE = "none"
+
+
+class Grounding(Frozen):
+    interval: CharInterval | None
+    status: AlignmentStatus
+    score: float = 0.0  # 100 for exact, rapidfuzz ratio for fuzzy
+
+
+# --------------------------------------------------------------------------- extract
+
+
+class Engine(str, Enum):
+    EXTRACTIVE = "extractive"
+    LLM = "llm"
+
+
+class Event(Frozen):
+    """One event or statement reported by one source."""
+
+    source_id: str
+    text: str  # a readable statement of the fact (the sentence, or the model's wording)
+    quote: str  # verbatim quote; == source.text[start:end] when alignment is exact
+    start: int
+    end: int
+    alignment: AlignmentStatus = AlignmentStatus.EXACT
+    date: ResolvedDate | None = None
+    temporal_expression: str | None = None  # as written in the source (llm engine)
+    model_date: str | None = None  # the model's own resolution, kept for comparison
+    date_note: str | None = None  # e.g. "model said 2025-07-01; code resolved 2025-06-30"
+    quantities: tuple[Quantity, ...] = ()
+    salience: float = 0.0  # engine's importance score, higher is more important
+    sentence_index: int | None = None
+    engine: Engine = Engine.EXTRACTIVE
+
+
+class SummarySentence(Frozen):
+    text: str
+    start: int
+    end: int
+
+
+class SourceExtraction(Frozen):
+    """What an engine made of one source."""
+
+    source_id: str
+    summary: tuple[SummarySentence, ...]
+    events: tuple[Event, ...]
+    engine: Engine
+    dropped_events: int = 0  # model events the grounding gate dropped
+    proposed_events: int = 0  # model events before the gate
+    notes: tuple[str, ...] = ()
+
+
+# --------------------------------------------------------------------------- merge
+
+
+class Evidence(Frozen):
+    source: str
+    quote: str
+    start: int
+    end: int
+    alignment: AlignmentStatus = AlignmentStatus.EXACT
+    date_expression: str | None = None
+
+
+class MergedEvent(Frozen):
+    """One fact, cited by every source that reports it."""
+
+    id: str
+    date: ResolvedDate
+    text: str
+    sources: tuple[str, ...]
+    evidence: tuple[Evidence, ...]
+    quantities: dict[str, tuple[Quantity, ...]] = Field(default_factory=dict)  # by source id
+    importance: float = 0.0
+
+
+# --------------------------------------------------------------------------- disagree
+
+
+class Claim(Frozen):
+    source: str
+    value: str  # as displayed, e.g. "3 killed", "several injured"
+    quote: str
+    start: int
+    end: int
+    normalized: float | None = None
+    unit: str | None = None
+
+
+class Disagreement(Frozen):
+    event: str  # MergedEvent.id
+    topic: str  # e.g. "injured", "killed", "distance"
+    claims: tuple[Claim, ...]
+    note: str | None = None
+
+
+class Agreement(Frozen):
+    """Figures that differ on the surface but agree after unit reconciliation."""
+
+    event: str
+    topic: str
+    claims: tuple[Claim, ...]
+    note: str  # e.g. "800 miles = 1,287 km, agrees with about 1,300 km"
+
+
+# --------------------------------------------------------------------------- report
+
+
+class SourceReport(Frozen):
+    source: Source
+    cleaned: CleanedSource
+    extraction: SourceExtraction
+    unique_events: tuple[str, ...] = ()  # MergedEvent ids reported by this source alone
+
+
+class RunStats(Frozen):
+    engine: Engine
+    model: str | None = None
+    model_events_proposed: int = 0
+    model_events_dropped: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 0
+    retries: int = 0
+    seconds: float = 0.0
+    notes: tuple[str, ...] = ()
+
+
+class Report(Frozen):
+    """Everything the renderers need."""
+
+    sources: tuple[SourceReport, ...]
+    events: tuple[MergedEvent, ...]
+    disagreements: tuple[Disagreement, ...]
+    agreements: tuple[Agreement, ...] = ()
+    failures: tuple[InputFailure, ...] = ()
+    headline: str = ""
+    key_developments: tuple[str, ...] = ()
+    stats: RunStats
+    generated_for_day: dt.date | None = None
