@@ -161,6 +161,9 @@ class Quantity(Frozen):
     raw: str  # the text as written, e.g. "800 miles", "several"
     start: int  # offsets into Source.text
     end: int
+    # What the figure is about, normalised: the counted noun ("household") or a
+    # distance's reference ("ukraine" in "800 miles from Ukraine"); None if unknown.
+    subject: str | None = None
 
 
 # --------------------------------------------------------------------------- ground

@@ -1,0 +1,283 @@
+"""Record and replay model exchanges with vcrpy (``--record FILE``, ``--replay FILE``).
+
+vcrpy patches httpx2's transports, which the openai client sends through, so
+every chat-completion request and response of a run lands in one cassette.
+Secrets never reach the file: Authorization, api-key, cookies and the OpenAI
+organisation/project headers are removed from requests and responses, and the
+key itself is replaced wherever it appears. Requests are matched on method,
+path and JSON body (parsed, so key order and whitespace do not matter), not on
+host or port: a cassette recorded from a server on a random port replays with
+no server at all. Each recording plays once; a request with no recording
+raises :class:`~summarizer.errors.ReplayMissError`, and closing a replay
+session with recordings left unplayed raises :class:`UnplayedCassetteError`.
+
+The same settings serve the project's own tests: :func:`vcr_config` for
+pytest-recording (with :func:`register_matchers` in a
+``pytest_recording_configure`` hook) or :func:`cassette_session` directly.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import vcr
+from vcr.cassette import Cassette
+from vcr.request import Request
+
+from summarizer.backend import Backend, ChatRequest, ChatResponse, Usage
+from summarizer.errors import BackendError, ConfigError
+
+FILTERED_HEADERS = (
+    "authorization",
+    "api-key",
+    "x-api-key",
+    "cookie",
+    "set-cookie",
+    "openai-organization",
+    "openai-project",
+)
+FILTERED_QUERY = ("api-key", "key", "api_key")
+MATCH_ON = ("method", "path", "json_body")
+SECRET_PLACEHOLDER = "<REDACTED>"
+EMPTY_CASSETTE = "interactions: []\nversion: 1\n"
+
+
+class UnplayedCassetteError(BackendError):
+    """--replay: the run did not make every request the cassette recorded."""
+
+
+# --------------------------------------------------------------------------- matching, filters
+
+
+def _parsed_body(request: Request) -> Any:
+    body = request.body
+    if body is None or body == b"" or body == "":
+        return None
+    try:
+        return json.loads(body)
+    except (TypeError, ValueError):
+        return body
+
+
+def json_body(r1: Request, r2: Request) -> None:
+    """vcrpy matcher: equal JSON bodies (parsed), else equal raw bodies."""
+    if _parsed_body(r1) != _parsed_body(r2):
+        raise AssertionError("request bodies differ")
+
+
+def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
+    """before_record_response: drop secret-bearing headers (any case)."""
+    headers = response.get("headers") or {}
+    response["headers"] = {
+        name: value for name, value in headers.items() if name.lower() not in FILTERED_HEADERS
+    }
+    return response
+
+
+def vcr_config(secrets: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Shared cassette settings (also the dict pytest-recording's ``vcr_config`` returns).
+
+    With pytest-recording, register the ``json_body`` matcher first
+    (:func:`register_matchers` from a ``pytest_recording_configure`` hook).
+    """
+    return {
+        "filter_headers": list(FILTERED_HEADERS),
+        "filter_query_parameters": list(FILTERED_QUERY),
+        "before_record_response": scrub_response,
+        "decode_compressed_response": True,
+        "match_on": MATCH_ON,
+        "allow_playback_repeats": False,
+        "filter_sensitive_data": [(SECRET_PLACEHOLDER, s) for s in secrets if s],
+    }
+
+
+def register_matchers(recorder: vcr.VCR) -> vcr.VCR:
+    """Teach a VCR instance the ``json_body`` matcher; returns it."""
+    recorder.register_matcher("json_body", json_body)
+    return recorder
+
+
+def make_vcr() -> vcr.VCR:
+    """A VCR with our matcher registered."""
+    return register_matchers(vcr.VCR())
+
+
+# --------------------------------------------------------------------------- sessions
+
+
+class CassetteSession:
+    """One run's record (``record``) or replay (``replay``) of model traffic.
+
+    ``record`` writes a fresh cassette (record mode ``all``) to a temporary
+    file beside the target and moves it into place on close, so an existing
+    cassette is replaced only by a complete new one. ``replay`` plays with
+    record mode ``none``. The same path for both means ``new_episodes``: play
+    what is recorded, record what is missing. Start and close are idempotent
+    and thread-safe; vcrpy's patches are process-wide while the session is open.
+    """
+
+    def __init__(
+        self,
+        record: Path | None = None,
+        replay: Path | None = None,
+        *,
+        secrets: tuple[str, ...] = (),
+        strict: bool = True,
+    ) -> None:
+        if record is None and replay is None:
+            raise ConfigError("a cassette session needs --record FILE or --replay FILE")
+        if record is not None and replay is not None and Path(record) != Path(replay):
+            raise ConfigError("use --record FILE or --replay FILE, not both with different files")
+        if replay is not None and not Path(replay).is_file():
+            raise ConfigError(
+                f"--replay {replay}: no such cassette; record one first with --record {replay}"
+            )
+        self.record = Path(record) if record is not None else None
+        self.replay = Path(replay) if replay is not None else None
+        self.secrets = secrets
+        self.strict = strict
+        self.cassette: Cassette | None = None
+        self._context: Any = None
+        self._lock = threading.Lock()
+        self._closed = False
+
+    @property
+    def mode(self) -> str:
+        if self.replay is None:
+            return "all"
+        return "new_episodes" if self.record is not None else "none"
+
+    @property
+    def path(self) -> Path:
+        return self.replay if self.replay is not None else self._require(self.record)
+
+    def _working_path(self) -> Path:
+        if self.mode != "all":
+            return self.path
+        return self.path.with_name(f".{self.path.name}.{os.getpid()}.recording")
+
+    def start(self) -> CassetteSession:
+        with self._lock:
+            if self._context is None and not self._closed:
+                working = self._working_path()
+                if self.mode == "all":
+                    working.unlink(missing_ok=True)  # a stale partial recording
+                self._context = make_vcr().use_cassette(
+                    str(working), record_mode=self.mode, **vcr_config(self.secrets)
+                )
+                self.cassette = self._context.__enter__()
+        return self
+
+    def close(self) -> None:
+        """Save (record) or check that every recording was played (replay, when strict)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            if self._context is not None:
+                self._context.__exit__(None, None, None)
+            if self.mode == "all":
+                self._publish()
+        if self.replay is not None and self.strict:
+            self.check_all_played()
+
+    def _publish(self) -> None:
+        working = self._working_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        if not working.exists():
+            working.write_text(EMPTY_CASSETTE, encoding="utf-8")
+        os.replace(working, self.path)
+
+    def unplayed(self) -> int:
+        """Recordings not played back (0 when nothing was loaded)."""
+        if self.cassette is None or self.replay is None:
+            return 0
+        loaded = int(getattr(self.cassette, "_loaded_count", len(self.cassette)))
+        return max(0, loaded - len(self.cassette.play_counts))
+
+    def check_all_played(self) -> None:
+        missing = self.unplayed()
+        if self.cassette is None and self.replay is not None:
+            missing = _count_interactions(self.replay)
+        if missing:
+            raise UnplayedCassetteError(
+                f"{missing} recorded request(s) in {self.path} were never made by this run: "
+                f"the prompts or inputs changed; re-record with --record {self.path}"
+            )
+
+    def __enter__(self) -> CassetteSession:
+        return self.start()
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is None:
+            self.close()
+            return
+        with contextlib.suppress(BackendError):  # the run's own error matters more
+            self.close()
+
+    @staticmethod
+    def _require(path: Path | None) -> Path:
+        if path is None:  # pragma: no cover - guarded in __init__
+            raise ConfigError("a cassette session needs a file")
+        return path
+
+
+def _count_interactions(path: Path) -> int:
+    import yaml
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return len(data.get("interactions") or [])
+
+
+@contextlib.contextmanager
+def cassette_session(
+    record: Path | None = None,
+    replay: Path | None = None,
+    *,
+    secrets: tuple[str, ...] = (),
+    strict: bool = True,
+) -> Iterator[CassetteSession | None]:
+    """Record or replay everything inside the block; a no-op when neither is given."""
+    if record is None and replay is None:
+        yield None
+        return
+    with CassetteSession(record, replay, secrets=secrets, strict=strict) as session:
+        yield session
+
+
+class CassetteBackend:
+    """A backend whose traffic goes through a cassette session (opened at construction)."""
+
+    def __init__(self, inner: Backend, session: CassetteSession) -> None:
+        self.inner = inner
+        self.session = session.start()
+        self.name = inner.name
+        self.usage: Usage = inner.usage
+
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        return self.inner.complete(request)
+
+    def close(self) -> None:
+        """Save or check the cassette, then close the inner backend."""
+        try:
+            self.session.close()
+        finally:
+            close = getattr(self.inner, "close", None)
+            if callable(close):
+                close()
+
+    def __enter__(self) -> CassetteBackend:
+        return self
+
+    def __exit__(self, exc_type: object, *rest: object) -> None:
+        if exc_type is None:
+            self.close()
+            return
+        with contextlib.suppress(BackendError):
+            self.close()

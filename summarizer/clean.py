@@ -1,0 +1,362 @@
+"""Clean: separate the story from page and aggregator junk.
+
+The unit is the paragraph (a non-blank line of ``Source.text`` after the header).
+Each paragraph is kept or dropped by general, line-based rules:
+
+* an aggregator tail: a "Related Articles" / "More from ..." / "Read more" /
+  "Recommended" / "You may also like" heading, or a teaser block (an outlet line
+  followed by a "13 minutes ago" line), drops that line and everything after it;
+* single lines: "Hashtags" and hashtag lists, "Comments" / "No comments yet...",
+  app and AI-feature promos, share / subscribe / newsletter prompts,
+  "Advertisement", photo captions with a credit ("... (Efrem Lukatsky/AP)",
+  "Photo: X/Getty Images"), bylines ("By Jane Doe", "X and Y write for Z",
+  "X contributed to this report"), copyright lines, "READ MORE: <headline>" links.
+
+Offsets index ``Source.text``: kept intervals and dropped ranges never leave it, never
+overlap, and together with the header ``[0:header_end]`` and whitespace they cover it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from summarizer.models import CharInterval, CleanedSource, DroppedRange, Source
+
+# --------------------------------------------------------------------------- lines
+
+
+@dataclass(frozen=True)
+class Line:
+    """A non-blank line, stripped: ``text == source.text[start:end]``."""
+
+    start: int
+    end: int
+    text: str
+    words: int = -1  # word count; computed from ``text`` when not given
+
+    def __post_init__(self) -> None:
+        if self.words < 0:
+            object.__setattr__(self, "words", len(self.text.split()))
+
+
+def split_lines(text: str, start: int = 0) -> list[Line]:
+    """Non-blank lines of ``text[start:]`` with surrounding whitespace trimmed."""
+    lines = []
+    for m in re.finditer(r"[^\r\n]+", text[start:]):
+        raw = m.group()
+        stripped = raw.strip()
+        if not stripped:
+            continue
+        lead = len(raw) - len(raw.lstrip())
+        s = start + m.start() + lead
+        lines.append(Line(s, s + len(stripped), stripped))
+    return lines
+
+
+# --------------------------------------------------------------------------- rules
+
+_I = re.IGNORECASE
+_TAIL_HEADING = re.compile(
+    r"^(?:related(?:\s+(?:articles?|stories|news|content|coverage|posts|links|reading|topics))?"
+    r"|more\s+(?:on|about)\s+this\s+(?:story|topic)|more\s+(?:stories|news|articles|coverage)"
+    r"|read\s+more|read\s+next|keep\s+reading|up\s+next|what\s+to\s+read\s+next"
+    r"|recommended(?:\s+(?:for\s+you|stories|articles|reading|videos))?"
+    r"|you\s+(?:may|might)\s+(?:also\s+)?(?:like|enjoy|be\s+interested\s+in|have\s+missed)"
+    r"|most\s+(?:read|popular|viewed|shared)|trending(?:\s+now|\s+stories)?|top\s+stories"
+    r"|latest\s+(?:news|stories|headlines)|editor'?s'?\s+picks|further\s+reading|see\s+also"
+    r"|also\s+read|from\s+around\s+the\s+web|promoted\s+stories|sponsored\s+(?:content|stories))"
+    r"\s*[:.»>]?$",
+    _I,
+)
+_AGO = re.compile(
+    r"^(?:(?:updated|published|posted)\s+)?(?:\d+|an?|one)\s*"
+    r"(?:seconds?|secs?|minutes?|mins?|m|hours?|hrs?|h|days?|d|weeks?|wks?|months?|years?)\s+ago$",
+    _I,
+)
+_RELATED_LINK = re.compile(
+    r"^(?:read\s+more|related|see\s+also|also\s+read|read\s+also|read\s+next|more|watch|listen"
+    r"|recommended|related\s+(?:coverage|story|article|video))\s*[:|»>–-]\s*\S.*$",
+    _I,
+)
+_HASHTAG_HEADING = re.compile(
+    r"^(?:hashtags|tags|topics|filed\s+under|categories)(?:\s*:.{0,120})?$", _I
+)
+_HASHTAGS = re.compile(r"^(?:#\w[\w-]*[\s,;]*)+$")
+_COMMENTS = re.compile(
+    r"^(?:comments?|\d+\s+comments?|no\s+comments?(?:\s+yet)?.*|be\s+the\s+first\s+to\s+comment.*"
+    r"|(?:leave|add|post|write)\s+a\s+comment.*|(?:show|view|hide|load)\s+(?:all\s+)?comments.*"
+    r"|join\s+the\s+(?:conversation|discussion).*|comment\s+on\s+this\s+(?:story|article).*"
+    r"|(?:sign|log)\s+in\s+to\s+comment.*|comments\s+are\s+closed.*)$",
+    _I,
+)
+_PROMO = re.compile(
+    r"^(?:try\s+our\s+.{0,40}features?.*|explore\s+what\s+.{1,60}\s+can\s+do\s+for\s+you.*"
+    r"|(?:download|get)\s+(?:our|the)\s+(?:free\s+)?app.*|listen\s+to\s+this\s+article.*"
+    r"|advertisement|advertising|sponsored|story\s+continues\s+(?:below|after).*"
+    r"|continue\s+reading\s+(?:below|the\s+main\s+story).*|skip\s+advert.*)$",
+    _I,
+)
+_SHARE = re.compile(
+    r"^(?:share(?:\s+this\s+(?:article|story|page))?(?:\s+(?:on|via)\s+\w+)?"
+    r"|(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|email|e-mail|print|copy\s+link"
+    r"|share)(?:\s*[|/·•,]\s*(?:facebook|twitter|x|linkedin|whatsapp|telegram|reddit|email"
+    r"|e-mail|print|copy\s+link|share))+"
+    r"|click\s+(?:here\s+)?to\s+share.*|follow\s+us\s+on\b.*|(?:like|follow)\s+.{1,40}\s+on"
+    r"\s+(?:facebook|twitter|x|instagram|linkedin|telegram)\.?)$",
+    _I,
+)
+_SUBSCRIBE = re.compile(
+    r"^(?:subscribe\b.*|sign\s+up\b.*|get\s+(?:our|the)\b.{0,60}\bnewsletter.*"
+    r"|.{0,80}\bnewsletter\b.{0,80}\b(?:sign\s+up|subscribe|inbox|delivered|free)\b.*"
+    r"|.{0,80}\b(?:sign\s+up|subscribe)\b.{0,80}\bnewsletter\b.*"
+    r"|(?:already\s+a\s+subscriber|become\s+a\s+(?:member|subscriber)|support\s+(?:our|independent)"
+    r"\s+journalism).*)$",
+    _I,
+)
+_COPYRIGHT = re.compile(
+    r"^(?:(?:copyright\s*(?:©|\(c\))?\s*\d{4}|©|\(c\)\s*\d{4}).{0,120}"
+    r"|.{0,120}\ball\s+rights\s+reserved\.?"
+    r"|this\s+material\s+may\s+not\s+be\s+published.*)$",
+    _I,
+)
+_AGENCY = (
+    r"(?:AP|AFP|Reuters|Getty(?:\s+Images)?|PA(?:\s+Wire)?|EPA(?:-EFE)?|EFE|Shutterstock|Bloomberg"
+    r"|Alamy|Xinhua|Anadolu(?:\s+Agency)?|TASS|Sputnik|UPI|DPA|dpa|Pool|Handout|Supplied|NurPhoto"
+    r"|SOPA\s+Images|ZUMA(?:\s+Press)?|Sipa|Kyodo|Yonhap|Ukrinform)"
+)
+_CREDIT_INNER = re.compile(
+    rf"^(?:(?i:photo|photograph|image|picture|pic|credit|file|video|screenshot)s?\b.*"
+    rf"|[A-Z][^()/]{{0,60}}/\s*(?:[A-Z]|{_AGENCY})[^()]{{0,60}}|{_AGENCY}"
+    rf"|.{{1,60}}\bvia\s+{_AGENCY})$"
+)
+_CAPTION_PREFIX = re.compile(
+    r"^\(?(?:photo|photograph|image|picture|pic|file\s+photo|photo\s+credit|credit|caption)s?"
+    r"\s*(?:by\b|:)",
+    _I,
+)
+_CAPTION_SUFFIX = re.compile(
+    rf"(?:\b(?i:photo|photograph|image|picture|credit)\s*:\s*[^.]{{2,80}}"
+    rf"|[A-Z]\S*\s*/\s*{_AGENCY}(?:\s+via\s+{_AGENCY})?|\bvia\s+{_AGENCY})\s*\)?$"
+)
+_IMAGE_MD = re.compile(r"^!\[[^\]]*\]\([^)]*\)$")
+_NAME = r"(?:[A-Z][A-Za-z'’.-]*|[A-Z]{2,})"
+_NAMES = rf"{_NAME}(?:\s+{_NAME}){{0,3}}(?:\s*(?:,|and|&)\s*{_NAME}(?:\s+{_NAME}){{0,3}})*"
+_BYLINE = re.compile(
+    rf"^(?i:by|written\s+by|words\s+by|story\s+by)\s+(?P<names>{_NAMES})(?P<rest>.*)$"
+)
+_NOT_NAMES = re.compile(
+    r"^(?:the|this|that|then|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january"
+    r"|february|march|april|may|june|july|august|september|october|november|december|early|late"
+    r"|mid|noon|midnight|now|far|contrast|comparison|law|design|default)\b",
+    _I,
+)
+_REPORTING_BY = re.compile(
+    r"^\(?\s*(?:additional\s+)?(?:reporting|writing|editing|compiled|research)\s+by\b.*$", _I
+)
+_CONTRIBUTED = re.compile(
+    r"^.{0,200}\bcontributed(?:\s+reporting|\s+to\s+(?:this|the)\s+(?:report|story|article))"
+    r"(?:\s+from\s+[^.]{1,60})?\.?\)?$",
+    _I,
+)
+_WRITES_FOR = re.compile(
+    rf"^(?P<names>{_NAMES})\s+(?:writes?|reports?|reported)\s+(?:for|from)\s+(?P<outlet>[^.!?]{{1,80}})\.?$"
+)
+_STAFF = re.compile(
+    rf"^{_NAMES}\s+(?:is|are)\s+(?:an?\s+)?(?:[\w-]+\s+){{0,3}}(?:writer|reporter|correspondent"
+    r"|columnist|editor|journalist|contributor)s?\b(?:\s+(?:for|at|with)\b.{0,80})?\.?$"
+)
+
+
+def _outlet_like(text: str) -> bool:
+    """Capitalised words ("the Associated Press", "BBC News") as a publication name has."""
+    words = re.sub(r"^the\s+", "", text.strip(), flags=_I).split()
+    small = {"of", "and", "&", "the", "for", "in", "on", "de"}
+    return 0 < len(words) <= 8 and all(
+        w[0].isupper() or w[0].isdigit() or w in small for w in words
+    )
+
+
+def _is_caption(line: Line) -> bool:
+    t = line.text
+    if line.words > 40:
+        return False
+    if _IMAGE_MD.match(t) or _CAPTION_PREFIX.match(t):
+        return True
+    credit = re.search(r"\(([^()]{1,120})\)\s*\.?$", t)
+    if credit and _CREDIT_INNER.match(credit.group(1).strip()) and credit.start() > 0:
+        return True
+    return bool(_CAPTION_SUFFIX.search(t)) and not t.endswith((".", "!", "?", "”", '"'))
+
+
+def _is_byline(line: Line) -> bool:
+    t = line.text
+    if line.words > 40:
+        return False
+    by = _BYLINE.match(t)
+    if by and line.words <= 15 and not _NOT_NAMES.match(by.group("names")):
+        rest = by.group("rest")
+        if not rest.rstrip().endswith(("!", "?")) and not re.search(r"\.\s*$", rest):
+            return True
+    if _REPORTING_BY.match(t) or _CONTRIBUTED.match(t) or (_STAFF.match(t) and line.words <= 25):
+        return True
+    writes = _WRITES_FOR.match(t)
+    return bool(writes and line.words <= 16 and _outlet_like(writes.group("outlet")))
+
+
+_SHORT = 30
+_LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("hashtags", _HASHTAGS),
+    ("comments", _COMMENTS),
+    ("promo", _PROMO),
+    ("share-prompt", _SHARE),
+    ("subscribe-prompt", _SUBSCRIBE),
+    ("copyright", _COPYRIGHT),
+    ("timestamp", _AGO),
+    ("related-link", _RELATED_LINK),
+)
+
+
+def classify_line(line: Line) -> str | None:
+    """The reason to drop one paragraph, or ``None`` to keep it."""
+    t = line.text
+    if line.words <= 3 and _HASHTAG_HEADING.match(t):
+        return "hashtags"
+    if line.words <= _SHORT:
+        for reason, pattern in _LINE_RULES:
+            if pattern.match(t):
+                return reason
+    if _is_caption(line):
+        return "photo-caption"
+    if _is_byline(line):
+        return "byline"
+    return None
+
+
+# --------------------------------------------------------------------------- tail
+
+
+def _headingish(line: Line) -> bool:
+    """A short line without sentence punctuation: an outlet name or a heading."""
+    return line.words <= 6 and not line.text.endswith((".", "!", "?", ",", ";"))
+
+
+_MORE_FROM = re.compile(r"^more\s+(?:from|on|about|in)\s+(?P<what>.+?)\s*:?$", _I)
+
+
+def _is_tail_heading(line: Line) -> bool:
+    """ "Related Articles", "Read more", "More from Andes Daily" and the like."""
+    if line.words > 12:
+        return False
+    if _TAIL_HEADING.match(line.text):
+        return True
+    more = _MORE_FROM.match(line.text)
+    return bool(more and _outlet_like(more.group("what")))
+
+
+def find_tail(lines: list[Line], reasons: list[str | None]) -> int | None:
+    """Index of the line where the aggregator tail starts, if any.
+
+    A tail heading (``Related Articles``...) or a teaser header (a "13 minutes ago" line
+    next to an outlet line) starts it, provided some story was kept before it.
+    """
+    for i, line in enumerate(lines):
+        story_before = any(r is None for r in reasons[:i])
+        if not story_before:
+            continue
+        if _is_tail_heading(line):
+            return i
+        if _AGO.match(line.text):
+            prev_ok = i > 0 and reasons[i - 1] is None and _headingish(lines[i - 1])
+            nxt = lines[i + 1].text if i + 1 < len(lines) else ""
+            if prev_ok and any(r is None for r in reasons[: i - 1]):
+                return i - 1
+            if re.match(r"^[-–—|•]\s*\S", nxt):
+                return i
+    return None
+
+
+# --------------------------------------------------------------------------- clean
+
+
+def _merge(drops: list[DroppedRange], text: str) -> list[DroppedRange]:
+    """Join neighbouring drops with the same reason when only whitespace separates them."""
+    merged: list[DroppedRange] = []
+    for d in drops:
+        last = merged[-1] if merged else None
+        if last and last.reason == d.reason and not text[last.end : d.start].strip():
+            merged[-1] = DroppedRange(start=last.start, end=d.end, reason=d.reason)
+        else:
+            merged.append(d)
+    return merged
+
+
+def clean(source: Source) -> CleanedSource:
+    """Keep the story's paragraphs; drop junk with a reason for each dropped range."""
+    text = source.text
+    header_end = min(max(source.header_end, 0), len(text))
+    lines = split_lines(text, header_end)
+    reasons = [classify_line(line) for line in lines]
+    tail = find_tail(lines, reasons)
+    body = lines if tail is None else lines[:tail]
+    kept = [
+        CharInterval(start=ln.start, end=ln.end)
+        for ln, r in zip(body, reasons, strict=False)
+        if r is None
+    ]
+    drops = [
+        DroppedRange(start=ln.start, end=ln.end, reason=r)
+        for ln, r in zip(body, reasons, strict=False)
+        if r is not None
+    ]
+    if tail is not None:
+        drops.append(
+            DroppedRange(start=lines[tail].start, end=lines[-1].end, reason="related-articles")
+        )
+    return CleanedSource(source=source, kept=tuple(kept), dropped=tuple(_merge(drops, text)))
+
+
+# --------------------------------------------------------------------------- inspect
+
+
+def _preview(s: str, width: int = 60) -> str:
+    flat = " ".join(s.split())
+    return flat if len(flat) <= width else flat[:width] + "..."
+
+
+def format_inspection(cleaned: CleanedSource) -> str:
+    """Plain-text report for ``summarizer inspect FILE``.
+
+    Metadata (id, title, outlet, publication date and its origin, encoding), the
+    header, then the kept text, then each dropped range as
+    ``[start:end] reason: first 60 characters...``.
+    """
+    s = cleaned.source
+    published = (
+        f"{s.published.isoformat()} (from {s.published_from.value})"
+        if s.published
+        else f"unknown (pass --published {s.id}=YYYY-MM-DD)"
+    )
+    kept_chars = sum(k.end - k.start for k in cleaned.kept)
+    dropped_chars = sum(d.end - d.start for d in cleaned.dropped)
+    out = [
+        f"id:        {s.id}",
+        f"path:      {s.path}",
+        f"title:     {s.title or '-'}",
+        f"outlet:    {s.outlet or '-'}",
+        f"url:       {s.url or '-'}",
+        f"published: {published}",
+        f"encoding:  {s.encoding}",
+    ]
+    if s.header_end:
+        out.append(f"header:    [0:{s.header_end}] {_preview(s.text[: s.header_end])}")
+    out.append(
+        f"kept:      {len(cleaned.kept)} paragraphs, {kept_chars} chars; "
+        f"dropped: {len(cleaned.dropped)} ranges, {dropped_chars} chars"
+    )
+    out += ["", "--- kept text ---", cleaned.kept_text(), "", "--- dropped ---"]
+    if not cleaned.dropped:
+        out.append("(nothing dropped)")
+    for d in cleaned.dropped:
+        out.append(f"[{d.start}:{d.end}] {d.reason}: {_preview(s.text[d.start : d.end])}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,162 @@
+"""Disagreements: figures that sources give for the same fact and that do not agree.
+
+Inside each merged event, the figures every source states are grouped by topic: the
+quantity kind ("killed", "injured", "drones", "money", ...), and for distances and
+generic counts also the subject ("distance from ukraine", "households"). Only topics
+that at least two sources state are compared ("only compare what both state").
+
+Figures that agree (:func:`summarizer.quantities.same_figure`, after unit
+reconciliation) are linked; when the linked groups of a topic are more than one, the
+sources disagree and a :class:`Disagreement` lists every side's claim with its quote.
+When a topic's figures all link but were written differently (800 miles and roughly
+1,300 km; "dozens" and 35), an :class:`Agreement` records why they agree.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+
+from summarizer.models import Agreement, Claim, Disagreement, Evidence, MergedEvent, Quantity
+from summarizer.quantities import describe, same_figure
+
+_COMPARED = frozenset(
+    {
+        "killed",
+        "injured",
+        "casualties",
+        "drones",
+        "aircraft",
+        "missiles",
+        "distance",
+        "money",
+        "count",
+        "percent",
+    }
+)
+
+
+def topic_of(q: Quantity) -> str | None:
+    """The topic a figure is compared under, or None when it is not compared."""
+    if q.kind not in _COMPARED:
+        return None
+    if q.kind == "distance":
+        return f"distance from {q.subject}" if q.subject else "distance"
+    if q.kind == "count":
+        return f"{q.subject}s" if q.subject else None
+    if q.kind == "money":
+        return f"money ({q.unit})"
+    return q.kind
+
+
+def _evidence_for(event: MergedEvent, source: str, q: Quantity) -> Evidence | None:
+    for ev in event.evidence:
+        if ev.source == source and ev.start <= q.start and q.end <= ev.end:
+            return ev
+    return next((ev for ev in event.evidence if ev.source == source), None)
+
+
+def _claim(event: MergedEvent, source: str, q: Quantity) -> Claim | None:
+    ev = _evidence_for(event, source, q)
+    if ev is None:
+        return None
+    return Claim(
+        source=source,
+        value=describe(q),
+        quote=ev.quote,
+        start=ev.start,
+        end=ev.end,
+        normalized=round(q.value, 3),
+        unit=q.unit,
+    )
+
+
+def _components(figures: list[tuple[str, Quantity]]) -> list[list[int]]:
+    parent = list(range(len(figures)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(len(figures)):
+        for j in range(i + 1, len(figures)):
+            if same_figure(figures[i][1], figures[j][1]):
+                parent[find(j)] = find(i)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(figures)):
+        groups[find(i)].append(i)
+    return sorted(groups.values())
+
+
+def _topics(event: MergedEvent) -> dict[str, list[tuple[str, Quantity]]]:
+    topics: dict[str, list[tuple[str, Quantity]]] = defaultdict(list)
+    for source in sorted(event.quantities):
+        seen: set[str] = set()
+        for q in event.quantities[source]:
+            topic = topic_of(q)
+            key = f"{q.raw.lower()}|{q.kind}"
+            if topic is None or key in seen:
+                continue
+            seen.add(key)
+            topics[topic].append((source, q))
+    return topics
+
+
+def _span(q: Quantity) -> str:
+    if q.low is not None and q.high is not None:
+        return f"{q.raw} ({q.low:,.0f}-{q.high:,.0f})"
+    if q.kind == "distance" and "mile" in q.raw.lower():
+        return f"{q.raw} = {q.value:,.0f} km"
+    return q.raw
+
+
+def _agreement_note(figures: list[tuple[str, Quantity]]) -> str:
+    distinct: list[Quantity] = []
+    for _, q in figures:
+        if all(q.raw.lower() != d.raw.lower() for d in distinct):
+            distinct.append(q)
+    head, *rest = sorted(distinct, key=lambda q: ("mile" not in q.raw.lower(), q.start))
+    return f"{_span(head)}; agrees with " + ", ".join(_span(q) for q in rest)
+
+
+def _disagreement_note(groups: list[list[tuple[str, Quantity]]]) -> str:
+    sides = [" / ".join(sorted({_span(q) for _, q in g})) for g in groups]
+    return " vs ".join(sides)
+
+
+def _compare_topic(
+    event: MergedEvent, topic: str, figures: list[tuple[str, Quantity]]
+) -> Disagreement | Agreement | None:
+    if len({s for s, _ in figures}) < 2:
+        return None  # only one source states it: nothing to compare
+    groups = [[figures[i] for i in comp] for comp in _components(figures)]
+    cross = [g for g in groups if g]
+    claims = tuple(c for s, q in figures if (c := _claim(event, s, q)) is not None)
+    if len(cross) > 1:
+        by_source = [{s for s, _ in g} for g in cross]
+        if all(a == b for a in by_source for b in by_source):
+            return None  # every source states every side: not a conflict between sources
+        return Disagreement(
+            event=event.id, topic=topic, claims=claims, note=_disagreement_note(cross)
+        )
+    if len({q.raw.lower() for _, q in figures}) > 1:
+        return Agreement(event=event.id, topic=topic, claims=claims, note=_agreement_note(figures))
+    return None
+
+
+def find_disagreements(
+    events: Sequence[MergedEvent],
+) -> tuple[tuple[Disagreement, ...], tuple[Agreement, ...]]:
+    """Real disagreements and unit-reconciled agreements inside each merged event."""
+    disagreements: list[Disagreement] = []
+    agreements: list[Agreement] = []
+    for event in events:
+        for topic, figures in sorted(_topics(event).items()):
+            result = _compare_topic(event, topic, figures)
+            if isinstance(result, Disagreement):
+                disagreements.append(result)
+            elif isinstance(result, Agreement):
+                agreements.append(result)
+    return tuple(disagreements), tuple(agreements)

@@ -1,0 +1,174 @@
+"""The extractive engine: deterministic, offline, no model.
+
+:func:`extract` scores each sentence for whether it reports an event or a statement
+(who did, said or claimed what): reporting verbs ("said", "claimed", "announced"),
+action verbs ("struck", "killed", "launched", "allocated", "halted"), figures, named
+entities and attributions ("according to"). Headlines, questions, fragments and
+background or analysis sentences (generic present tense, "analysts say", modal
+speculation) score low and are skipped. Every kept sentence becomes an
+:class:`~summarizer.models.Event` whose quote is the sentence itself, so alignment is
+exact by construction.
+
+The per-source summary takes a few sentences, lead-biased: the score is the event
+score plus a bonus that decays with the sentence's position; the chosen sentences
+are returned in reading order.
+
+:func:`synthesize` writes the headline (the most important event cited by several
+sources) and the key developments (top events by number of citing sources, then
+salience, then recency).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+
+from summarizer.models import (
+    CleanedSource,
+    Engine,
+    Event,
+    MergedEvent,
+    Sentence,
+    Source,
+    SourceExtraction,
+    SummarySentence,
+)
+
+EVENT_THRESHOLD = 2.0  # minimum score for a sentence to be an event
+KEY_DEVELOPMENTS = 5
+
+_REPORTING = re.compile(
+    r"\b(?:said|says|say|claimed|claims|announced|announces|told|tells|reported|reports|"
+    r"stated|states|confirmed|confirms|added|wrote|writes|declared|declares|denied|"
+    r"denies|warned|warns|urged|urges|accused|accuses|criticised|criticized|condemned|"
+    r"rebuked|thanked|vowed|pledged|insisted|maintained|acknowledged|admitted|"
+    r"according\s+to)\b",
+    re.IGNORECASE,
+)
+_ACTION = re.compile(
+    r"\b(?:struck|strikes?|hit|hits|killed|killing|kills|injured|injuring|wounded|"
+    r"launched|launches|fired|fires|downed|shot\s+down|intercepted|destroyed|damaged|"
+    r"attacked|bombarded|bombed|shelled|captured|seized|took|taken|retook|advanced|"
+    r"allocated|approved|signed|halted|halting|suspended|banned|imposed|raised|cut|"
+    r"rose|fell|dropped|jumped|surged|plunged|reached|surpassed|recorded|evacuated|"
+    r"arrested|charged|convicted|sentenced|elected|won|lost|resigned|appointed|"
+    r"dismissed|fired|released|freed|met|agreed|rejected|voted|passed|collapsed|"
+    r"erupted|flooded|burned|exploded|crashed|died|left|leaving|sent|delivered|"
+    r"deployed|withdrew|closed|opened|targeted|targeting|carried\s+out|broke\s+out)\b",
+    re.IGNORECASE,
+)
+_BACKGROUND = re.compile(
+    r"\b(?:analysts?\s+say|experts?\s+say|is\s+developing|has\s+become|have\s+become|"
+    r"remains?|appears?\s+to|seems?|could|might|may|would|likely|believed\s+to|"
+    r"for\s+months|for\s+years|has\s+only\s+just|have\s+raced|is\s+under|are\s+under|"
+    r"shows?\s+little|the\s+latest\s+developments)\b",
+    re.IGNORECASE,
+)
+_NUMBER = re.compile(
+    r"\b\d[\d,.]*\b|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozens?|several|"
+    r"hundreds|thousands|million|billion)\b",
+    re.IGNORECASE,
+)
+_TEMPORAL = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|overnight|yesterday|"
+    r"today|last\s+(?:week|month|year)|january|february|march|april|may|june|july|"
+    r"august|september|october|november|december|\d{4})\b",
+    re.IGNORECASE,
+)
+
+
+def _names(text: str) -> int:
+    """Capitalised names that are not the sentence's first word."""
+    body = text.lstrip("“\"'‘ ")
+    first = re.match(r"\S+", body)
+    rest = body[first.end() :] if first else body
+    return len(set(re.findall(r"\b[A-Z][a-zA-Z’'-]+", rest)))
+
+
+def sentence_score(text: str) -> float:
+    """How much a sentence reads as a reported event or statement."""
+    words = len(text.split())
+    if words < 6 or text.rstrip().endswith("?"):
+        return 0.0
+    score = 0.0
+    score += 1.5 if _REPORTING.search(text) else 0.0
+    score += 1.5 if _ACTION.search(text) else 0.0
+    score += min(len(_NUMBER.findall(text)), 3) * 0.5
+    score += min(_names(text), 4) * 0.35
+    score += 0.5 if _TEMPORAL.search(text) else 0.0
+    score -= 1.2 * min(len(_BACKGROUND.findall(text)), 2)
+    if words > 70:
+        score -= 0.5
+    return round(max(score, 0.0), 3)
+
+
+def _usable(sentence: Sentence) -> bool:
+    text = sentence.text.strip()
+    return not sentence.is_headline and len(text.split()) >= 6 and not text.endswith("?")
+
+
+def _event(sentence: Sentence, score: float) -> Event:
+    return Event(
+        source_id=sentence.source_id,
+        text=sentence.text.strip(),
+        quote=sentence.text,
+        start=sentence.start,
+        end=sentence.end,
+        salience=round(min(score / 8.0, 1.0), 4),
+        sentence_index=sentence.index,
+        engine=Engine.EXTRACTIVE,
+    )
+
+
+def _summary(
+    sentences: Sequence[Sentence], scores: Sequence[float], n: int
+) -> tuple[SummarySentence, ...]:
+    ranked: list[tuple[float, int]] = []
+    position = 0
+    for i, (s, score) in enumerate(zip(sentences, scores, strict=True)):
+        if not _usable(s):
+            continue
+        lead = 3.0 / (1.0 + position)
+        ranked.append((score + lead, i))
+        position += 1
+    chosen = sorted(i for _, i in sorted(ranked, key=lambda x: (-x[0], x[1]))[: max(n, 0)])
+    return tuple(
+        SummarySentence(text=sentences[i].text, start=sentences[i].start, end=sentences[i].end)
+        for i in chosen
+    )
+
+
+def extract(
+    cleaned: CleanedSource, sentences: Sequence[Sentence], *, summary_sentences: int = 3
+) -> SourceExtraction:
+    """Events (one per reporting sentence) and a lead-biased summary of one source."""
+    scores = [sentence_score(s.text) if _usable(s) else 0.0 for s in sentences]
+    events = tuple(
+        _event(s, score)
+        for s, score in zip(sentences, scores, strict=True)
+        if score >= EVENT_THRESHOLD
+    )
+    return SourceExtraction(
+        source_id=cleaned.source.id,
+        summary=_summary(sentences, scores, summary_sentences),
+        events=events,
+        engine=Engine.EXTRACTIVE,
+    )
+
+
+def _rank_key(event: MergedEvent) -> tuple[int, float, float, str]:
+    return (-len(event.sources), -event.importance, -event.date.start.toordinal(), event.id)
+
+
+def synthesize(
+    events: Sequence[MergedEvent], sources: Mapping[str, Source]
+) -> tuple[str, tuple[str, ...]]:
+    """Headline (the top multi-source event) and key developments (top events)."""
+    del sources  # the extractive synthesis needs only the merged events
+    ranked = sorted(events, key=_rank_key)
+    if not ranked:
+        return "", ()
+    multi = [e for e in ranked if len(e.sources) > 1]
+    headline = (multi or ranked)[0].text
+    developments = tuple(e.text for e in ranked if e.text != headline)[:KEY_DEVELOPMENTS]
+    return headline, developments

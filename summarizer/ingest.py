@@ -1,0 +1,684 @@
+"""Ingest: read article files and folders into :class:`~summarizer.models.Source` records.
+
+Supported inputs: ``.txt``, ``.md``/``.markdown`` (YAML front matter), ``.html``/``.htm``
+(main text extracted with trafilatura) and ``.jsonl`` (one article per line). Folders
+are searched recursively in sorted order; hidden files and folders are skipped.
+
+What ``Source.text`` holds (every offset in the pipeline indexes it):
+
+* ``.txt`` and ``.md``: the whole decoded file, including any date line or front
+  matter; ``Source.header_end`` is the offset where the story starts.
+* ``.html``/``.htm``: the main text trafilatura extracts from the page. That
+  extracted text *is* the source text: quotes and offsets index it, not the HTML.
+* ``.jsonl``: the record's ``text`` field.
+
+Publication date, in order of precedence: ``--published ID=DATE`` (``cli``), then a
+date the file states (``header``, ``front_matter``, ``html_meta``, ``jsonl``), then a
+date inferred (``inferred``), else ``unknown``. Inference runs on the *cleaned*
+story text, so a date inside an appended aggregator teaser is never used: first
+:func:`summarizer.dates.infer_publication_date` (an explicit full date, or agreeing
+weekday references; see :func:`infer_published` for the fallback rule), then, for a
+story still undated, the date of another article in the same run that its past-tense
+weekday references agree with (:func:`infer_from_run`).
+
+Bad input never stops the run: each failure is an :class:`InputFailure` whose reason
+is one line naming the file and what to do, and the other sources still go through.
+"""
+
+from __future__ import annotations
+
+import codecs
+import datetime as dt
+import email.utils
+import importlib
+import json
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import charset_normalizer
+import yaml
+
+from summarizer.clean import clean
+from summarizer.errors import InputError
+from summarizer.models import DateOrigin, IngestResult, InputFailure, Source
+
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
+_NO_OVERRIDES: Mapping[str, dt.date] = MappingProxyType({})
+
+# --------------------------------------------------------------------------- decoding
+
+_BOMS: tuple[tuple[bytes, str], ...] = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0e-\x1f\x7f\ufffd]")  # controls other than \t\n\v\f\r
+_MAX_CONTROL_RATIO = 0.02
+
+
+class _BinaryError(ValueError):
+    """Bytes that are not text in any encoding we accept."""
+
+
+def read_text(path: str | Path) -> tuple[str, str]:
+    """Read and decode a file: ``(text, encoding)``.
+
+    Encoding: a byte-order mark first, then strict UTF-8, then charset-normalizer
+    (single-byte Western text is reported as ``cp1252``, which also covers Latin-1).
+    Raises :class:`InputError` for an unreadable, empty or binary file.
+    """
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(
+            f"{p}: cannot read the file ({reason}); check the path and its permissions"
+        ) from None
+    if not data.strip():
+        raise InputError(f"{p}: the file is empty; add the article text or remove the file")
+    try:
+        text, encoding = decode_bytes(data)
+    except _BinaryError:
+        raise InputError(
+            f"{p}: this is a binary file, not article text; "
+            "pass .txt, .md, .html or .jsonl articles"
+        ) from None
+    if not text.strip():
+        raise InputError(f"{p}: the file is empty; add the article text or remove the file")
+    return text, encoding
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """Decode bytes to text, returning ``(text, encoding)``; raise on binary data."""
+    for bom, encoding in _BOMS:
+        if data.startswith(bom):
+            try:
+                return _checked(data.decode(encoding), encoding)
+            except UnicodeDecodeError:
+                raise _BinaryError(encoding) from None
+    if b"\x00" in data:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
+            raise _BinaryError("NUL bytes")
+        return _checked(data.decode(utf16), utf16)
+    try:
+        return _checked(data.decode("utf-8"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    return _checked(*_guess_encoding(data))
+
+
+def _utf16_without_bom(data: bytes) -> str | None:
+    """``utf-16-le``/``-be`` when NULs sit in every other byte, as in UTF-16 ASCII text."""
+    if len(data) % 2:
+        return None
+    even, odd = data[0::2], data[1::2]
+    half = len(data) // 2
+    if odd.count(0) > 0.4 * half and even.count(0) == 0:
+        return "utf-16-le"
+    if even.count(0) > 0.4 * half and odd.count(0) == 0:
+        return "utf-16-be"
+    return None
+
+
+def _guess_encoding(data: bytes) -> tuple[str, str]:
+    matches = charset_normalizer.from_bytes(data)
+    best = matches.best()
+    if best is None:
+        raise _BinaryError("no encoding")
+    guessed = str(best)
+    try:
+        western = data.decode("cp1252")
+    except UnicodeDecodeError:
+        return guessed, best.encoding
+    tied = {m.encoding for m in matches if m.chaos <= best.chaos + 1e-9}
+    if western == guessed or "cp1252" in tied:
+        return western, "cp1252"
+    return guessed, best.encoding
+
+
+def _checked(text: str, encoding: str) -> tuple[str, str]:
+    """Reject decoded text full of control characters or replacement marks."""
+    if text and len(_BAD_CHARS.findall(text)) / len(text) > _MAX_CONTROL_RATIO:
+        raise _BinaryError(encoding)
+    return text, encoding
+
+
+# --------------------------------------------------------------------------- dates as written
+
+_MONTHS = {
+    name: i
+    for i, names in enumerate(
+        (
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"  # noqa: E501
+_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?[ \t]+"
+_ORD = r"(?:st|nd|rd|th)?"
+# Named groups: iso (Y-M-D), mdy (Month D, Y), dmy (D Month Y), num (D/M/Y or M/D/Y).
+DATE_PATTERN = (
+    rf"(?:(?P<iso>\d{{4}}[-/]\d{{1,2}}[-/]\d{{1,2}})(?:T\d{{2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?"
+    rf"(?:Z|[+-]\d{{2}}:?\d{{2}})?)?"
+    rf"|(?:{_WEEKDAY})?(?P<mdy>{_MONTH}\.?[ \t]+\d{{1,2}}{_ORD},?[ \t]+\d{{4}})"
+    rf"|(?:{_WEEKDAY})?(?P<dmy>\d{{1,2}}{_ORD}[ \t]+(?:of[ \t]+)?{_MONTH}\.?,?[ \t]+\d{{4}})"
+    rf"|(?P<num>\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}}))"
+)
+_DATE_RE = re.compile(DATE_PATTERN, re.IGNORECASE)
+_TIME = (
+    r"(?:[ \t]*,?[ \t]*(?:at[ \t]+)?\d{1,2}[:.]\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?"
+    r"(?:[ \t]+(?:[A-Z]{2,5}|[+-]\d{2}:?\d{2}))?)?"
+)
+
+
+def _date_from_match(m: re.Match[str]) -> dt.date | None:
+    """Turn a :data:`DATE_PATTERN` match into a date (``None`` if not a real date)."""
+    try:
+        if m.group("iso"):
+            y, mo, d = (int(x) for x in re.split(r"[-/]", m.group("iso")))
+            return dt.date(y, mo, d)
+        if m.group("mdy") or m.group("dmy"):
+            raw = (m.group("mdy") or m.group("dmy")).lower().replace(",", " ").replace(".", " ")
+            words = [re.sub(r"(st|nd|rd|th)$", "", w) for w in raw.split() if w != "of"]
+            month = next(_MONTHS[w] for w in words if w in _MONTHS)
+            day, year = (int(w) for w in words if w.isdigit())
+            return dt.date(year, month, day)
+        a, b, year = (int(x) for x in re.split(r"[/.]", m.group("num")))
+        separator = "." if "." in m.group("num") else "/"
+        # "07/01/2025" is month/day (US); "01.07.2025" or a first number over 12 is day/month.
+        if separator == "." or a > 12:
+            return dt.date(year, b, a)
+        return dt.date(year, a, b)
+    except (ValueError, StopIteration):
+        return None
+
+
+def parse_date(value: object) -> dt.date | None:
+    """A date from a metadata value: a date object or a string in any common form."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    s = value.strip()
+    m = _DATE_RE.search(s)
+    if m:
+        found = _date_from_match(m)
+        if found:
+            return found
+    try:
+        return email.utils.parsedate_to_datetime(s).date()
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def find_explicit_dates(text: str) -> list[dt.date]:
+    """Every explicit full date in ``text`` ("July 1, 2025", "1 July 2025", ISO, 07/01/2025)."""
+    return [d for m in _DATE_RE.finditer(text) if (d := _date_from_match(m)) is not None]
+
+
+# --------------------------------------------------------------------------- header block
+
+_DATE_KEYS = r"date|dated|published(?:[ \t]+(?:on|at))?|posted(?:[ \t]+on)?|updated|pubdate"
+_DATE_LINE_RE = re.compile(
+    rf"[ \t]*(?:(?P<key>{_DATE_KEYS})\b[ \t]*[:：\-–—]?[ \t]*)?(?P<date>{DATE_PATTERN}){_TIME}"
+    r"[ \t]*(?P<eol>\r?\n|$)?",
+    re.IGNORECASE,
+)
+_META_LINE_RE = re.compile(
+    r"[ \t]*(?P<key>title|headline|source|outlet|publisher|publication|url|link|author|"
+    r"byline|by)[ \t]*:[ \t]*(?P<value>[^\r\n]{1,200})(?:\r?\n|$)",
+    re.IGNORECASE,
+)
+_META_TARGET = {
+    "title": "title",
+    "headline": "title",
+    "source": "outlet",
+    "outlet": "outlet",
+    "publisher": "outlet",
+    "publication": "outlet",
+    "url": "url",
+    "link": "url",
+}
+
+
+@dataclass
+class Header:
+    """Metadata found at the top of a plain-text article."""
+
+    end: int = 0
+    published: dt.date | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+
+
+def parse_header(text: str, start: int = 0) -> Header:
+    """Read leading metadata lines from ``text[start:]``.
+
+    Recognises a date line (``date: 2025-07-01``, ``date 2025-07-01``, ``Date: July 1,
+    2025``, ``Published: 1 July 2025 10:42 BST``, or a date alone on the first line) and
+    ``Title:``/``Source:``/``URL:``/``Author:`` lines. A keyword date may share its line
+    with the first sentence (`` date 2025-07-01 A Ukrainian drone ...``): the header
+    then ends where the sentence starts. ``Header.end`` is ``start`` when nothing is found.
+    """
+    header = Header(end=start)
+    pos = start
+    while pos < len(text):
+        date_m = _DATE_LINE_RE.match(text, pos)
+        if date_m and header.published is None and (date_m.group("key") or date_m.group("eol")):
+            header.published = _date_from_match(date_m)
+            if header.published is None:
+                break
+            pos = date_m.end()
+            header.end = _skip_space(text, pos)
+            if date_m.group("eol") is None:  # the story starts on the same line
+                break
+            continue
+        meta_m = _META_LINE_RE.match(text, pos)
+        if not meta_m:
+            break
+        target = _META_TARGET.get(meta_m.group("key").lower())
+        if target:
+            header.fields.setdefault(target, meta_m.group("value").strip())
+        pos = meta_m.end()
+        header.end = _skip_space(text, pos)
+    return header
+
+
+def _skip_space(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos].isspace():
+        pos += 1
+    return pos
+
+
+def headline_at(text: str, start: int) -> str | None:
+    """The first line from ``start`` if it reads as a headline, else ``None``.
+
+    A headline is short (at most 25 words), starts with a capital or digit, has no
+    final sentence punctuation and is followed by a newline and more text.
+    """
+    m = re.compile(r"[ \t]*(?P<line>[^\r\n]+)\r?\n\s*\S").match(text, start)
+    if not m:
+        return None
+    line = m.group("line").strip().lstrip("#").strip()
+    bare = line.rstrip("\"'”’")
+    if not line or not (line[0].isupper() or line[0].isdigit()):
+        return None
+    if len(line.split()) > 25 or len(line) > 200 or bare[-1:] in set(".!?…,;:"):
+        return None
+    return line
+
+
+# --------------------------------------------------------------------------- per-format loaders
+
+
+@dataclass
+class _Loaded:
+    sources: list[Source] = field(default_factory=list)
+    failures: list[InputFailure] = field(default_factory=list)
+
+
+def _fail(path: str, reason: str) -> InputFailure:
+    return InputFailure(path=path, reason=reason)
+
+
+def _from_plain(path: Path, text: str, encoding: str, *, base: dict[str, Any]) -> Source:
+    """A .txt article (or a .jsonl record's text): header block, then headline."""
+    header = parse_header(text, base.pop("header_end", 0))
+    title = base.pop("title", None) or header.fields.get("title") or headline_at(text, header.end)
+    published = base.pop("published", None)
+    origin = base.pop("published_from", DateOrigin.UNKNOWN)
+    if published is None and header.published is not None:
+        published, origin = header.published, DateOrigin.HEADER
+    return Source(
+        id=base.pop("id", path.stem),
+        path=base.pop("path", str(path)),
+        text=text,
+        title=title,
+        outlet=base.pop("outlet", None) or header.fields.get("outlet"),
+        url=base.pop("url", None) or header.fields.get("url"),
+        published=published,
+        published_from=origin if published else DateOrigin.UNKNOWN,
+        encoding=encoding,
+        header_end=header.end,
+    )
+
+
+_FRONT_MATTER_RE = re.compile(
+    r"\A(?:\ufeff)?---[ \t]*\r?\n(?P<yaml>.*?)^(?:---|\.\.\.)[ \t]*$", re.M | re.S
+)
+
+
+def _pick(meta: Mapping[str, Any], *keys: str) -> Any:
+    lowered = {str(k).lower(): v for k, v in meta.items()}
+    for key in keys:
+        if lowered.get(key) not in (None, ""):
+            return lowered[key]
+    return None
+
+
+def _from_markdown(path: Path, text: str, encoding: str) -> Source:
+    """A .md article: optional YAML front matter (title, date, outlet/source, url)."""
+    m = _FRONT_MATTER_RE.match(text)
+    if not m:
+        return _from_plain(path, text, encoding, base={})
+    try:
+        meta = yaml.safe_load(m.group("yaml")) or {}
+    except yaml.YAMLError as exc:
+        where = getattr(exc, "problem_mark", None)
+        line = f" near line {where.line + 2}" if where is not None else ""
+        raise InputError(
+            f"{path}: the YAML front matter is invalid{line}; fix it or remove the --- block"
+        ) from None
+    if not isinstance(meta, dict):
+        raise InputError(f"{path}: the front matter is not a key: value block; fix or remove it")
+    base: dict[str, Any] = {"header_end": _skip_space(text, m.end())}
+    published = parse_date(_pick(meta, "date", "published", "pubdate", "published_at"))
+    if published:
+        base.update(published=published, published_from=DateOrigin.FRONT_MATTER)
+    for key, names in (
+        ("title", ("title", "headline")),
+        ("outlet", ("outlet", "source", "publisher", "site_name", "sitename")),
+        ("url", ("url", "link", "canonical_url")),
+    ):
+        value = _pick(meta, *names)
+        if value is not None:
+            base[key] = str(value).strip()
+    return _from_plain(path, text, encoding, base=base)
+
+
+_MIN_HTML_WORDS = 5  # fewer words than this is a navigation stub, not an article
+
+
+def _from_html(path: Path, html: str, encoding: str) -> Source:
+    """An HTML page: main text with trafilatura; title, site name, url, date from metadata."""
+    import trafilatura
+
+    text = (
+        trafilatura.extract(html, include_comments=False, include_tables=False)
+        or trafilatura.extract(html, include_comments=False, favor_recall=True)
+        or ""
+    )
+    if len(text.split()) < _MIN_HTML_WORDS:
+        raise InputError(
+            f"{path}: no article text found in the HTML page; save the article page itself "
+            "or paste its text into a .txt file"
+        )
+    meta = trafilatura.extract_metadata(html, extensive=False)
+    published = parse_date(meta.date) if meta.date else None
+    return Source(
+        id=path.stem,
+        path=str(path),
+        text=text,
+        title=meta.title or None,
+        outlet=meta.sitename or None,
+        url=meta.url or None,
+        published=published,
+        published_from=DateOrigin.HTML_META if published else DateOrigin.UNKNOWN,
+        encoding=encoding,
+    )
+
+
+def _from_jsonl(path: Path, text: str, encoding: str) -> _Loaded:
+    """One article a line: ``text`` (required), ``title``, ``date``, ``url``, ``outlet``, ``id``."""
+    out = _Loaded()
+    for lineno, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{lineno}"
+        try:
+            out.sources.append(_jsonl_record(path, lineno, line, encoding))
+        except InputError as exc:
+            out.failures.append(_fail(where, str(exc)))
+    if not out.sources and not out.failures:
+        out.failures.append(_fail(str(path), f"{path}: no records; add one JSON article a line"))
+    return out
+
+
+def _jsonl_record(path: Path, lineno: int, line: str, encoding: str) -> Source:
+    where = f"{path}:{lineno}"
+    try:
+        record = json.loads(line)
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{where}: not valid JSON ({exc.msg}); fix or delete the line") from None
+    if not isinstance(record, dict):
+        raise InputError(f"{where}: expected a JSON object per line; fix or delete the line")
+    body = _pick(record, "text", "content", "body")
+    if not isinstance(body, str) or not body.strip():
+        raise InputError(f'{where}: the record has no "text"; add the article text under "text"')
+    base: dict[str, Any] = {"path": where, "id": f"{path.stem}-{lineno}"}
+    record_id = _pick(record, "id")
+    if isinstance(record_id, str | int) and str(record_id).strip():
+        base["id"] = str(record_id).strip()
+    published = parse_date(_pick(record, "date", "published", "published_at"))
+    if published:
+        base.update(published=published, published_from=DateOrigin.JSONL)
+    for key, names in (("title", ("title",)), ("outlet", ("outlet", "source")), ("url", ("url",))):
+        value = _pick(record, *names)
+        if isinstance(value, str) and value.strip():
+            base[key] = value.strip()
+    return _from_plain(path, body, encoding, base=base)
+
+
+def _load_file(path: Path) -> _Loaded:
+    """Read one file of any supported kind; errors become failures."""
+    out = _Loaded()
+    try:
+        text, encoding = read_text(path)
+        suffix = path.suffix.lower()
+        if suffix == ".jsonl":
+            return _from_jsonl(path, text, encoding)
+        if suffix in (".md", ".markdown"):
+            out.sources.append(_from_markdown(path, text, encoding))
+        elif suffix in (".html", ".htm"):
+            out.sources.append(_from_html(path, text, encoding))
+        else:
+            out.sources.append(_from_plain(path, text, encoding, base={}))
+    except InputError as exc:
+        out.failures.append(_fail(str(path), str(exc)))
+    return out
+
+
+# --------------------------------------------------------------------------- paths
+
+
+def _is_hidden(path: Path, root: Path) -> bool:
+    return any(part.startswith(".") for part in path.relative_to(root).parts)
+
+
+def iter_article_files(folder: Path) -> Iterator[Path]:
+    """Article files under ``folder``, recursively, sorted, hidden ones skipped."""
+    for path in sorted(folder.rglob("*")):
+        if (
+            path.is_file()
+            and path.suffix.lower() in ARTICLE_SUFFIXES
+            and not _is_hidden(path, folder)
+        ):
+            yield path
+
+
+def _expand(paths: Sequence[str | Path]) -> tuple[list[Path], list[InputFailure]]:
+    files: list[Path] = []
+    failures: list[InputFailure] = []
+    seen: set[Path] = set()
+    for raw in paths:
+        p = Path(raw)
+        if p.is_dir():
+            found = list(iter_article_files(p))
+            if not found:
+                kinds = ", ".join(ARTICLE_SUFFIXES)
+                failures.append(
+                    _fail(
+                        str(p), f"{p}: the folder has no articles ({kinds}); add some or pass files"
+                    )
+                )
+        elif p.exists():
+            found = [p]
+        else:
+            failures.append(_fail(str(p), f"{p}: no such file or folder; check the path"))
+            found = []
+        for f in found:
+            key = f.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(f)
+    return files, failures
+
+
+# --------------------------------------------------------------------------- ids, dates
+
+
+def _unique_ids(sources: list[Source]) -> list[Source]:
+    """Keep ids stable; a repeated id gets ``-2``, ``-3``... in input order."""
+    taken: set[str] = set()
+    out = []
+    for s in sources:
+        new_id, n = s.id, 1
+        while new_id in taken:
+            n += 1
+            new_id = f"{s.id}-{n}"
+        taken.add(new_id)
+        out.append(s if new_id == s.id else s.model_copy(update={"id": new_id}))
+    return out
+
+
+_INFER_WINDOW = 20_000  # the lead carries the date; bounds the cost on huge files
+
+
+def story_text(source: Source) -> str:
+    """The cleaned story text dates are inferred from (first 20,000 characters)."""
+    return clean(source).kept_text()[:_INFER_WINDOW]
+
+
+def infer_published(source: Source) -> dt.date | None:
+    """Infer a publication date from the cleaned story text (never from dropped junk).
+
+    Calls :func:`summarizer.dates.infer_publication_date` when that module provides it.
+    Fallback rule: the first explicit full date in the story ("on Sunday (June 1,
+    2025)" gives 2025-06-01). News leads carry the date of the news, which for wire
+    copy is the day of publication; we take that day rather than guessing the next.
+    """
+    story = story_text(source)
+    infer = _dates_function("infer_publication_date")
+    if infer is not None:
+        result: dt.date | None = infer(story)
+        return result
+    found = find_explicit_dates(story)
+    return found[0] if found else None
+
+
+def infer_from_run(source: Source, others: Sequence[dt.date]) -> dt.date | None:
+    """Borrow the publication date of another article in the same run, if weekdays agree.
+
+    Uses :func:`summarizer.dates.infer_from_related`: among the other sources' dates,
+    the one that the story's past-tense weekday references agree with ("said Tuesday",
+    "late Monday" agree with Tuesday 2025-07-01); none or a tie gives ``None``.
+    """
+    related = _dates_function("infer_from_related")
+    if related is None or not others:
+        return None
+    result: dt.date | None = related(story_text(source), others)
+    return result
+
+
+def _dates_function(name: str) -> Callable[..., Any] | None:
+    """A function of :mod:`summarizer.dates`, imported lazily; ``None`` if absent."""
+    try:
+        module = importlib.import_module("summarizer.dates")
+    except ImportError:
+        return None
+    found: Callable[..., Any] | None = getattr(module, name, None)
+    return found
+
+
+def _resolve_overrides(
+    sources: list[Source], published: Mapping[str, dt.date]
+) -> tuple[dict[str, dt.date], list[InputFailure]]:
+    """Map ``--published`` keys (an id or a file name) to source ids."""
+    by_name = {Path(s.path).name: s.id for s in sources}
+    ids = {s.id for s in sources}
+    overrides: dict[str, dt.date] = {}
+    failures = []
+    for key, day in published.items():
+        sid = key if key in ids else by_name.get(key)
+        if sid is None:
+            known = ", ".join(s.id for s in sources) or "none"
+            failures.append(
+                _fail(
+                    f"--published {key}",
+                    f"--published {key}={day}: no source has the id {key!r}; use one of: {known}",
+                )
+            )
+        else:
+            overrides[sid] = day
+    return overrides, failures
+
+
+def _apply_dates(
+    sources: list[Source], published: Mapping[str, dt.date]
+) -> tuple[list[Source], list[InputFailure]]:
+    """Overrides first; then dates the files state; then inference from each story;
+    then, for what is still undated, a date borrowed from the run (weekdays agree)."""
+    overrides, failures = _resolve_overrides(sources, published)
+    out = []
+    for s in sources:
+        if s.id in overrides:
+            s = s.model_copy(
+                update={"published": overrides[s.id], "published_from": DateOrigin.CLI}
+            )
+        elif s.published is None:
+            guess = infer_published(s)
+            if guess is not None:
+                s = s.model_copy(update={"published": guess, "published_from": DateOrigin.INFERRED})
+        out.append(s)
+    known = sorted({s.published for s in out if s.published is not None})
+    for i, s in enumerate(out):
+        if s.published is None:
+            guess = infer_from_run(s, known)
+            if guess is not None:
+                out[i] = s.model_copy(
+                    update={"published": guess, "published_from": DateOrigin.INFERRED}
+                )
+    return out, failures
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def ingest(
+    paths: Sequence[str | Path], published: Mapping[str, dt.date] = _NO_OVERRIDES
+) -> IngestResult:
+    """Read files and folders into sources; failures are collected, never raised.
+
+    ``published`` maps a source id (or file name) to a publication date that overrides
+    whatever the file says (``--published ID=YYYY-MM-DD``).
+    """
+    files, failures = _expand(paths)
+    sources: list[Source] = []
+    for path in files:
+        loaded = _load_file(path)
+        sources.extend(loaded.sources)
+        failures.extend(loaded.failures)
+    dated, date_failures = _apply_dates(_unique_ids(sources), published)
+    return IngestResult(sources=tuple(dated), failures=tuple(failures + date_failures))

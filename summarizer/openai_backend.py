@@ -1,0 +1,161 @@
+"""The OpenAI-compatible backend (OpenAI, Azure, Ollama, vLLM, llama.cpp) and its factory.
+
+:class:`OpenAIBackend` makes exactly one attempt per :meth:`complete` and lets
+openai's exceptions through; the retry layer (:mod:`summarizer.retry`) and
+record/replay (:mod:`summarizer.cassette`) are put around it by
+:func:`make_backend`, the one way the rest of the package gets a backend::
+
+    with make_backend(config.llm) as backend:
+        response = backend.complete(ChatRequest(messages=...))
+
+Leaving the ``with`` block saves the ``--record`` cassette, or checks that a
+``--replay`` cassette was played in full.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+from urllib.parse import urlparse
+
+import openai
+from vcr.errors import CannotOverwriteExistingCassetteException
+
+from summarizer.backend import ChatRequest, ChatResponse, Usage
+from summarizer.cassette import CassetteBackend, CassetteSession
+from summarizer.config import OPENAI_HOST, Config, EngineChoice, LLMConfig
+from summarizer.errors import ReplayMissError
+from summarizer.retry import (
+    BackendCallError,
+    MalformedResponseError,
+    RetryingBackend,
+    RetryPolicy,
+    describe_endpoint,
+)
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+NO_KEY_PLACEHOLDER = "sk-no-key-required"  # local servers ignore the key; openai wants one
+
+
+def base_url_of(config: LLMConfig) -> str:
+    """The base URL to call: the configured one, else OpenAI's."""
+    return config.base_url or DEFAULT_BASE_URL
+
+
+def _is_openai_host(base_url: str) -> bool:
+    return (urlparse(base_url).hostname or "").lower() == OPENAI_HOST
+
+
+class OpenAIBackend:
+    """One chat-completion attempt per call on the ``openai`` client (``max_retries=0``).
+
+    Counts every attempt in :attr:`usage` (a call and its seconds; tokens when
+    the response reports them). Raises openai's exceptions unchanged so the
+    retry layer can judge them, :class:`~summarizer.retry.MalformedResponseError`
+    for a body that does not parse, :class:`~summarizer.errors.ReplayMissError`
+    when a ``--replay`` cassette has no recording for the request, and
+    :class:`~summarizer.retry.BackendCallError` for an answer with no choices.
+    """
+
+    def __init__(self, config: LLMConfig, *, client: openai.OpenAI | None = None) -> None:
+        self.config = config
+        self.name = config.model or "unknown-model"
+        self.usage = Usage()
+        self.base_url = base_url_of(config)
+        self.endpoint = describe_endpoint(self.base_url)
+        self._client = client or openai.OpenAI(
+            api_key=config.api_key or NO_KEY_PLACEHOLDER,
+            base_url=self.base_url,
+            max_retries=0,
+            timeout=config.timeout,
+        )
+
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        params = self.params(request)
+        started = time.monotonic()
+        try:
+            completion = self._client.chat.completions.create(**params)
+        except CannotOverwriteExistingCassetteException as exc:
+            raise self._replay_miss() from exc
+        except ValueError as exc:  # a body that is not the JSON it claims to be
+            raise MalformedResponseError(f"invalid JSON body: {exc}") from exc
+        finally:
+            self.usage.add(calls=1, seconds=time.monotonic() - started)
+        response = self._to_response(completion)
+        self.usage.add(
+            prompt_tokens=response.prompt_tokens, completion_tokens=response.completion_tokens
+        )
+        return response
+
+    def params(self, request: ChatRequest) -> dict[str, Any]:
+        """The keyword arguments for ``chat.completions.create``."""
+        params: dict[str, Any] = {
+            "model": self.name,
+            "messages": [dict(m) for m in request.messages],
+            "temperature": request.temperature,
+        }
+        # OpenAI's newer models want max_completion_tokens; compatible servers know max_tokens.
+        token_key = "max_completion_tokens" if _is_openai_host(self.base_url) else "max_tokens"
+        params[token_key] = request.max_tokens
+        if request.seed is not None:
+            params["seed"] = request.seed
+        if request.response_format is not None:
+            params["response_format"] = request.response_format
+        return params
+
+    def _to_response(self, completion: Any) -> ChatResponse:
+        choices = getattr(completion, "choices", None) or []
+        if not choices:
+            raise BackendCallError(
+                f"{self.endpoint} answered with no choices; check the server and model",
+                status=200,
+            )
+        choice = choices[0]
+        message = choice.message
+        usage = getattr(completion, "usage", None)
+        return ChatResponse(
+            content=message.content or "",
+            finish_reason=choice.finish_reason,
+            prompt_tokens=int(getattr(usage, "prompt_tokens", 0) or 0),
+            completion_tokens=int(getattr(usage, "completion_tokens", 0) or 0),
+            model=getattr(completion, "model", "") or self.name,
+            refusal=getattr(message, "refusal", None),
+        )
+
+    def _replay_miss(self) -> ReplayMissError:
+        path = urlparse(self.base_url).path.rstrip("/") + "/chat/completions"
+        where = self.config.replay or "the cassette"
+        return ReplayMissError(
+            f"request POST {path} has no recording in {where}; re-record with --record {where}"
+        )
+
+    def close(self) -> None:
+        self._client.close()
+
+
+def make_backend(
+    config: LLMConfig,
+    *,
+    policy: RetryPolicy | None = None,
+    client: openai.OpenAI | None = None,
+) -> RetryingBackend | CassetteBackend:
+    """The backend for a run: OpenAIBackend, wrapped in retries, then in record/replay.
+
+    Raises :class:`~summarizer.errors.ConfigError` (naming OPENAI_API_KEY)
+    when the OpenAI host is configured without a key. Use the result as a
+    context manager, or call ``close()`` at the end of the run: that saves a
+    ``--record`` cassette and checks a ``--replay`` one.
+    """
+    Config(engine=EngineChoice.LLM, llm=config).validate()
+    inner = OpenAIBackend(config, client=client)
+    secrets = (config.api_key,) if config.api_key else ()
+    backend = RetryingBackend(
+        inner,
+        policy or RetryPolicy.from_config(config),
+        endpoint=inner.endpoint,
+        secrets=secrets,
+    )
+    if config.record is None and config.replay is None:
+        return backend
+    session = CassetteSession(record=config.record, replay=config.replay, secrets=secrets)
+    return CassetteBackend(backend, session)

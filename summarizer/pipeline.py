@@ -1,0 +1,283 @@
+"""Wire the stages: ingest -> clean -> segment -> engine -> ground -> dates -> quantities
+-> merge -> disagreements -> selection -> synthesis -> :class:`~summarizer.models.Report`.
+
+The engine is chosen once from ``config.resolved_engine()`` and seen through the
+small :class:`EngineRunner` protocol (``extract`` per source, ``synthesize`` once);
+every other stage is shared and never looks at which engine ran.
+
+A source whose processing raises a :class:`~summarizer.errors.SummarizerError`
+becomes an :class:`~summarizer.models.InputFailure` naming the stage; the run goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol, TypeVar
+
+from summarizer import clean as clean_stage
+from summarizer import dates as dates_stage
+from summarizer import disagree as disagree_stage
+from summarizer import ground as ground_stage
+from summarizer import ingest as ingest_stage
+from summarizer import merge as merge_stage
+from summarizer import quantities as quantities_stage
+from summarizer import segment as segment_stage
+from summarizer.backend import Backend
+from summarizer.config import Config, EngineChoice
+from summarizer.errors import BackendError, ConfigError, InputError, SummarizerError
+from summarizer.models import (
+    CleanedSource,
+    Engine,
+    InputFailure,
+    MergedEvent,
+    Report,
+    RunStats,
+    Sentence,
+    Source,
+    SourceExtraction,
+    SourceReport,
+)
+
+log = logging.getLogger("summarizer")
+
+T = TypeVar("T")
+
+BACKEND_STAGE = "model"  # InputFailure.stage for sources the model backend failed on
+
+
+class EngineRunner(Protocol):
+    """What the pipeline needs from an engine."""
+
+    @property
+    def kind(self) -> Engine:
+        """Which engine this is (reported in the run stats)."""
+        ...
+
+    @property
+    def model(self) -> str | None:
+        """The model name, if any."""
+        ...
+
+    def extract(self, cleaned: CleanedSource, sentences: Sequence[Sentence]) -> SourceExtraction:
+        """Events and a summary of one source."""
+        ...
+
+    def synthesize(
+        self, events: Sequence[MergedEvent], sources: Mapping[str, Source]
+    ) -> tuple[str, tuple[str, ...]]:
+        """Headline and key developments from the merged timeline."""
+        ...
+
+
+@dataclass
+class ExtractiveRunner:
+    """The deterministic offline engine."""
+
+    summary_sentences: int = 3
+    kind: Engine = Engine.EXTRACTIVE
+    model: str | None = None
+
+    def extract(self, cleaned: CleanedSource, sentences: Sequence[Sentence]) -> SourceExtraction:
+        from summarizer.engines import extractive
+
+        return extractive.extract(cleaned, sentences, summary_sentences=self.summary_sentences)
+
+    def synthesize(
+        self, events: Sequence[MergedEvent], sources: Mapping[str, Source]
+    ) -> tuple[str, tuple[str, ...]]:
+        from summarizer.engines import extractive
+
+        return extractive.synthesize(events, sources)
+
+
+@dataclass
+class LLMRunner:
+    """The llm engine behind a :class:`~summarizer.backend.Backend`."""
+
+    backend: Backend
+    config: Config
+    kind: Engine = Engine.LLM
+
+    @property
+    def model(self) -> str | None:
+        return self.config.llm.model or self.backend.name
+
+    def extract(self, cleaned: CleanedSource, sentences: Sequence[Sentence]) -> SourceExtraction:
+        from summarizer.engines import llm
+
+        return llm.extract(cleaned, sentences, backend=self.backend, config=self.config)
+
+    def synthesize(
+        self, events: Sequence[MergedEvent], sources: Mapping[str, Source]
+    ) -> tuple[str, tuple[str, ...]]:
+        from summarizer.engines import llm
+
+        return llm.synthesize(events, sources, backend=self.backend, config=self.config)
+
+
+def make_backend(config: Config) -> Backend:
+    """The OpenAI-compatible backend for ``config.llm`` (record/replay included)."""
+    try:
+        from summarizer import openai_backend
+    except ImportError as exc:  # pragma: no cover - the llm engine is not installed
+        raise ConfigError(
+            "the llm engine is not available in this build: use --engine extractive"
+        ) from exc
+    return openai_backend.make_backend(config.llm)
+
+
+def make_engine(config: Config, backend: Backend | None = None) -> EngineRunner:
+    """Choose the engine once, from ``config.resolved_engine()``."""
+    if config.resolved_engine() is EngineChoice.LLM:
+        return LLMRunner(backend=backend or make_backend(config), config=config)
+    return ExtractiveRunner(summary_sentences=config.summary_sentences)
+
+
+# --------------------------------------------------------------------------- per source
+
+
+class _StageFailed(Exception):
+    def __init__(self, failure: InputFailure) -> None:
+        super().__init__(failure.reason)
+        self.failure = failure
+
+
+def _stage(name: str, source: Source, func: Callable[[], T]) -> T:
+    """Run one stage for one source; a SummarizerError becomes an InputFailure."""
+    try:
+        return func()
+    except SummarizerError as exc:
+        stage = BACKEND_STAGE if isinstance(exc, BackendError) else name
+        raise _StageFailed(InputFailure(path=source.path, reason=str(exc), stage=stage)) from exc
+
+
+def process_source(source: Source, engine: EngineRunner) -> tuple[CleanedSource, SourceExtraction]:
+    """Clean, segment, extract, ground, date and annotate one source."""
+    cleaned = _stage("clean", source, lambda: clean_stage.clean(source))
+    sentences = _stage("segment", source, lambda: segment_stage.segment(cleaned))
+    ext = _stage("extract", source, lambda: engine.extract(cleaned, sentences))
+    ext = _stage("ground", source, lambda: ground_stage.ground_extraction(ext, source))
+    ext = _stage("dates", source, lambda: dates_stage.date_events(ext, source))
+    ext = _stage("quantities", source, lambda: quantities_stage.annotate(ext))
+    return cleaned, ext
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def _unique_events(events: Sequence[MergedEvent]) -> dict[str, tuple[str, ...]]:
+    """Event ids reported by one source alone, by source id."""
+    unique: dict[str, list[str]] = {}
+    for event in events:
+        if len(event.sources) == 1:
+            unique.setdefault(event.sources[0], []).append(event.id)
+    return {k: tuple(v) for k, v in unique.items()}
+
+
+def _select(events: tuple[MergedEvent, ...], config: Config) -> tuple[MergedEvent, ...]:
+    if config.max_dates is None and config.per_date is None and config.day is None:
+        return events
+    return merge_stage.select_timeline(
+        events, max_dates=config.max_dates, per_date=config.per_date, day=config.day
+    )
+
+
+def _stats(
+    engine: EngineRunner,
+    extractions: Sequence[SourceExtraction],
+    backend: Backend | None,
+    seconds: float,
+) -> RunStats:
+    usage = backend.usage if backend is not None and engine.kind is Engine.LLM else None
+    return RunStats(
+        engine=engine.kind,
+        model=engine.model,
+        model_events_proposed=sum(e.proposed_events for e in extractions),
+        model_events_dropped=sum(e.dropped_events for e in extractions),
+        prompt_tokens=usage.prompt_tokens if usage else 0,
+        completion_tokens=usage.completion_tokens if usage else 0,
+        calls=usage.calls if usage else 0,
+        retries=usage.retries if usage else 0,
+        seconds=round(seconds, 3),
+    )
+
+
+def _notes(sources: Sequence[Source]) -> tuple[str, ...]:
+    """Warnings a reader of the output should see."""
+    undated = sorted(s.id for s in sources if s.published is None)
+    if not undated:
+        return ()
+    return (
+        f"No publication date found for {', '.join(undated)}: their relative dates could not be "
+        "resolved; pass --published ID=YYYY-MM-DD.",
+    )
+
+
+def run(
+    paths: Sequence[str | Path],
+    config: Config,
+    backend: Backend | None = None,
+    *,
+    engine: EngineRunner | None = None,
+) -> Report:
+    """Build the report for ``paths``. Failed sources are listed in ``Report.failures``."""
+    started = time.perf_counter()
+    runner = engine or make_engine(config, backend)
+    if isinstance(runner, LLMRunner):
+        backend = runner.backend
+    ingested = ingest_stage.ingest(paths, dict(config.published))
+    failures = list(ingested.failures)
+    done: list[tuple[Source, CleanedSource, SourceExtraction]] = []
+    for source in ingested.sources:
+        log.debug("processing %s", source.path)
+        try:
+            cleaned, ext = process_source(source, runner)
+        except _StageFailed as failed:
+            log.debug("%s failed at %s: %s", source.path, failed.failure.stage, failed)
+            failures.append(failed.failure)
+            continue
+        done.append((source, cleaned, ext))
+
+    sources = {s.id: s for s, _, _ in done}
+    extractions = [ext for _, _, ext in done]
+    merged = merge_stage.merge(extractions, sources)
+    selected = _select(merged, config)
+    kept_ids = {e.id for e in selected}
+    disagreements, agreements = disagree_stage.find_disagreements(merged)
+    headline, developments = runner.synthesize(selected, sources) if selected else ("", ())
+    unique = _unique_events(selected)
+    reports = tuple(
+        SourceReport(source=s, cleaned=c, extraction=x, unique_events=unique.get(s.id, ()))
+        for s, c, x in sorted(done, key=lambda t: t[0].id)
+    )
+    return Report(
+        sources=reports,
+        events=selected,
+        disagreements=tuple(d for d in disagreements if d.event in kept_ids),
+        agreements=tuple(a for a in agreements if a.event in kept_ids),
+        failures=tuple(failures),
+        headline=headline,
+        key_developments=developments,
+        stats=_stats(runner, extractions, backend, time.perf_counter() - started).model_copy(
+            update={"notes": _notes(list(sources.values()))}
+        ),
+        generated_for_day=config.day,
+    )
+
+
+def inspect(path: str | Path) -> str:
+    """What ``summarizer inspect FILE`` prints: kept text, dropped ranges, detected date."""
+    ingested = ingest_stage.ingest([path])
+    if not ingested.sources:
+        reason = (
+            ingested.failures[0].reason
+            if ingested.failures
+            else f"{path}: no article found; give a .txt, .md, .html or .jsonl file"
+        )
+        raise InputError(reason)
+    parts = [clean_stage.format_inspection(clean_stage.clean(s)) for s in ingested.sources]
+    return "\n".join(parts)

@@ -1,0 +1,477 @@
+"""Render a :class:`~summarizer.models.Report` as a markdown brief, a markdown timeline or JSON.
+
+Markdown goes through jinja2 templates in ``summarizer/templates/`` (loaded
+with :class:`jinja2.PackageLoader`, ``StrictUndefined``, no autoescape: the
+output is markdown, and quotes must come out exactly as the sources wrote
+them). This module turns the report into plain view data; the templates only
+lay it out.
+
+Output is deterministic: the same report renders to the same bytes (no
+timestamps, no timings), so a replayed run can be compared byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+from jinja2 import Environment, PackageLoader, StrictUndefined
+
+from summarizer.models import (
+    Agreement,
+    Claim,
+    Disagreement,
+    InputFailure,
+    MergedEvent,
+    Precision,
+    Report,
+    ResolvedDate,
+    SourceReport,
+)
+
+SCHEMA_VERSION = "1"
+QUOTE_LIMIT = 400  # characters of a quote shown in markdown (JSON keeps it whole)
+UNIQUE_LIMIT = 5  # "only this source reports" entries shown per source in the brief
+NAME_LIMIT = 60  # characters of a source's display name
+_SPACE = re.compile(r"\s+")
+_BRACKET_ID = re.compile(r"\[([^\[\]\s]+)\]")
+_PAIR = re.compile(r"\[\s+(-?\d+),\s+(-?\d+)\s+\]")
+
+
+# --------------------------------------------------------------------------- environment
+
+
+@lru_cache(maxsize=1)
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("summarizer", "templates"),
+        undefined=StrictUndefined,
+        autoescape=False,  # markdown: quotes are shown verbatim
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    return env
+
+
+def _render(template: str, **context: Any) -> str:
+    text = _environment().get_template(template).render(**context)
+    text = re.sub(r"\n{3,}", "\n\n", text)  # templates may leave blank runs
+    return text.rstrip("\n") + "\n"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def one_line(text: str, limit: int | None = None) -> str:
+    """Collapse whitespace; cut at ``limit`` characters with an ellipsis."""
+    flat = _SPACE.sub(" ", text).strip()
+    if limit is not None and len(flat) > limit:
+        flat = flat[: limit - 1].rstrip() + "…"
+    return flat
+
+
+def quoted(text: str) -> str:
+    """Wrap a quote in curly double quotes (quotes inside it nest as written)."""
+    return f"“{text}”"
+
+
+def date_label(date: ResolvedDate) -> str:
+    """A precision-aware heading.
+
+    ``2025-06-30`` (day), ``2024-05`` (month), ``2024`` (year), ``2025-03-01 – 2025-04-30`` (range).
+    """
+    if date.precision is Precision.RANGE and date.end is not None:
+        return f"{date.start.isoformat()} – {date.end.isoformat()}"
+    return date.iso()
+
+
+def date_key(date: ResolvedDate) -> tuple[dt.date, int, dt.date]:
+    """Sort key: oldest first; coarser precision first on the same start."""
+    order = {Precision.YEAR: 0, Precision.MONTH: 1, Precision.RANGE: 2, Precision.DAY: 3}
+    return (date.start, order[date.precision], date.end or date.start)
+
+
+def _covers(date: ResolvedDate, day: dt.date) -> bool:
+    if date.precision is Precision.DAY:
+        return date.start == day
+    if date.precision is Precision.RANGE and date.end is not None:
+        return date.start <= day <= date.end
+    return False
+
+
+@dataclass(frozen=True)
+class Citations:
+    """Numbers the sources 1..N in report order and formats citation markers."""
+
+    numbers: dict[str, int]
+
+    @classmethod
+    def of(cls, report: Report) -> Citations:
+        return cls({sr.source.id: i for i, sr in enumerate(report.sources, start=1)})
+
+    def marker(self, source_id: str) -> str:
+        number = self.numbers.get(source_id)
+        if number is None:
+            return f"[{source_id}]"
+        return f"[[{number}]](#source-{number})"
+
+    def markers(self, source_ids: Iterable[str]) -> str:
+        known = sorted(set(source_ids), key=lambda s: (self.numbers.get(s, 10**9), s))
+        return "".join(self.marker(s) for s in known)
+
+
+# --------------------------------------------------------------------------- view data
+
+
+@dataclass
+class EntryView:
+    id: str
+    text: str
+    markers: str
+    from_publication: bool
+    quotes: list[dict[str, str]] = field(default_factory=list)
+
+
+@dataclass
+class DateGroup:
+    label: str
+    entries: list[EntryView]
+
+
+def _entry(event: MergedEvent, cites: Citations, *, with_quotes: bool) -> EntryView:
+    quotes: list[dict[str, str]] = []
+    if with_quotes:
+        for ev in sorted(
+            event.evidence, key=lambda e: (cites.numbers.get(e.source, 10**9), e.start)
+        ):
+            quotes.append(
+                {
+                    "marker": cites.marker(ev.source),
+                    "quote": quoted(one_line(ev.quote, QUOTE_LIMIT)),
+                }
+            )
+    return EntryView(
+        id=event.id,
+        text=one_line(event.text),
+        markers=cites.markers(event.sources),
+        from_publication=event.date.from_publication,
+        quotes=quotes,
+    )
+
+
+def group_by_date(
+    events: Sequence[MergedEvent], cites: Citations, *, with_quotes: bool
+) -> list[DateGroup]:
+    """Events grouped under precision-aware date headings, oldest first."""
+    groups: dict[tuple[dt.date, int, dt.date], DateGroup] = {}
+    for event in sorted(events, key=lambda e: (date_key(e.date), -e.importance, e.id)):
+        key = date_key(event.date)
+        if key not in groups:
+            groups[key] = DateGroup(label=date_label(event.date), entries=[])
+        groups[key].entries.append(_entry(event, cites, with_quotes=with_quotes))
+    return [groups[k] for k in sorted(groups)]
+
+
+def _claim_view(claim: Claim, report: Report, cites: Citations) -> dict[str, str]:
+    return {
+        "value": claim.value,
+        "quote": quoted(one_line(claim.quote, QUOTE_LIMIT)),
+        "source": _source_name(report, claim.source),
+        "marker": cites.marker(claim.source),
+    }
+
+
+def _source_name(report: Report, source_id: str) -> str:
+    for sr in report.sources:
+        if sr.source.id == source_id:
+            return one_line(sr.source.outlet or sr.source.title or sr.source.id, NAME_LIMIT)
+    return source_id
+
+
+def _disagreement_views(report: Report, cites: Citations) -> list[dict[str, Any]]:
+    by_id = {e.id: e for e in report.events}
+    views = []
+    for item in report.disagreements:
+        event = by_id.get(item.event)
+        views.append(
+            {
+                "topic": item.topic,
+                "event": one_line(event.text, 200) if event else item.event,
+                "date": date_label(event.date) if event else "",
+                "note": item.note or "",
+                "claims": [_claim_view(c, report, cites) for c in item.claims],
+            }
+        )
+    return views
+
+
+def _agreement_views(report: Report, cites: Citations) -> list[dict[str, str]]:
+    return [
+        {
+            "topic": a.topic,
+            "note": a.note,
+            "markers": cites.markers(c.source for c in a.claims),
+        }
+        for a in report.agreements
+    ]
+
+
+def _source_views(report: Report, cites: Citations) -> list[dict[str, Any]]:
+    by_id = {e.id: e for e in report.events}
+    views = []
+    for sr in report.sources:
+        src = sr.source
+        unique = [by_id[i] for i in sr.unique_events if i in by_id]
+        unique.sort(key=lambda e: (-e.importance, date_key(e.date), e.id))
+        shown = sorted(unique[:UNIQUE_LIMIT], key=lambda e: (date_key(e.date), e.id))
+        views.append(
+            {
+                "number": cites.numbers[src.id],
+                "id": src.id,
+                "title": one_line(src.title or src.id),
+                "outlet": src.outlet or "",
+                "path": src.path,
+                "published": src.published.isoformat() if src.published else "unknown",
+                "published_text": (
+                    f"published {src.published.isoformat()} (from {src.published_from.value})"
+                    if src.published
+                    else "publication date unknown"
+                ),
+                "published_from": src.published_from.value,
+                "summary": one_line(" ".join(s.text for s in sr.extraction.summary)),
+                "unique": [{"date": date_label(e.date), "text": one_line(e.text)} for e in shown],
+                "unique_more": len(unique) - len(shown),
+                "dropped": len(sr.cleaned.dropped),
+            }
+        )
+    return views
+
+
+def _cite_development(text: str, report: Report, cites: Citations) -> str:
+    """Attach citation markers to a key development.
+
+    Source ids cited in brackets (``[003_abc]``, as the llm engine writes them)
+    become numbered markers; otherwise the development is matched to the merged
+    event with the same text and gets that event's markers.
+    """
+    if any(m.group(1) in cites.numbers for m in _BRACKET_ID.finditer(text)):
+        replaced = _BRACKET_ID.sub(
+            lambda m: cites.marker(m.group(1)) if m.group(1) in cites.numbers else m.group(0),
+            text,
+        )
+        return one_line(replaced)
+    flat = one_line(text)
+    for event in report.events:
+        if one_line(event.text) == flat:
+            return f"{flat} {cites.markers(event.sources)}"
+    return flat
+
+
+def _footer(report: Report) -> dict[str, Any]:
+    stats = report.stats
+    lines = [f"Engine: {stats.engine.value}" + (f", model {stats.model}" if stats.model else "")]
+    if stats.model_events_proposed:
+        lines.append(
+            f"{stats.model_events_dropped} of {stats.model_events_proposed} model events had no "
+            "support in the source and were dropped."
+        )
+    if stats.calls:
+        lines.append(
+            f"Model usage: {stats.calls} calls ({stats.retries} retries), "
+            f"{stats.prompt_tokens} prompt and {stats.completion_tokens} completion tokens."
+        )
+    lines.extend(stats.notes)
+    failures = [f"{failure_text(f)} (stage: {f.stage})" for f in report.failures]
+    return {"lines": lines, "failures": failures}
+
+
+def failure_text(failure: InputFailure) -> str:
+    """The failure's reason, prefixed with its path unless the reason names it already."""
+    if failure.path and failure.path not in failure.reason:
+        return f"{failure.path}: {failure.reason}"
+    return failure.reason
+
+
+def _brief_date(report: Report) -> str:
+    if report.generated_for_day is not None:
+        return report.generated_for_day.isoformat()
+    dates = [sr.source.published for sr in report.sources if sr.source.published]
+    return max(dates).isoformat() if dates else "undated"
+
+
+# --------------------------------------------------------------------------- markdown
+
+
+def render_brief_md(report: Report, day: dt.date | None = None) -> str:
+    """The daily brief: headline, key developments, disagreements, per-source summaries,
+    the timeline (with ``day``: that day's events first, earlier context after), sources."""
+    day = day or report.generated_for_day
+    cites = Citations.of(report)
+    if day is not None:
+        today = [e for e in report.events if _covers(e.date, day)]
+        earlier = [e for e in report.events if e not in today and e.date.start < day]
+        later = [e for e in report.events if e not in today and e.date.start >= day]
+        sections = [
+            (f"On {day.isoformat()}", group_by_date(today, cites, with_quotes=False)),
+            ("Earlier context", group_by_date(earlier, cites, with_quotes=False)),
+            ("Later or expected", group_by_date(later, cites, with_quotes=False)),
+        ]
+    else:
+        sections = [("", group_by_date(report.events, cites, with_quotes=False))]
+    return _render(
+        "brief.md.j2",
+        brief_date=day.isoformat() if day else _brief_date(report),
+        headline=one_line(report.headline),
+        developments=[_cite_development(d, report, cites) for d in report.key_developments],
+        disagreements=_disagreement_views(report, cites),
+        agreements=_agreement_views(report, cites),
+        sources=_source_views(report, cites),
+        sections=[(title, groups) for title, groups in sections if groups],
+        event_count=len(report.events),
+        footer=_footer(report),
+    )
+
+
+def render_timeline_md(report: Report) -> str:
+    """The timeline grouped by date, oldest first, with quotes and citation markers."""
+    cites = Citations.of(report)
+    return _render(
+        "timeline.md.j2",
+        groups=group_by_date(report.events, cites, with_quotes=True),
+        sources=_source_views(report, cites),
+        disagreement_events=sorted({d.event for d in report.disagreements}),
+        footer=_footer(report),
+    )
+
+
+# --------------------------------------------------------------------------- JSON
+
+
+def _date_json(date: ResolvedDate) -> dict[str, Any]:
+    return {
+        "date": date.iso(),
+        "date_end": date.iso_end() if date.precision is Precision.RANGE else None,
+        "precision": date.precision.value,
+        "date_expression": date.expression,
+        "date_from_publication": date.from_publication,
+    }
+
+
+def _event_json(event: MergedEvent) -> dict[str, Any]:
+    data: dict[str, Any] = {"id": event.id}
+    data.update(_date_json(event.date))
+    data.update(
+        {
+            "text": event.text,
+            "sources": list(event.sources),
+            "evidence": [
+                {
+                    "source": ev.source,
+                    "quote": ev.quote,
+                    "start": ev.start,
+                    "end": ev.end,
+                    "alignment": ev.alignment.value,
+                    "date_expression": ev.date_expression,
+                }
+                for ev in event.evidence
+            ],
+            "quantities": {
+                sid: [q.model_dump(mode="json") for q in qs]
+                for sid, qs in sorted(event.quantities.items())
+            },
+            "importance": round(event.importance, 6),
+        }
+    )
+    return data
+
+
+def _claim_json(claim: Claim) -> dict[str, Any]:
+    return {
+        "source": claim.source,
+        "value": claim.value,
+        "quote": claim.quote,
+        "start": claim.start,
+        "end": claim.end,
+        "normalized": claim.normalized,
+        "unit": claim.unit,
+    }
+
+
+def _finding_json(item: Disagreement | Agreement) -> dict[str, Any]:
+    return {
+        "event": item.event,
+        "topic": item.topic,
+        "claims": [_claim_json(c) for c in item.claims],
+        "note": item.note,
+    }
+
+
+def _source_json(sr: SourceReport) -> dict[str, Any]:
+    src = sr.source
+    ext = sr.extraction
+    return {
+        "id": src.id,
+        "path": src.path,
+        "title": src.title,
+        "outlet": src.outlet,
+        "url": src.url,
+        "published": src.published.isoformat() if src.published else None,
+        "published_from": src.published_from.value,
+        "encoding": src.encoding,
+        "summary": " ".join(one_line(s.text) for s in ext.summary),
+        "summary_sentences": [
+            {"text": s.text, "start": s.start, "end": s.end} for s in ext.summary
+        ],
+        "dropped": [[d.start, d.end] for d in sr.cleaned.dropped],
+        "dropped_reasons": [
+            {"start": d.start, "end": d.end, "reason": d.reason} for d in sr.cleaned.dropped
+        ],
+        "unique_events": list(sr.unique_events),
+        "engine": ext.engine.value,
+        "model_events_proposed": ext.proposed_events,
+        "model_events_dropped": ext.dropped_events,
+        "notes": list(ext.notes),
+    }
+
+
+def report_to_dict(report: Report) -> dict[str, Any]:
+    """The JSON document (schema_version 1) as plain data."""
+    stats = report.stats
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "generated_for_day": (
+            report.generated_for_day.isoformat() if report.generated_for_day else None
+        ),
+        "headline": report.headline,
+        "key_developments": list(report.key_developments),
+        "sources": [_source_json(sr) for sr in report.sources],
+        "events": [_event_json(e) for e in report.events],
+        "disagreements": [_finding_json(d) for d in report.disagreements],
+        "agreements": [_finding_json(a) for a in report.agreements],
+        "failures": [
+            {"path": f.path, "reason": f.reason, "stage": f.stage} for f in report.failures
+        ],
+        "stats": {
+            "engine": stats.engine.value,
+            "model": stats.model,
+            "model_events_proposed": stats.model_events_proposed,
+            "model_events_dropped": stats.model_events_dropped,
+            "prompt_tokens": stats.prompt_tokens,
+            "completion_tokens": stats.completion_tokens,
+            "calls": stats.calls,
+            "retries": stats.retries,
+            "notes": list(stats.notes),
+        },
+    }
+
+
+def render_json(report: Report) -> str:
+    """JSON with the schema of issue 2 item 9 plus extra fields; ends with a newline."""
+    text = json.dumps(report_to_dict(report), ensure_ascii=False, indent=2)
+    return _PAIR.sub(r"[\1, \2]", text) + "\n"  # offset pairs on one line

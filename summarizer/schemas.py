@@ -1,0 +1,183 @@
+"""What the model must answer: JSON schemas and the pydantic models that check them.
+
+One schema per prompt (``extract``, ``synthesis``, ``adjudicate``). Every list
+has ``maxItems`` and every string ``maxLength``: small models loop or ramble
+otherwise, and llama.cpp turns these bounds into its sampling grammar. The
+pydantic models carry the same bounds, so an answer that breaks them is a
+validation error that the llm engine shows the model in a re-ask.
+
+:func:`response_format` builds the ``response_format`` request field for a
+:class:`~summarizer.config.StructuredMode`: OpenAI's strict ``json_schema`` (with
+the length keywords it does not accept stripped), llama.cpp's
+``{"type": "json_object", "schema": ...}``, or nothing for the plain-prompt mode.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from summarizer.config import StructuredMode
+
+MAX_SUMMARY = 3
+MAX_EVENTS = 10
+MAX_QUANTITIES = 4
+MAX_DEVELOPMENTS = 5
+MAX_CITED = 8
+TEXT_LEN = 280
+QUOTE_LEN = 400
+EXPR_LEN = 60
+DATE_LEN = 10
+SHORT_LEN = 40
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+
+class QuantityOut(_Out):
+    what: str = Field(max_length=SHORT_LEN)
+    number: float
+    unit: str | None = Field(default=None, max_length=SHORT_LEN)
+
+
+class EventOut(_Out):
+    text: str = Field(min_length=1, max_length=TEXT_LEN)
+    quote: str = Field(min_length=1, max_length=QUOTE_LEN)
+    temporal_expression: str | None = Field(default=None, max_length=EXPR_LEN)
+    date: str | None = Field(default=None, max_length=DATE_LEN)
+    quantities: list[QuantityOut] = Field(default_factory=list, max_length=MAX_QUANTITIES)
+
+
+class ExtractOut(_Out):
+    summary: list[str] = Field(max_length=MAX_SUMMARY)
+    events: list[EventOut] = Field(max_length=MAX_EVENTS)
+
+
+class DevelopmentOut(_Out):
+    text: str = Field(min_length=1, max_length=TEXT_LEN)
+    sources: list[str] = Field(min_length=1, max_length=MAX_CITED)
+
+
+class SynthesisOut(_Out):
+    headline: str = Field(min_length=1, max_length=TEXT_LEN)
+    key_developments: list[DevelopmentOut] = Field(max_length=MAX_DEVELOPMENTS)
+
+
+class AdjudicationOut(_Out):
+    verdict: Literal["disagree", "same_figure", "unclear"]
+    reason: str = Field(max_length=TEXT_LEN)
+
+
+def _string(max_length: int) -> dict[str, Any]:
+    return {"type": "string", "maxLength": max_length}
+
+
+def _nullable_string(max_length: int) -> dict[str, Any]:
+    return {"type": ["string", "null"], "maxLength": max_length}
+
+
+def _object(properties: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "type": "object",
+        "properties": properties,
+        "required": list(properties),
+        "additionalProperties": False,
+    }
+
+
+def _array(items: dict[str, Any], max_items: int, min_items: int = 0) -> dict[str, Any]:
+    schema: dict[str, Any] = {"type": "array", "items": items, "maxItems": max_items}
+    if min_items:
+        schema["minItems"] = min_items
+    return schema
+
+
+EXTRACT_SCHEMA: dict[str, Any] = _object(
+    {
+        "summary": _array(_string(TEXT_LEN), MAX_SUMMARY),
+        "events": _array(
+            _object(
+                {
+                    "text": _string(TEXT_LEN),
+                    "quote": _string(QUOTE_LEN),
+                    "temporal_expression": _nullable_string(EXPR_LEN),
+                    "date": _nullable_string(DATE_LEN),
+                    "quantities": _array(
+                        _object(
+                            {
+                                "what": _string(SHORT_LEN),
+                                "number": {"type": "number"},
+                                "unit": _nullable_string(SHORT_LEN),
+                            }
+                        ),
+                        MAX_QUANTITIES,
+                    ),
+                }
+            ),
+            MAX_EVENTS,
+        ),
+    }
+)
+
+SYNTHESIS_SCHEMA: dict[str, Any] = _object(
+    {
+        "headline": _string(TEXT_LEN),
+        "key_developments": _array(
+            _object(
+                {
+                    "text": _string(TEXT_LEN),
+                    "sources": _array(_string(SHORT_LEN), MAX_CITED, min_items=1),
+                }
+            ),
+            MAX_DEVELOPMENTS,
+        ),
+    }
+)
+
+ADJUDICATE_SCHEMA: dict[str, Any] = _object(
+    {
+        "verdict": {"type": "string", "enum": ["disagree", "same_figure", "unclear"]},
+        "reason": _string(TEXT_LEN),
+    }
+)
+
+SCHEMAS: dict[str, tuple[dict[str, Any], type[_Out]]] = {
+    "extract": (EXTRACT_SCHEMA, ExtractOut),
+    "synthesis": (SYNTHESIS_SCHEMA, SynthesisOut),
+    "adjudicate": (ADJUDICATE_SCHEMA, AdjudicationOut),
+}
+
+# Keywords OpenAI's strict mode rejects; the pydantic models still enforce them.
+_STRICT_UNSUPPORTED = frozenset({"maxLength", "minLength"})
+
+
+def strict_variant(schema: dict[str, Any]) -> dict[str, Any]:
+    """``schema`` without the keywords OpenAI's strict json_schema mode rejects."""
+
+    def strip(node: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: strip(v) for k, v in node.items() if k not in _STRICT_UNSUPPORTED}
+        if isinstance(node, list):
+            return [strip(v) for v in node]
+        return node
+
+    result: dict[str, Any] = strip(copy.deepcopy(schema))
+    return result
+
+
+def response_format(name: str, mode: StructuredMode) -> dict[str, Any] | None:
+    """The ``response_format`` field for prompt ``name`` under a resolved ``mode``."""
+    schema, _ = SCHEMAS[name]
+    if mode is StructuredMode.JSON_SCHEMA:
+        return {
+            "type": "json_schema",
+            "json_schema": {"name": name, "strict": True, "schema": strict_variant(schema)},
+        }
+    if mode is StructuredMode.JSON_OBJECT:
+        return {"type": "json_object", "schema": schema}
+    if mode is StructuredMode.PROMPT:
+        return None
+    raise ValueError(f"structured mode {mode.value!r} must be resolved before building a request")

@@ -1,0 +1,307 @@
+"""Segment a cleaned source into sentences with offsets into ``Source.text``.
+
+Rules (no external splitter, so every offset is exact):
+
+* Kept ranges are split into lines. A blank line always ends a paragraph.
+* A single line break ends a paragraph (and so a sentence) unless the line is a
+  soft wrap: the line has no terminal punctuation and the next line starts in
+  lower case, or the block is hard-wrapped (several lines of similar width, most
+  ending mid-sentence) and the line is not a short heading before a capital.
+* Inside a paragraph a sentence ends at ``.``, ``!``, ``?`` or an ellipsis,
+  followed by any closing quotes or brackets, whitespace, and a token that can
+  start a sentence. Titles ("Lt. Gen.", "Mr.", "Dr."), initials ("J. R. R."),
+  "No. 5", "Jan. 5" never end a sentence; dotted and ambiguous abbreviations
+  ("U.S.", "Inc.", "St.", "p.m.") end one only before a typical sentence
+  starter ("The", "He", ...). Decimals ("1.5") have no whitespace after the
+  point and never split.
+* A short standalone line without terminal punctuation (the title, a
+  sub-heading) is marked ``is_headline``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from itertools import pairwise
+
+from summarizer.models import CleanedSource, Sentence
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Words that are always followed by a name or number, never end a sentence.
+TITLES = _words(
+    """mr mrs ms messrs mme dr prof gen lt col maj capt cpt sgt cpl pvt adm cmdr
+    gov sen rep rev hon pres supt insp det fr brig lieut atty amb sec mt ft"""
+)
+# Abbreviations that end a sentence only when a typical sentence starter follows.
+AMBIGUOUS = _words(
+    """inc ltd co corp plc llc jr sr st ave blvd rd bros etc approx dept univ est
+    no nos vol am pm jan feb mar apr jun jul aug sep sept oct nov dec"""
+)
+# Never end a sentence, whatever follows.
+NEVER = frozenset({"e.g", "i.e", "vs", "cf", "viz"})
+# Before a digit these are "No. 5", "Jan. 5", "p. 12".
+BEFORE_NUMBER = _words(
+    """no nos vol p pp art fig ch sec tel jan feb mar apr jun jul aug sep sept oct
+    nov dec approx ca"""
+)
+SENTENCE_STARTERS = _words(
+    """the a an he she it they we i you his her its their our my your this that
+    these those there here but and or so yet in on at after before when while if
+    as meanwhile however also some many most no not one two three four five
+    several officials police authorities according earlier later separately
+    still since last what who why how where for with from by to during despite
+    amid although though because until then now today yesterday both all each
+    every such other another more few only even again once instead whether
+    it's i'm we're they're he's she's"""
+)
+
+_BOUNDARY = re.compile(r"([.!?…]+)(['\"”’)\]]*)(\s+)(?=\S)")
+_PREV_WORD = re.compile(r"([\w.’'-]*)$")
+_NEXT_WORD = re.compile(r"([\"'“‘(\[]*)([\w’'-]*)")
+_TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$")
+_LIST_ITEM = re.compile(r"\s*(?:[-*•–]\s|\d+[.)]\s)")
+_QUOTATION = re.compile(
+    r"“[^“”\n]{1,1500}?”"
+    r"|(?<!\w)\"[^\"\n]{1,1500}?\""
+    r"|‘[^\n]{1,1500}?’(?!\w)"
+    r"|(?<!\w)'(?=[A-Z])[^\n]{1,1500}?[,.?!]'(?!\w)"
+)
+# A short capitalised run without punctuation, then a word that only starts sentences.
+_INLINE_HEADING = re.compile(
+    r"(?P<head>[A-Z][^.!?;:,\"“”\n]{2,60}?\b(?P<last>[a-z]+))"
+    r" (?=(?:On|In|At|After|According|Meanwhile|Earlier|Later|During|However)\b)"
+)
+_JOINING_WORDS = _words(
+    """in on at to of from for by with and or the a an as than that said says told
+    into onto over under between"""
+)
+HEADLINE_MAX_WORDS = 25
+WRAP_MAX_WIDTH = 100
+WRAP_MIN_WIDTH = 40
+
+
+@dataclass(frozen=True)
+class _Unit:
+    """A run of lines segmented together (one paragraph)."""
+
+    start: int
+    end: int
+    lines: int
+
+
+# --------------------------------------------------------------------------- lines
+
+
+def _lines(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Line spans (without the newline) inside ``text[start:end]``."""
+    spans = []
+    pos = start
+    while pos <= end:
+        nl = text.find("\n", pos, end)
+        stop = end if nl < 0 else nl
+        spans.append((pos, stop))
+        if nl < 0:
+            break
+        pos = nl + 1
+    return spans
+
+
+def _blocks(text: str, spans: list[tuple[int, int]]) -> Iterator[list[tuple[int, int]]]:
+    """Group line spans into blocks separated by blank lines."""
+    block: list[tuple[int, int]] = []
+    for s, e in spans:
+        if text[s:e].strip():
+            block.append(_strip_span(text, s, e))
+        elif block:
+            yield block
+            block = []
+    if block:
+        yield block
+
+
+def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
+    while s < e and text[s].isspace():
+        s += 1
+    while e > s and text[e - 1].isspace():
+        e -= 1
+    return s, e
+
+
+def _has_terminal(line: str) -> bool:
+    return bool(_TERMINAL.search(line))
+
+
+def _starts_lower(line: str) -> bool:
+    stripped = line.lstrip("\"'“‘([ \t")
+    return bool(stripped) and stripped[0].islower()
+
+
+def _is_wrapped(text: str, block: list[tuple[int, int]]) -> bool:
+    """Hard-wrapped prose: 3+ lines of one width, most ending mid-sentence."""
+    if len(block) < 3:
+        return False
+    inner = [text[s:e] for s, e in block[:-1]]
+    width = max(len(x) for x in inner)
+    if width > WRAP_MAX_WIDTH or width < WRAP_MIN_WIDTH:
+        return False
+    full = sum(1 for x in inner if len(x) >= 0.7 * width)
+    open_lines = sum(1 for x in inner if not _has_terminal(x))
+    return full * 4 >= len(inner) * 3 and open_lines * 2 >= len(inner)
+
+
+def _soft_break(line: str, nxt: str, wrapped: bool, width: int) -> bool:
+    """Whether the line break between ``line`` and ``nxt`` is only a wrap."""
+    if _LIST_ITEM.match(nxt):
+        return False
+    if not _has_terminal(line) and _starts_lower(nxt):
+        return True
+    if not wrapped:
+        return False
+    paragraph_end = len(line) < 0.6 * width and not _starts_lower(nxt)
+    return not paragraph_end
+
+
+def _units(text: str, start: int, end: int) -> Iterator[_Unit]:
+    """Paragraph units of one kept range."""
+    for block in _blocks(text, _lines(text, start, end)):
+        wrapped = _is_wrapped(text, block)
+        width = max(e - s for s, e in block)
+        u_start, u_end = block[0]
+        count = 1
+        for (s, e), (ns, ne) in pairwise(block):
+            if _soft_break(text[s:e], text[ns:ne], wrapped, width):
+                u_end = ne
+                count += 1
+                continue
+            yield _Unit(u_start, u_end, count)
+            u_start, u_end, count = ns, ne, 1
+        yield _Unit(u_start, u_end, count)
+
+
+# --------------------------------------------------------------------------- sentences
+
+
+def _prev_word(text: str, pos: int) -> str:
+    match = _PREV_WORD.search(text, max(0, pos - 40), pos)
+    return match.group(1) if match else ""
+
+
+def _next_word(text: str, pos: int) -> tuple[str, str]:
+    """(opening quotes/brackets, the word after them) at ``pos``."""
+    match = _NEXT_WORD.match(text, pos)
+    if not match:
+        return "", ""
+    return match.group(1), match.group(2)
+
+
+def _starts_sentence(opener: str, word: str, rest: str) -> bool:
+    if word[:1].isupper() or word[:1].isdigit():
+        return True
+    if opener and word[:1].isalpha():
+        return word[:1].isupper()
+    return not word and bool(rest) and not rest[0].isalnum() and not rest[0].islower()
+
+
+def _is_boundary(punct: str, closers: str, prev: str, opener: str, word: str, rest: str) -> bool:
+    """Decide whether ``prev`` + ``punct`` + ``closers`` ends a sentence before ``word``."""
+    if not _starts_sentence(opener, word, rest):
+        return False
+    if punct != "." or closers:
+        return True
+    low = prev.lower().strip("'’")
+    if low in NEVER:
+        return False
+    if word[:1].isdigit():
+        return low not in BEFORE_NUMBER
+    if low in TITLES:
+        return False
+    starter = any(q in opener for q in "\"'“‘") or word.lower() in SENTENCE_STARTERS
+    if len(prev) == 1 and prev.isupper():  # an initial: "J. R. R. Tolkien"
+        return starter and word.lower() not in {"a"}
+    dotted = "." in prev and not any(ch.isdigit() for ch in prev)
+    if dotted or low in AMBIGUOUS:
+        return starter
+    return True
+
+
+def _attributed_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Quotations closed by a comma ("...families,” said X"): never split inside them."""
+    spans = []
+    for m in _QUOTATION.finditer(text, start, end):
+        close = m.end() - 1
+        if text[close - 1] == ",":
+            spans.append((m.start(), close))
+    return spans
+
+
+def _inline_heading_cut(text: str, unit: _Unit) -> int | None:
+    """A sub-heading run into its paragraph: "Pressure from the north On Sunday, ..."."""
+    m = _INLINE_HEADING.match(text, unit.start, unit.end)
+    if not m or m.group("last").lower() in _JOINING_WORDS:
+        return None
+    return m.end("head")
+
+
+def _split_unit(text: str, unit: _Unit) -> tuple[list[tuple[int, int]], int | None]:
+    """Sentence spans inside one paragraph unit (stripped, non-empty), and an inline
+    heading's end when the unit starts with one."""
+    cuts = [unit.start]
+    heading_end = _inline_heading_cut(text, unit)
+    if heading_end is not None:
+        cuts.append(heading_end)
+    protected = _attributed_quotes(text, unit.start, unit.end)
+    for m in _BOUNDARY.finditer(text, unit.start, unit.end):
+        cut = m.end(2)
+        if any(a < cut < b for a, b in protected):
+            continue
+        prev = _prev_word(text, m.start())
+        opener, word = _next_word(text, m.end())
+        if _is_boundary(m.group(1), m.group(2), prev, opener, word, text[m.end() : unit.end]):
+            cuts.append(cut)
+    cuts.append(unit.end)
+    spans = []
+    for s, e in pairwise(cuts):
+        s, e = _strip_span(text, s, e)
+        if any(ch.isalnum() for ch in text[s:e]):
+            spans.append((s, e))
+    return spans, heading_end
+
+
+def _is_headline(text: str, unit: _Unit, span: tuple[int, int], heading_end: int | None) -> bool:
+    """A whole one-line unit, or a run-in heading, without terminal punctuation."""
+    line = text[span[0] : span[1]]
+    whole = unit.lines == 1 and span == (unit.start, unit.end)
+    run_in = heading_end is not None and span[0] == unit.start and span[1] <= heading_end
+    return (whole or run_in) and not _has_terminal(line) and len(line.split()) <= HEADLINE_MAX_WORDS
+
+
+def segment(cleaned: CleanedSource) -> tuple[Sentence, ...]:
+    """Split every kept range of ``cleaned`` into sentences with exact offsets."""
+    source = cleaned.source
+    text = source.text
+    out: list[Sentence] = []
+    paragraph = -1
+    floor = max(0, min(source.header_end, len(text)))
+    for kept in sorted(cleaned.kept, key=lambda k: k.start):
+        start, end = max(kept.start, floor), min(kept.end, len(text))
+        for unit in _units(text, start, end) if start < end else ():
+            paragraph += 1
+            spans, heading_end = _split_unit(text, unit)
+            for s, e in spans:
+                out.append(
+                    Sentence(
+                        source_id=source.id,
+                        index=len(out),
+                        start=s,
+                        end=e,
+                        text=text[s:e],
+                        is_headline=_is_headline(text, unit, (s, e), heading_end),
+                        paragraph=paragraph,
+                    )
+                )
+    return tuple(out)

@@ -1,0 +1,399 @@
+"""The ``summarizer`` command: exit codes, atomic -o, --format json, inspect, flag errors.
+
+Most tests replace :func:`summarizer.pipeline.run` with a hand-built report so
+they check the CLI's own behaviour; the end-to-end runs live in test_pipeline.py.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from summarizer import cli, pipeline
+from summarizer.config import Config, EngineChoice
+from summarizer.errors import EXIT_BACKEND, EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
+from summarizer.io import write_atomic
+from summarizer.models import (
+    CharInterval,
+    CleanedSource,
+    Engine,
+    Evidence,
+    InputFailure,
+    MergedEvent,
+    Precision,
+    Report,
+    ResolvedDate,
+    RunStats,
+    Source,
+    SourceExtraction,
+    SourceReport,
+)
+
+QUAKE = (
+    "date: 2024-01-02\n"
+    "A magnitude 7.5 earthquake struck the Noto peninsula on Monday, the agency said.\n"
+    "At least 48 people were killed, the prefecture said on Tuesday.\n"
+)
+
+
+def _report(failures: tuple[InputFailure, ...] = (), with_source: bool = True) -> Report:
+    src = Source(
+        id="quake", path="in/quake.txt", text=QUAKE, title="Quake", published=dt.date(2024, 1, 2)
+    )
+    quote = "At least 48 people were killed, the prefecture said on Tuesday."
+    start = QUAKE.index(quote)
+    event = MergedEvent(
+        id="e1",
+        date=ResolvedDate(
+            start=dt.date(2024, 1, 2), precision=Precision.DAY, expression="on Tuesday"
+        ),
+        text=quote,
+        sources=("quake",),
+        evidence=(Evidence(source="quake", quote=quote, start=start, end=start + len(quote)),),
+    )
+    sr = SourceReport(
+        source=src,
+        cleaned=CleanedSource(source=src, kept=(CharInterval(start=17, end=len(QUAKE)),)),
+        extraction=SourceExtraction(
+            source_id="quake", summary=(), events=(), engine=Engine.EXTRACTIVE
+        ),
+    )
+    return Report(
+        sources=(sr,) if with_source else (),
+        events=(event,) if with_source else (),
+        disagreements=(),
+        failures=failures,
+        stats=RunStats(engine=Engine.EXTRACTIVE),
+    )
+
+
+@pytest.fixture()
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture()
+def fake_run(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """Replace the pipeline with a canned report; records the Config it was given."""
+    seen: dict[str, Any] = {"report": _report()}
+
+    def run(paths: Any, config: Config, backend: Any = None) -> Report:
+        seen["paths"] = list(paths)
+        seen["config"] = config
+        return seen["report"]  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(pipeline, "run", run)
+    return seen
+
+
+def test_brief_to_stdout_says_which_engine_ran(runner: CliRunner, fake_run: dict[str, Any]) -> None:
+    result = runner.invoke(cli.app, ["brief", "in/"])
+    assert result.exit_code == EXIT_OK, result.stderr
+    assert result.stdout.startswith("# Daily brief: 2024-01-02")
+    assert "engine: extractive (no model configured)" in result.stderr
+
+
+@pytest.mark.parametrize("command", ["brief", "timeline"])
+def test_format_json_parses(runner: CliRunner, fake_run: dict[str, Any], command: str) -> None:
+    result = runner.invoke(cli.app, [command, "in/", "--format", "json"])
+    assert result.exit_code == EXIT_OK
+    data = json.loads(result.stdout)
+    assert data["schema_version"] == "1"
+    assert data["events"][0]["date"] == "2024-01-02"
+
+
+def test_output_file_is_written_atomically(
+    runner: CliRunner, fake_run: dict[str, Any], tmp_path: Path
+) -> None:
+    out = tmp_path / "brief.md"
+    out.write_text("yesterday's brief\n")
+    result = runner.invoke(cli.app, ["timeline", "in/", "-o", str(out)])
+    assert result.exit_code == EXIT_OK
+    assert out.read_text().startswith("# Timeline")
+    assert result.stdout == ""
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["brief.md"]  # no temp file left
+
+
+def test_output_into_missing_directory_is_a_usage_error(
+    runner: CliRunner, fake_run: dict[str, Any], tmp_path: Path
+) -> None:
+    result = runner.invoke(cli.app, ["brief", "in/", "-o", str(tmp_path / "nope" / "b.md")])
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.startswith("summarizer: error: ")
+    assert "does not exist" in result.stderr
+
+
+def test_some_sources_failed_exit_1_output_still_written(
+    runner: CliRunner, fake_run: dict[str, Any], tmp_path: Path
+) -> None:
+    fake_run["report"] = _report(
+        failures=(
+            InputFailure(path="in/empty.txt", reason="in/empty.txt: the file is empty; remove it"),
+            InputFailure(path="in/x.bin", reason="binary file, not text", stage="clean"),
+        )
+    )
+    out = tmp_path / "b.json"
+    result = runner.invoke(cli.app, ["brief", "in/", "-o", str(out), "--format", "json"])
+    assert result.exit_code == EXIT_PARTIAL
+    assert json.loads(out.read_text())["failures"][0]["path"] == "in/empty.txt"
+    assert "failed (ingest): in/empty.txt: the file is empty" in result.stderr
+    assert "failed (clean): in/x.bin: binary file, not text" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("stage", "code"),
+    [("ingest", EXIT_USAGE), ("model", EXIT_BACKEND)],
+)
+def test_nothing_usable_exit_code(
+    runner: CliRunner, fake_run: dict[str, Any], tmp_path: Path, stage: str, code: int
+) -> None:
+    fake_run["report"] = _report(
+        failures=(InputFailure(path="in/a.txt", reason="in/a.txt: failed", stage=stage),),
+        with_source=False,
+    )
+    out = tmp_path / "b.md"
+    result = runner.invoke(cli.app, ["brief", "in/", "-o", str(out)])
+    assert result.exit_code == code
+    assert not out.exists()
+    expected = "for every source" if code == EXIT_BACKEND else "no article could be read"
+    assert expected in result.stderr.splitlines()[-1]
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["--published", "quake"], EXIT_USAGE, "write ID=YYYY-MM-DD"),
+        (["--published", "quake=2024-13-01"], EXIT_USAGE, "is not a date"),
+        (["--day", "yesterday"], EXIT_USAGE, "--day 'yesterday' is not a date"),
+        (["--engine", "llm"], EXIT_CONFIG, "needs a model"),
+        (["--record", "a.yaml", "--replay", "b.yaml"], EXIT_USAGE, "exclude each other"),
+    ],
+)
+def test_bad_flags_one_line_and_exit_code(
+    runner: CliRunner, fake_run: dict[str, Any], args: list[str], code: int, message: str
+) -> None:
+    result = runner.invoke(cli.app, ["brief", "in/", *args], env={"SUMMARIZER_MODEL": ""})
+    assert result.exit_code == code
+    lines = result.stderr.strip().splitlines()
+    assert lines[-1].startswith("summarizer: error: ")
+    assert message in lines[-1]
+    assert "Traceback" not in result.stderr
+
+
+def test_debug_lets_the_exception_through(runner: CliRunner, fake_run: dict[str, Any]) -> None:
+    result = runner.invoke(cli.app, ["brief", "in/", "--day", "nope", "--debug"])
+    assert result.exit_code != EXIT_OK
+    assert type(result.exception).__name__ == "InputError"
+
+
+def test_internal_error_is_one_line(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    def boom(*_: Any, **__: Any) -> Report:
+        raise RuntimeError("kaput")
+
+    monkeypatch.setattr(pipeline, "run", boom)
+    result = runner.invoke(cli.app, ["brief", "in/"])
+    assert result.exit_code == cli.EXIT_INTERNAL
+    assert "internal error: RuntimeError: kaput (rerun with --debug" in result.stderr
+
+
+def test_flags_reach_the_config(runner: CliRunner, fake_run: dict[str, Any]) -> None:
+    result = runner.invoke(
+        cli.app,
+        [
+            "brief",
+            "a.txt",
+            "b/",
+            "--published",
+            "a=2025-07-01",
+            "--published",
+            "b=2025-06-30",
+            "--day",
+            "2025-07-01",
+            "--max-dates",
+            "3",
+            "--per-date",
+            "2",
+            "--engine",
+            "extractive",
+        ],
+    )
+    assert result.exit_code == EXIT_OK, result.stderr
+    config: Config = fake_run["config"]
+    assert dict(config.published) == {"a": dt.date(2025, 7, 1), "b": dt.date(2025, 6, 30)}
+    assert (config.day, config.max_dates, config.per_date) == (dt.date(2025, 7, 1), 3, 2)
+    assert config.resolved_engine() is EngineChoice.EXTRACTIVE
+    assert [str(p) for p in fake_run["paths"]] == ["a.txt", "b"]
+
+
+def test_environment_is_read_at_the_edge(runner: CliRunner, fake_run: dict[str, Any]) -> None:
+    result = runner.invoke(
+        cli.app, ["brief", "in/", "--dry-run"], env={"SUMMARIZER_ENGINE": "bogus"}
+    )
+    assert result.exit_code == EXIT_CONFIG
+    assert "SUMMARIZER_ENGINE='bogus'" in result.stderr
+
+
+def test_quiet_prints_nothing_on_stderr(runner: CliRunner, fake_run: dict[str, Any]) -> None:
+    result = runner.invoke(cli.app, ["brief", "in/", "--quiet"])
+    assert result.exit_code == EXIT_OK
+    assert result.stderr == ""
+
+
+def test_extractive_dry_run_makes_no_output(runner: CliRunner, fake_run: dict[str, Any]) -> None:
+    result = runner.invoke(cli.app, ["brief", "in/", "--dry-run", "--engine", "extractive"])
+    assert result.exit_code == EXIT_OK
+    assert "makes no model calls" in result.stderr
+    assert "config" not in fake_run  # the pipeline did not run
+
+
+# --------------------------------------------------------------------------- inspect
+
+
+def test_inspect_shows_kept_dropped_and_date(runner: CliRunner, tmp_path: Path) -> None:
+    article = tmp_path / "flood.txt"
+    article.write_text(
+        "date: 2024-04-03\n"
+        "Floodwaters breached the Riverton levee on Tuesday, officials said.\n\n"
+        "Four people died and 120 homes were flooded, the mayor said.\n\n"
+        "Related Articles\n\n"
+        "Ten best picnic spots this spring\n\n"
+        "Why your cat ignores you\n",
+        encoding="utf-8",
+    )
+    result = runner.invoke(cli.app, ["inspect", str(article)])
+    assert result.exit_code == EXIT_OK, result.stderr
+    assert "2024-04-03 (from header)" in result.stdout
+    kept, dropped = result.stdout.split("--- dropped ---", 1)
+    assert "Floodwaters breached" in kept
+    assert "picnic" not in kept
+    assert "Related Articles" in dropped
+
+
+@pytest.mark.parametrize(
+    ("content", "name"),
+    [(b"", "empty.txt"), (b"\x00\x01\x02\xff" * 64, "blob.txt"), (None, "missing.txt")],
+)
+def test_inspect_bad_input(
+    runner: CliRunner, tmp_path: Path, content: bytes | None, name: str
+) -> None:
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    result = runner.invoke(cli.app, ["inspect", str(path)])
+    assert result.exit_code == EXIT_USAGE
+    assert result.stderr.startswith("summarizer: error: ")
+    assert name in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+# --------------------------------------------------------------------------- write_atomic
+
+
+def test_write_atomic_replaces_and_keeps_mode(tmp_path: Path) -> None:
+    target = tmp_path / "out.md"
+    target.write_text("old")
+    os.chmod(target, 0o640)
+    write_atomic(target, "new – ünïcode\n")
+    assert target.read_text(encoding="utf-8") == "new – ünïcode\n"
+    assert (target.stat().st_mode & 0o777) == 0o640
+    assert [p.name for p in tmp_path.iterdir()] == ["out.md"]
+
+
+def test_write_atomic_failure_leaves_previous_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "out.md"
+    target.write_text("previous brief")
+
+    def broken_replace(src: str, dst: str) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        write_atomic(target, "half a brief")
+    assert target.read_text() == "previous brief"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.md"]
+
+
+# --------------------------------------------------------------------------- llm engine via the CLI
+
+BREACH = "Floodwaters breached the Riverton levee on Tuesday, officials said."
+FLOOD = (
+    "date: 2024-04-03\n"
+    f"{BREACH}\n\n"
+    "Four people died and 120 homes were flooded, the mayor said on Wednesday.\n"
+)
+
+
+def _fake_model(body: dict[str, Any]) -> str:
+    """A scripted test model behind the fake server: grounded events plus one invented."""
+    text = " ".join(m["content"] for m in body["messages"])
+    if "headline" not in text.lower():  # an extract request (only synthesis asks for one)
+        return json.dumps(
+            {
+                "summary": [BREACH],
+                "events": [
+                    {
+                        "text": "The Riverton levee was breached.",
+                        "quote": BREACH,
+                        "temporal_expression": "on Tuesday",
+                        "date": "2024-04-02",
+                        "quantities": [],
+                    },
+                    {
+                        "text": "Four people died.",
+                        "quote": "Four people died and 120 homes were flooded",
+                        "temporal_expression": None,
+                        "date": None,
+                        "quantities": [{"what": "killed", "number": 4, "unit": None}],
+                    },
+                    {
+                        "text": "The army rebuilt the levee overnight.",
+                        "quote": "The army rebuilt the levee overnight in record time.",
+                        "temporal_expression": "overnight",
+                        "date": "2024-04-03",
+                        "quantities": [],
+                    },
+                ],
+            }
+        )
+    return json.dumps(
+        {
+            "headline": "The Riverton levee failed; four people died.",
+            "key_developments": [{"text": "The levee was breached.", "sources": ["flood"]}],
+        }
+    )
+
+
+def test_llm_engine_record_then_replay_is_byte_identical(runner: CliRunner, tmp_path: Path) -> None:
+    from summarizer.fakeserver import FakeOpenAIServer
+
+    (tmp_path / "flood.txt").write_text(FLOOD, encoding="utf-8")
+    cassette = tmp_path / "run.yaml"
+    recorded, replayed = tmp_path / "recorded.md", tmp_path / "replayed.md"
+    with FakeOpenAIServer(responder=_fake_model) as server:
+        args = ["brief", str(tmp_path / "flood.txt"), "--engine", "llm", "--model", "fake"]
+        result = runner.invoke(
+            cli.app,
+            [*args, "--base-url", server.base_url, "--record", str(cassette), "-o", str(recorded)],
+        )
+        assert result.exit_code == EXIT_OK, result.stderr
+        base_url = server.base_url
+    assert "engine: llm (model fake at " in result.stderr
+    brief = recorded.read_text(encoding="utf-8")
+    assert "Engine: llm, model fake" in brief
+    assert "1 of 3 model events had no support in the source and were dropped." in brief
+    assert "rebuilt the levee" not in brief.split("---")[0]
+    assert "- The levee was breached. [[1]](#source-1)" in brief
+    # the server is gone: the replay answers from the cassette alone
+    result = runner.invoke(
+        cli.app, [*args, "--base-url", base_url, "--replay", str(cassette), "-o", str(replayed)]
+    )
+    assert result.exit_code == EXIT_OK, result.stderr
+    assert replayed.read_bytes() == recorded.read_bytes()

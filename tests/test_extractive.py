@@ -1,0 +1,156 @@
+"""The extractive engine: event sentences, lead-biased summaries, synthesis."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+
+from summarizer.engines.extractive import EVENT_THRESHOLD, extract, sentence_score, synthesize
+from summarizer.models import (
+    CharInterval,
+    CleanedSource,
+    Engine,
+    MergedEvent,
+    Precision,
+    ResolvedDate,
+    Sentence,
+    Source,
+)
+
+
+def cleaned_and_sentences(text: str, sid: str = "s1") -> tuple[CleanedSource, list[Sentence]]:
+    """A source with every line kept; lines without a full stop are headlines."""
+    source = Source(id=sid, path=f"{sid}.txt", text=text)
+    cleaned = CleanedSource(source=source, kept=(CharInterval(start=0, end=len(text)),))
+    sentences = []
+    for m in re.finditer(r"[^\n.!?]+(?:[.!?]+[”\"’']?|(?=\n)|$)", text):
+        chunk = m.group(0)
+        lead = len(chunk) - len(chunk.lstrip())
+        body = chunk.strip()
+        if not body:
+            continue
+        start = m.start() + lead
+        sentences.append(
+            Sentence(
+                source_id=sid,
+                index=len(sentences),
+                start=start,
+                end=start + len(body),
+                text=body,
+                is_headline=not body.endswith((".", "!", "?", "”", '"')),
+            )
+        )
+    return cleaned, sentences
+
+
+FLOOD = """Floods hit northern Italy
+Heavy rain flooded 40 towns in Emilia-Romagna on Tuesday, killing nine people, officials said.
+Rescuers evacuated 13,000 residents from Faenza overnight, Mayor Massimo Isola told reporters.
+Will the region ever be safe from floods?
+Climate scientists say such storms could become more frequent.
+The government announced 20 million euros in emergency aid on Wednesday.
+The region is known for its food and its motor racing heritage.
+"""
+
+
+@pytest.mark.parametrize(
+    ("sentence", "is_event"),
+    [
+        ("Heavy rain flooded 40 towns in Emilia-Romagna on Tuesday, killing nine people.", True),
+        ("The central bank raised interest rates by 0.25 points, its governor said.", True),
+        ("Acme Corp reported a 12 percent rise in quarterly profit on Thursday.", True),
+        ("Voters in Ohio elected Jane Miller as governor, officials announced.", True),
+        ("Climate scientists say such storms could become more frequent.", False),
+        ("The region is known for its food and its motor racing heritage.", False),
+        ("Will the region ever be safe from floods?", False),
+        ("Markets remain nervous.", False),
+    ],
+)
+def test_sentence_score_separates_events_from_background(sentence: str, is_event: bool) -> None:
+    assert (sentence_score(sentence) >= EVENT_THRESHOLD) is is_event
+
+
+def test_extract_events_are_exact_sentences() -> None:
+    cleaned, sentences = cleaned_and_sentences(FLOOD)
+    ext = extract(cleaned, sentences)
+    assert ext.engine is Engine.EXTRACTIVE
+    texts = [e.text for e in ext.events]
+    assert any(t.startswith("Heavy rain flooded") for t in texts)
+    assert any(t.startswith("Rescuers evacuated") for t in texts)
+    assert any(t.startswith("The government announced") for t in texts)
+    assert not any(t == "Floods hit northern Italy" for t in texts)  # headline
+    assert not any(t.endswith("?") for t in texts)  # question
+    assert not any("motor racing" in t for t in texts)  # background
+    for event in ext.events:
+        assert FLOOD[event.start : event.end] == event.quote
+        assert 0.0 < event.salience <= 1.0
+        assert event.sentence_index is not None
+
+
+def test_summary_is_lead_biased_short_and_in_reading_order() -> None:
+    cleaned, sentences = cleaned_and_sentences(FLOOD)
+    ext = extract(cleaned, sentences, summary_sentences=2)
+    assert len(ext.summary) == 2
+    assert ext.summary[0].text.startswith("Heavy rain flooded")
+    assert [s.start for s in ext.summary] == sorted(s.start for s in ext.summary)
+    for s in ext.summary:
+        assert FLOOD[s.start : s.end] == s.text
+        assert not s.text.endswith("?")
+
+
+def test_extract_is_deterministic() -> None:
+    cleaned, sentences = cleaned_and_sentences(FLOOD)
+    assert extract(cleaned, sentences) == extract(cleaned, sentences)
+
+
+def test_seed_extraction_has_no_aggregator_junk() -> None:
+    from pathlib import Path
+
+    from summarizer.clean import clean
+    from summarizer.ingest import ingest
+    from summarizer.segment import segment
+
+    seeds = Path(__file__).resolve().parent.parent / "seeds"
+    source = next(s for s in ingest([seeds]).sources if s.id.startswith("001"))
+    cleaned = clean(source)
+    ext = extract(cleaned, segment(cleaned))
+    text = " ".join([e.quote for e in ext.events] + [s.text for s in ext.summary])
+    assert "Izhevsk" in text
+    for junk in ("Kim Jong", "Pentagon", "Hashtags", "write for the Associated Press"):
+        assert junk not in text
+    assert len(ext.summary) == 3
+
+
+def _merged(
+    eid: str, text: str, sources: tuple[str, ...], importance: float, day: int
+) -> MergedEvent:
+    return MergedEvent(
+        id=eid,
+        date=ResolvedDate(start=dt.date(2024, 5, day), precision=Precision.DAY),
+        text=text,
+        sources=sources,
+        evidence=(),
+        importance=importance,
+    )
+
+
+def test_synthesize_headline_is_the_top_multi_source_event() -> None:
+    events = [
+        _merged("e1", "A single outlet says the dam is cracked.", ("a",), 1.9, 3),
+        _merged("e2", "The river burst its banks in Faenza.", ("a", "b", "c"), 3.4, 2),
+        _merged("e3", "The government pledged 20 million euros.", ("a", "b"), 2.3, 4),
+        _merged("e4", "Schools closed across the region.", ("b", "c"), 2.2, 4),
+    ]
+    headline, developments = synthesize(events, {})
+    assert headline == "The river burst its banks in Faenza."
+    assert developments == (
+        "The government pledged 20 million euros.",
+        "Schools closed across the region.",
+        "A single outlet says the dam is cracked.",
+    )
+
+
+def test_synthesize_without_events() -> None:
+    assert synthesize([], {}) == ("", ())

@@ -1,0 +1,327 @@
+"""Merge: one entry per fact across sources; timeline selection."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+import pytest
+
+from summarizer.models import (
+    Engine,
+    Event,
+    MergedEvent,
+    Precision,
+    ResolvedDate,
+    Source,
+    SourceExtraction,
+)
+from summarizer.quantities import annotate
+
+SEEDS = Path(__file__).resolve().parent.parent / "seeds"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def story(
+    articles: Mapping[str, str],
+    published: dt.date = dt.date(2024, 3, 12),
+    dates: Mapping[str, ResolvedDate] | None = None,
+) -> tuple[list[SourceExtraction], dict[str, Source]]:
+    """Sources and extractions from short articles: one event per sentence.
+
+    ``dates`` maps a phrase to the date of any sentence containing it; other
+    sentences take the publication date, marked as such.
+    """
+    sources: dict[str, Source] = {}
+    extractions: list[SourceExtraction] = []
+    for sid, text in articles.items():
+        sources[sid] = Source(id=sid, path=f"{sid}.txt", text=text, published=published)
+        events = []
+        for m in re.finditer(r"[^.!?\s](?:[^.!?]|\.(?=\d))*[.!?]", text):
+            date = next(
+                (d for phrase, d in (dates or {}).items() if phrase in m.group(0)),
+                ResolvedDate(start=published, precision=Precision.DAY, from_publication=True),
+            )
+            events.append(
+                Event(
+                    source_id=sid,
+                    text=m.group(0),
+                    quote=m.group(0),
+                    start=m.start(),
+                    end=m.end(),
+                    date=date,
+                    salience=0.5,
+                )
+            )
+        ext = SourceExtraction(
+            source_id=sid, summary=(), events=tuple(events), engine=Engine.EXTRACTIVE
+        )
+        extractions.append(annotate(ext))
+    return extractions, sources
+
+
+def entry_with(events: tuple[MergedEvent, ...], phrase: str) -> MergedEvent:
+    hits = [e for e in events if any(phrase in ev.quote for ev in e.evidence)]
+    assert len(hits) == 1, [e.text for e in hits]
+    return hits[0]
+
+
+def seed_pipeline() -> tuple[tuple[MergedEvent, ...], dict[str, Source]]:
+    """The real stages on seeds/: ingest, clean, segment, extract, (dates), quantities, merge."""
+    from summarizer.clean import clean
+    from summarizer.engines.extractive import extract
+    from summarizer.ingest import ingest
+    from summarizer.merge import merge
+    from summarizer.segment import segment
+
+    try:
+        from summarizer.dates import date_events
+    except ImportError:  # the dates stage lands separately
+        date_events = None
+
+    result = ingest([SEEDS])
+    sources = {s.id: s for s in result.sources}
+    extractions = []
+    for source in result.sources:
+        cleaned = clean(source)
+        ext = extract(cleaned, segment(cleaned))
+        if date_events is not None:
+            ext = date_events(ext, source)
+        extractions.append(annotate(ext))
+    return merge(extractions, sources), sources
+
+
+# --------------------------------------------------------------------------- clustering
+
+EARTHQUAKE = {
+    "wire": (
+        "A magnitude 6.1 earthquake struck the Anatolian town of Malatya, killing 12 people. "
+        "The governor of Malatya province said rescue teams were searching collapsed buildings. "
+        "Schools in the region will stay closed until Monday, the education ministry announced."
+    ),
+    "daily": (
+        "At least 15 people died when a strong earthquake hit Malatya early on Tuesday. "
+        "Rescue teams searched collapsed buildings through the night, the Malatya governor said. "
+        "Turkey's central bank left interest rates unchanged at its meeting on Tuesday."
+    ),
+    "radio": (
+        "The Malatya earthquake killed 12 people and injured dozens, officials said. "
+        "Aftershocks rattled the town for hours afterwards."
+    ),
+}
+
+
+def test_one_entry_per_fact_across_sources() -> None:
+    events = merge_story(EARTHQUAKE)
+    quake = entry_with(events, "magnitude 6.1")
+    assert quake.sources == ("daily", "radio", "wire")
+    rescue = entry_with(events, "searching collapsed")
+    assert rescue.sources == ("daily", "wire")
+    assert rescue.id != quake.id
+
+
+@pytest.mark.parametrize(
+    "phrase",
+    ["central bank", "Aftershocks", "Schools in the region"],
+)
+def test_unrelated_sentences_stay_alone(phrase: str) -> None:
+    events = merge_story(EARTHQUAKE)
+    assert len(entry_with(events, phrase).sources) == 1
+
+
+def merge_story(articles: Mapping[str, str], **kw: object) -> tuple[MergedEvent, ...]:
+    from summarizer.merge import merge
+
+    extractions, sources = story(articles, **kw)  # type: ignore[arg-type]
+    return merge(extractions, sources)
+
+
+ELECTION = {
+    "a": (
+        "The Labour candidate Maria Lind won the Harrowgate by-election with 14,210 votes. "
+        "Turnout was 41 percent, the returning officer said."
+    ),
+    "b": (
+        "Maria Lind of Labour won the Harrowgate by-election on Thursday, taking 14,210 votes. "
+        "The Conservative candidate conceded shortly after midnight."
+    ),
+    "c": (
+        "Turnout in Harrowgate was 41 percent. "
+        "Labour's Maria Lind won the by-election with more than 14,000 votes."
+    ),
+}
+
+
+def test_two_facts_of_an_election_are_two_entries() -> None:
+    events = merge_story(ELECTION)
+    win = entry_with(events, "Conservative")  # only b reports the concession
+    assert win.sources == ("b",)
+    result = entry_with(events, "returning officer")
+    assert result.sources == ("a", "c")
+    votes = [e for e in events if any("14,210" in ev.quote for ev in e.evidence)]
+    assert len(votes) == 1 and set(votes[0].sources) == {"a", "b", "c"}
+
+
+def test_events_on_different_days_do_not_merge() -> None:
+    day1 = ResolvedDate(start=dt.date(2024, 3, 4), precision=Precision.DAY, expression="Monday")
+    day2 = ResolvedDate(start=dt.date(2024, 3, 9), precision=Precision.DAY, expression="Saturday")
+    articles = {
+        "x": "Protesters marched through the capital against the pension reform on Monday.",
+        "y": "Protesters marched through the capital against the pension reform on Saturday.",
+    }
+    events = merge_story(articles, dates={"Monday": day1, "Saturday": day2})
+    assert len(events) == 2
+    same_day = merge_story(articles)
+    assert len(same_day) == 1
+
+
+def test_evidence_keeps_every_quote_with_offsets() -> None:
+    extractions, sources = story(EARTHQUAKE)
+    from summarizer.merge import merge
+
+    for event in merge(extractions, sources):
+        for ev in event.evidence:
+            assert sources[ev.source].text[ev.start : ev.end] == ev.quote
+
+
+def test_ids_are_stable_and_unique() -> None:
+    first = merge_story(EARTHQUAKE)
+    second = merge_story(EARTHQUAKE)
+    assert [e.id for e in first] == [e.id for e in second]
+    assert len({e.id for e in first}) == len(first)
+
+
+def test_merged_date_prefers_explicit_expressions() -> None:
+    from summarizer.merge import merged_date
+
+    pub = ResolvedDate(start=dt.date(2025, 7, 1), precision=Precision.DAY, from_publication=True)
+    monday = ResolvedDate(
+        start=dt.date(2025, 6, 30), precision=Precision.DAY, expression="late Monday"
+    )
+    month = ResolvedDate(start=dt.date(2024, 5, 1), precision=Precision.MONTH, expression="May")
+
+    def ev(date: ResolvedDate) -> Event:
+        return Event(source_id="s", text="t", quote="t", start=0, end=1, date=date)
+
+    assert merged_date([ev(pub), ev(monday)], None) == monday
+    assert merged_date([ev(month), ev(month)], None) == month
+    # one explicit month against four sources dated only by publication: the day wins
+    assert merged_date([ev(month)] + [ev(pub)] * 4, None) == pub
+    fallback = merged_date([], dt.date(2024, 1, 2))
+    assert fallback.start == dt.date(2024, 1, 2) and fallback.from_publication
+
+
+def test_quantities_are_kept_by_source() -> None:
+    quake = entry_with(merge_story(EARTHQUAKE), "magnitude 6.1")
+    assert [q.value for q in quake.quantities["daily"] if q.kind == "killed"] == [15]
+    assert [q.value for q in quake.quantities["wire"] if q.kind == "killed"] == [12]
+
+
+def test_importance_grows_with_sources() -> None:
+    events = merge_story(EARTHQUAKE)
+    quake = entry_with(events, "magnitude 6.1")
+    alone = entry_with(events, "Aftershocks")
+    assert quake.importance > alone.importance
+
+
+def test_candidate_pairs_grow_linearly() -> None:
+    """Blocking keeps the number of compared pairs near-linear in the number of events."""
+    from collections import Counter
+
+    from summarizer.merge import _candidate_pairs, _Item, _vectors, terms
+
+    def pairs_for(n: int) -> int:
+        items, counts = [], []
+        for i in range(n):
+            text = (
+                f"Town{i % 97} council approved budget{i % 31} plan{i} worth {i} "
+                f"million for roads{i % 13} and schools in district{i % 7}."
+            )
+            ev = Event(source_id=f"s{i % 50}", text=text, quote=text, start=0, end=len(text))
+            items.append(_Item(i, ev, (0, i, 0)))
+            counts.append(terms(text))
+        idf = _vectors(items, counts)
+        assert isinstance(counts[0], Counter)
+        return len(_candidate_pairs(items, idf))
+
+    from summarizer.merge import BLOCK_TERMS, MAX_POSTING
+
+    small, large = pairs_for(2000), pairs_for(4000)
+    assert large <= 4000 * BLOCK_TERMS * MAX_POSTING
+    assert large <= small * 2.5  # twice the events: about twice the pairs, not four times
+
+
+# --------------------------------------------------------------------------- select_timeline
+
+
+def _event(eid: str, day: dt.date, importance: float) -> MergedEvent:
+    return MergedEvent(
+        id=eid,
+        date=ResolvedDate(start=day, precision=Precision.DAY),
+        text=eid,
+        sources=("a",),
+        evidence=(),
+        importance=importance,
+    )
+
+
+FLOOD_TIMELINE = (
+    _event("rain", dt.date(2024, 9, 12), 1.0),
+    _event("levee", dt.date(2024, 9, 13), 3.0),
+    _event("evacuate", dt.date(2024, 9, 13), 2.5),
+    _event("curfew", dt.date(2024, 9, 13), 1.2),
+    _event("aid", dt.date(2024, 9, 15), 2.0),
+    _event("inquiry", dt.date(2024, 9, 20), 1.1),
+)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "expected"),
+    [
+        ({}, ["rain", "levee", "evacuate", "curfew", "aid", "inquiry"]),
+        ({"max_dates": 2}, ["levee", "evacuate", "curfew", "aid"]),
+        ({"per_date": 1}, ["rain", "levee", "aid", "inquiry"]),
+        ({"max_dates": 2, "per_date": 2}, ["levee", "evacuate", "aid"]),
+        ({"day": dt.date(2024, 9, 15)}, ["aid", "rain", "levee", "evacuate", "curfew"]),
+        ({"day": dt.date(2024, 9, 15), "max_dates": 2}, ["aid", "levee", "evacuate", "curfew"]),
+        ({"day": dt.date(2024, 9, 14)}, ["rain", "levee", "evacuate", "curfew"]),
+    ],
+)
+def test_select_timeline(kwargs: dict[str, object], expected: list[str]) -> None:
+    from summarizer.merge import select_timeline
+
+    assert [e.id for e in select_timeline(FLOOD_TIMELINE, **kwargs)] == expected  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- seeds
+
+
+@pytest.fixture(scope="module")
+def seeds() -> tuple[tuple[MergedEvent, ...], dict[str, Source]]:
+    return seed_pipeline()
+
+
+def test_seed_izhevsk_strike_is_one_entry_citing_four_outlets(
+    seeds: tuple[tuple[MergedEvent, ...], dict[str, Source]],
+) -> None:
+    events, sources = seeds
+    izhevsk = [e for e in events if any("Izhevsk" in ev.quote for ev in e.evidence)]
+    strike = [e for e in izhevsk if len(e.sources) >= 4]
+    assert len(strike) == 1
+    assert [s[:3] for s in strike[0].sources] == ["000", "001", "002", "003"]
+    for ev in strike[0].evidence:
+        assert sources[ev.source].text[ev.start : ev.end] == ev.quote
+    # the other Izhevsk sentences (background on the city) are not a second strike entry
+    assert all(len(e.sources) == 1 for e in izhevsk if e is not strike[0])
+
+
+def test_seed_related_article_teasers_never_merge(
+    seeds: tuple[tuple[MergedEvent, ...], dict[str, Source]],
+) -> None:
+    events, _ = seeds
+    text = " ".join(ev.quote for e in events for ev in e.evidence)
+    assert "Kim Jong" not in text and "Pentagon" not in text

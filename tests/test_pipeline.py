@@ -1,0 +1,307 @@
+"""The pipeline end to end: failure isolation, unique events, selection, determinism,
+and the seed checks the issue asks for (Izhevsk, casualties, units, junk, dates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import pytest
+
+from summarizer import pipeline, render
+from summarizer.config import Config, EngineChoice
+from summarizer.errors import BackendError, InputError, SummarizerError
+from summarizer.models import (
+    CleanedSource,
+    Engine,
+    MergedEvent,
+    Precision,
+    Report,
+    Sentence,
+    SourceExtraction,
+)
+
+# A story that is not the seeds: an earthquake reported by three outlets.
+ARTICLES = {
+    "wire.txt": (
+        "date: 2024-01-02\n"
+        "Powerful earthquake kills dozens in central Japan\n\n"
+        "A magnitude 7.5 earthquake struck the Noto peninsula on Monday, "
+        "the Japan Meteorological Agency said.\n\n"
+        "At least 48 people were killed, the Ishikawa prefecture said on Tuesday.\n\n"
+        "Prime Minister Fumio Kishida said rescuers were racing against time.\n"
+    ),
+    "daily.txt": (
+        "date: 2024-01-02\n"
+        "Quake toll rises on Noto peninsula\n\n"
+        "A 7.5-magnitude earthquake hit the Noto peninsula on Monday afternoon, "
+        "the Japan Meteorological Agency said.\n\n"
+        "Ishikawa prefecture said on Tuesday that 55 people had been killed.\n\n"
+        "More than 32,000 people were staying in evacuation centres, officials said.\n"
+    ),
+    "local.md": (
+        "---\ntitle: Wajima fire destroys market street\n"
+        "date: 2024-01-03\noutlet: Hokuriku Post\n---\n"
+        "A fire that broke out in Wajima after the earthquake on Monday destroyed about "
+        "200 buildings, the fire department said on Wednesday.\n\n"
+        "The city's famous morning market street burned for hours, residents said.\n"
+    ),
+}
+
+
+@pytest.fixture()
+def story(tmp_path: Path) -> Path:
+    for name, text in ARTICLES.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def _config(**kw: object) -> Config:
+    return Config(engine=EngineChoice.EXTRACTIVE, **kw)  # type: ignore[arg-type]
+
+
+def _check_offsets(report: Report) -> None:
+    texts = {sr.source.id: sr.source.text for sr in report.sources}
+    for event in report.events:
+        for ev in event.evidence:
+            assert texts[ev.source][ev.start : ev.end] == ev.quote
+
+
+def test_story_runs_offsets_hold_and_sources_are_sorted(story: Path) -> None:
+    report = pipeline.run([story], _config())
+    assert [sr.source.id for sr in report.sources] == ["daily", "local", "wire"]
+    assert report.failures == ()
+    assert report.events and report.headline
+    assert report.stats.engine is Engine.EXTRACTIVE
+    _check_offsets(report)
+
+
+def test_bad_file_fails_alone(story: Path) -> None:
+    (story / "empty.txt").write_bytes(b"")
+    report = pipeline.run([story, story / "missing.txt"], _config())
+    assert len(report.sources) == 3
+    failed = {Path(f.path).name: f.stage for f in report.failures}
+    assert failed == {"empty.txt": "ingest", "missing.txt": "ingest"}
+
+
+class _FailingEngine(pipeline.ExtractiveRunner):
+    """The extractive engine, except that one source raises the given error."""
+
+    def __init__(self, victim: str, error: Exception) -> None:
+        super().__init__()
+        self.victim = victim
+        self.error = error
+
+    def extract(self, cleaned: CleanedSource, sentences: Sequence[Sentence]) -> SourceExtraction:
+        if cleaned.source.id == self.victim:
+            raise self.error
+        return super().extract(cleaned, sentences)
+
+
+@pytest.mark.parametrize(
+    ("error", "stage"),
+    [
+        (SummarizerError("the model answered nonsense; retry later"), "extract"),
+        (BackendError("server error 503 after 5 attempts; check the server"), "model"),
+    ],
+)
+def test_a_source_failing_in_a_stage_becomes_a_failure(
+    story: Path, error: Exception, stage: str
+) -> None:
+    report = pipeline.run([story], _config(), engine=_FailingEngine("daily", error))
+    assert [sr.source.id for sr in report.sources] == ["local", "wire"]
+    assert len(report.failures) == 1
+    failure = report.failures[0]
+    assert (Path(failure.path).name, failure.stage) == ("daily.txt", stage)
+    assert failure.reason == str(error)
+    assert all("daily" not in e.sources for e in report.events)
+
+
+def test_unexpected_errors_are_not_swallowed(story: Path) -> None:
+    with pytest.raises(ZeroDivisionError):
+        pipeline.run([story], _config(), engine=_FailingEngine("wire", ZeroDivisionError()))
+
+
+def test_unique_events_are_single_source(story: Path) -> None:
+    report = pipeline.run([story], _config())
+    by_id = {e.id: e for e in report.events}
+    seen = set()
+    for sr in report.sources:
+        for event_id in sr.unique_events:
+            assert by_id[event_id].sources == (sr.source.id,)
+            seen.add(event_id)
+    assert seen == {e.id for e in report.events if len(e.sources) == 1}
+    local = next(sr for sr in report.sources if sr.source.id == "local")
+    assert any("morning market" in by_id[i].text for i in local.unique_events)
+
+
+@pytest.mark.parametrize(("max_dates", "per_date"), [(1, None), (2, 1), (None, 1)])
+def test_selection_limits_dates_and_entries(
+    story: Path, max_dates: int | None, per_date: int | None
+) -> None:
+    full = pipeline.run([story], _config())
+    report = pipeline.run([story], _config(max_dates=max_dates, per_date=per_date))
+    dates: dict[str, int] = {}
+    for e in report.events:
+        dates[e.date.iso()] = dates.get(e.date.iso(), 0) + 1
+    if max_dates is not None:
+        assert len(dates) == min(max_dates, len({e.date.iso() for e in full.events}))
+    if per_date is not None:
+        assert max(dates.values()) <= per_date
+    ids = {e.id for e in report.events}
+    assert all(d.event in ids for d in report.disagreements)
+    assert all(i in ids for sr in report.sources for i in sr.unique_events)
+
+
+def test_output_is_deterministic(story: Path) -> None:
+    first = pipeline.run([story], _config())
+    second = pipeline.run([story], _config())
+    assert render.render_json(first) == render.render_json(second)
+    assert render.render_brief_md(first) == render.render_brief_md(second)
+    assert render.render_timeline_md(first) == render.render_timeline_md(second)
+
+
+def test_undated_sources_are_named_in_the_notes(story: Path) -> None:
+    (story / "undated.txt").write_text(
+        "Aftershocks rattled Wajima again on Thursday, residents said.\n", encoding="utf-8"
+    )
+    report = pipeline.run([story], _config())
+    assert any("undated" in note and "--published" in note for note in report.stats.notes)
+    dated = pipeline.run([story], _config(published={"undated": dt.date(2024, 1, 4)}))
+    assert dated.stats.notes == ()
+
+
+def test_published_override_reaches_the_sources(story: Path) -> None:
+    report = pipeline.run([story], _config(published={"wire": dt.date(2024, 1, 5)}))
+    wire = next(sr.source for sr in report.sources if sr.source.id == "wire")
+    assert wire.published == dt.date(2024, 1, 5)
+
+
+def test_llm_engine_uses_the_given_backend_seam() -> None:
+    class Stub:
+        name = "stub-model"
+
+    config = Config(engine=EngineChoice.LLM)
+    runner = pipeline.make_engine(config, backend=Stub())  # type: ignore[arg-type]
+    assert isinstance(runner, pipeline.LLMRunner)
+    assert (runner.kind, runner.model) == (Engine.LLM, "stub-model")
+    assert isinstance(pipeline.make_engine(_config()), pipeline.ExtractiveRunner)
+
+
+def test_inspect(story: Path) -> None:
+    text = pipeline.inspect(story / "local.md")
+    assert "2024-01-03 (from front_matter)" in text
+    assert "morning market street" in text
+    with pytest.raises(InputError, match=r"nope\.txt"):
+        pipeline.inspect(story / "nope.txt")
+
+
+# --------------------------------------------------------------------------- seeds
+
+SEED_IDS = {
+    "000": "000_f0c46d1c1a81e5b6",
+    "001": "001_d3990826fc62feba",
+    "002": "002_6c1b38ed5a5f23a6",
+    "003": "003_abadb6bfc1eeddde",
+    "004": "004_71c4a9c4df9b7655",
+}
+STRIKE = {  # each outlet's sentence about the Izhevsk strike
+    "000": "a Ukrainian drone hit an industrial plant in Izhevsk",
+    "001": "a Ukrainian drone hit an industrial plant in Izhevsk",
+    "002": "a Ukrainian long-range drone hit a major Russian arms plant in the city of Izhevsk",
+    "003": "targeting the industrial city of Izhevsk",
+}
+JUNK = ("Kim Jong", "Pentagon halting", "Elbridge Colby", "Hashtags", "Related Articles")
+
+
+@pytest.fixture(scope="module")
+def seeds_report(seeds_dir: Path) -> Report:
+    return pipeline.run([seeds_dir], _config())
+
+
+def _events_quoting(report: Report, source: str, fragment: str) -> list[MergedEvent]:
+    return [
+        e
+        for e in report.events
+        for ev in e.evidence
+        if ev.source == source and fragment in ev.quote
+    ]
+
+
+def test_seeds_all_read_and_offsets_hold(seeds_report: Report) -> None:
+    assert [sr.source.id for sr in seeds_report.sources] == sorted(SEED_IDS.values())
+    assert seeds_report.failures == ()
+    _check_offsets(seeds_report)
+
+
+def test_seeds_izhevsk_strike_is_one_entry_citing_four_outlets(seeds_report: Report) -> None:
+    entries = {
+        e.id
+        for key, fragment in STRIKE.items()
+        for e in _events_quoting(seeds_report, SEED_IDS[key], fragment)
+    }
+    assert len(entries) == 1, "the strike is split over several entries"
+    (entry,) = [e for e in seeds_report.events if e.id in entries]
+    assert {SEED_IDS[k] for k in STRIKE} <= set(entry.sources)
+
+
+def test_seeds_casualty_disagreement_has_both_quotes(seeds_report: Report) -> None:
+    injured = [d for d in seeds_report.disagreements if "injur" in d.topic]
+    assert injured, "no injured disagreement"
+    claims = [c for d in injured for c in d.claims]
+    several = [c for c in claims if "several" in c.value]
+    thirty_five = [c for c in claims if "35" in c.value]
+    assert several and thirty_five
+    assert any("injuring several people" in c.quote for c in several)
+    assert any("killing three people and injuring 35" in c.quote for c in thirty_five)
+
+
+def test_seeds_800_miles_and_1300_km_do_not_conflict(seeds_report: Report) -> None:
+    for d in seeds_report.disagreements:
+        raws = " ".join(c.quote for c in d.claims)
+        assert not ("800 miles" in raws and "1,300 kilometers" in raws), d
+
+
+def test_seeds_related_article_text_appears_nowhere(seeds_report: Report) -> None:
+    outputs = (
+        render.render_brief_md(seeds_report),
+        render.render_timeline_md(seeds_report),
+        # the source text itself is not in the JSON; summaries, events and claims are
+        render.render_json(seeds_report),
+    )
+    for text in outputs:
+        for junk in JUNK:
+            assert junk not in text
+
+
+def test_seeds_late_monday_is_the_day_before_publication(seeds_report: Report) -> None:
+    published = {sr.source.id: sr.source.published for sr in seeds_report.sources}
+    assert published[SEED_IDS["000"]] == dt.date(2025, 7, 1)
+    assert published[SEED_IDS["001"]] == dt.date(2025, 7, 1)
+    found = 0
+    for e in seeds_report.events:
+        for ev in e.evidence:
+            if published[ev.source] == dt.date(2025, 7, 1) and re.search(
+                r"late (on )?Monday", ev.quote
+            ):
+                found += 1
+                assert e.date.iso() == "2025-06-30", (ev.quote, e.date)
+    assert found >= 2
+
+
+def test_seeds_orsk_radar_is_dated_may_2024(seeds_report: Report) -> None:
+    orsk = [e for e in seeds_report.events if any("Orsk" in ev.quote for ev in e.evidence)]
+    assert orsk
+    for e in orsk:
+        assert (e.date.iso(), e.date.precision) == ("2024-05", Precision.MONTH)
+
+
+def test_seeds_json_schema(seeds_report: Report) -> None:
+    data = json.loads(render.render_json(seeds_report))
+    assert data["schema_version"] == "1"
+    for event in data["events"]:
+        assert re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", event["date"])
+        assert (event["date_end"] is None) == (event["precision"] != "range")

@@ -1,0 +1,178 @@
+"""Quantities: extraction of figures from news text and unit-reconciled comparison."""
+
+from __future__ import annotations
+
+import pytest
+
+from summarizer.models import Engine, Event, Quantity, SourceExtraction
+from summarizer.quantities import annotate, extract_quantities, same_figure
+
+
+def only(text: str, kind: str | None = None) -> Quantity:
+    found = [q for q in extract_quantities(text) if kind is None or q.kind == kind]
+    assert len(found) == 1, found
+    return found[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "value", "unit", "raw"),
+    [
+        ("The earthquake killed 12 people in the mountain villages.", "killed", 12, None, "12"),
+        ("Officials said the death toll rose to 15 on Friday.", "killed", 15, None, "15"),
+        ("The governor said 35 people were hospitalised.", "injured", 35, None, "35"),
+        ("“We have three fatalities,” the mayor said.", "killed", 3, None, "three"),
+        ("The blast injured forty-two workers.", "injured", 42, None, "forty-two"),
+        ("At least 80 people were wounded in the clashes.", "injured", 80, None, "At least 80"),
+        (
+            "Floodwater reached a village 30 miles from the coast.",
+            "distance",
+            48.28,
+            "km",
+            "30 miles",
+        ),
+        ("The storm made landfall 48 km from the coast.", "distance", 48, "km", "48 km"),
+        ("a 620-mile front line", "distance", 997.79, "km", "620-mile"),
+        (
+            "The city council approved €2.1 million for repairs.",
+            "money",
+            2.1e6,
+            "EUR",
+            "€2.1 million",
+        ),
+        ("Aid totalled 72 billion euros this year.", "money", 72e9, "EUR", "72 billion euros"),
+        ("the deal is worth $85 billion over ten years", "money", 85e9, "USD", "$85 billion"),
+        ("a £61 billion programme", "money", 61e9, "GBP", "£61 billion"),
+        ("the army shot down 60 drones overnight", "drones", 60, None, "60"),
+        ("rebels launched four Shahed and decoy drones", "drones", 4, None, "four"),
+        ("the raid destroyed 41 bombers on the ground", "aircraft", 41, None, "41"),
+        (
+            "leaving more than 1,600 households without power",
+            "count",
+            1600,
+            None,
+            "more than 1,600",
+        ),
+    ],
+)
+def test_extracts_kind_value_unit(
+    text: str, kind: str, value: float, unit: str | None, raw: str
+) -> None:
+    q = only(text, kind)
+    assert q.value == pytest.approx(value, rel=1e-3)
+    assert q.unit == unit
+    assert q.raw == raw
+    assert text[q.start : q.end] == q.raw
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "low", "high"),
+    [
+        ("Several people were injured when the roof collapsed.", "injured", 3, 9),
+        ("The landslide killed two and injured dozens of villagers.", "injured", 24, 99),
+        ("a few people were hurt in the stampede", "injured", 2, 5),
+        ("Hundreds of people were injured in the riots.", "injured", 200, 999),
+    ],
+)
+def test_vague_number_words_carry_ranges(text: str, kind: str, low: float, high: float) -> None:
+    q = only(text, kind)
+    assert (q.low, q.high) == (low, high)
+    assert q.approximate
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [
+        ("over 40 Russian planes were destroyed", 40, None),
+        ("more than 1,600 households lost power", 1600, None),
+        ("nearly 300 homes were flooded", None, 300),
+    ],
+)
+def test_modifiers_give_open_bounds(text: str, low: float | None, high: float | None) -> None:
+    q = extract_quantities(text)[0]
+    assert (q.low, q.high) == (low, high)
+    assert q.approximate
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The operation took more than 1 1/2 years to prepare.",
+        "The dam was completed in 2019 after a decade of delays.",
+        "On Sunday (June 1, 2025) the ministers met.",
+        "The strike took place at 12:50 p.m. local time.",
+        "It was one of the deadliest storms on record.",
+        "The talks lasted three days.",
+    ],
+)
+def test_durations_years_dates_and_times_are_not_figures(text: str) -> None:
+    assert extract_quantities(text) == ()
+
+
+def test_offsets_are_shifted_into_the_source() -> None:
+    source = "Headline\n\nThe quake killed 12 people."
+    sentence_start = source.index("The quake")
+    q = only(source[sentence_start:], "killed")
+    shifted = extract_quantities(source[sentence_start:], offset=sentence_start)[0]
+    assert shifted.start == q.start + sentence_start
+    assert source[shifted.start : shifted.end] == "12"
+
+
+def test_distance_subject_normalises_demonyms_and_borders() -> None:
+    a = only("a plant 800 miles from Ukraine, officials said", "distance")
+    b = only("roughly 1,300 kilometers from the Ukrainian border.", "distance")
+    c = only("about 620 miles east of Moscow, injuring", "distance")
+    assert a.subject == b.subject == "ukraine"
+    assert c.subject == "moscow"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "agree"),
+    [
+        # unit reconciliation and rounding
+        ("a plant 800 miles from the border", "roughly 1,300 kilometers from the border", True),
+        ("30 miles from the coast", "48 km from the coast", True),
+        ("some 1,800 kilometers from the border", "1,120 miles from the border", True),
+        # 620 miles is 997.8 km: that is "1,000 km" within rounding (the subjects, compared
+        # by the disagreement stage, decide whether the two distances are about the same thing)
+        ("620 miles from the capital", "1,000 km from the capital", True),
+        ("620 miles from the capital", "1,500 km from the capital", False),
+        ("620 miles from the capital", "over 1,000 km from the capital", True),
+        # counts: exact figures must be equal
+        ("The quake killed 12 people.", "The quake killed 15 people.", False),
+        ("The quake killed 12 people.", "Twelve people were killed.", True),
+        ("about 600 soldiers were killed", "630 soldiers were killed", True),
+        ("over 40 planes were destroyed", "41 bombers were destroyed", True),
+        # vague words
+        ("several people were injured", "injuring 35", False),
+        ("injured dozens", "injuring 35", True),
+        ("a few people were injured", "three people were injured", True),
+        # money: stated currency, 1 % for exact figures, 5 % when approximate
+        ("€2 million", "€2.1 million", False),
+        ("about €2 million", "€2.1 million", True),
+        ("$5 million", "€5 million", False),
+        ("72 billion euros", "€72bn", True),
+    ],
+)
+def test_same_figure(a: str, b: str, agree: bool) -> None:
+    qa, qb = extract_quantities(a)[0], extract_quantities(b)[0]
+    assert same_figure(qa, qb) is agree
+    assert same_figure(qb, qa) is agree
+
+
+def test_different_kinds_never_agree() -> None:
+    killed = only("killing three people", "killed")
+    injured = only("injuring three people", "injured")
+    assert not same_figure(killed, injured)
+
+
+def test_annotate_sets_quantities_with_source_offsets() -> None:
+    text = "Intro line.\nThe flood killed 12 people and cut power to 3,000 homes."
+    start = text.index("The flood")
+    event = Event(source_id="s1", text=text[start:], quote=text[start:], start=start, end=len(text))
+    ext = SourceExtraction(source_id="s1", summary=(), events=(event,), engine=Engine.EXTRACTIVE)
+    out = annotate(ext)
+    kinds = {q.kind: q for q in out.events[0].quantities}
+    assert set(kinds) == {"killed", "count"}
+    assert text[kinds["killed"].start : kinds["killed"].end] == "12"
+    assert kinds["count"].subject == "home"
+    assert ext.events[0].quantities == ()  # the input is not modified
