@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
 
-import llm_scenarios  # noqa: E402
+import llm_scenarios
 
 
 def main(argv: list[str]) -> int:

@@ -45,6 +45,7 @@ class Usage:
     prompt_tokens: int = 0
     completion_tokens: int = 0
     seconds: float = 0.0
+    cache_hits: int = 0  # answers served from the response cache (no call made)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add(
@@ -55,8 +56,10 @@ class Usage:
         prompt_tokens: int = 0,
         completion_tokens: int = 0,
         seconds: float = 0.0,
+        cache_hits: int = 0,
     ) -> None:
         with self._lock:
+            self.cache_hits += cache_hits
             self.calls += calls
             self.retries += retries
             self.prompt_tokens += prompt_tokens

@@ -13,7 +13,8 @@ session with recordings left unplayed raises :class:`UnplayedCassetteError`.
 
 The same settings serve the project's own tests: :func:`vcr_config` for
 pytest-recording (with :func:`register_matchers` in a
-``pytest_recording_configure`` hook) or :func:`cassette_session` directly.
+``pytest_recording_configure`` hook, and :func:`assert_fully_played` after each
+test) or :func:`cassette_session` directly.
 """
 
 from __future__ import annotations
@@ -101,6 +102,26 @@ def register_matchers(recorder: vcr.VCR) -> vcr.VCR:
     """Teach a VCR instance the ``json_body`` matcher; returns it."""
     recorder.register_matcher("json_body", json_body)
     return recorder
+
+
+def _unplayed(cassette: Cassette) -> int:
+    """Loaded recordings not played back (vcrpy counts what it loaded in _loaded_count)."""
+    loaded = int(getattr(cassette, "_loaded_count", len(cassette)))
+    return max(0, loaded - len(cassette.play_counts))
+
+
+def assert_fully_played(cassette: Cassette) -> None:
+    """Fail when a replayed cassette has recordings the test never requested.
+
+    For pytest-recording: call it on the ``vcr`` fixture's cassette at the end
+    of a test (e.g. in an autouse fixture after ``yield``).
+    """
+    missing = _unplayed(cassette)
+    if missing:
+        raise UnplayedCassetteError(
+            f"{missing} recorded request(s) in {cassette.path} were never made: the requests "
+            f"changed; re-record the cassette"
+        )
 
 
 def make_vcr() -> vcr.VCR:
@@ -198,8 +219,7 @@ class CassetteSession:
         """Recordings not played back (0 when nothing was loaded)."""
         if self.cassette is None or self.replay is None:
             return 0
-        loaded = int(getattr(self.cassette, "_loaded_count", len(self.cassette)))
-        return max(0, loaded - len(self.cassette.play_counts))
+        return _unplayed(self.cassette)
 
     def check_all_played(self) -> None:
         missing = self.unplayed()

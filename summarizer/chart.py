@@ -9,9 +9,11 @@ works as a standalone ``.svg`` file (``summarizer chart -o FILE.svg``) and
 inline in the HTML report.
 
 The time axis is broken into segments: dates less than a week apart share a
-segment drawn to scale; longer gaps (e.g. between May 2024 and June 2025)
-become a fixed-width break marked with ``//``, so a story with one old
-background event does not squash the days that matter.
+segment; longer gaps (e.g. between May 2024 and June 2025) become a fixed-width
+break marked with ``//``, so a story with one old background event does not
+squash the days that matter. Inside a segment, order is kept but days with
+events get more room than empty days (a focus+context scale), so events on
+30 June and 1 July stay apart even inside a June-long band.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ ROW_PX = 32.0
 AXIS_PX = 74.0
 LEGEND_PX = 30.0
 MIN_SEGMENT_PX = 70.0  # an axis segment's minimum width before scaling
-MARKER_PX = 24.0  # wanted distance between neighbouring event days
+MARKER_PX = 24.0  # wanted room for a day with events
+EMPTY_DAY_SHARE = 0.12  # room for a day without events, as a share of MARKER_PX
 TICK_SPACING_PX = 15.0  # rotated tick labels need at least this much room
 NAME_CHARS = 28
 TITLE_CHARS = 160
@@ -65,29 +68,43 @@ def event_period(date: ResolvedDate) -> tuple[dt.date, dt.date]:
 
 @dataclass(frozen=True)
 class Segment:
-    """A stretch of the time axis drawn to scale."""
+    """A stretch of the time axis; ``edges[i]`` is the left edge of day ``i`` (``x0`` = 0).
+
+    Days with events get ``MARKER_PX`` of room, empty days much less, so that a
+    month with events on its first and last days stays readable.
+    """
 
     start: dt.date
     end: dt.date  # inclusive
     x0: float
-    width: float
+    edges: tuple[float, ...]  # len == days + 1, increasing, edges[0] == 0
 
     @property
     def days(self) -> int:
         return (self.end - self.start).days + 1
 
     @property
-    def day_px(self) -> float:
-        return self.width / self.days
+    def width(self) -> float:
+        return self.edges[-1]
+
+    def day_px(self, day: dt.date) -> float:
+        i = (day - self.start).days
+        return self.edges[i + 1] - self.edges[i]
+
+    def left(self, day: dt.date) -> float:
+        return self.x0 + self.edges[(day - self.start).days]
+
+    def right(self, day: dt.date) -> float:
+        return self.x0 + self.edges[(day - self.start).days + 1]
 
     def x(self, day: dt.date) -> float:
         """The centre of ``day``."""
-        return self.x0 + ((day - self.start).days + 0.5) * self.day_px
+        return (self.left(day) + self.right(day)) / 2
 
 
 @dataclass(frozen=True)
 class Axis:
-    """A broken time axis: segments drawn to scale with breaks between them."""
+    """A broken time axis: segments with breaks between them."""
 
     segments: tuple[Segment, ...]
 
@@ -102,8 +119,7 @@ class Axis:
 
     def span(self, first: dt.date, last: dt.date) -> tuple[float, float]:
         """Left and right edge of the days ``first``..``last``."""
-        seg = self.segment(first)
-        return seg.x(first) - seg.day_px / 2, seg.x(last) + seg.day_px / 2
+        return self.segment(first).left(first), self.segment(last).right(last)
 
 
 def merge_periods(
@@ -119,14 +135,18 @@ def merge_periods(
     return merged
 
 
-def _wanted_width(span: tuple[dt.date, dt.date], day_starts: Sequence[dt.date]) -> float:
-    """Pixels a segment needs so that neighbouring event days do not overlap."""
+def _day_weights(span: tuple[dt.date, dt.date], event_days: set[dt.date]) -> list[float]:
+    """Wanted pixels per day: ``MARKER_PX`` for event days, ``EMPTY_DAY_SHARE`` of it else;
+    a segment with no event day (only bands) is uniform and ``MIN_SEGMENT_PX`` wide."""
     first, last = span
-    days = (last - first).days + 1
-    inside = sorted({d for d in day_starts if first <= d <= last})
-    gaps = [(b - a).days for a, b in itertools.pairwise(inside)]
-    day_px = MARKER_PX / min(gaps) if gaps else 0.0
-    return max(days * day_px, MIN_SEGMENT_PX)
+    days = [first + dt.timedelta(days=i) for i in range((last - first).days + 1)]
+    if not any(d in event_days for d in days):
+        return [MIN_SEGMENT_PX / len(days)] * len(days)
+    weights = [MARKER_PX if d in event_days else MARKER_PX * EMPTY_DAY_SHARE for d in days]
+    total = sum(weights)
+    if total < MIN_SEGMENT_PX:
+        weights = [w * MIN_SEGMENT_PX / total for w in weights]
+    return weights
 
 
 def build_axis(
@@ -135,23 +155,25 @@ def build_axis(
     width: float,
     day_starts: Sequence[dt.date] = (),
 ) -> Axis:
-    """Lay merged periods out over ``width`` pixels, to scale within each segment.
+    """Lay merged periods out over ``width`` pixels, breaks between them.
 
-    Each segment first gets the width its busiest days need (``MARKER_PX`` between
-    neighbouring event days, at least ``MIN_SEGMENT_PX``); the pixels left over (or
-    missing) are shared in proportion.
+    Each day first gets the room it wants (see :func:`_day_weights`); then every
+    length is scaled by the same factor to fill ``width``. Order is kept: later
+    days are always further right.
     """
     spans = merge_periods(periods)
     if not spans:
         return Axis(())
+    event_days = set(day_starts)
+    weights = [_day_weights(span, event_days) for span in spans]
     usable = width - BREAK_PX * (len(spans) - 1)
-    wanted = [_wanted_width(span, day_starts) for span in spans]
-    scale = usable / sum(wanted)
+    scale = usable / sum(sum(w) for w in weights)
     segments = []
     x = x0
-    for (start, end), want in zip(spans, wanted, strict=True):
-        segments.append(Segment(start, end, x, want * scale))
-        x += want * scale + BREAK_PX
+    for (start, end), day_weights in zip(spans, weights, strict=True):
+        edges = (0.0, *itertools.accumulate(w * scale for w in day_weights))
+        segments.append(Segment(start, end, x, edges))
+        x += edges[-1] + BREAK_PX
     return Axis(tuple(segments))
 
 
@@ -258,9 +280,16 @@ def _draw_marker(marker: Marker, axis: Axis, cy: float, colour: str, who: str) -
         )
         if count > 1:
             parts.append(
-                _text(cx, cy + 3.5, str(count), fill="#fff", font_size="9.5",
-                      text_anchor="middle", font_weight="bold")
-            )  # fmt: skip
+                _text(
+                    cx,
+                    cy + 3.5,
+                    str(count),
+                    fill="#fff",
+                    font_size="9.5",
+                    text_anchor="middle",
+                    font_weight="bold",
+                )
+            )
     else:
         left, right = axis.span(marker.first, marker.last)
         stroke = (
@@ -273,9 +302,15 @@ def _draw_marker(marker: Marker, axis: Axis, cy: float, colour: str, who: str) -
             f'height="14" rx="4" fill="{colour}" fill-opacity="0.28" {stroke}/>'
         )
         parts.append(
-            _text((left + right) / 2, cy + 4, str(count), fill="#222", font_size="10",
-                  text_anchor="middle")
-        )  # fmt: skip
+            _text(
+                (left + right) / 2,
+                cy + 4,
+                str(count),
+                fill="#222",
+                font_size="10",
+                text_anchor="middle",
+            )
+        )
     return "<g>" + "".join(parts) + "</g>"
 
 
@@ -292,7 +327,7 @@ def _draw_histogram(events: Sequence[MergedEvent], axis: Axis, top: float) -> li
         height = max(usable * count / peak, 2.0)
         if marker.day:
             seg = axis.segment(marker.first)
-            bar = max(min(seg.day_px * 0.8, 14.0), 3.0)
+            bar = max(min(seg.day_px(marker.first) * 0.8, 14.0), 3.0)
             left, width = seg.x(marker.first) - bar / 2, bar
             fill = "#5b6b7f"
         else:
@@ -302,12 +337,19 @@ def _draw_histogram(events: Sequence[MergedEvent], axis: Axis, top: float) -> li
             _title(marker, "All sources")
             + f'<rect x="{left:.1f}" y="{base - height:.1f}" width="{width:.1f}" '
             f'height="{height:.1f}" fill="{fill}"/>'
-            + _text(left + width / 2, base - height - 3, str(count), font_size="9.5",
-                    fill="#333", text_anchor="middle")
-        )  # fmt: skip
+            + _text(
+                left + width / 2,
+                base - height - 3,
+                str(count),
+                font_size="9.5",
+                fill="#333",
+                text_anchor="middle",
+            )
+        )
         out.append(f"<g>{body}</g>")
+    right = axis.segments[-1].x0 + axis.segments[-1].width
     out.append(
-        f'<line x1="{LABEL_PX:.1f}" y1="{base:.1f}" x2="{axis.segments[-1].x0 + axis.segments[-1].width:.1f}" '  # noqa: E501
+        f'<line x1="{LABEL_PX:.1f}" y1="{base:.1f}" x2="{right:.1f}" '
         f'y2="{base:.1f}" stroke="#999" stroke-width="1"/>'
     )
     return out
@@ -346,9 +388,16 @@ def _draw_axis(axis: Axis, top: float, event_days: set[dt.date], bottom: float) 
                 f'<line x1="{x:.1f}" y1="{top:.1f}" x2="{x:.1f}" y2="{top + 4:.1f}" stroke="#555"/>'
             )
             out.append(
-                _text(x, top + 14, label, font_size="10", fill="#333", text_anchor="end",
-                      transform=f"rotate(-40 {x:.1f} {top + 14:.1f})")
-            )  # fmt: skip
+                _text(
+                    x,
+                    top + 14,
+                    label,
+                    font_size="10",
+                    fill="#333",
+                    text_anchor="end",
+                    transform=f"rotate(-40 {x:.1f} {top + 14:.1f})",
+                )
+            )
         if i + 1 < len(axis.segments):
             mid = right + BREAK_PX / 2
             out.append(

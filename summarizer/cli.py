@@ -1,6 +1,6 @@
 """The ``summarizer`` command: the only place that reads flags and the environment.
 
-Commands: ``brief PATH...``, ``timeline PATH...``, ``inspect FILE``. The
+Commands: ``brief PATH...``, ``timeline PATH...``, ``chart PATH...``, ``inspect FILE``. The
 configuration is built once here with :func:`summarizer.config.from_env` and
 passed down. Errors are one line on stderr (``summarizer: error: ...``) with the
 exit code of :mod:`summarizer.errors`; a traceback only with ``--debug``.
@@ -8,18 +8,20 @@ exit code of :mod:`summarizer.errors`; a traceback only with ``--debug``.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated, Any, NoReturn
 
 import typer
 
 from summarizer import __version__
+from summarizer.backend import Backend
 from summarizer.config import Config, EngineChoice, StructuredMode, from_env
 from summarizer.errors import (
     EXIT_BACKEND,
@@ -48,6 +50,7 @@ app = typer.Typer(
 class OutputFormat(StrEnum):
     MD = "md"
     JSON = "json"
+    HTML = "html"
 
 
 # --------------------------------------------------------------------------- options
@@ -55,7 +58,10 @@ class OutputFormat(StrEnum):
 PathsArg = Annotated[
     list[Path], typer.Argument(help="Article files or folders.", show_default=False)
 ]
-FormatOpt = Annotated[OutputFormat, typer.Option("--format", "-f", help="Output format.")]
+FormatOpt = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="md, json, or html (a self-contained evidence report)."),
+]
 OutputOpt = Annotated[
     Path | None,
     typer.Option("--output", "-o", help="Write to FILE (atomically) instead of stdout."),
@@ -103,6 +109,24 @@ DryRunOpt = Annotated[
 QuietOpt = Annotated[bool, typer.Option("--quiet", "-q", help="Only errors on stderr.")]
 VerboseOpt = Annotated[bool, typer.Option("--verbose", "-v", help="More detail on stderr.")]
 DebugOpt = Annotated[bool, typer.Option("--debug", help="Tracebacks and debug logs.")]
+ConcurrencyOpt = Annotated[
+    int | None, typer.Option("--concurrency", min=1, help="Model calls in flight (default 4).")
+]
+RpmOpt = Annotated[int | None, typer.Option("--rpm", min=1, help="Pace to N requests a minute.")]
+TpmOpt = Annotated[int | None, typer.Option("--tpm", min=1, help="Pace to N tokens a minute.")]
+CacheDirOpt = Annotated[
+    Path | None,
+    typer.Option("--cache-dir", help="Response cache folder (env SUMMARIZER_CACHE_DIR)."),
+]
+NoCacheOpt = Annotated[
+    bool, typer.Option("--no-cache", help="Neither read nor write the response cache.")
+]
+BatchOpt = Annotated[
+    bool, typer.Option("--batch", help="Send the extract calls through the Batch API.")
+]
+BatchIdOpt = Annotated[
+    str | None, typer.Option("--batch-id", help="Resume a submitted batch by its id.")
+]
 
 
 # --------------------------------------------------------------------------- helpers
@@ -135,15 +159,24 @@ def parse_published(values: Sequence[str] | None) -> dict[str, dt.date]:
     return out
 
 
-def _setup_logging(quiet: bool, verbose: bool, debug: bool) -> None:
+@contextlib.contextmanager
+def _stderr_logging(quiet: bool, verbose: bool, debug: bool) -> Iterator[None]:
+    """Log the package's messages to stderr for one command, then restore the logger."""
     level = logging.DEBUG if debug else logging.INFO if verbose else logging.WARNING
     if quiet:
         level = logging.ERROR
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("summarizer: %(message)s"))
-    log.handlers[:] = [handler]
+    saved = (log.level, log.propagate)
+    log.addHandler(handler)
     log.setLevel(level)
-    log.propagate = False
+    log.propagate = False  # our handler prints it; no second copy via the root logger
+    try:
+        yield
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(saved[0])
+        log.propagate = saved[1]
 
 
 def _say(config: Config, message: str) -> None:
@@ -166,6 +199,19 @@ def _engine_line(config: Config) -> str:
     return f"engine: extractive{why}"
 
 
+def _interrupted_line(exc: KeyboardInterrupt) -> str:
+    """What Ctrl-C stopped, and which sources had finished (pipeline.Interrupted says)."""
+    finished: tuple[str, ...] | None = getattr(exc, "finished", None)
+    if finished is None:
+        return "interrupted; nothing was written"
+    total = getattr(exc, "total", len(finished))
+    which = f" ({', '.join(finished)})" if finished else ""
+    return (
+        f"interrupted: {len(finished)} of {total} sources had finished{which}; nothing was "
+        "written; rerun the same command to continue"
+    )
+
+
 def _guarded(debug: bool, body: Callable[[], int]) -> NoReturn:
     """Run ``body``; map errors to one stderr line and an exit code."""
     try:
@@ -176,8 +222,8 @@ def _guarded(debug: bool, body: Callable[[], int]) -> NoReturn:
         if debug:
             raise
         _fail(str(exc), exc.exit_code)
-    except KeyboardInterrupt:
-        typer.echo("summarizer: interrupted; nothing was written", err=True)
+    except KeyboardInterrupt as exc:
+        typer.echo(f"summarizer: {_interrupted_line(exc)}", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except Exception as exc:
         if debug:
@@ -240,11 +286,22 @@ def build_config(
     quiet: bool,
     verbose: bool,
     debug: bool,
+    concurrency: int | None = None,
+    rpm: int | None = None,
+    tpm: int | None = None,
+    cache_dir: Path | None = None,
+    no_cache: bool = False,
+    batch: bool = False,
+    batch_id: str | None = None,
 ) -> Config:
     """Flags first, then the environment: the one ``os.environ`` read of the program."""
     if record is not None and replay is not None:
         raise InputError("--record and --replay exclude each other: pick one")
-    return from_env(
+    if (batch or batch_id) and (no_cache or record is not None or replay is not None):
+        raise InputError(
+            "--batch needs the response cache: drop --no-cache (and --record/--replay)"
+        )
+    config = from_env(
         os.environ,
         engine=engine,
         llm_model=model,
@@ -254,6 +311,13 @@ def build_config(
         llm_record=record,
         llm_replay=replay,
         llm_dry_run=dry_run or None,
+        llm_concurrency=concurrency,
+        llm_rpm=rpm,
+        llm_tpm=tpm,
+        llm_cache_dir=cache_dir or _cache_dir(None),
+        llm_no_cache=no_cache or None,
+        llm_batch=batch or None,
+        llm_batch_id=batch_id,
         published=parse_published(published),
         day=_parse_day(day, "--day"),
         max_dates=max_dates,
@@ -261,7 +325,20 @@ def build_config(
         quiet=quiet,
         verbose=verbose,
         debug=debug,
-    ).validate()
+    )
+    if config.llm.dry_run and config.llm.model:
+        return config  # a dry run makes no model call: no API key needed
+    return config.validate()
+
+
+def _cache_dir(flag: Path | None) -> Path:
+    """--cache-dir, else SUMMARIZER_CACHE_DIR, else the platform cache folder."""
+    from summarizer.cache import default_cache_dir
+
+    if flag is not None:
+        return flag
+    env = os.environ.get("SUMMARIZER_CACHE_DIR")
+    return Path(env) if env else default_cache_dir(os.environ)
 
 
 def _dry_run(paths: Sequence[Path], config: Config) -> int:
@@ -290,9 +367,7 @@ def _run_command(
     _say(config, _engine_line(config))
     if config.llm.dry_run:
         return _dry_run(paths, config)
-    backend = (
-        pipeline.make_backend(config) if config.resolved_engine() is EngineChoice.LLM else None
-    )
+    backend = _make_backend(config) if config.resolved_engine() is EngineChoice.LLM else None
     try:
         report = pipeline.run(paths, config, backend=backend)
     except BaseException:
@@ -309,8 +384,16 @@ def _run_command(
             else "no article could be read: give .txt, .md, .html or .jsonl files or folders"
         )
         raise SummarizerError(message, exit_code=code)
-    if fmt is OutputFormat.JSON:
+    if kind == "chart":
+        from summarizer.chart import render_chart_svg
+
+        text = render_chart_svg(report)
+    elif fmt is OutputFormat.JSON:
         text = render.render_json(report)
+    elif fmt is OutputFormat.HTML:
+        from summarizer.html import render_html
+
+        text = render_html(report)
     elif kind == "brief":
         text = render.render_brief_md(report, day=config.day)
     else:
@@ -318,6 +401,14 @@ def _run_command(
     _emit(text, output)
     _report_stats(config, report, output)
     return code
+
+
+def _make_backend(config: Config) -> Backend:
+    """The run's model backend: transport, retries, record/replay, rate limits, cache."""
+    from summarizer import pipeline
+    from summarizer.cache import wrap_for_run
+
+    return wrap_for_run(pipeline.make_backend(config), config.llm)
 
 
 def _close(backend: object, *, quietly: bool = False) -> None:
@@ -361,6 +452,15 @@ def _report_stats(config: Config, report: Report, output: Path | None) -> None:
             f"usage: {stats.calls} calls, {stats.retries} retries, {stats.prompt_tokens} prompt "
             f"+ {stats.completion_tokens} completion tokens",
         )
+    if stats.cache_hits:
+        _say(config, f"cache: {stats.cache_hits} answers from the response cache")
+    if stats.article_tokens and stats.prompt_tokens:
+        ratio = stats.prompt_tokens / stats.article_tokens
+        _say(
+            config,
+            f"prompt tokens / article tokens: {ratio:.2f} "
+            f"({stats.prompt_tokens} / {stats.article_tokens})",
+        )
 
 
 def _command(
@@ -368,45 +468,17 @@ def _command(
     paths: list[Path],
     fmt: OutputFormat,
     output: Path | None,
-    day: str | None,
-    max_dates: int | None,
-    per_date: int | None,
-    published: list[str] | None,
-    engine: EngineChoice | None,
-    model: str | None,
-    base_url: str | None,
-    structured: StructuredMode | None,
-    max_input_tokens: int | None,
-    record: Path | None,
-    replay: Path | None,
-    dry_run: bool,
     quiet: bool,
     verbose: bool,
     debug: bool,
+    **flags: Any,
 ) -> NoReturn:
-    _setup_logging(quiet, verbose, debug)
-
     def body() -> int:
-        config = build_config(
-            engine=engine,
-            model=model,
-            base_url=base_url,
-            structured=structured,
-            max_input_tokens=max_input_tokens,
-            record=record,
-            replay=replay,
-            dry_run=dry_run,
-            published=published,
-            day=day,
-            max_dates=max_dates,
-            per_date=per_date,
-            quiet=quiet,
-            verbose=verbose,
-            debug=debug,
-        )
+        config = build_config(quiet=quiet, verbose=verbose, debug=debug, **flags)
         return _run_command(kind, paths, config, fmt, output)
 
-    _guarded(debug, body)
+    with _stderr_logging(quiet, verbose, debug):
+        _guarded(debug, body)
 
 
 # --------------------------------------------------------------------------- commands
@@ -432,6 +504,13 @@ def brief(
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
+    concurrency: ConcurrencyOpt = None,
+    rpm: RpmOpt = None,
+    tpm: TpmOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+    batch: BatchOpt = False,
+    batch_id: BatchIdOpt = None,
 ) -> None:
     """A markdown daily brief: headline, key developments, disagreements, summaries, timeline."""
     _command("brief", **locals())
@@ -457,9 +536,47 @@ def timeline(
     quiet: QuietOpt = False,
     verbose: VerboseOpt = False,
     debug: DebugOpt = False,
+    concurrency: ConcurrencyOpt = None,
+    rpm: RpmOpt = None,
+    tpm: TpmOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+    batch: BatchOpt = False,
+    batch_id: BatchIdOpt = None,
 ) -> None:
     """A markdown fact timeline grouped by date, oldest first, with citations and quotes."""
     _command("timeline", **locals())
+
+
+@app.command()
+def chart(
+    paths: PathsArg,
+    output: OutputOpt = None,
+    day: DayOpt = None,
+    max_dates: MaxDatesOpt = None,
+    per_date: PerDateOpt = None,
+    published: PublishedOpt = None,
+    engine: EngineOpt = None,
+    model: ModelOpt = None,
+    base_url: BaseUrlOpt = None,
+    structured: StructuredOpt = None,
+    max_input_tokens: MaxTokensOpt = None,
+    record: RecordOpt = None,
+    replay: ReplayOpt = None,
+    dry_run: DryRunOpt = False,
+    quiet: QuietOpt = False,
+    verbose: VerboseOpt = False,
+    debug: DebugOpt = False,
+    concurrency: ConcurrencyOpt = None,
+    rpm: RpmOpt = None,
+    tpm: TpmOpt = None,
+    cache_dir: CacheDirOpt = None,
+    no_cache: NoCacheOpt = False,
+    batch: BatchOpt = False,
+    batch_id: BatchIdOpt = None,
+) -> None:
+    """An SVG timeline chart: events per day, one row per outlet, disagreements marked."""
+    _command("chart", fmt=OutputFormat.MD, **locals())
 
 
 @app.command()
@@ -468,7 +585,6 @@ def inspect(
     debug: DebugOpt = False,
 ) -> None:
     """Show the kept text, the dropped ranges and the detected publication date."""
-    _setup_logging(False, False, debug)
 
     def body() -> int:
         from summarizer import pipeline
@@ -476,7 +592,51 @@ def inspect(
         typer.echo(pipeline.inspect(file), nl=False)
         return EXIT_OK
 
-    _guarded(debug, body)
+    with _stderr_logging(False, False, debug):
+        _guarded(debug, body)
+
+
+cache_app = typer.Typer(help="The response cache: stats and clear.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
+
+
+def _open_cache(cache_dir: Path | None) -> Any:
+    from summarizer.cache import ResponseCache, cache_path
+
+    return ResponseCache(cache_path(_cache_dir(cache_dir)))
+
+
+@cache_app.command("stats")
+def cache_stats(cache_dir: CacheDirOpt = None, debug: DebugOpt = False) -> None:
+    """Entries by model, size on disk, age, and batches."""
+
+    def body() -> int:
+        cache = _open_cache(cache_dir)
+        try:
+            typer.echo(cache.stats().format(), nl=False)
+        finally:
+            cache.close()
+        return EXIT_OK
+
+    with _stderr_logging(False, False, debug):
+        _guarded(debug, body)
+
+
+@cache_app.command("clear")
+def cache_clear(cache_dir: CacheDirOpt = None, debug: DebugOpt = False) -> None:
+    """Delete every cached answer."""
+
+    def body() -> int:
+        cache = _open_cache(cache_dir)
+        try:
+            removed = cache.clear()
+            typer.echo(f"removed {removed} answers from {cache.path}")
+        finally:
+            cache.close()
+        return EXIT_OK
+
+    with _stderr_logging(False, False, debug):
+        _guarded(debug, body)
 
 
 def _version(value: bool) -> None:
@@ -495,9 +655,37 @@ def _root(
     """summarizer: brief, timeline and inspect news articles from several outlets."""
 
 
-def main() -> None:
-    """Console entry point (``summarizer``)."""
-    app()
+def _usage_line(exc: Exception) -> tuple[str, int]:
+    """A click/typer usage error as one line (typer vendors click: match by shape)."""
+    ctx = getattr(exc, "ctx", None)
+    if type(exc).__name__ == "NoArgsIsHelpError" and ctx is not None:
+        return ctx.get_help(), EXIT_USAGE
+    command = getattr(ctx, "command_path", None) or "summarizer"
+    message = exc.format_message()  # type: ignore[attr-defined]
+    return f"summarizer: error: {message} (see '{command} --help')", EXIT_USAGE
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    """Console entry point (``summarizer``): usage errors are one line too."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    try:
+        code = app(args=args, prog_name="summarizer", standalone_mode=False)
+    except typer.Abort:
+        typer.echo("summarizer: interrupted", err=True)
+        code = EXIT_INTERRUPTED
+    except Exception as exc:
+        if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+            raise
+        line, code = _usage_line(exc)
+        if line.strip():
+            typer.echo(line, err=True)
+    if code == EXIT_INTERRUPTED:
+        # Model calls still blocked in worker threads would hold the exit until their
+        # timeouts; what finished is committed (cache) and nothing half-written exists.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_INTERRUPTED)
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 if __name__ == "__main__":

@@ -46,6 +46,12 @@ class LLMConfig:
     max_total_wait: float = 120.0
     max_reasks: int = 2
     concurrency: int = 4
+    rpm: int | None = None  # --rpm: requests per minute, paced before the server refuses
+    tpm: int | None = None  # --tpm: tokens per minute (prompt estimate + max_tokens)
+    cache_dir: Path | None = None  # --cache-dir: the response cache's folder
+    no_cache: bool = False  # --no-cache: neither read nor write the response cache
+    batch: bool = False  # --batch: send the extract calls through the Batch API
+    batch_id: str | None = None  # --batch-id ID: resume a submitted batch
     record: Path | None = None
     replay: Path | None = None
     dry_run: bool = False

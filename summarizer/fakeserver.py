@@ -13,14 +13,25 @@ failure schedule, and it records every request it receives::
 Replies come from the schedule in order; once it is empty every request gets
 the default reply, whose content comes from ``responder(body)`` (or a fixed
 string). Prompt tokens default to an offline tiktoken count of the messages.
+
+For ``--batch`` it also implements the parts of the files and batches APIs a
+batch run uses: ``POST /v1/files`` (multipart upload), ``GET /v1/files/{id}``
+and ``/v1/files/{id}/content``, ``POST /v1/batches``, ``GET /v1/batches/{id}``
+and ``POST /v1/batches/{id}/cancel``. A batch stays ``in_progress`` for
+``batch_polls`` polls, then answers every line of its input file with the
+same chat payload a live call would get (without the latency), writing an
+output file and, for the line numbers in ``batch_failures``, an error file.
 """
 
 from __future__ import annotations
 
+import email.parser
+import email.policy
 import json
+import re
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -107,8 +118,18 @@ class FakeOpenAIServer:
         content: str = "ok",
         prompt_tokens: int | None = None,
         completion_tokens: int | None = None,
+        batch_polls: int = 1,
+        batch_failures: Collection[int] = (),
+        batch_status: str = "completed",
     ) -> None:
         self.model = model
+        self.batch_polls = batch_polls
+        self.batch_failures = frozenset(batch_failures)
+        self.batch_status = batch_status
+        self.files: dict[str, dict[str, Any]] = {}
+        self.file_data: dict[str, bytes] = {}
+        self.batches: dict[str, dict[str, Any]] = {}
+        self._batch_polls: dict[str, int] = {}
         self.latency = latency
         self.responder = responder
         self.content = content
@@ -210,11 +231,165 @@ class FakeOpenAIServer:
         model = body.get("model", self.model) if isinstance(body, dict) else self.model
         return 200, _completion(str(model), content, reply, prompt, completion)
 
+    # ------------------------------------------------------------------ files and batches
+
+    def _new_id(self, prefix: str, table: Mapping[str, Any]) -> str:
+        return f"{prefix}-fake{len(table) + 1:04d}"
+
+    def add_file(self, filename: str, data: bytes, purpose: str) -> dict[str, Any]:
+        """Store an uploaded (or generated) file; its OpenAI file object."""
+        with self._lock:
+            file_id = self._new_id("file", self.files)
+            info = {
+                "id": file_id,
+                "object": "file",
+                "bytes": len(data),
+                "created_at": int(time.time()),
+                "filename": filename,
+                "purpose": purpose,
+                "status": "processed",
+            }
+            self.files[file_id] = info
+            self.file_data[file_id] = data
+        return info
+
+    def create_batch(self, body: Any) -> tuple[int, dict[str, Any]]:
+        if not isinstance(body, dict) or body.get("input_file_id") not in self.files:
+            return 400, _error_body(400)
+        if body.get("endpoint") != "/v1/chat/completions":
+            return 400, _error_body(400)
+        with self._lock:
+            batch_id = self._new_id("batch", self.batches)
+            lines = self.file_data[body["input_file_id"]].decode("utf-8").splitlines()
+            batch = {
+                "id": batch_id,
+                "object": "batch",
+                "endpoint": body["endpoint"],
+                "completion_window": body.get("completion_window", "24h"),
+                "input_file_id": body["input_file_id"],
+                "status": "validating",
+                "created_at": int(time.time()),
+                "output_file_id": None,
+                "error_file_id": None,
+                "errors": None,
+                "metadata": body.get("metadata"),
+                "request_counts": {
+                    "total": sum(1 for line in lines if line.strip()),
+                    "completed": 0,
+                    "failed": 0,
+                },
+            }
+            self.batches[batch_id] = batch
+            self._batch_polls[batch_id] = 0
+        return 200, dict(batch)
+
+    def poll_batch(self, batch_id: str) -> tuple[int, dict[str, Any]]:
+        """A batch's state; it completes on the ``batch_polls``-th poll."""
+        with self._lock:
+            batch = self.batches.get(batch_id)
+            if batch is None:
+                return 404, _error_body(404)
+            if batch["status"] in {"validating", "in_progress"}:
+                self._batch_polls[batch_id] += 1
+                polls = self._batch_polls[batch_id]
+                batch["status"] = "in_progress"
+                if polls >= self.batch_polls:
+                    finish = True
+                else:
+                    return 200, dict(batch)
+            else:
+                finish = False
+        if finish:
+            self._finish_batch(batch)
+        return 200, dict(batch)
+
+    def cancel_batch(self, batch_id: str) -> tuple[int, dict[str, Any]]:
+        with self._lock:
+            batch = self.batches.get(batch_id)
+            if batch is None:
+                return 404, _error_body(404)
+            batch["status"] = "cancelled"
+            return 200, dict(batch)
+
+    def _finish_batch(self, batch: dict[str, Any]) -> None:
+        lines = self.file_data[batch["input_file_id"]].decode("utf-8").splitlines()
+        outputs: list[str] = []
+        errors: list[str] = []
+        for number, line in enumerate(x for x in lines if x.strip()):
+            item = json.loads(line)
+            if number in self.batch_failures:
+                errors.append(json.dumps(self._batch_error(item)))
+                continue
+            status, payload = self.chat_payload(item.get("body"), FakeReply())
+            outputs.append(
+                json.dumps(
+                    {
+                        "id": f"batch_req_{number}",
+                        "custom_id": item.get("custom_id"),
+                        "response": {
+                            "status_code": status,
+                            "request_id": f"r{number}",
+                            "body": payload,
+                        },
+                        "error": None,
+                    }
+                )
+            )
+        out = self.add_file(
+            "batch_output.jsonl", "\n".join(outputs).encode("utf-8"), "batch_output"
+        )
+        err_id = None
+        if errors:
+            err = self.add_file(
+                "batch_errors.jsonl", "\n".join(errors).encode("utf-8"), "batch_output"
+            )
+            err_id = err["id"]
+        with self._lock:
+            batch["status"] = self.batch_status
+            batch["output_file_id"] = out["id"]
+            batch["error_file_id"] = err_id
+            batch["request_counts"] = {
+                "total": len(outputs) + len(errors),
+                "completed": len(outputs),
+                "failed": len(errors),
+            }
+
+    @staticmethod
+    def _batch_error(item: Mapping[str, Any]) -> dict[str, Any]:
+        return {
+            "id": "batch_req_failed",
+            "custom_id": item.get("custom_id"),
+            "response": {"status_code": 500, "request_id": "", "body": _error_body(500)},
+            "error": None,
+        }
+
     def models_payload(self) -> dict[str, Any]:
         return {
             "object": "list",
             "data": [{"id": self.model, "object": "model", "owned_by": "fake"}],
         }
+
+
+_FILE = re.compile(r"/v1/files/([\w-]+)")
+_FILE_CONTENT = re.compile(r"/v1/files/([\w-]+)/content")
+_BATCH = re.compile(r"/v1/batches/([\w-]+)")
+_BATCH_CANCEL = re.compile(r"/v1/batches/([\w-]+)/cancel")
+
+
+def _multipart(content_type: str, raw: bytes) -> dict[str, tuple[str, bytes]]:
+    """Form fields of a multipart/form-data body: name -> (filename, bytes)."""
+    head = f"Content-Type: {content_type}\r\nMIME-Version: 1.0\r\n\r\n".encode()
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(head + raw)
+    fields: dict[str, tuple[str, bytes]] = {}
+    if not message.is_multipart():
+        return fields
+    for part in message.iter_parts():
+        name = part.get_param("name", header="content-disposition")
+        if not isinstance(name, str):
+            continue
+        data = part.get_payload(decode=True)
+        fields[name] = (part.get_filename() or "", data if isinstance(data, bytes) else b"")
+    return fields
 
 
 class _QuietServer(ThreadingHTTPServer):
@@ -233,9 +408,11 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
         def log_message(self, format: str, *args: Any) -> None:  # quiet in tests
             return
 
-        def _read_body(self) -> Any:
+        def _read_raw(self) -> bytes:
             length = int(self.headers.get("Content-Length") or 0)
-            raw = self.rfile.read(length) if length else b""
+            return self.rfile.read(length) if length else b""
+
+        def _read_body(self, raw: bytes) -> Any:
             try:
                 return json.loads(raw) if raw else None
             except ValueError:
@@ -253,28 +430,74 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
 
         def do_GET(self) -> None:
             reply = self._receive(None, scheduled=False)
-            if self.path.rstrip("/") == "/v1/models":
+            path = self.path.split("?")[0].rstrip("/")
+            if path == "/v1/models":
                 self._answer(reply, 200, server.models_payload())
-            else:
-                self._answer(reply, 404, _error_body(404))
+                return
+            content = _FILE_CONTENT.fullmatch(path)
+            if content and content.group(1) in server.file_data:
+                data = server.file_data[content.group(1)]
+                self._answer(FakeReply(raw=data), 200, None, "application/octet-stream")
+                return
+            file_info = _FILE.fullmatch(path)
+            if file_info and file_info.group(1) in server.files:
+                self._answer(reply, 200, server.files[file_info.group(1)])
+                return
+            batch = _BATCH.fullmatch(path)
+            if batch:
+                self._answer(reply, *server.poll_batch(batch.group(1)))
+                return
+            self._answer(reply, 404, _error_body(404))
 
         def do_POST(self) -> None:
-            body = self._read_body()
+            raw = self._read_raw()
+            path = self.path.split("?")[0].rstrip("/")
+            if path == "/v1/files":
+                self._upload(raw)
+                return
+            body = self._read_body(raw)
+            if path.startswith("/v1/batches"):
+                reply = self._receive(body, scheduled=False)
+                cancel = _BATCH_CANCEL.fullmatch(path)
+                if cancel:
+                    self._answer(reply, *server.cancel_batch(cancel.group(1)))
+                elif path == "/v1/batches":
+                    self._answer(reply, *server.create_batch(body))
+                else:
+                    self._answer(reply, 404, _error_body(404))
+                return
             reply = self._receive(body)
-            if self.path.rstrip("/") != "/v1/chat/completions":
+            if path != "/v1/chat/completions":
                 self._answer(reply, 404, _error_body(404))
                 return
             status, payload = server.chat_payload(body, reply)
             self._answer(reply, status, payload)
 
-        def _answer(self, reply: FakeReply, status: int, payload: Any) -> None:
+        def _upload(self, raw: bytes) -> None:
+            fields = _multipart(self.headers.get("Content-Type", ""), raw)
+            form = {k: v[1].decode("utf-8", "replace") for k, v in fields.items() if k != "file"}
+            reply = self._receive(form, scheduled=False)
+            if "file" not in fields:
+                self._answer(reply, 400, _error_body(400))
+                return
+            filename, data = fields["file"]
+            purpose = fields.get("purpose", ("", b"batch"))[1].decode("utf-8")
+            self._answer(reply, 200, server.add_file(filename, data, purpose))
+
+        def _answer(
+            self,
+            reply: FakeReply,
+            status: int,
+            payload: Any,
+            content_type: str = "application/json",
+        ) -> None:
             time.sleep(server.latency + reply.delay)
             if reply.drop:
                 self.close_connection = True
                 return
             data = reply.raw if reply.raw is not None else json.dumps(payload).encode("utf-8")
             self.send_response(status)
-            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(data)))
             for name, value in reply.headers.items():
                 self.send_header(name, value)
@@ -287,3 +510,56 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
     return Handler
+
+
+# --------------------------------------------------------------------------- a responder
+
+_ARTICLE = re.compile(r"<article id=\"[^\"]*\">\n?(.*?)\n?</article>", re.DOTALL)
+_TIMELINE_ENTRY = re.compile(r"^- \S+ \[([^\]]+)\] (.+)$", re.MULTILINE)
+_FIRST_SENTENCE = re.compile(r"\S.*?[.!?](?=\s|$)", re.DOTALL)
+
+
+def _user_text(body: Mapping[str, Any]) -> str:
+    """The first user message: the prompt itself, not a later re-ask."""
+    for message in body.get("messages") or []:
+        if isinstance(message, Mapping) and message.get("role") == "user":
+            return str(message.get("content") or "")
+    return ""
+
+
+def _first_sentence(text: str, limit: int = 270) -> str:
+    match = _FIRST_SENTENCE.search(text)
+    sentence = " ".join((match.group(0) if match else text).split())
+    return sentence[:limit].strip()
+
+
+def extraction_responder(body: Mapping[str, Any]) -> str:
+    """A small valid answer to the extract and synthesis prompts (for benches and tests).
+
+    Extract: the first sentence of the fenced article as the one summary item
+    and the one event, quoted verbatim. Synthesis: the first timeline entry as
+    the headline and one development citing its sources. It reads what the
+    prompt fences, so the answers are grounded, deterministic and cheap; it is
+    a fixture of the fake server, not a model.
+    """
+    user = _user_text(body)
+    article = _ARTICLE.search(user)
+    if article is not None:
+        first = _first_sentence(article.group(1))
+        if not first:
+            return json.dumps({"summary": [], "events": []})
+        event: dict[str, Any] = {
+            "text": first,
+            "quote": first,
+            "temporal_expression": None,
+            "date": None,
+            "quantities": [],
+        }
+        return json.dumps({"summary": [first], "events": [event]})
+    entry = _TIMELINE_ENTRY.search(user)
+    if entry is not None:
+        sources = [s.strip() for s in entry.group(1).split(",")]
+        text = entry.group(2).strip()[:250]
+        development = {"text": text, "sources": sources[:8]}
+        return json.dumps({"headline": text, "key_developments": [development]})
+    return json.dumps({"verdict": "unclear", "reason": "fake server"})

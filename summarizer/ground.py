@@ -118,8 +118,24 @@ def _nearest(positions: Iterator[int], hint: int | None) -> int | None:
     return best
 
 
+def _nearest_exact(quote: str, text: str, hint: int | None) -> int | None:
+    """The occurrence of ``quote`` nearest ``hint`` (the earlier on a tie), in linear time.
+
+    Only the last occurrence before the hint and the first at or after it can be
+    nearest, so a quote repeated thousands of times costs two searches, not a scan.
+    """
+    if hint is None:
+        found = text.find(quote)
+        return None if found == -1 else found
+    hint = max(0, min(hint, len(text)))
+    after = text.find(quote, hint)
+    before = text.rfind(quote, 0, hint - 1 + len(quote)) if hint > 0 else -1
+    candidates = [p for p in (before, after) if p != -1]
+    return _nearest(iter(candidates), hint)
+
+
 def _exact(quote: str, text: str, hint: int | None) -> Grounding | None:
-    start = _nearest(_occurrences(quote, text), hint)
+    start = _nearest_exact(quote, text, hint)
     if start is None:
         return None
     return Grounding(
@@ -234,6 +250,11 @@ def _ground_summary(item: SummarySentence, text: str) -> SummarySentence | None:
     return SummarySentence(text=text[start:end], start=start, end=end)
 
 
+def _model_events(ext: SourceExtraction) -> int:
+    """Events a model proposed (the llm engine also carries extractive ones)."""
+    return sum(e.engine is Engine.LLM for e in ext.events)
+
+
 def ground_extraction(ext: SourceExtraction, source: Source) -> SourceExtraction:
     """Re-align every quote to ``source.text``; drop and count what has no support.
 
@@ -258,7 +279,7 @@ def ground_extraction(ext: SourceExtraction, source: Source) -> SourceExtraction
     )
     notes = ext.notes
     if dropped and ext.engine is Engine.LLM:
-        total = len(ext.events) + ext.dropped_events
+        total = max(ext.proposed_events, _model_events(ext) + ext.dropped_events)
         notes = (
             *notes,
             f"{dropped + ext.dropped_events} of {total} model events had no support "
@@ -269,7 +290,7 @@ def ground_extraction(ext: SourceExtraction, source: Source) -> SourceExtraction
             "events": tuple(kept),
             "summary": summary,
             "dropped_events": ext.dropped_events + dropped,
-            "proposed_events": max(ext.proposed_events, len(ext.events) + ext.dropped_events)
+            "proposed_events": max(ext.proposed_events, _model_events(ext) + ext.dropped_events)
             if ext.engine is Engine.LLM
             else ext.proposed_events,
             "notes": notes,

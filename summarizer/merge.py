@@ -9,11 +9,14 @@ Clustering (:func:`merge`):
   vectors (or of the best pair of clauses, so a lead sentence packing two facts can
   match each); plus 0.15 when both state the same distinctive figure ("5,438", not
   "1,000"; or one distance in miles, the other in km); minus 0.1 when they give
-  only conflicting distances from one place; minus 0.3 when both are dated only by
-  publication, days apart; minus 1 (never merge) when their explicit dates cannot
-  overlap. News agencies and attribution words are not content;
-* candidate pairs come from an inverted index over each event's most distinctive
-  terms, with posting lists capped, so the cost grows about n log n, not n^2;
+  only conflicting figures of one kind (not casualty tolls); minus 0.3 when both
+  are dated only by publication, days apart; minus 1 (never merge) when their
+  explicit dates cannot overlap. Months, weekdays, news agencies and attribution
+  words are not content;
+* candidate pairs come from an inverted index over each event's heaviest terms,
+  with capped posting lists and a fixed number of best partners per event, so the
+  number of comparisons grows linearly with the number of events (n log n with the
+  sorting), not n^2;
 * pairs are merged best first (union-find) when similarity >= ``LINK`` and the two
   clusters link on average (no chaining through one loose pair). Two clusters that
   already share a source (one outlet reporting a fact twice, in its lead and again
@@ -33,11 +36,13 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import heapq
 import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from summarizer.models import (
     Event,
@@ -59,9 +64,10 @@ NUMBER_BONUS = 0.15
 FIGURE_PENALTY = 0.1
 DATE_PENALTY = 0.3
 CLAUSE_DISCOUNT = 0.05
-MAX_LINKAGE = 12  # members of each cluster looked at when checking linkage
-MAX_POSTING = 64  # cap on candidates taken from one term's posting list
+MAX_LINKAGE = 8  # members of each cluster looked at when checking linkage
+MAX_POSTING = 32  # cap on candidates taken from one term's posting list
 BLOCK_TERMS = 12  # distinctive terms per event used for blocking
+CANDIDATES = 16  # best partners per event kept for exact comparison
 
 _STOPWORDS = frozenset(
     re.findall(
@@ -76,6 +82,8 @@ _STOPWORDS = frozenset(
         which while who whom why will with would you your said says say told according added
         while whose since last next new one two three four five six seven eight nine ten
         monday tuesday wednesday thursday friday saturday sunday year years month months
+        january february march april may june july august september october november december
+        today yesterday tomorrow overnight morning afternoon evening night late early
         week weeks day days time mr ms mrs associated press reuters afp bbc cnn tass
         interfax ria novosti xinhua bloomberg telegram anonymity condition collated data
         official officials
@@ -111,9 +119,11 @@ _SYNONYMS = {
     "wound": "injur",
 }
 _TOKEN_RE = re.compile(r"[A-Za-z][A-Za-z'’.-]*[A-Za-z]|\d[\d,.]*\d|\d")
+_CASUALTY_KINDS = frozenset({"killed", "injured", "casualties"})
 _PRECISION_RANK = {Precision.DAY: 3, Precision.RANGE: 2, Precision.MONTH: 1, Precision.YEAR: 0}
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     w = word.lower().replace("’", "'")
     w = re.sub(r"'s$", "", w).strip("'.-")
@@ -153,6 +163,9 @@ class _Item:
     order: tuple[int, int, int]  # (source rank, start, position) for determinism
     vec: dict[str, float] = field(default_factory=dict)
     clauses: list[dict[str, float]] = field(default_factory=list)
+    total: float = 0.0  # sum of vec's weights
+    span: tuple[dt.date, dt.date] | None = None  # the event date's period, with slack
+    clause_totals: list[float] = field(default_factory=list)
 
 
 _CLAUSE_RE = re.compile(
@@ -163,12 +176,13 @@ MIN_CLAUSE_TERMS = 3
 MAX_CLAUSES = 4
 
 
-def clauses(text: str) -> list[str]:
-    """Clauses of a sentence worth comparing on their own (3+ content words)."""
+def clauses(text: str) -> list[Counter[str]]:
+    """Terms of the clauses of a sentence worth comparing on their own (3+ words)."""
     parts = [p for p in _CLAUSE_RE.split(text) if p and p.strip()]
     if len(parts) < 2:
         return []
-    keep = [p for p in parts if sum(1 for t in terms(p) if not t.startswith("#")) >= 3]
+    counted = [terms(p) for p in parts]
+    keep = [c for c in counted if sum(1 for t in c if not t.startswith("#")) >= MIN_CLAUSE_TERMS]
     return keep[:MAX_CLAUSES]
 
 
@@ -187,7 +201,10 @@ def _vectors(items: list[_Item], counts: list[Counter[str]]) -> dict[str, float]
     idf = {t: math.log((1 + n) / (1 + d)) + 1.0 for t, d in df.items()}
     for item, c in zip(items, counts, strict=True):
         item.vec = _unit(c, idf)
-        item.clauses = [_unit(terms(cl), idf) for cl in clauses(item.event.text)]
+        item.clauses = [_unit(cl, idf) for cl in clauses(item.event.text)]
+        item.total = sum(item.vec.values())
+        item.span = _span_of(item.event.date) if item.event.date is not None else None
+        item.clause_totals = [sum(v.values()) for v in item.clauses]
     return idf
 
 
@@ -220,19 +237,34 @@ def _shares_figure(a: Sequence[Quantity], b: Sequence[Quantity]) -> bool:
 
 def _overlap(a: dict[str, float], b: dict[str, float]) -> float:
     """Weighted overlap coefficient: shared weight over the smaller side's weight."""
+    return _lexical_parts(a, b, sum(a.values()), sum(b.values()))[1]
+
+
+def _lexical_parts(
+    a: dict[str, float], b: dict[str, float], total_a: float, total_b: float
+) -> tuple[float, float]:
+    """Cosine and weighted overlap coefficient in one pass."""
     if len(a) > len(b):
         a, b = b, a
-    shared = sum(min(v, b[t]) for t, v in a.items() if t in b)
-    return shared / (min(sum(a.values()), sum(b.values())) or 1.0)
+    dot = shared = 0.0
+    for t, v in a.items():
+        w = b.get(t)
+        if w is not None:
+            dot += v * w
+            shared += v if v < w else w
+    if not shared:
+        return 0.0, 0.0
+    return dot, shared / (min(total_a, total_b) or 1.0)
 
 
 def _conflicting_figures(a: Sequence[Quantity], b: Sequence[Quantity]) -> bool:
-    """Both state distances from the same place, and none of them agree.
+    """Both state figures of one kind (not casualties) and none of them agree.
 
-    Only distances: a different distance from the same place is a different place,
-    while different casualty counts or sums are what disagreements are made of.
+    A different distance from the same place is a different place; 472 drones on a
+    Sunday and 5,438 drones in June are two facts. Casualty counts are left out:
+    different tolls for one attack are what disagreements are made of.
     """
-    pairs = [(x, y) for x in a for y in b if x.kind == "distance" and comparable(x, y)]
+    pairs = [(x, y) for x in a for y in b if x.kind not in _CASUALTY_KINDS and comparable(x, y)]
     return bool(pairs) and not any(same_figure(x, y) for x, y in pairs)
 
 
@@ -261,66 +293,110 @@ def dates_compatible(a: ResolvedDate | None, b: ResolvedDate | None) -> bool:
     return a0 <= b1 and b0 <= a1
 
 
-def _lexical(a: dict[str, float], b: dict[str, float]) -> float:
-    return 0.5 * (_cosine(a, b) + _overlap(a, b))
+def _lexical(
+    a: dict[str, float],
+    b: dict[str, float],
+    total_a: float | None = None,
+    total_b: float | None = None,
+) -> float:
+    """Mean of cosine and weighted overlap (totals: precomputed sums of weights)."""
+    cos, overlap = _lexical_parts(
+        a,
+        b,
+        sum(a.values()) if total_a is None else total_a,
+        sum(b.values()) if total_b is None else total_b,
+    )
+    return 0.5 * (cos + overlap)
 
 
 def _clause_score(a: _Item, b: _Item) -> float:
     """Best clause-to-clause (or clause-to-sentence) match, less ``CLAUSE_DISCOUNT``."""
-    left = a.clauses or [a.vec]
-    right = b.clauses or [b.vec]
     if not a.clauses and not b.clauses:
         return 0.0
-    return max(_lexical(x, y) for x in left for y in right) - CLAUSE_DISCOUNT
+    left = list(zip(a.clauses, a.clause_totals, strict=True)) or [(a.vec, a.total)]
+    right = list(zip(b.clauses, b.clause_totals, strict=True)) or [(b.vec, b.total)]
+    best = max(_lexical(x, y, tx, ty) for x, tx in left for y, ty in right)
+    return best - CLAUSE_DISCOUNT
 
 
-def _score(a: _Item, b: _Item) -> float:
-    base = similarity(a.event, b.event, a.vec, b.vec)
-    clause = _clause_score(a, b)
-    if clause > _lexical(a.vec, b.vec):
-        return base - _lexical(a.vec, b.vec) + clause
-    return base
+def _score(a: _Item, b: _Item, cache: dict[tuple[int, int], float] | None = None) -> float:
+    """:func:`similarity` of two items, with the clause-level lexical match; memoised."""
+    key = (a.idx, b.idx) if a.idx < b.idx else (b.idx, a.idx)
+    if cache is not None and key in cache:
+        return cache[key]
+    lexical = _lexical(a.vec, b.vec, a.total, b.total)
+    if 0.0 < lexical < LINK:
+        lexical = max(lexical, _clause_score(a, b))
+    score = lexical + _adjustment(a.event, b.event, a.span, b.span)
+    if cache is not None:
+        cache[key] = score
+    return score
 
 
 def similarity(a: Event, b: Event, va: dict[str, float], vb: dict[str, float]) -> float:
-    """Lexical similarity, adjusted by the figures and dates the two events state.
+    """Lexical similarity of two events, adjusted by the figures and dates they state.
 
-    (Inside :func:`merge`, the lexical part is the better of the whole sentences and
-    their best pair of clauses, less ``CLAUSE_DISCOUNT``, so a long lead sentence
-    that packs two facts can match each of them.)
-
-    The mean of the TF-IDF cosine and the weighted overlap coefficient; plus
-    ``NUMBER_BONUS`` for a shared figure, minus ``DATE_PENALTY`` when both are dated
-    only by publication days apart (an explicit date against a publication date is
-    no evidence: the expression may belong to another clause), minus 1 when their
-    explicit dates cannot overlap, minus ``FIGURE_PENALTY`` when they state only conflicting
-    distances from the same place.
+    The mean of the TF-IDF cosine and the weighted overlap coefficient of their
+    vectors, plus :func:`_adjustment`. (Inside :func:`merge`, the lexical part is the
+    better of the whole sentences and their best pair of clauses, less
+    ``CLAUSE_DISCOUNT``, so a long lead sentence that packs two facts can match each.)
     """
-    score = _lexical(va, vb)
+    return _lexical(va, vb) + _adjustment(a, b)
+
+
+def _adjustment(
+    a: Event,
+    b: Event,
+    span_a: tuple[dt.date, dt.date] | None = None,
+    span_b: tuple[dt.date, dt.date] | None = None,
+) -> float:
+    """Plus ``NUMBER_BONUS`` for a shared figure; minus ``FIGURE_PENALTY`` for only
+    conflicting figures of one kind other than casualties; minus ``DATE_PENALTY``
+    when both are dated only by publication, days apart (an explicit date against a
+    publication date is no evidence: the expression may belong to another clause);
+    minus 1 when their explicit dates cannot overlap. ``span_*``: precomputed
+    :func:`_span_of` of the dates.
+    """
+    score = 0.0
     if a.quantities and b.quantities:
         if _shares_figure(a.quantities, b.quantities):
             score += NUMBER_BONUS
         elif _conflicting_figures(a.quantities, b.quantities):
             score -= FIGURE_PENALTY
-    if a.date is not None and b.date is not None and not dates_compatible(a.date, b.date):
-        if not a.date.from_publication and not b.date.from_publication:
-            score -= 1.0  # explicit dates that cannot overlap: different events
-        elif a.date.from_publication and b.date.from_publication:
-            score -= DATE_PENALTY  # published days apart, neither says when
+    if a.date is None or b.date is None:
+        return score
+    a0, a1 = span_a or _span_of(a.date)
+    b0, b1 = span_b or _span_of(b.date)
+    if a0 <= b1 and b0 <= a1:
+        return score
+    if not a.date.from_publication and not b.date.from_publication:
+        score -= 1.0  # explicit dates that cannot overlap: different events
+    elif a.date.from_publication and b.date.from_publication:
+        score -= DATE_PENALTY  # published days apart, neither says when
     return score
 
 
 def _candidate_pairs(items: list[_Item], idf: Mapping[str, float]) -> set[tuple[int, int]]:
-    """Pairs sharing a distinctive term, through a capped inverted index."""
+    """Pairs sharing distinctive terms, through a capped inverted index.
+
+    Each event looks up the posting lists of its ``BLOCK_TERMS`` heaviest terms (the
+    last ``MAX_POSTING`` entries of each), accumulates the partial dot product over
+    those terms, and keeps its ``CANDIDATES`` best partners: at most a constant
+    number of exact comparisons per event.
+    """
     postings: dict[str, list[int]] = defaultdict(list)
     pairs: set[tuple[int, int]] = set()
     for item in items:
         top = sorted(item.vec, key=lambda t: (-item.vec[t], t))[:BLOCK_TERMS]
+        partial: dict[int, float] = defaultdict(float)
         for t in top:
             plist = postings[t]
+            weight = item.vec[t]
             for other in plist[-MAX_POSTING:]:
-                pairs.add((other, item.idx))
+                partial[other] += weight * items[other].vec.get(t, 0.0)
             plist.append(item.idx)
+        best = heapq.nlargest(CANDIDATES, partial.items(), key=lambda kv: (kv[1], -kv[0]))
+        pairs.update((other, item.idx) for other, _ in best)
     return pairs
 
 
@@ -331,10 +407,12 @@ class _Linkage:
     linked_sources: int  # sources of the smaller cluster with a member scoring >= LINK
 
 
-def _linkage(uf: _Clusters, items: list[_Item], ri: int, rj: int) -> _Linkage:
+def _linkage(
+    uf: _Clusters, items: list[_Item], ri: int, rj: int, cache: dict[tuple[int, int], float]
+) -> _Linkage:
     a, b = sorted((uf.members[ri], uf.members[rj]), key=len)
     a, b = a[:MAX_LINKAGE], b[:MAX_LINKAGE]  # bounded cost for very large clusters
-    sims = [[_score(items[x], items[y]) for y in b] for x in a]
+    sims = [[_score(items[x], items[y], cache) for y in b] for x in a]
     best = [max(row) for row in sims]
     linked = {items[x].event.source_id for x, top in zip(a, best, strict=True) if top >= LINK}
     return _Linkage(
@@ -344,8 +422,14 @@ def _linkage(uf: _Clusters, items: list[_Item], ri: int, rj: int) -> _Linkage:
     )
 
 
-def _may_merge(uf: _Clusters, items: list[_Item], i: int, j: int, score: float) -> bool:
-    """Whether the pair (i, j), scoring ``score``, may merge their two clusters.
+def _may_merge(
+    uf: _Clusters,
+    items: list[_Item],
+    pair: tuple[int, int],
+    score: float,
+    cache: dict[tuple[int, int], float],
+) -> bool:
+    """Whether ``pair`` (i, j), scoring ``score``, may merge their two clusters.
 
     Near-duplicates always merge. Otherwise the pair must come from two sources, the
     smaller cluster's members must link to the other cluster on average (mean best
@@ -354,6 +438,7 @@ def _may_merge(uf: _Clusters, items: list[_Item], i: int, j: int, score: float) 
     twice), either this pair scores >= ``STRONG`` or members from two different
     sources of the smaller cluster link to the larger one.
     """
+    i, j = pair
     if score >= DUP:
         return True
     if items[i].event.source_id == items[j].event.source_id:
@@ -361,26 +446,27 @@ def _may_merge(uf: _Clusters, items: list[_Item], i: int, j: int, score: float) 
     ri, rj = uf.find(i), uf.find(j)
     if len(uf.members[ri]) * len(uf.members[rj]) == 1:
         return True
-    link = _linkage(uf, items, ri, rj)
+    link = _linkage(uf, items, ri, rj, cache)
     if link.best_mean < LINK or link.mean < AVERAGE:
         return False
     shared = uf.sources[ri] & uf.sources[rj]
     if not shared:
         return True
-    if _self_conflict(items, uf.members[ri], uf.members[rj], shared):
+    if _self_conflict(uf.figures[ri], uf.figures[rj], shared):
         return False
     return score >= STRONG or link.linked_sources >= 2
 
 
-def _self_conflict(items: list[_Item], a: list[int], b: list[int], shared: set[str]) -> bool:
+def _self_conflict(
+    a: Mapping[str, list[Quantity]], b: Mapping[str, list[Quantity]], shared: set[str]
+) -> bool:
     """A source in both clusters states figures in one that conflict with the other.
 
     An outlet does not contradict itself: "four drones" and "52 drones" in one
     article are two attacks, not one.
     """
     for source in shared:
-        qa = [q for x in a if items[x].event.source_id == source for q in items[x].event.quantities]
-        qb = [q for y in b if items[y].event.source_id == source for q in items[y].event.quantities]
+        qa, qb = a.get(source, []), b.get(source, [])
         pairs = [(x, y) for x in qa for y in qb if comparable(x, y)]
         if pairs and not any(same_figure(x, y) for x, y in pairs):
             return True
@@ -394,6 +480,10 @@ class _Clusters:
         self.parent = list(range(len(items)))
         self.sources: list[set[str]] = [{it.event.source_id} for it in items]
         self.members: list[list[int]] = [[it.idx] for it in items]
+        # each cluster's figures by source, for the self-contradiction check
+        self.figures: list[dict[str, list[Quantity]]] = [
+            {it.event.source_id: list(it.event.quantities)} for it in items
+        ]
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -405,18 +495,22 @@ class _Clusters:
         ra, rb = self.find(a), self.find(b)
         if ra == rb:
             return
-        if rb < ra:
-            ra, rb = rb, ra
+        if (len(self.members[ra]), -ra) < (len(self.members[rb]), -rb):
+            ra, rb = rb, ra  # union by size: the larger cluster's root stays
         self.parent[rb] = ra
         self.sources[ra] |= self.sources[rb]
         self.members[ra] += self.members[rb]
         self.members[rb] = []
+        for source, figures in self.figures[rb].items():
+            self.figures[ra].setdefault(source, []).extend(figures)
+        self.figures[rb] = {}
 
 
 def _cluster(items: list[_Item], pairs: Iterable[tuple[int, int]]) -> list[list[_Item]]:
+    cache: dict[tuple[int, int], float] = {}
     scored: list[tuple[float, int, int]] = []
     for i, j in pairs:
-        s = _score(items[i], items[j])
+        s = _score(items[i], items[j], cache)
         if s >= LINK:
             scored.append((s, i, j))
     scored.sort(key=lambda x: (-x[0], x[1], x[2]))
@@ -425,7 +519,7 @@ def _cluster(items: list[_Item], pairs: Iterable[tuple[int, int]]) -> list[list[
         ri, rj = uf.find(i), uf.find(j)
         if ri == rj:
             continue
-        if _may_merge(uf, items, i, j, s):
+        if _may_merge(uf, items, (i, j), s, cache):
             uf.union(i, j)
     groups: dict[int, list[_Item]] = defaultdict(list)
     for it in items:
@@ -451,11 +545,19 @@ def _clarity(text: str) -> float:
 
 
 def _representative(group: list[_Item]) -> _Item:
+    """The clearest member: central (mean cosine to the others), complete, medium length."""
     if len(group) == 1:
         return group[0]
+    centroid: dict[str, float] = defaultdict(float)
+    for it in group:
+        for t, v in it.vec.items():
+            centroid[t] += v
+    others = len(group) - 1
 
     def score(it: _Item) -> tuple[float, tuple[int, int, int]]:
-        central = sum(_cosine(it.vec, o.vec) for o in group if o is not it) / (len(group) - 1)
+        # sum of cosines to the other members = dot(it, centroid) - dot(it, it)
+        self_dot = sum(v * v for v in it.vec.values())
+        central = (sum(v * centroid[t] for t, v in it.vec.items()) - self_dot) / others
         return (-(central + _clarity(it.event.text) + 0.1 * it.event.salience), it.order)
 
     return min(group, key=score)
@@ -471,7 +573,8 @@ def merged_date(events: Sequence[Event], fallback: dt.date | None) -> ResolvedDa
     Each dated piece of evidence votes once for its date. A tie between an explicit
     month and a publication day goes to the day: a sentence's month expression often
     belongs to another clause ("... struck a plant, after Russia pounded Ukraine
-    last month"). Without any dated evidence: the earliest publication date.
+    last month"). Without any dated evidence: the earliest publication date of its
+    sources, else the corpus's most common one (marked ``from_publication``).
     """
     votes: Counter[tuple[str, str | None, str]] = Counter()
     best: dict[tuple[str, str | None, str], ResolvedDate] = {}
@@ -504,7 +607,9 @@ def _event_id(evidence: Sequence[Evidence]) -> str:
     return "e" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
 
 
-def _build(group: list[_Item], sources: Mapping[str, Source]) -> MergedEvent:
+def _build(
+    group: list[_Item], sources: Mapping[str, Source], default_day: dt.date | None
+) -> MergedEvent:
     rep = _representative(group)
     events = [it.event for it in group]
     evidence = tuple(
@@ -527,7 +632,7 @@ def _build(group: list[_Item], sources: Mapping[str, Source]) -> MergedEvent:
         if e.quantities:
             quantities[e.source_id] = quantities.get(e.source_id, ()) + e.quantities
     published = [sources[s].published for s in source_ids if s in sources]
-    fallback = min((p for p in published if p is not None), default=None)
+    fallback = min((p for p in published if p is not None), default=default_day)
     salience = max(min(e.salience, 1.0) for e in events)
     return MergedEvent(
         id=_event_id(evidence),
@@ -538,6 +643,14 @@ def _build(group: list[_Item], sources: Mapping[str, Source]) -> MergedEvent:
         quantities=quantities,
         importance=round(len(source_ids) + 0.5 * max(salience, 0.0), 4),
     )
+
+
+def _default_day(sources: Mapping[str, Source]) -> dt.date | None:
+    """The most common publication date of the corpus (ties: the latest), for undated facts."""
+    days = Counter(s.published for s in sources.values() if s.published is not None)
+    if not days:
+        return None
+    return max(days, key=lambda d: (days[d], d))
 
 
 def merge(
@@ -555,7 +668,7 @@ def merge(
             counts.append(terms(event.text))
     idf = _vectors(items, counts)
     groups = _cluster(items, _candidate_pairs(items, idf))
-    merged = [_build(g, sources) for g in groups]
+    merged = [_build(g, sources, _default_day(sources)) for g in groups]
     merged.sort(key=lambda m: (m.date.start, -m.importance, m.id))
     return tuple(merged)
 

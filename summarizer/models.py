@@ -302,6 +302,8 @@ class RunStats(Frozen):
     retries: int = 0
     seconds: float = 0.0
     notes: tuple[str, ...] = ()
+    cache_hits: int = 0  # model answers served from the response cache
+    article_tokens: int = 0  # tokens of the cleaned article texts (llm engine)
 
 
 class Report(Frozen):

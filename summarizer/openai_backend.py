@@ -133,6 +133,10 @@ class OpenAIBackend:
         self._client.close()
 
 
+def _no_sleep(seconds: float) -> None:
+    """Replays answer at once: a recorded Retry-After is counted, not waited out."""
+
+
 def make_backend(
     config: LLMConfig,
     *,
@@ -144,16 +148,20 @@ def make_backend(
     Raises :class:`~summarizer.errors.ConfigError` (naming OPENAI_API_KEY)
     when the OpenAI host is configured without a key. Use the result as a
     context manager, or call ``close()`` at the end of the run: that saves a
-    ``--record`` cassette and checks a ``--replay`` one.
+    ``--record`` cassette and checks a ``--replay`` one. A pure replay does
+    not sleep between retries (recorded 429s replay at once; the waits are
+    still counted in usage).
     """
     Config(engine=EngineChoice.LLM, llm=config).validate()
     inner = OpenAIBackend(config, client=client)
     secrets = (config.api_key,) if config.api_key else ()
+    replaying_only = config.replay is not None and config.record is None
     backend = RetryingBackend(
         inner,
         policy or RetryPolicy.from_config(config),
         endpoint=inner.endpoint,
         secrets=secrets,
+        sleep=_no_sleep if replaying_only else time.sleep,  # no server to wait for
     )
     if config.record is None and config.replay is None:
         return backend

@@ -11,6 +11,7 @@ becomes an :class:`~summarizer.models.InputFailure` naming the stage; the run go
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -28,7 +29,13 @@ from summarizer import quantities as quantities_stage
 from summarizer import segment as segment_stage
 from summarizer.backend import Backend
 from summarizer.config import Config, EngineChoice
-from summarizer.errors import BackendError, ConfigError, InputError, SummarizerError
+from summarizer.errors import (
+    BackendError,
+    ConfigError,
+    InputError,
+    ReplayMissError,
+    SummarizerError,
+)
 from summarizer.models import (
     CleanedSource,
     Engine,
@@ -140,6 +147,15 @@ def make_engine(config: Config, backend: Backend | None = None) -> EngineRunner:
 # --------------------------------------------------------------------------- per source
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during the per-source stages: which sources had finished."""
+
+    def __init__(self, finished: Sequence[str], total: int) -> None:
+        super().__init__(f"interrupted after {len(finished)} of {total} sources")
+        self.finished = tuple(finished)
+        self.total = total
+
+
 class _StageFailed(Exception):
     def __init__(self, failure: InputFailure) -> None:
         super().__init__(failure.reason)
@@ -153,6 +169,70 @@ def _stage(name: str, source: Source, func: Callable[[], T]) -> T:
     except SummarizerError as exc:
         stage = BACKEND_STAGE if isinstance(exc, BackendError) else name
         raise _StageFailed(InputFailure(path=source.path, reason=str(exc), stage=stage)) from exc
+
+
+Processed = tuple[Source, CleanedSource, SourceExtraction]
+
+
+def _process_all(
+    sources: Sequence[Source], runner: EngineRunner, config: Config
+) -> tuple[list[Processed], list[InputFailure]]:
+    """Every source through the per-source stages; model calls run concurrently
+    (``config.llm.concurrency``), the CPU-bound extractive engine sequentially."""
+    from summarizer.concurrency import map_ordered
+    from summarizer.progress import progress_bar
+
+    finished: list[str] = []  # source ids, for the Ctrl-C message
+
+    def one(source: Source) -> tuple[CleanedSource, SourceExtraction]:
+        log.debug("processing %s", source.path)
+        result = process_source(source, runner)
+        finished.append(source.id)
+        return result
+
+    workers = config.llm.concurrency if runner.kind is Engine.LLM else 1
+    try:
+        with progress_bar(len(sources), "extracting", quiet=config.quiet) as advance:
+            outcomes = map_ordered(one, sources, workers=workers, on_done=advance)
+    except KeyboardInterrupt as stop:
+        raise Interrupted(list(finished), len(sources)) from stop
+    done: list[Processed] = []
+    failures: list[InputFailure] = []
+    for source, outcome in zip(sources, outcomes, strict=True):
+        if isinstance(outcome.error, _StageFailed):
+            log.info("%s failed at %s: %s", source.path, outcome.error.failure.stage, outcome.error)
+            failures.append(outcome.error.failure)
+            continue
+        cleaned, ext = outcome.unwrap()  # anything else is a bug: let it surface
+        log.info(
+            "%s: %d events, %d summary sentences, %d dropped ranges (published %s, from %s)",
+            source.id,
+            len(ext.events),
+            len(ext.summary),
+            len(cleaned.dropped),
+            source.published or "unknown",
+            source.published_from.value,
+        )
+        done.append((source, cleaned, ext))
+    return done, failures
+
+
+def _prefill_batch(paths: Sequence[str | Path], config: Config, runner: EngineRunner) -> str | None:
+    """``--batch``: answer the extract calls through the Batch API into the cache first."""
+    if not isinstance(runner, LLMRunner) or not (config.llm.batch or config.llm.batch_id):
+        return None
+    from summarizer import batch
+
+    return batch.prefill(paths, config, runner.backend)
+
+
+def _article_tokens(done: Sequence[Processed], runner: EngineRunner) -> int:
+    """Tokens of the cleaned article texts (llm engine), for prompt/article efficiency."""
+    if runner.kind is not Engine.LLM:
+        return 0
+    from summarizer import tokens
+
+    return sum(tokens.count_tokens(c.kept_text(), runner.model).n for _, c, _ in done)
 
 
 def process_source(source: Source, engine: EngineRunner) -> tuple[CleanedSource, SourceExtraction]:
@@ -202,8 +282,38 @@ def _stats(
         completion_tokens=usage.completion_tokens if usage else 0,
         calls=usage.calls if usage else 0,
         retries=usage.retries if usage else 0,
+        cache_hits=getattr(usage, "cache_hits", 0) if usage else 0,
         seconds=round(seconds, 3),
     )
+
+
+SYNTHESIS_PATH = "(synthesis)"  # InputFailure.path when the model's synthesis failed
+
+
+def _synthesize(
+    runner: EngineRunner,
+    events: tuple[MergedEvent, ...],
+    sources: Mapping[str, Source],
+    config: Config,
+) -> tuple[str, tuple[str, ...], InputFailure | None]:
+    """Headline and key developments; if the model fails here, fall back to the
+    extractive synthesis and report the failure (a --replay miss still fails the run)."""
+    if not events:
+        return "", (), None
+    try:
+        headline, developments = runner.synthesize(events, sources)
+        return headline, developments, None
+    except ReplayMissError:
+        raise
+    except BackendError as exc:
+        fallback = ExtractiveRunner(summary_sentences=config.summary_sentences)
+        headline, developments = fallback.synthesize(events, sources)
+        reason = f"{exc}; the headline and key developments are extractive"
+        return (
+            headline,
+            developments,
+            InputFailure(path=SYNTHESIS_PATH, reason=reason, stage="model"),
+        )
 
 
 def _notes(sources: Sequence[Source]) -> tuple[str, ...]:
@@ -212,9 +322,29 @@ def _notes(sources: Sequence[Source]) -> tuple[str, ...]:
     if not undated:
         return ()
     return (
-        f"No publication date found for {', '.join(undated)}: their relative dates could not be "
+        f"No publication date found for {', '.join(undated)}: relative dates there could not be "
         "resolved; pass --published ID=YYYY-MM-DD.",
     )
+
+
+def drop_duplicates(sources: Sequence[Source]) -> tuple[list[Source], tuple[str, ...]]:
+    """One source per article text (whitespace aside): the same file saved twice, or a
+    wire story copied 2,000 times, is one source, not 2,000 timeline citations."""
+    first: dict[str, Source] = {}
+    kept: list[Source] = []
+    copies: dict[str, int] = {}
+    for source in sources:
+        key = hashlib.sha256(" ".join(source.text.split()).encode("utf-8")).hexdigest()
+        if key in first:
+            copies[first[key].id] = copies.get(first[key].id, 0) + 1
+            continue
+        first[key] = source
+        kept.append(source)
+    notes = tuple(
+        f"Skipped {n} duplicate {'copy' if n == 1 else 'copies'} of {source_id} (same text)."
+        for source_id, n in copies.items()
+    )
+    return kept, notes
 
 
 def run(
@@ -231,16 +361,10 @@ def run(
         backend = runner.backend
     ingested = ingest_stage.ingest(paths, dict(config.published))
     failures = list(ingested.failures)
-    done: list[tuple[Source, CleanedSource, SourceExtraction]] = []
-    for source in ingested.sources:
-        log.debug("processing %s", source.path)
-        try:
-            cleaned, ext = process_source(source, runner)
-        except _StageFailed as failed:
-            log.debug("%s failed at %s: %s", source.path, failed.failure.stage, failed)
-            failures.append(failed.failure)
-            continue
-        done.append((source, cleaned, ext))
+    unique_sources, duplicate_notes = drop_duplicates(ingested.sources)
+    batch_note = _prefill_batch(paths, config, runner)
+    done, source_failures = _process_all(unique_sources, runner, config)
+    failures.extend(source_failures)
 
     sources = {s.id: s for s, _, _ in done}
     extractions = [ext for _, _, ext in done]
@@ -248,7 +372,9 @@ def run(
     selected = _select(merged, config)
     kept_ids = {e.id for e in selected}
     disagreements, agreements = disagree_stage.find_disagreements(merged)
-    headline, developments = runner.synthesize(selected, sources) if selected else ("", ())
+    headline, developments, synthesis_failure = _synthesize(runner, selected, sources, config)
+    if synthesis_failure is not None:
+        failures.append(synthesis_failure)
     unique = _unique_events(selected)
     reports = tuple(
         SourceReport(source=s, cleaned=c, extraction=x, unique_events=unique.get(s.id, ()))
@@ -263,7 +389,12 @@ def run(
         headline=headline,
         key_developments=developments,
         stats=_stats(runner, extractions, backend, time.perf_counter() - started).model_copy(
-            update={"notes": _notes(list(sources.values()))}
+            update={
+                "notes": _notes(list(sources.values()))
+                + duplicate_notes
+                + ((batch_note,) if batch_note else ()),
+                "article_tokens": _article_tokens(done, runner),
+            }
         ),
         generated_for_day=config.day,
     )

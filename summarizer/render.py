@@ -317,8 +317,11 @@ def render_brief_md(report: Report, day: dt.date | None = None) -> str:
         today = [e for e in report.events if _covers(e.date, day)]
         earlier = [e for e in report.events if e not in today and e.date.start < day]
         later = [e for e in report.events if e not in today and e.date.start >= day]
+        on_day = group_by_date(today, cites, with_quotes=False)
+        for group in on_day:  # the section heading already names the day
+            group.label = "" if group.label == day.isoformat() else group.label
         sections = [
-            (f"On {day.isoformat()}", group_by_date(today, cites, with_quotes=False)),
+            (f"On {day.isoformat()}", on_day),
             ("Earlier context", group_by_date(earlier, cites, with_quotes=False)),
             ("Later or expected", group_by_date(later, cites, with_quotes=False)),
         ]

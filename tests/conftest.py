@@ -19,3 +19,11 @@ def repo_root() -> Path:
 def seeds_dir() -> Path:
     """The five sample articles in seeds/."""
     return ROOT / "seeds"
+
+
+@pytest.fixture(autouse=True)
+def _isolated_response_cache(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test reads or writes the user's response cache (~/.cache/summarizer)."""
+    monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path_factory.mktemp("response-cache")))

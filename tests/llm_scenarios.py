@@ -45,9 +45,7 @@ SCENARIOS = ("extract-json-object", "extract-prompt", "reask-truncated")
 
 
 def quake_source() -> Source:
-    return Source(
-        id=QUAKE_ID, path=f"{QUAKE_ID}.txt", text=QUAKE, published=QUAKE_PUBLISHED
-    )
+    return Source(id=QUAKE_ID, path=f"{QUAKE_ID}.txt", text=QUAKE, published=QUAKE_PUBLISHED)
 
 
 def config_for(name: str, *, base_url: str = RECORD_URL) -> LLMConfig:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import openai
@@ -15,6 +16,7 @@ from summarizer.cassette import (
     MATCH_ON,
     CassetteSession,
     UnplayedCassetteError,
+    assert_fully_played,
     cassette_session,
     json_body,
     register_matchers,
@@ -68,13 +70,15 @@ def replay_backend(path: Path, base_url: str = "http://127.0.0.1:9/v1"):
 
 def test_round_trip_replays_offline(tmp_path: Path) -> None:
     cassette = tmp_path / "election.yaml"
-    retry_first = FakeReply(status=429, headers={"Retry-After": "0"})
+    retry_first = FakeReply(status=429, headers={"Retry-After": "1"})
     recorded, base_url = record(cassette, REQUESTS, retry_first)
     # the server is stopped now: the replay cannot reach it
+    started = time.monotonic()
     with replay_backend(cassette, base_url) as backend:
         replayed = [backend.complete(r) for r in REQUESTS]
     assert replayed == recorded
     assert (backend.usage.calls, backend.usage.retries) == (3, 1)  # the 429 replays too
+    assert time.monotonic() - started < 0.9  # no server to wait for: no Retry-After sleep
 
 
 def test_replay_ignores_host_and_port(tmp_path: Path) -> None:
@@ -279,6 +283,17 @@ def test_vcr_config_works_with_a_plain_vcr(tmp_path: Path) -> None:
             seed=0,
         )
         assert played.all_played
+        assert_fully_played(played)
+
+
+def test_assert_fully_played_catches_leftovers(tmp_path: Path) -> None:
+    cassette = tmp_path / "left.yaml"
+    record(cassette, REQUESTS)
+    recorder = register_matchers(vcr.VCR())
+    with recorder.use_cassette(str(cassette), record_mode="none", **vcr_config()) as played:
+        pass
+    with pytest.raises(UnplayedCassetteError, match=r"^2 recorded request\(s\)"):
+        assert_fully_played(played)
 
 
 def test_unplayed_error_is_a_backend_error() -> None:

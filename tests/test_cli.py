@@ -397,3 +397,104 @@ def test_llm_engine_record_then_replay_is_byte_identical(runner: CliRunner, tmp_
     )
     assert result.exit_code == EXIT_OK, result.stderr
     assert replayed.read_bytes() == recorded.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["brief"], "Missing argument 'paths'"),
+        (["brief", "x", "--format", "pdf"], "'pdf' is not one of 'md', 'json'"),
+        (["timeline", "x", "--per-date", "0"], "--per-date"),
+        (["inspect"], "Missing argument"),
+    ],
+)
+def test_usage_errors_are_one_line_with_exit_2(
+    args: list[str], message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(args)
+    assert exited.value.code == EXIT_USAGE
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and err.startswith("summarizer: error: ")
+    assert message in err
+
+
+def test_main_runs_a_command(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    article = tmp_path / "quake.txt"
+    article.write_text(QUAKE, encoding="utf-8")
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["inspect", str(article)])
+    assert exited.value.code == EXIT_OK
+    assert "2024-01-02 (from header)" in capsys.readouterr().out
+
+
+def test_format_html_and_chart(runner: CliRunner, fake_run: dict[str, Any], tmp_path: Path) -> None:
+    page = runner.invoke(cli.app, ["brief", "in/", "--format", "html"])
+    assert page.exit_code == EXIT_OK, page.stderr
+    assert page.stdout.lstrip().lower().startswith("<!doctype html>")
+    svg = tmp_path / "chart.svg"
+    result = runner.invoke(cli.app, ["chart", "in/", "-o", str(svg)])
+    assert result.exit_code == EXIT_OK, result.stderr
+    assert svg.read_text(encoding="utf-8").startswith("<svg")
+
+
+def test_dry_run_needs_no_api_key(runner: CliRunner, fake_run: dict[str, Any]) -> None:
+    env = {"OPENAI_API_KEY": "", "OPENAI_BASE_URL": "", "SUMMARIZER_BASE_URL": ""}
+    args = ["brief", str(Path(__file__).parent.parent / "seeds"), "--engine", "llm"]
+    result = runner.invoke(cli.app, [*args, "--model", "gpt-4o-mini", "--dry-run"], env=env)
+    assert result.exit_code == EXIT_OK, result.stderr
+    assert "dry run: no model calls made" in result.stdout
+    assert "config" not in fake_run  # nothing ran
+    without = runner.invoke(cli.app, [*args, "--model", "gpt-4o-mini"], env=env)
+    assert without.exit_code == EXIT_CONFIG
+    assert "OPENAI_API_KEY" in without.stderr
+
+
+def test_verbose_reports_each_source(runner: CliRunner, tmp_path: Path) -> None:
+    (tmp_path / "quake.txt").write_text(QUAKE, encoding="utf-8")
+    result = runner.invoke(cli.app, ["timeline", str(tmp_path), "--verbose"])
+    assert result.exit_code == EXIT_OK, result.stderr
+    assert "quake: " in result.stderr and "(published 2024-01-02, from header)" in result.stderr
+    quiet = runner.invoke(cli.app, ["timeline", str(tmp_path)])
+    assert "quake: " not in quiet.stderr
+
+
+def test_bad_files_cost_only_themselves_end_to_end(runner: CliRunner, tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "quake.txt").write_text(QUAKE, encoding="utf-8")
+    (folder / "heat.txt").write_bytes(
+        "date: 2024-07-10\nSevilla registró 44 °C el martes, según la Aemet; "
+        "los médicos atendieron a 120 personas por golpes de calor.\n".encode("cp1252")
+    )
+    (folder / "empty.txt").write_bytes(b"")
+    (folder / "scan.txt").write_bytes(bytes(range(256)) * 16)
+    out = tmp_path / "out.json"
+    result = runner.invoke(cli.app, ["brief", str(folder), "--format", "json", "-o", str(out)])
+    assert result.exit_code == EXIT_PARTIAL, result.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert {s["id"] for s in data["sources"]} == {"quake", "heat"}
+    heat = next(s for s in data["sources"] if s["id"] == "heat")
+    assert heat["encoding"].lower().replace("-", "") in {
+        "cp1252",
+        "windows1252",
+        "latin1",
+        "iso88591",
+    }
+    failed = {Path(f["path"]).name for f in data["failures"]}
+    assert failed == {"empty.txt", "scan.txt"}
+    for name in ("empty.txt", "scan.txt"):
+        lines = [line for line in result.stderr.splitlines() if name in line]
+        assert len(lines) == 1 and lines[0].startswith("summarizer: failed (ingest): ")
+
+
+def test_logger_state_is_restored_after_a_command(
+    runner: CliRunner, fake_run: dict[str, Any]
+) -> None:
+    import logging
+
+    logger = logging.getLogger("summarizer")
+    before = (logger.level, logger.propagate, list(logger.handlers))
+    result = runner.invoke(cli.app, ["brief", "in/", "--debug"])
+    assert result.exit_code == EXIT_OK
+    assert (logger.level, logger.propagate, list(logger.handlers)) == before

@@ -26,6 +26,7 @@ from summarizer.models import (
     Claim,
     CleanedSource,
     Engine,
+    Event,
     Sentence,
     Source,
     SourceExtraction,
@@ -63,6 +64,11 @@ def _event(quote: str, text: str | None = None, **extra: Any) -> dict[str, Any]:
         "date": extra.get("date"),
         "quantities": extra.get("quantities", []),
     }
+
+
+def _model(ext: SourceExtraction) -> list[Event]:
+    """The model's events (the llm engine also carries extractive ones)."""
+    return [e for e in ext.events if e.engine is Engine.LLM]
 
 
 def _answer(summary: list[str], events: list[dict[str, Any]]) -> str:
@@ -142,10 +148,10 @@ def test_parse_json_rejects_garbage(content: str) -> None:
 
 def test_extract_aligns_quotes_and_gate_drops_fabrications() -> None:
     cleaned, sentences = _prepare(FLOOD, "valencia-times", dt.date(2024, 3, 12))
-    model = ScriptedBackend([FLOOD_ANSWER])
-    ext = llm.extract(cleaned, sentences, backend=model, config=LOCAL)
+    backend = ScriptedBackend([FLOOD_ANSWER])
+    ext = llm.extract(cleaned, sentences, backend=backend, config=LOCAL)
     assert ext.engine is Engine.LLM
-    assert [e.alignment for e in ext.events] == [
+    assert [e.alignment for e in _model(ext)] == [
         AlignmentStatus.EXACT,
         AlignmentStatus.FUZZY,
         AlignmentStatus.NONE,
@@ -156,13 +162,20 @@ def test_extract_aligns_quotes_and_gate_drops_fabrications() -> None:
     for event in gated.events:
         assert FLOOD[event.start : event.end] == event.quote
     assert "flood is over" not in " ".join(e.text for e in gated.events)
-    assert gated.events[1].quote.endswith("closed 40 schools")
-    assert gated.events[0].temporal_expression == "on Monday"
-    assert gated.events[0].model_date == "2024-03-11"
+    model = _model(gated)
+    assert model[1].quote.endswith("closed 40 schools")
+    assert model[0].temporal_expression == "on Monday"
+    assert model[0].model_date == "2024-03-11"
+    # the rainfall sentence the model passed over keeps its extractive event
+    rain = [e for e in gated.events if e.quote.startswith("Rainfall reached 90 mm")]
+    assert len(rain) == 1 and rain[0].engine is Engine.EXTRACTIVE
+    # no sentence is reported twice: model events replace the extractive ones they cover
+    spans = sorted((e.start, e.end) for e in gated.events)
+    assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
     # summary: the model's paraphrase is mapped to the sentence that supports it
     assert gated.summary[0].text.startswith("Floodwaters forced 1,200 residents")
     # the request: json_object with the schema for a local server, article fenced
-    request = model.requests[0]
+    request = backend.requests[0]
     assert request.response_format is not None
     assert request.response_format["type"] == "json_object"
     assert request.response_format["schema"]["properties"]["events"]["maxItems"] == 10
@@ -185,7 +198,7 @@ def test_code_resolves_model_dates() -> None:
     )
     ext = llm.extract(cleaned, sentences, backend=ScriptedBackend([answer]), config=LOCAL)
     dated = dates.date_events(ground.ground_extraction(ext, cleaned.source), cleaned.source)
-    event = dated.events[0]
+    event = _model(dated)[0]
     assert event.date is not None and event.date.iso() == "2024-03-11"
     assert event.date_note is not None and "2024-03-12" in event.date_note
 
@@ -210,7 +223,7 @@ def test_unsupported_wording_is_replaced_by_the_quote() -> None:
         [_event("Rainfall reached 90 mm in 24 hours", "Rainfall of 300 mm killed 12 people.")],
     )
     ext = llm.extract(cleaned, sentences, backend=ScriptedBackend([answer]), config=LOCAL)
-    assert ext.events[0].text == "Rainfall reached 90 mm in 24 hours"
+    assert _model(ext)[0].text == "Rainfall reached 90 mm in 24 hours"
 
 
 def test_summary_falls_back_to_lead_sentences() -> None:
@@ -246,7 +259,7 @@ def test_invalid_answer_is_reasked_with_the_error(
     model = ScriptedBackend([bad, _valid_flood()])
     ext = llm.extract(cleaned, sentences, backend=model, config=LOCAL)
     assert len(model.requests) == 2
-    assert ext.events[0].quote == "Rainfall reached 90 mm in 24 hours"
+    assert _model(ext)[0].quote == "Rainfall reached 90 mm in 24 hours"
     retry = model.requests[1].messages
     assert retry[:2] == model.requests[0].messages
     assert retry[-2]["role"] == "assistant"
@@ -275,7 +288,7 @@ def test_auto_mode_falls_back_to_prompt_when_server_rejects_response_format() ->
     rejected = BackendCallError("server rejected response_format (HTTP 400)", status=400)
     model = ScriptedBackend([rejected, "```json\n" + _valid_flood() + "\n```"])
     ext = llm.extract(cleaned, sentences, backend=model, config=LOCAL)
-    assert len(ext.events) == 1
+    assert len(_model(ext)) == 1
     second = model.requests[1]
     assert second.response_format is None
     assert '"maxItems":10' in second.messages[0]["content"]
@@ -348,7 +361,7 @@ def test_long_article_is_split_with_overlap_and_events_merged() -> None:
         assert llm.tokens.count_messages(request.messages).n <= 900
     spans = [(e.start, e.end) for e in ext.events]
     assert len(spans) == len(set(spans))  # the overlap sentence is one event, not two
-    assert len(ext.events) == 2 * len(chunks) - (len(chunks) - 1)
+    assert len(_model(ext)) == ext.proposed_events == 2 * len(chunks) - (len(chunks) - 1)
     assert any("split into" in n for n in ext.notes)
 
 
@@ -518,6 +531,19 @@ def test_pipeline_merges_model_events_across_sources(tmp_path: Path) -> None:
     brief = render_brief_md(report)
     assert "2 of 5 model events had no support in the source and were dropped" in brief
     assert report.key_developments[0].startswith("1,200 residents were evacuated")
+
+
+def test_a_model_that_only_invents_leaves_the_extractive_timeline(tmp_path: Path) -> None:
+    (tmp_path / "valencia-times.txt").write_text("date: 2024-03-12\n" + FLOOD, encoding="utf-8")
+    invented = _answer(["The flood is over."], [_event("The flood is over, officials said.")])
+    config = Config(engine=EngineChoice.LLM, llm=LOCAL)
+    model = ScriptedBackend([invented, _synthesis("The flood is over.", [])])
+    report = pipeline.run([tmp_path], config, backend=model)
+    expected = pipeline.run([tmp_path], Config(engine=EngineChoice.EXTRACTIVE))
+    assert [e.text for e in report.events] == [e.text for e in expected.events]
+    assert (report.stats.model_events_proposed, report.stats.model_events_dropped) == (1, 1)
+    assert report.headline == expected.headline  # the invented headline is not used
+    assert report.sources[0].extraction.summary == expected.sources[0].extraction.summary
 
 
 def test_model_events_merge_with_extractive_events() -> None:

@@ -215,6 +215,19 @@ def test_merged_date_prefers_explicit_expressions() -> None:
     assert fallback.start == dt.date(2024, 1, 2) and fallback.from_publication
 
 
+def test_undated_source_takes_the_corpus_publication_day() -> None:
+    from summarizer.merge import merge
+
+    extractions, sources = story({"blog": "Volunteers rebuilt the Ashford footbridge."})
+    undated = {"blog": sources["blog"].model_copy(update={"published": None})}
+    events = [e.model_copy(update={"date": None}) for e in extractions[0].events]
+    extraction = extractions[0].model_copy(update={"events": tuple(events)})
+    other = Source(id="paper", path="p.txt", text="x", published=dt.date(2024, 3, 9))
+    (entry,) = merge([extraction], {**undated, "paper": other})
+    assert entry.date.start == dt.date(2024, 3, 9)
+    assert entry.date.from_publication
+
+
 def test_quantities_are_kept_by_source() -> None:
     quake = entry_with(merge_story(EARTHQUAKE), "magnitude 6.1")
     assert [q.value for q in quake.quantities["daily"] if q.kind == "killed"] == [15]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import socket
 import time
 
@@ -227,3 +228,15 @@ def test_fake_server_lists_models(server: FakeOpenAIServer) -> None:
     client = openai.OpenAI(base_url=server.base_url, api_key="x", max_retries=0)
     assert [m.id for m in client.models.list()] == ["fake-model"]
     assert server.count("/v1/models") == 1
+
+
+def test_key_never_reaches_the_logs(
+    server: FakeOpenAIServer, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = {"error": {"message": f"Incorrect API key provided: {KEY}"}}
+    server.push(503, FakeReply(status=401, body=body))
+    caplog.set_level(logging.DEBUG)
+    with pytest.raises(BackendCallError):
+        backend_for(server, api_key=KEY).complete(REQUEST)
+    assert "retry 1 of 2" in caplog.text  # the retry layer did log
+    assert KEY not in caplog.text

@@ -6,14 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Sequence
+import subprocess
+import sys
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
 
 from summarizer import pipeline, render
 from summarizer.config import Config, EngineChoice
-from summarizer.errors import BackendError, InputError, SummarizerError
+from summarizer.errors import BackendError, InputError, ReplayMissError, SummarizerError
 from summarizer.models import (
     CleanedSource,
     Engine,
@@ -21,6 +23,7 @@ from summarizer.models import (
     Precision,
     Report,
     Sentence,
+    Source,
     SourceExtraction,
 )
 
@@ -118,6 +121,35 @@ def test_a_source_failing_in_a_stage_becomes_a_failure(
     assert (Path(failure.path).name, failure.stage) == ("daily.txt", stage)
     assert failure.reason == str(error)
     assert all("daily" not in e.sources for e in report.events)
+
+
+class _SynthesisFails(pipeline.ExtractiveRunner):
+    def __init__(self, error: Exception) -> None:
+        super().__init__()
+        self.error = error
+
+    def synthesize(
+        self, events: Sequence[MergedEvent], sources: Mapping[str, Source]
+    ) -> tuple[str, tuple[str, ...]]:
+        raise self.error
+
+
+def test_failed_model_synthesis_falls_back_and_is_reported(story: Path) -> None:
+    error = BackendError("server error 503 after 5 attempts; check the server")
+    report = pipeline.run([story], _config(), engine=_SynthesisFails(error))
+    expected = pipeline.run([story], _config())
+    assert (report.headline, report.key_developments) == (
+        expected.headline,
+        expected.key_developments,
+    )
+    assert [(f.path, f.stage) for f in report.failures] == [(pipeline.SYNTHESIS_PATH, "model")]
+    assert "503" in report.failures[0].reason and "extractive" in report.failures[0].reason
+
+
+def test_replay_miss_in_synthesis_fails_the_run(story: Path) -> None:
+    miss = ReplayMissError("request POST /v1/chat/completions has no recording in x.yaml")
+    with pytest.raises(ReplayMissError):
+        pipeline.run([story], _config(), engine=_SynthesisFails(miss))
 
 
 def test_unexpected_errors_are_not_swallowed(story: Path) -> None:
@@ -305,3 +337,20 @@ def test_seeds_json_schema(seeds_report: Report) -> None:
     for event in data["events"]:
         assert re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", event["date"])
         assert (event["date_end"] is None) == (event["precision"] != "range")
+
+
+def test_the_readme_command_works(seeds_dir: Path, tmp_path: Path) -> None:
+    """`summarizer brief seeds/` as a user runs it: a separate process, offline."""
+    done = subprocess.run(
+        [sys.executable, "-m", "summarizer.cli", "brief", str(seeds_dir)],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("# Daily brief: 2025-07-01")
+    assert "engine: extractive" in done.stderr
+    for junk in JUNK:
+        assert junk not in done.stdout

@@ -381,6 +381,8 @@ def test_brief_for_a_day_puts_that_day_first_then_context(flood: Report) -> None
     # the range that covers the day counts as that day's
     assert timeline.index("inspected between April 1 and April 3") < earlier
     assert earlier < timeline.index("Engineers had warned") < later
+    assert "**2024-04-02**" not in timeline  # the section heading names the day already
+    assert "**2024-04-01 – 2024-04-03**" in timeline[on_day:earlier]
     assert timeline.index("repairs would cost") > later
 
 

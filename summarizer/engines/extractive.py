@@ -35,6 +35,7 @@ from summarizer.models import (
 )
 
 EVENT_THRESHOLD = 2.0  # minimum score for a sentence to be an event
+MAX_EVENTS = 400  # per source: bounds merge time on a huge file (news articles have ~50)
 KEY_DEVELOPMENTS = 5
 
 _REPORTING = re.compile(
@@ -143,16 +144,25 @@ def extract(
 ) -> SourceExtraction:
     """Events (one per reporting sentence) and a lead-biased summary of one source."""
     scores = [sentence_score(s.text) if _usable(s) else 0.0 for s in sentences]
-    events = tuple(
-        _event(s, score)
-        for s, score in zip(sentences, scores, strict=True)
+    candidates = [
+        (i, s, score)
+        for i, (s, score) in enumerate(zip(sentences, scores, strict=True))
         if score >= EVENT_THRESHOLD
-    )
+    ]
+    notes: tuple[str, ...] = ()
+    if len(candidates) > MAX_EVENTS:  # a huge file: keep the strongest, in reading order
+        notes = (
+            f"kept the {MAX_EVENTS} strongest of {len(candidates)} event sentences "
+            "(a very long article)",
+        )
+        strongest = sorted(candidates, key=lambda c: (-c[2], c[0]))[:MAX_EVENTS]
+        candidates = sorted(strongest, key=lambda c: c[0])
     return SourceExtraction(
         source_id=cleaned.source.id,
         summary=_summary(sentences, scores, summary_sentences),
-        events=events,
+        events=tuple(_event(s, score) for _, s, score in candidates),
         engine=Engine.EXTRACTIVE,
+        notes=notes,
     )
 
 

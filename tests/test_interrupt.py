@@ -1,0 +1,188 @@
+"""No lost work (issue 5): atomic output under a kill, Ctrl-C, and resuming a killed run.
+
+* ``write_atomic`` killed (SIGKILL) in the middle of writing leaves the previous
+  file byte for byte, and a failure mid-write (monkeypatched) does the same;
+* SIGINT to a real ``summarizer brief`` process waiting on a slow fake server
+  stops it with exit 130 and a line naming the sources that had finished; the
+  previous output file is untouched;
+* a run killed mid-way, started again, makes model calls only for what is
+  missing (needs the response cache of issue 4: skipped until it is there).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import pytest
+from reliability_helpers import ARTICLES, FAILING, RoutedFakeServer, cli_options, write_articles
+
+from summarizer.errors import EXIT_INTERRUPTED
+from summarizer.fakeserver import FakeReply
+from summarizer.io import write_atomic
+
+PREVIOUS = "# Yesterday's brief\n\nEverything that was true yesterday.\n"
+
+
+def _wait_for(condition: object, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():  # type: ignore[operator]
+            return
+        time.sleep(0.05)
+    raise AssertionError("timed out waiting")
+
+
+SLOW_WRITER = textwrap.dedent(
+    """
+    import os, sys, time
+    from summarizer import io
+
+    target, ready = sys.argv[1], sys.argv[2]
+    real_fsync = os.fsync
+
+    def slow_fsync(fd):  # the data is in the temporary file, not yet renamed
+        open(ready, "w").close()
+        time.sleep(60)
+        real_fsync(fd)
+
+    os.fsync = slow_fsync
+    io.write_atomic(target, "HALF A NEW BRIEF " * 100_000)
+    """
+)
+
+
+def test_kill_mid_write_leaves_the_previous_file(tmp_path: Path) -> None:
+    target, ready = tmp_path / "brief.md", tmp_path / "ready"
+    target.write_text(PREVIOUS, encoding="utf-8")
+    script = tmp_path / "writer.py"
+    script.write_text(SLOW_WRITER, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script), str(target), str(ready)])
+    try:
+        _wait_for(ready.exists)
+        temps = [p for p in tmp_path.iterdir() if p.name.startswith(".brief.md.")]
+        assert temps and temps[0].stat().st_size > 0  # really in the middle of a write
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=10)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+    assert target.read_text(encoding="utf-8") == PREVIOUS
+
+
+def test_failure_mid_write_leaves_the_previous_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    target = tmp_path / "brief.md"
+    target.write_text(PREVIOUS, encoding="utf-8")
+
+    def full_disk(fd: int) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)
+    with pytest.raises(OSError, match="No space left"):
+        write_atomic(target, "a new brief that never lands")
+    assert target.read_text(encoding="utf-8") == PREVIOUS
+    assert [p.name for p in tmp_path.iterdir()] == ["brief.md"]  # no temporary file left
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
+    env.update(HOME=str(tmp_path / "home"), XDG_CACHE_HOME=str(tmp_path / "xdg"))
+    return env
+
+
+def _brief(server: RoutedFakeServer, folder: Path, out: Path, *extra: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "summarizer.cli",
+        "brief",
+        str(folder),
+        "--engine",
+        "llm",
+        "--model",
+        "fake",
+        "--base-url",
+        server.base_url,
+        "-o",
+        str(out),
+        *extra,
+    ]
+
+
+def test_ctrl_c_stops_cleanly_and_says_what_finished(tmp_path: Path) -> None:
+    folder = write_articles(tmp_path / "articles")
+    out = tmp_path / "brief.md"
+    out.write_text(PREVIOUS, encoding="utf-8")
+    no_cache = ["--no-cache"] if "--no-cache" in cli_options() else []
+    with RoutedFakeServer({FAILING: [FakeReply(delay=30)]}) as server:
+        proc = subprocess.Popen(
+            _brief(server, folder, out, *no_cache),
+            env=_env(tmp_path),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            _wait_for(lambda: server.requests_for(FAILING))
+            time.sleep(0.2)
+            proc.send_signal(signal.SIGINT)
+            stdout, stderr = proc.communicate(timeout=20)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+    assert proc.returncode == EXIT_INTERRUPTED, stderr
+    assert "Traceback" not in stderr
+    lines = [line for line in stderr.splitlines() if "interrupted" in line]
+    assert len(lines) == 1, stderr
+    said = re.search(r"interrupted: (\d+) of (\d+) sources had finished(?: \((.*?)\))?;", lines[0])
+    assert said is not None, lines[0]
+    named = said.group(3).split(", ") if said.group(3) else []
+    assert int(said.group(2)) == len(ARTICLES) and int(said.group(1)) == len(named)
+    assert FAILING not in named and set(named) <= set(ARTICLES)
+    assert "delta-flood" in named  # read before the slow source, whatever the concurrency
+    assert out.read_text(encoding="utf-8") == PREVIOUS  # nothing half-written
+    assert stdout == ""
+
+
+def test_killed_run_resumes_from_the_cache(tmp_path: Path) -> None:
+    if "--cache-dir" not in cli_options():
+        pytest.skip("the response cache (issue 4) is not in this build yet")
+    folder = write_articles(tmp_path / "articles")
+    out = tmp_path / "brief.md"
+    cache = ["--cache-dir", str(tmp_path / "cache")]
+    with RoutedFakeServer({FAILING: [FakeReply(delay=30)]}) as server:
+        proc = subprocess.Popen(_brief(server, folder, out, *cache), env=_env(tmp_path))
+        try:
+            _wait_for(lambda: server.requests_for(FAILING))
+            time.sleep(0.5)
+            proc.send_signal(signal.SIGKILL)
+            proc.wait(timeout=10)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+        done_before = {n: len(server.requests_for(n)) for n in ARTICLES if n != FAILING}
+    with RoutedFakeServer({}) as server:
+        again = subprocess.run(
+            _brief(server, folder, out, *cache),
+            env=_env(tmp_path),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
+        redone = {n: len(server.requests_for(n)) for n in ARTICLES}
+    assert again.returncode == 0, again.stderr
+    finished = [n for n, count in done_before.items() if count and n < FAILING]
+    assert finished, done_before
+    for name in finished:
+        assert redone[name] == 0  # answered from the cache
+    assert redone[FAILING] == 1

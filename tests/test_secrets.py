@@ -1,0 +1,125 @@
+"""Secrets (issue 5): the API key never appears in any file written, on stdout or on stderr.
+
+Each run uses a recognisable fake key against the local fake server, which checks
+that the key was really sent (so the searches below are meaningful), then every
+file under the run's folder (outputs, the --record cassette, any cache under the
+redirected HOME / XDG cache dir, logs) and the captured stdout and stderr are
+searched for the key and for its distinctive middle part.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from reliability_helpers import (
+    ARTICLES,
+    FAILING,
+    RoutedFakeServer,
+    llm_args,
+    run_cli,
+    small_caps,
+    write_articles,
+)
+
+from summarizer.errors import EXIT_BACKEND, EXIT_OK, EXIT_PARTIAL
+from summarizer.fakeserver import FakeReply
+
+KEY = "sk-test-LEAKCHECK-0123456789abcdef"
+NEEDLES = (KEY, "LEAKCHECK-0123456789abcdef", "0123456789abcdef")
+
+
+def _env(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("OPENAI_", "SUMMARIZER_"))}
+    env.update(
+        OPENAI_API_KEY=KEY,
+        HOME=str(tmp_path / "home"),
+        XDG_CACHE_HOME=str(tmp_path / "cache"),
+        SUMMARIZER_CACHE_DIR=str(tmp_path / "cache" / "summarizer"),
+        PYTHONUNBUFFERED="1",
+    )
+    return env
+
+
+def _leaks(tmp_path: Path, *streams: str) -> list[str]:
+    """Every place under ``tmp_path`` (and in ``streams``) that holds the key."""
+    found = []
+    for path in sorted(tmp_path.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            found += [f"{path}: {n}" for n in NEEDLES if n.encode() in data]
+    for i, stream in enumerate(streams):
+        found += [f"stream {i}: {n}" for n in NEEDLES if n in stream]
+    return found
+
+
+def _cli(args: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "summarizer.cli", *args],
+        env=_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
+
+
+def _key_was_sent(server: RoutedFakeServer) -> bool:
+    return any(r.headers.get("authorization") == f"Bearer {KEY}" for r in server.requests)
+
+
+def test_record_output_and_debug_logs_hold_no_key(tmp_path: Path) -> None:
+    folder = write_articles(tmp_path / "articles")
+    out, cassette = tmp_path / "out" / "brief.md", tmp_path / "cassettes" / "run.yaml"
+    out.parent.mkdir()
+    cassette.parent.mkdir()
+    with RoutedFakeServer({}) as server:
+        base = ["brief", str(folder), *llm_args(server.base_url), "--debug", "--verbose"]
+        recorded = _cli([*base, "--record", str(cassette), "-o", str(out)], tmp_path)
+        assert _key_was_sent(server)
+    assert recorded.returncode == EXIT_OK, recorded.stderr
+    assert out.exists() and cassette.exists()
+    assert "Authorization" not in cassette.read_text(encoding="utf-8")
+    assert _leaks(tmp_path, recorded.stdout, recorded.stderr) == []
+
+
+@pytest.mark.parametrize("debug", [False, True], ids=["plain", "debug traceback"])
+def test_rejected_key_error_path_holds_no_key(tmp_path: Path, debug: bool) -> None:
+    folder = write_articles(tmp_path / "articles")
+    faults = {name: [FakeReply(status=401)] for name in ARTICLES}
+    with RoutedFakeServer(faults) as server:
+        args = ["brief", str(folder), *llm_args(server.base_url), "-o", str(tmp_path / "o.md")]
+        if debug:  # a traceback: in a real process, as a user would see it
+            done = _cli([*args, "--debug"], tmp_path)
+            code, stdout, stderr = done.returncode, done.stdout, done.stderr
+        else:
+            result = run_cli(args, env=_env(tmp_path))
+            code, stdout, stderr = result.exit_code, result.stdout, result.stderr
+        assert _key_was_sent(server)
+    assert code != EXIT_OK
+    if debug:
+        assert "Traceback" in stderr  # the debug path really ran
+    else:
+        assert code == EXIT_BACKEND
+        assert "rejected the API key (HTTP 401); check OPENAI_API_KEY" in stderr
+    assert _leaks(tmp_path, stdout, stderr) == []
+
+
+def test_retried_errors_and_server_echo_hold_no_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A server whose error message echoes the key back: the message is redacted."""
+    small_caps(monkeypatch)
+    echo = FakeReply(status=500, body={"error": {"message": f"bad token {KEY} for org"}})
+    folder = write_articles(tmp_path / "articles")
+    out = tmp_path / "partial.json"
+    with RoutedFakeServer({FAILING: [echo]}) as server:
+        args = ["brief", str(folder), *llm_args(server.base_url), "-f", "json", "-o", str(out)]
+        result = run_cli([*args, "--verbose"], env={"OPENAI_API_KEY": KEY})
+        assert _key_was_sent(server)
+    assert result.exit_code == EXIT_PARTIAL, result.stderr
+    assert "HTTP 500" in out.read_text(encoding="utf-8")
+    assert _leaks(tmp_path, result.stdout, result.stderr) == []
