@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -18,13 +18,13 @@ from summarizer.errors import ConfigError
 OPENAI_HOST = "api.openai.com"
 
 
-class EngineChoice(str, Enum):
+class EngineChoice(StrEnum):
     AUTO = "auto"
     EXTRACTIVE = "extractive"
     LLM = "llm"
 
 
-class StructuredMode(str, Enum):
+class StructuredMode(StrEnum):
     AUTO = "auto"
     JSON_SCHEMA = "json_schema"
     JSON_OBJECT = "json_object"

@@ -12,7 +12,7 @@ source's original decoded text (:attr:`Source.text`), so
 from __future__ import annotations
 
 import datetime as dt
-from enum import Enum
+from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
@@ -26,7 +26,7 @@ class Frozen(BaseModel):
 # --------------------------------------------------------------------------- ingest
 
 
-class DateOrigin(str, Enum):
+class DateOrigin(StrEnum):
     """Where a source's publication date came from."""
 
     HEADER = "header"  # a leading "date: 2025-07-01" line in the text
@@ -116,7 +116,7 @@ class Sentence(Frozen):
 # --------------------------------------------------------------------------- dates
 
 
-class Precision(str, Enum):
+class Precision(StrEnum):
     DAY = "day"
     MONTH = "month"
     YEAR = "year"
@@ -169,7 +169,7 @@ class Quantity(Frozen):
 # --------------------------------------------------------------------------- ground
 
 
-class AlignmentStatus(str, Enum):
+class AlignmentStatus(StrEnum):
     """How a quote was matched to its source (after google/langextract)."""
 
     EXACT = "exact"
@@ -186,7 +186,7 @@ class Grounding(Frozen):
 # --------------------------------------------------------------------------- extract
 
 
-class Engine(str, Enum):
+class Engine(StrEnum):
     EXTRACTIVE = "extractive"
     LLM = "llm"
 

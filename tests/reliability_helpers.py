@@ -134,6 +134,11 @@ class RoutedFakeServer(FakeOpenAIServer):
                 return steps[0]
             return steps.pop(0)
 
+    def clear_faults(self) -> None:
+        """From now on every request gets the scripted model's good answer."""
+        with self._fault_lock:
+            self._faults = {}
+
     def requests_for(self, source_id: str) -> list[ReceivedRequest]:
         return [r for r in self.requests if source_of(r.body) == source_id]
 
