@@ -350,7 +350,16 @@ def _dry_run(paths: Sequence[Path], config: Config) -> int:
         from summarizer.engines.llm import plan_run
     except ImportError as exc:
         raise InputError("--dry-run needs the llm engine, which this build lacks") from exc
-    typer.echo(plan_run([str(p) for p in paths], config), nl=False)
+    from summarizer.calibration import load as load_calibration
+    from summarizer.openai_backend import base_url_of
+
+    llm = config.llm
+    calibration = (
+        None
+        if llm.no_cache
+        else load_calibration(llm.cache_dir, base_url_of(llm), llm.model or "")
+    )
+    typer.echo(plan_run([str(p) for p in paths], config, calibration=calibration), nl=False)
     return EXIT_OK
 
 

@@ -222,6 +222,20 @@ def _agreement_views(report: Report, cites: Citations) -> list[dict[str, str]]:
     ]
 
 
+_ORIGIN_TEXT = {
+    "header": "from the date line",
+    "front_matter": "from the front matter",
+    "html_meta": "from the page metadata",
+    "jsonl": "from the record",
+    "cli": "given with --published",
+    "inferred": "inferred from the text",
+}
+
+
+def _origin_text(origin: str) -> str:
+    return _ORIGIN_TEXT.get(origin, f"from {origin}")
+
+
 def _source_views(report: Report, cites: Citations) -> list[dict[str, Any]]:
     by_id = {e.id: e for e in report.events}
     views = []
@@ -239,7 +253,8 @@ def _source_views(report: Report, cites: Citations) -> list[dict[str, Any]]:
                 "path": src.path,
                 "published": src.published.isoformat() if src.published else "unknown",
                 "published_text": (
-                    f"published {src.published.isoformat()} (from {src.published_from.value})"
+                    f"published {src.published.isoformat()} "
+                    f"({_origin_text(src.published_from.value)})"
                     if src.published
                     else "publication date unknown"
                 ),

@@ -41,6 +41,7 @@ from rapidfuzz import fuzz
 
 from summarizer import tokens
 from summarizer.backend import Backend, ChatRequest, ChatResponse, Message
+from summarizer.calibration import Calibration
 from summarizer.config import Config, LLMConfig, StructuredMode
 from summarizer.errors import BackendError, ReplayMissError
 from summarizer.ground import align
@@ -682,8 +683,16 @@ def _proxy_timeline(
     return merge.merge(extractions, sources)
 
 
-def format_plan(calls: Sequence[PlannedCall], config: Config | LLMConfig) -> str:
-    """The dry-run table: one line per planned call and a total."""
+def format_plan(
+    calls: Sequence[PlannedCall],
+    config: Config | LLMConfig,
+    calibration: Calibration | None = None,
+) -> str:
+    """The dry-run table: one line per planned call and a total.
+
+    With a ``calibration`` (server-reported over counted tokens from earlier
+    calls to this endpoint and model), the total is also given scaled by it.
+    """
     llm = _llm(config)
     lines = [
         f"dry run: no model calls made; model {llm.model or '(none)'}, "
@@ -698,10 +707,16 @@ def format_plan(calls: Sequence[PlannedCall], config: Config | LLMConfig) -> str
     if any(c.approximate for c in calls):
         note = tokens.count_tokens("", llm.model).note
         lines.append(f"token counts are {note}")
+    if calibration is not None:
+        lines.append(
+            f"calibrated: about {calibration.scale(total):,} prompt tokens as this server "
+            f"counts them (x{calibration.factor:.3f}, from {calibration.calls:,} earlier calls "
+            "to this endpoint and model)"
+        )
     return "\n".join(lines) + "\n"
 
 
-def plan_run(paths: Sequence[str], config: Config) -> str:
+def plan_run(paths: Sequence[str], config: Config, calibration: Calibration | None = None) -> str:
     """``--dry-run``: ingest, clean and segment, then print the calls a run would make."""
     from summarizer import clean, ingest, segment
 
@@ -713,4 +728,4 @@ def plan_run(paths: Sequence[str], config: Config) -> str:
     calls = plan(prepared, config)
     if prepared:
         calls.append(synthesis_estimate(_proxy_timeline(prepared, config), config))
-    return format_plan(calls, config)
+    return format_plan(calls, config, calibration)
