@@ -284,7 +284,7 @@ def test_synthesis_failure_falls_back_to_extractive_synthesis(
     assert len(synthesis) == ATTEMPTS
     doc = json.loads(out.read_text(encoding="utf-8"))
     assert len(doc["sources"]) == len(ARTICLES)
-    # every source went through; a synthesis failure, if reported, is the only failure
-    assert all(f["path"] == "(synthesis)" for f in doc["failures"])
-    assert result.exit_code == (EXIT_PARTIAL if doc["failures"] else EXIT_OK), result.stderr
+    # every source went through; the synthesis failure is reported, and is the only failure
+    assert [f["path"] for f in doc["failures"]] == ["(synthesis)"]
+    assert result.exit_code == EXIT_PARTIAL, result.stderr
     assert doc["headline"] in LEADS.values()  # the extractive engine's choice stands in

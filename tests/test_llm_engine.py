@@ -442,13 +442,13 @@ def test_synthesis_falls_back_when_the_model_invents() -> None:
     assert (headline, developments) == extractive.synthesize(events, sources)
 
 
-def test_synthesis_falls_back_when_the_model_fails() -> None:
+def test_synthesis_failure_reaches_the_pipeline() -> None:
+    """The engine does not hide it: pipeline._synthesize falls back and reports it."""
     extractions, sources = _timeline()
     events = merge.merge(extractions, sources)
     model = ScriptedBackend([BackendCallError("HTTP 503 after 5 tries", status=503)])
-    assert llm.synthesize(events, sources, backend=model, config=LOCAL) == extractive.synthesize(
-        events, sources
-    )
+    with pytest.raises(BackendCallError, match="503"):
+        llm.synthesize(events, sources, backend=model, config=LOCAL)
 
 
 # --------------------------------------------------------------------------- adjudication

@@ -566,7 +566,8 @@ def synthesize(
     the model in a re-ask and then dropped; a headline or development whose
     figures or wording the timeline does not support is replaced by the
     extractive engine's choice. If the model fails outright (after retries and
-    re-asks) the extractive synthesis stands in and a warning is logged.
+    re-asks) the BackendError propagates: the pipeline puts the extractive
+    synthesis in and lists the failure in the report.
     """
     from summarizer.engines import extractive
 
@@ -583,11 +584,9 @@ def synthesize(
             config,
             validate=_check_citations(known),
         )
-    except ReplayMissError:
+    except BackendError as exc:  # the pipeline falls back and reports it (pipeline._synthesize)
+        log.warning("synthesis by the model failed (%s)", exc)
         raise
-    except BackendError as exc:
-        log.warning("synthesis by the model failed (%s); using the extractive synthesis", exc)
-        return fallback_headline, fallback_developments
     headline = " ".join(answer.headline.split())
     if not _supported_by(headline, events):
         log.info("model headline not supported by the timeline; using the extractive one")
