@@ -3,11 +3,12 @@
 A batch run has three steps:
 
 1. **Collect.** Each source is ingested, cleaned and segmented, and the llm
-   engine's own :func:`~summarizer.engines.llm.extract` runs against a
+   engine's own :func:`~summarizer.engines.llm.extract_all` runs against a
    :class:`CollectingBackend` that records every request and answers with an
    empty extraction. So the batch holds exactly the requests a live run makes
-   first (one per chunk), rendered by the same code. Requests whose answer is
-   already in the response cache are left out.
+   first (one per extract call, articles packed as the run packs them),
+   rendered by the same code. Requests whose answer is already in the response
+   cache are left out.
 2. **Batch.** The requests are written as JSONL (``custom_id`` = the request's
    cache key), uploaded with the files API, and a batch is created on
    ``/v1/chat/completions`` with a 24h window. The batch id is printed and
@@ -37,7 +38,7 @@ import openai
 from summarizer.backend import ChatRequest, ChatResponse, Usage
 from summarizer.cache import CachingBackend
 from summarizer.config import Config
-from summarizer.errors import BackendError, ConfigError
+from summarizer.errors import BackendError, ConfigError, SummarizerError
 from summarizer.models import Source
 
 log = logging.getLogger("summarizer")
@@ -45,7 +46,7 @@ log = logging.getLogger("summarizer")
 ENDPOINT: Final = "/v1/chat/completions"
 COMPLETION_WINDOW: Final = "24h"
 TERMINAL = frozenset({"completed", "failed", "expired", "cancelled"})
-EMPTY_EXTRACTION = '{"summary": [], "events": []}'
+EMPTY_EXTRACTION = '{"articles": []}'
 
 ParamsFor = Callable[[ChatRequest], dict[str, Any]]
 
@@ -71,15 +72,21 @@ class CollectingBackend:
 
 
 def collect_requests(paths: Sequence[str | Path], config: Config) -> list[ChatRequest]:
-    """The first extract request of every chunk of every source, as a live run makes them."""
+    """The first request of every extract call, as a live run makes them: the same
+    sources (duplicates and sources that fail cleaning left out), packed the same way."""
     from summarizer import clean, ingest, segment
     from summarizer.engines import llm
 
     collector = CollectingBackend()
-    ingested = ingest.ingest(paths, dict(config.published))
+    ingested = ingest.ingest(paths, dict(config.published), fetch=config.fetch)
+    prepared = []
     for source in _unique(ingested.sources):
-        cleaned = clean.clean(source)
-        llm.extract(cleaned, segment.segment(cleaned), backend=collector, config=config)
+        try:
+            cleaned = clean.clean(source)
+            prepared.append((cleaned, segment.segment(cleaned)))
+        except SummarizerError as exc:  # the live run reports it; it makes no model call
+            log.info("%s is left out of the batch: %s", source.path, exc)
+    llm.extract_all(prepared, backend=collector, config=config, workers=1)
     return collector.requests
 
 

@@ -1,9 +1,10 @@
 """The ``summarizer`` command: the only place that reads flags and the environment.
 
-Commands: ``brief PATH...``, ``timeline PATH...``, ``chart PATH...``, ``inspect FILE``. The
-configuration is built once here with :func:`summarizer.config.from_env` and
-passed down. Errors are one line on stderr (``summarizer: error: ...``) with the
-exit code of :mod:`summarizer.errors`; a traceback only with ``--debug``.
+Commands: ``brief PATH...``, ``timeline PATH...``, ``chart PATH...``, ``inspect FILE``,
+``eval SYSTEM.json GOLD.json``, ``cache stats|clear``. The configuration is built once
+here with :func:`summarizer.config.from_env` and passed down. Errors are one line on
+stderr (``summarizer: error: ...``) with the exit code of :mod:`summarizer.errors`; a
+traceback only with ``--debug``.
 """
 
 from __future__ import annotations
@@ -16,13 +17,13 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 
 from summarizer import __version__
 from summarizer.backend import Backend
-from summarizer.config import Config, EngineChoice, StructuredMode, from_env
+from summarizer.config import Config, EngineChoice, FetchConfig, StructuredMode, from_env
 from summarizer.errors import (
     EXIT_BACKEND,
     EXIT_INTERRUPTED,
@@ -34,7 +35,14 @@ from summarizer.errors import (
 )
 from summarizer.models import InputFailure, Report
 
+if TYPE_CHECKING:
+    from summarizer.store import RunHistory
+
 EXIT_INTERNAL = 70  # a bug: please report it with the --debug traceback
+_NO_ARTICLES = (
+    "no article could be read: give .txt, .md, .html, .jsonl or feed files, folders or "
+    "http(s) URLs"
+)
 
 log = logging.getLogger("summarizer")
 
@@ -53,10 +61,18 @@ class OutputFormat(StrEnum):
     HTML = "html"
 
 
+class EvalFormat(StrEnum):
+    TEXT = "text"
+    JSON = "json"
+
+
 # --------------------------------------------------------------------------- options
 
 PathsArg = Annotated[
-    list[Path], typer.Argument(help="Article files or folders.", show_default=False)
+    list[str],
+    typer.Argument(
+        help="Article files or folders, RSS/Atom feeds, or http(s) URLs.", show_default=False
+    ),
 ]
 FormatOpt = Annotated[
     OutputFormat,
@@ -97,6 +113,14 @@ StructuredOpt = Annotated[
 MaxTokensOpt = Annotated[
     int | None, typer.Option("--max-input-tokens", min=200, help="Token budget per model call.")
 ]
+PackTokensOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--pack-tokens",
+        min=0,
+        help="Article tokens packed into one extract call (default 2700; 0: one article a call).",
+    ),
+]
 RecordOpt = Annotated[
     Path | None, typer.Option("--record", help="Save every model exchange to this cassette.")
 ]
@@ -126,6 +150,30 @@ BatchOpt = Annotated[
 ]
 BatchIdOpt = Annotated[
     str | None, typer.Option("--batch-id", help="Resume a submitted batch by its id.")
+]
+FetchTimeoutOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--fetch-timeout", min=0.1, help="Seconds to download each URL input (default 20)."
+    ),
+]
+StoreOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--store",
+        help="Run history database (env SUMMARIZER_STORE; default "
+        "$XDG_DATA_HOME/summarizer/store.sqlite or ~/.local/share/summarizer/store.sqlite).",
+    ),
+]
+NoStoreOpt = Annotated[
+    bool, typer.Option("--no-store", help="Neither read nor save the run history.")
+]
+SinceLastOpt = Annotated[
+    bool,
+    typer.Option(
+        "--since-last",
+        help="Start with what changed since the previous run on the same inputs.",
+    ),
 ]
 
 
@@ -293,8 +341,17 @@ def build_config(
     no_cache: bool = False,
     batch: bool = False,
     batch_id: str | None = None,
+    store: Path | None = None,
+    no_store: bool = False,
+    since_last: bool = False,
+    fetch_timeout: float | None = None,
+    pack_tokens: int | None = None,
 ) -> Config:
     """Flags first, then the environment: the one ``os.environ`` read of the program."""
+    if no_store and (store is not None or since_last):
+        raise InputError(
+            "--no-store excludes --store and --since-last: the previous run lives in the store"
+        )
     if record is not None and replay is not None:
         raise InputError("--record and --replay exclude each other: pick one")
     if (batch or batch_id) and (no_cache or record is not None or replay is not None):
@@ -308,6 +365,7 @@ def build_config(
         llm_base_url=base_url,
         llm_structured=structured,
         llm_max_input_tokens=max_input_tokens,
+        llm_pack_tokens=pack_tokens,
         llm_record=record,
         llm_replay=replay,
         llm_dry_run=dry_run or None,
@@ -318,6 +376,9 @@ def build_config(
         llm_no_cache=no_cache or None,
         llm_batch=batch or None,
         llm_batch_id=batch_id,
+        fetch=_fetch_config(fetch_timeout),
+        store=None if no_store else _store_path(store),
+        since_last=since_last or None,
         published=parse_published(published),
         day=_parse_day(day, "--day"),
         max_dates=max_dates,
@@ -331,6 +392,14 @@ def build_config(
     return config.validate()
 
 
+def _fetch_config(timeout: float | None) -> FetchConfig:
+    """How URL inputs are downloaded: --fetch-timeout, and the environment's proxies."""
+    import urllib.request
+
+    config = FetchConfig(proxies=urllib.request.getproxies())
+    return config if timeout is None else FetchConfig(timeout=timeout, proxies=config.proxies)
+
+
 def _cache_dir(flag: Path | None) -> Path:
     """--cache-dir, else SUMMARIZER_CACHE_DIR, else the platform cache folder."""
     from summarizer.cache import default_cache_dir
@@ -341,7 +410,17 @@ def _cache_dir(flag: Path | None) -> Path:
     return Path(env) if env else default_cache_dir(os.environ)
 
 
-def _dry_run(paths: Sequence[Path], config: Config) -> int:
+def _store_path(flag: Path | None) -> Path:
+    """--store, else SUMMARIZER_STORE, else the platform data folder."""
+    from summarizer.store import default_store_path
+
+    if flag is not None:
+        return flag
+    env = os.environ.get("SUMMARIZER_STORE")
+    return Path(env) if env else default_store_path(os.environ)
+
+
+def _dry_run(paths: Sequence[str | Path], config: Config) -> int:
     """``--dry-run``: the llm engine prints its plan; the extractive engine calls no model."""
     if config.resolved_engine() is not EngineChoice.LLM:
         _say(config, "--dry-run: the extractive engine makes no model calls; nothing to plan")
@@ -365,7 +444,7 @@ def _dry_run(paths: Sequence[Path], config: Config) -> int:
 
 def _run_command(
     kind: str,
-    paths: Sequence[Path],
+    paths: Sequence[str | Path],
     config: Config,
     fmt: OutputFormat,
     output: Path | None,
@@ -376,6 +455,7 @@ def _run_command(
     _say(config, _engine_line(config))
     if config.llm.dry_run:
         return _dry_run(paths, config)
+    history = _history(kind, paths, config)
     backend = _make_backend(config) if config.resolved_engine() is EngineChoice.LLM else None
     try:
         report = pipeline.run(paths, config, backend=backend)
@@ -390,26 +470,57 @@ def _run_command(
         message = (
             "the model backend failed for every source; see the errors above"
             if code == EXIT_BACKEND
-            else "no article could be read: give .txt, .md, .html or .jsonl files or folders"
+            else _NO_ARTICLES
         )
         raise SummarizerError(message, exit_code=code)
+    since_last = history.since(report) if history is not None else None
     if kind == "chart":
         from summarizer.chart import render_chart_svg
 
         text = render_chart_svg(report)
     elif fmt is OutputFormat.JSON:
-        text = render.render_json(report)
+        text = render.render_json(report, since_last=since_last)
     elif fmt is OutputFormat.HTML:
         from summarizer.html import render_html
 
-        text = render_html(report)
+        text = render_html(report, since_last=since_last)
     elif kind == "brief":
-        text = render.render_brief_md(report, day=config.day)
+        text = render.render_brief_md(report, day=config.day, since_last=since_last)
     else:
-        text = render.render_timeline_md(report)
+        text = render.render_timeline_md(report, since_last=since_last)
     _emit(text, output)
+    _save_run(config, history, report)
     _report_stats(config, report, output)
     return code
+
+
+def _history(kind: str, paths: Sequence[str | Path], config: Config) -> RunHistory | None:
+    """The run store for a brief or timeline (None for other commands or --no-store).
+
+    Opened before any work, so an unusable store fails the command at once; with
+    --since-last the previous run of the same command on the same inputs is read here.
+    """
+    from summarizer.store import RunHistory
+
+    if kind not in {"brief", "timeline"} or config.store is None:
+        return None
+    return RunHistory.open(config.store, command=kind, inputs=paths, since_last=config.since_last)
+
+
+def _save_run(config: Config, history: RunHistory | None, report: Report) -> None:
+    """Save the run once its output is written; a failure costs the history, not the output."""
+    if history is None:
+        return
+    try:
+        run = history.save(report)
+    except SummarizerError as exc:
+        _say(
+            config,
+            f"warning: this run was not saved to the store ({exc}); the next --since-last "
+            "compares with an older run",
+        )
+        return
+    log.info("saved run %s to the store %s", run.id, history.path)
 
 
 def _make_backend(config: Config) -> Backend:
@@ -472,9 +583,16 @@ def _report_stats(config: Config, report: Report, output: Path | None) -> None:
         )
 
 
+def _inputs(paths: Sequence[str]) -> list[str | Path]:
+    """URLs stay as typed (a Path would fold ``//``); everything else is a Path."""
+    from summarizer.fetch import is_url
+
+    return [p if is_url(p) else Path(p) for p in paths]
+
+
 def _command(
     kind: str,
-    paths: list[Path],
+    paths: list[str],
     fmt: OutputFormat,
     output: Path | None,
     quiet: bool,
@@ -484,7 +602,7 @@ def _command(
 ) -> NoReturn:
     def body() -> int:
         config = build_config(quiet=quiet, verbose=verbose, debug=debug, **flags)
-        return _run_command(kind, paths, config, fmt, output)
+        return _run_command(kind, _inputs(paths), config, fmt, output)
 
     with _stderr_logging(quiet, verbose, debug):
         _guarded(debug, body)
@@ -507,6 +625,7 @@ def brief(
     base_url: BaseUrlOpt = None,
     structured: StructuredOpt = None,
     max_input_tokens: MaxTokensOpt = None,
+    pack_tokens: PackTokensOpt = None,
     record: RecordOpt = None,
     replay: ReplayOpt = None,
     dry_run: DryRunOpt = False,
@@ -520,6 +639,10 @@ def brief(
     no_cache: NoCacheOpt = False,
     batch: BatchOpt = False,
     batch_id: BatchIdOpt = None,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
+    since_last: SinceLastOpt = False,
+    fetch_timeout: FetchTimeoutOpt = None,
 ) -> None:
     """A markdown daily brief: headline, key developments, disagreements, summaries, timeline."""
     _command("brief", **locals())
@@ -539,6 +662,7 @@ def timeline(
     base_url: BaseUrlOpt = None,
     structured: StructuredOpt = None,
     max_input_tokens: MaxTokensOpt = None,
+    pack_tokens: PackTokensOpt = None,
     record: RecordOpt = None,
     replay: ReplayOpt = None,
     dry_run: DryRunOpt = False,
@@ -552,6 +676,10 @@ def timeline(
     no_cache: NoCacheOpt = False,
     batch: BatchOpt = False,
     batch_id: BatchIdOpt = None,
+    store: StoreOpt = None,
+    no_store: NoStoreOpt = False,
+    since_last: SinceLastOpt = False,
+    fetch_timeout: FetchTimeoutOpt = None,
 ) -> None:
     """A markdown fact timeline grouped by date, oldest first, with citations and quotes."""
     _command("timeline", **locals())
@@ -570,6 +698,7 @@ def chart(
     base_url: BaseUrlOpt = None,
     structured: StructuredOpt = None,
     max_input_tokens: MaxTokensOpt = None,
+    pack_tokens: PackTokensOpt = None,
     record: RecordOpt = None,
     replay: ReplayOpt = None,
     dry_run: DryRunOpt = False,
@@ -583,6 +712,7 @@ def chart(
     no_cache: NoCacheOpt = False,
     batch: BatchOpt = False,
     batch_id: BatchIdOpt = None,
+    fetch_timeout: FetchTimeoutOpt = None,
 ) -> None:
     """An SVG timeline chart: events per day, one row per outlet, disagreements marked."""
     _command("chart", fmt=OutputFormat.MD, **locals())
@@ -600,6 +730,82 @@ def inspect(
 
         typer.echo(pipeline.inspect(file), nl=False)
         return EXIT_OK
+
+    with _stderr_logging(False, False, debug):
+        _guarded(debug, body)
+
+
+def _run_eval(
+    system_path: Path,
+    gold_path: Path,
+    fmt: EvalFormat,
+    sources: Sequence[Path],
+    output: Path | None,
+) -> int:
+    """``summarizer eval``: load both files, re-read the source texts, score, print."""
+    import json
+
+    from summarizer import evaluate
+
+    _check_output(output)
+    for path in sources:
+        if not path.exists():
+            raise InputError(f"--sources {path}: no such file or folder; check the path")
+    system = evaluate.check_system(evaluate.load_json(system_path, "system"), system_path)
+    gold = evaluate.check_gold(evaluate.load_json(gold_path, "gold"), gold_path)
+    texts = evaluate.source_texts(system, list(sources))
+    if system.get("sources") and not texts:
+        where = "under --sources" if sources else "at the paths the system JSON names"
+        typer.echo(
+            f"summarizer: warning: no source text found {where}, so exact evidence quotes "
+            "are not checked; pass --sources DIR (the folder the run read)",
+            err=True,
+        )
+    result = evaluate.evaluate(system, gold, texts or None)  # None: not computed
+    if fmt is EvalFormat.JSON:
+        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = evaluate.format_eval(result)
+    _emit(text, output)
+    return EXIT_OK
+
+
+@app.command("eval")
+def eval_command(
+    system: Annotated[
+        Path,
+        typer.Argument(
+            metavar="SYSTEM.json",
+            help="The system's JSON (summarizer timeline --format json).",
+            show_default=False,
+        ),
+    ],
+    gold: Annotated[
+        Path,
+        typer.Argument(
+            metavar="GOLD.json",
+            help="The hand-written gold file (docs/gold-format.md).",
+            show_default=False,
+        ),
+    ],
+    fmt: Annotated[
+        EvalFormat, typer.Option("--format", "-f", help="text (default) or json.")
+    ] = EvalFormat.TEXT,
+    sources: Annotated[
+        list[Path] | None,
+        typer.Option(
+            "--sources",
+            help="Read the source texts from this folder or file (repeatable) instead of "
+            "the paths in the system JSON.",
+        ),
+    ] = None,
+    output: OutputOpt = None,
+    debug: DebugOpt = False,
+) -> None:
+    """Score a system timeline against a gold one: date F1, ROUGE (align+ m:1), evidence."""
+
+    def body() -> int:
+        return _run_eval(system, gold, fmt, sources or [], output)
 
     with _stderr_logging(False, False, debug):
         _guarded(debug, body)

@@ -41,6 +41,8 @@ class LLMConfig:
     seed: int | None = 0
     max_output_tokens: int = 1024
     max_input_tokens: int = 3000
+    # --pack-tokens N: fenced article tokens packed into one extract call (0: one article a call)
+    pack_tokens: int = 2700
     timeout: float = 120.0
     max_attempts: int = 5
     max_total_wait: float = 120.0
@@ -73,9 +75,21 @@ class LLMConfig:
 
 
 @dataclass(frozen=True)
+class FetchConfig:
+    """How URLs given as inputs are downloaded (``summarizer brief https://...``)."""
+
+    timeout: float = 20.0  # --fetch-timeout: seconds for the whole download of one URL
+    max_bytes: int = 10_000_000  # a larger page or feed is refused
+    user_agent: str = "summarizer (multi-source news summariser)"
+    # Proxies by scheme, read at the CLI edge (urllib.request.getproxies); none by default.
+    proxies: Mapping[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
 class Config:
     engine: EngineChoice = EngineChoice.AUTO
     llm: LLMConfig = field(default_factory=LLMConfig)
+    fetch: FetchConfig = field(default_factory=FetchConfig)
     published: Mapping[str, dt.date] = field(default_factory=dict)  # --published ID=DATE
     day: dt.date | None = None
     max_dates: int | None = None
@@ -84,6 +98,8 @@ class Config:
     quiet: bool = False
     verbose: bool = False
     debug: bool = False
+    store: Path | None = None  # --store: the run history database; None with --no-store
+    since_last: bool = False  # --since-last: show what changed since the previous run
 
     def resolved_engine(self) -> EngineChoice:
         """``auto`` is llm when a model is configured, else extractive."""

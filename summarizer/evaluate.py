@@ -437,14 +437,87 @@ def load_json(path: str | Path, what: str) -> dict[str, Any]:
     return data
 
 
+_SYSTEM_FIX = "regenerate it with summarizer timeline --format json"
+_GOLD_FIX = "fix it as docs/gold-format.md describes"
+_ORDER = "usage: summarizer eval SYSTEM.json GOLD.json"
+
+
+def _period_at(path: str | Path, where: str, value: object, end: object) -> None:
+    """Check one date of a file; the error names the file and the entry."""
+    if not isinstance(value, str) or (end is not None and not isinstance(end, str)):
+        raise InputError(f'{path}: {where} has no "date" string; write YYYY-MM-DD, YYYY-MM or YYYY')
+    try:
+        parse_period(value, end)
+    except InputError as exc:
+        raise InputError(f"{path}: {where}: {exc}") from None
+
+
+def _list_of_objects(path: str | Path, data: Mapping[str, Any], key: str, fix: str) -> list[Any]:
+    items = data.get(key, [])
+    if not isinstance(items, list) or not all(isinstance(i, dict) for i in items):
+        raise InputError(f'{path}: "{key}" must be a list of objects; {fix}')
+    return items
+
+
+def check_system(data: dict[str, Any], path: str | Path) -> dict[str, Any]:
+    """The system JSON if it has the shape ``eval`` reads, else a one-line InputError."""
+    if not isinstance(data.get("events"), list):
+        swapped = " (it looks like a gold file)" if "timeline" in data else ""
+        raise InputError(
+            f'{path}: no "events" list, so not a summarizer JSON{swapped}; {_SYSTEM_FIX} '
+            f"({_ORDER})"
+        )
+    for i, event in enumerate(_list_of_objects(path, data, "events", _SYSTEM_FIX)):
+        _period_at(path, f"events[{i}]", event.get("date"), event.get("date_end"))
+        if not isinstance(event.get("evidence", []), list):
+            raise InputError(f'{path}: events[{i}].evidence is not a list; {_SYSTEM_FIX}')
+    for i, item in enumerate(_list_of_objects(path, data, "disagreements", _SYSTEM_FIX)):
+        if not isinstance(item.get("claims", []), list):
+            raise InputError(f"{path}: disagreements[{i}].claims is not a list; {_SYSTEM_FIX}")
+    _list_of_objects(path, data, "sources", _SYSTEM_FIX)
+    return data
+
+
+def check_gold(data: dict[str, Any], path: str | Path) -> dict[str, Any]:
+    """The gold file if it has the documented shape, else a one-line InputError."""
+    timeline = data.get("timeline")
+    if not isinstance(timeline, list) or not timeline:
+        swapped = " (it looks like a system JSON)" if "events" in data else ""
+        raise InputError(
+            f'{path}: no "timeline" list of dated entries{swapped}; {_GOLD_FIX} ({_ORDER})'
+        )
+    for i, entry in enumerate(_list_of_objects(path, data, "timeline", _GOLD_FIX)):
+        _period_at(path, f"timeline[{i}]", entry.get("date"), entry.get("date_end"))
+        texts = entry.get("texts", [entry.get("text")])
+        if not isinstance(texts, list) or not all(isinstance(t, str) and t for t in texts):
+            raise InputError(f'{path}: timeline[{i}] needs "texts", a list of sentences')
+    for key in ("disagreements", "not_disagreements"):
+        for i, item in enumerate(_list_of_objects(path, data, key, _GOLD_FIX)):
+            if not item.get("topic") or not isinstance(item.get("sources"), list):
+                raise InputError(f'{path}: {key}[{i}] needs a "topic" and a "sources" list')
+    return data
+
+
+_JSONL_RECORD = re.compile(r"^(?P<file>.*\.jsonl):\d+$")
+
+
+def _readable(path: str) -> str | None:
+    """A source path that can be re-read (a .jsonl record's ``FILE:LINE`` gives the file)."""
+    if Path(path).exists():
+        return path
+    record = _JSONL_RECORD.match(path)
+    return record.group("file") if record and Path(record.group("file")).exists() else None
+
+
 def source_texts(system: Mapping[str, Any], paths: Sequence[str | Path] = ()) -> dict[str, str]:
     """Source id -> the decoded text the pipeline saw, re-ingested from ``paths``
-    (default: the ``path`` of each source in the system JSON). Unreadable ones are left out."""
+    (default: the ``path`` of each source in the system JSON). Unreadable ones are left out,
+    and so are URLs: ``eval`` works offline."""
     from summarizer.ingest import ingest  # the ingest stage decodes exactly as the pipeline did
 
     if not paths:
-        paths = sorted({str(s["path"]) for s in system.get("sources", []) if s.get("path")})
-        paths = [p for p in paths if Path(p).exists()]
+        named = {str(s["path"]) for s in system.get("sources", []) if s.get("path")}
+        paths = sorted({p for p in map(_readable, named) if p is not None})
     if not paths:
         return {}
     return {s.id: s.text for s in ingest(list(paths)).sources}

@@ -514,7 +514,7 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
 
 # --------------------------------------------------------------------------- a responder
 
-_ARTICLE = re.compile(r"<article id=\"[^\"]*\">\n?(.*?)\n?</article>", re.DOTALL)
+_ARTICLE = re.compile(r"<article id=\"([^\"]*)\"[^>]*>\n?(.*?)\n?</article>", re.DOTALL)
 _TIMELINE_ENTRY = re.compile(r"^- \S+ \[([^\]]+)\] (.+)$", re.MULTILINE)
 _FIRST_SENTENCE = re.compile(r"\S.*?[.!?](?=\s|$)", re.DOTALL)
 
@@ -533,29 +533,34 @@ def _first_sentence(text: str, limit: int = 270) -> str:
     return sentence[:limit].strip()
 
 
+def _article_entry(article_id: str, text: str) -> dict[str, Any]:
+    first = _first_sentence(text)
+    if not first:
+        return {"id": article_id, "summary": [], "events": []}
+    event: dict[str, Any] = {
+        "text": first,
+        "quote": first,
+        "temporal_expression": None,
+        "date": None,
+        "quantities": [],
+    }
+    return {"id": article_id, "summary": [first], "events": [event]}
+
+
 def extraction_responder(body: Mapping[str, Any]) -> str:
     """A small valid answer to the extract and synthesis prompts (for benches and tests).
 
-    Extract: the first sentence of the fenced article as the one summary item
-    and the one event, quoted verbatim. Synthesis: the first timeline entry as
+    Extract: for each fenced article (a call may carry several), an entry under
+    its id with the article's first sentence as the one summary item and the one
+    event, quoted verbatim. Synthesis: the first timeline entry as
     the headline and one development citing its sources. It reads what the
     prompt fences, so the answers are grounded, deterministic and cheap; it is
     a fixture of the fake server, not a model.
     """
     user = _user_text(body)
-    article = _ARTICLE.search(user)
-    if article is not None:
-        first = _first_sentence(article.group(1))
-        if not first:
-            return json.dumps({"summary": [], "events": []})
-        event: dict[str, Any] = {
-            "text": first,
-            "quote": first,
-            "temporal_expression": None,
-            "date": None,
-            "quantities": [],
-        }
-        return json.dumps({"summary": [first], "events": [event]})
+    articles = _ARTICLE.findall(user)
+    if articles:
+        return json.dumps({"articles": [_article_entry(i, text) for i, text in articles]})
     entry = _TIMELINE_ENTRY.search(user)
     if entry is not None:
         sources = [s.strip() for s in entry.group(1).split(",")]

@@ -40,7 +40,8 @@ from summarizer.models import (
     Report,
     SourceReport,
 )
-from summarizer.render import date_key, date_label, failure_text, one_line
+from summarizer.render import date_key, date_label, failure_text, one_line, run_time
+from summarizer.store import ArticleChange, Changes, SinceLast
 
 COLLAPSE_DROPPED = 300  # dropped runs longer than this are folded away in <details>
 CHART_WIDTH = 760
@@ -410,10 +411,79 @@ def _facts(report: Report) -> dict[str, Any]:
     }
 
 
-def html_context(report: Report) -> dict[str, Any]:
+def _change_view(
+    event: MergedEvent, anchors: Anchors, names: dict[str, str], only: Iterable[str] | None = None
+) -> dict[str, Any]:
+    keep = set(only) if only is not None else None
+    return {
+        "event": event.id,
+        "date": date_label(event.date),
+        "text": one_line(event.text),
+        "chips": [c for c in _chips(event, anchors, names) if keep is None or c.source in keep],
+    }
+
+
+def _figure_view(claim: Claim, names: dict[str, str]) -> dict[str, str]:
+    return {
+        "value": claim.value,
+        "name": names.get(claim.source, claim.source),
+        "quote": one_line(claim.quote),
+    }
+
+
+def _article_text(change: ArticleChange) -> str:
+    article = change.article
+    return one_line(article.outlet or article.title or article.source_id, 60)
+
+
+def _since_last(
+    since_last: SinceLast | None, report: Report, anchors: Anchors
+) -> dict[str, Any] | None:
+    """The "Since the previous run" section (None: not asked for)."""
+    if since_last is None:
+        return None
+    if not isinstance(since_last, Changes):
+        return {"command": since_last.command, "when": None}
+    changes = since_last
+    names = _names(report)
+    articles = [
+        (label, ", ".join(_article_text(a) for a in items))
+        for label, items in (
+            ("New articles", changes.new_articles),
+            ("Updated articles", changes.updated_articles),
+            ("No longer among the inputs", changes.removed_articles),
+        )
+        if items
+    ]
+    return {
+        "command": changes.previous.command,
+        "when": run_time(changes.previous.created_at),
+        "empty": changes.is_empty(),
+        "articles": articles,
+        "new_events": [_change_view(e, anchors, names) for e in changes.new_events],
+        "confirmations": [
+            _change_view(c.event, anchors, names, only=c.sources) for c in changes.confirmations
+        ],
+        "revisions": [
+            dict(
+                _change_view(r.event, anchors, names),
+                topic=r.topic,
+                old=[_figure_view(c, names) for c in r.old],
+                new=[_figure_view(c, names) for c in r.new],
+            )
+            for r in changes.revisions
+        ],
+        "gone": [
+            {"date": date_label(e.date), "text": one_line(e.text)} for e in changes.gone_events
+        ],
+    }
+
+
+def html_context(report: Report, since_last: SinceLast | None = None) -> dict[str, Any]:
     """Everything the template shows, as plain data (exposed for tests)."""
     anchors = collect_anchors(report)
     return {
+        "since_last": _since_last(since_last, report, anchors),
         "facts": _facts(report),
         "headline": one_line(report.headline),
         "developments": _developments(report, anchors),
@@ -440,7 +510,11 @@ def _environment() -> Environment:
     )
 
 
-def render_html(report: Report) -> str:
-    """The self-contained HTML evidence report (UTF-8 text, ends with a newline)."""
-    page = _environment().get_template("report.html.j2").render(**html_context(report))
+def render_html(report: Report, since_last: SinceLast | None = None) -> str:
+    """The self-contained HTML evidence report (UTF-8 text, ends with a newline).
+
+    With ``since_last`` it starts with what changed since the previous run.
+    """
+    context = html_context(report, since_last)
+    page = _environment().get_template("report.html.j2").render(**context)
     return page.rstrip("\n") + "\n"

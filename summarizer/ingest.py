@@ -1,8 +1,11 @@
 """Ingest: read article files and folders into :class:`~summarizer.models.Source` records.
 
 Supported inputs: ``.txt``, ``.md``/``.markdown`` (YAML front matter), ``.html``/``.htm``
-(main text extracted with trafilatura) and ``.jsonl`` (one article per line). Folders
-are searched recursively in sorted order; hidden files and folders are skipped.
+(main text extracted with trafilatura), ``.jsonl`` (one article per line), RSS and Atom
+feeds (``.rss``, ``.atom``, ``.xml``: one article per entry, read with feedparser) and
+``http(s)://`` URLs (fetched by :mod:`summarizer.fetch`: an HTML page, or a feed by its
+content type or its first bytes). Folders are searched recursively in sorted order;
+hidden files and folders are skipped.
 
 What ``Source.text`` holds (every offset in the pipeline indexes it):
 
@@ -11,10 +14,15 @@ What ``Source.text`` holds (every offset in the pipeline indexes it):
 * ``.html``/``.htm``: the main text trafilatura extracts from the page. That
   extracted text *is* the source text: quotes and offsets index it, not the HTML.
 * ``.jsonl``: the record's ``text`` field.
+* feed entries: the entry's content (else its summary), HTML turned into text with
+  trafilatura; ``Source.path`` is the feed's file or URL, so re-ingesting it gives the
+  same texts. Ids are the feed's stem (a file) or :func:`~summarizer.fetch.url_slug`
+  (a URL) plus a slug of the entry's title (else its number).
+* URLs: as ``.html`` files, the text trafilatura extracts from the page.
 
 Publication date, in order of precedence: ``--published ID=DATE`` (``cli``), then a
-date the file states (``header``, ``front_matter``, ``html_meta``, ``jsonl``), then a
-date inferred (``inferred``), else ``unknown``. Inference runs on the *cleaned*
+date the file states (``header``, ``front_matter``, ``html_meta``, ``jsonl``, ``feed``),
+then a date inferred (``inferred``), else ``unknown``. Inference runs on the *cleaned*
 story text, so a date inside an appended aggregator teaser is never used: first
 :func:`summarizer.dates.infer_publication_date` (an explicit full date, or agreeing
 weekday references; see :func:`infer_published` for the fallback rule), then, for a
@@ -43,10 +51,14 @@ import charset_normalizer
 import yaml
 
 from summarizer.clean import clean
+from summarizer.config import FetchConfig
 from summarizer.errors import InputError
+from summarizer.fetch import Fetched, fetch_url, is_url, url_slug
 from summarizer.models import DateOrigin, IngestResult, InputFailure, Source
 
-ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl")
+FEED_SUFFIXES = (".rss", ".atom", ".xml")
+ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", *FEED_SUFFIXES)
+_DEFAULT_FETCH = FetchConfig()
 _NO_OVERRIDES: Mapping[str, dt.date] = MappingProxyType({})
 
 # --------------------------------------------------------------------------- decoding
@@ -74,15 +86,7 @@ def read_text(path: str | Path) -> tuple[str, str]:
     Raises :class:`InputError` for an unreadable, empty or binary file.
     """
     p = Path(path)
-    try:
-        data = p.read_bytes()
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise InputError(
-            f"{p}: cannot read the file ({reason}); check the path and its permissions"
-        ) from None
-    if not data.strip():
-        raise InputError(f"{p}: the file is empty; add the article text or remove the file")
+    data = read_bytes(p)
     try:
         text, encoding = decode_bytes(data)
     except _BinaryError:
@@ -93,6 +97,20 @@ def read_text(path: str | Path) -> tuple[str, str]:
     if not text.strip():
         raise InputError(f"{p}: the file is empty; add the article text or remove the file")
     return text, encoding
+
+
+def read_bytes(path: Path) -> bytes:
+    """The file's bytes; :class:`InputError` if it cannot be read or is empty."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise InputError(
+            f"{path}: cannot read the file ({reason}); check the path and its permissions"
+        ) from None
+    if not data.strip():
+        raise InputError(f"{path}: the file is empty; add the article text or remove the file")
+    return data
 
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
@@ -343,7 +361,7 @@ def _fail(path: str, reason: str) -> InputFailure:
     return InputFailure(path=path, reason=reason)
 
 
-def _from_plain(path: Path, text: str, encoding: str, *, base: dict[str, Any]) -> Source:
+def _from_plain(path: Path | str, text: str, encoding: str, *, base: dict[str, Any]) -> Source:
     """A .txt article (or a .jsonl record's text): header block, then headline."""
     header = parse_header(text, base.pop("header_end", 0))
     title = base.pop("title", None) or header.fields.get("title") or headline_at(text, header.end)
@@ -352,7 +370,7 @@ def _from_plain(path: Path, text: str, encoding: str, *, base: dict[str, Any]) -
     if published is None and header.published is not None:
         published, origin = header.published, DateOrigin.HEADER
     return Source(
-        id=base.pop("id", path.stem),
+        id=base.pop("id", Path(path).stem),
         path=base.pop("path", str(path)),
         text=text,
         title=title,
@@ -411,8 +429,19 @@ def _from_markdown(path: Path, text: str, encoding: str) -> Source:
 _MIN_HTML_WORDS = 5  # fewer words than this is a navigation stub, not an article
 
 
-def _from_html(path: Path, html: str, encoding: str) -> Source:
-    """An HTML page: main text with trafilatura; title, site name, url, date from metadata."""
+def _from_html(
+    path: Path | str,
+    html: str,
+    encoding: str,
+    *,
+    source_id: str | None = None,
+    url: str | None = None,
+) -> Source:
+    """An HTML page: main text with trafilatura; title, site name, url, date from metadata.
+
+    ``path`` is a file or a URL; ``source_id`` defaults to the file's stem and ``url``
+    (the address fetched) is used when the page names no canonical URL.
+    """
     import trafilatura
 
     text = (
@@ -428,12 +457,12 @@ def _from_html(path: Path, html: str, encoding: str) -> Source:
     meta = trafilatura.extract_metadata(html, extensive=False)
     published = parse_date(meta.date) if meta.date else None
     return Source(
-        id=path.stem,
+        id=source_id or Path(path).stem,
         path=str(path),
         text=text,
         title=meta.title or None,
         outlet=meta.sitename or None,
-        url=meta.url or None,
+        url=meta.url or url,
         published=published,
         published_from=DateOrigin.HTML_META if published else DateOrigin.UNKNOWN,
         encoding=encoding,
@@ -481,12 +510,250 @@ def _jsonl_record(path: Path, lineno: int, line: str, encoding: str) -> Source:
     return _from_plain(path, body, encoding, base=base)
 
 
+# --------------------------------------------------------------------------- feeds
+
+_SLUG_CHARS = 48
+# feedparser's notes on harmless oddities (declared vs detected charset, an XML feed
+# served as text/plain, an undeclared namespace) are not malformed feeds.
+_HARMLESS_BOZO = ("CharacterEncodingOverride", "NonXMLContentType", "UndeclaredNamespace")
+
+
+def _slug(text: str, limit: int = _SLUG_CHARS) -> str:
+    """Lowercase ASCII words joined by ``-``, cut at a word boundary."""
+    slug = ""
+    for word in re.findall(r"[a-z0-9]+", text.lower()):
+        longer = f"{slug}-{word}" if slug else word
+        if len(longer) > limit:
+            break
+        slug = longer
+    return slug
+
+
+def parse_feed(data: bytes, headers: Mapping[str, str] | None = None) -> Any:
+    """feedparser's result for ``data`` (bytes in a stream: never read as a path or URL)."""
+    import io
+
+    import feedparser
+
+    return feedparser.parse(
+        io.BytesIO(data),
+        response_headers=dict(headers or {}),
+        resolve_relative_uris=False,
+        sanitize_html=True,
+    )
+
+
+def is_feed(parsed: Any) -> bool:
+    """feedparser recognised RSS, Atom or RDF (or found entries in a damaged one)."""
+    return bool(parsed.get("version") or parsed.get("entries"))
+
+
+def _feed_problem(parsed: Any) -> str | None:
+    """Why the feed is malformed (one short phrase), or ``None`` when it is not."""
+    if not parsed.get("bozo"):
+        return None
+    exc = parsed.get("bozo_exception")
+    if type(exc).__name__ in _HARMLESS_BOZO:
+        return None
+    line = getattr(exc, "getLineNumber", None)
+    message = getattr(exc, "getMessage", None)
+    if callable(line) and callable(message):
+        return f"line {line()}: {message()}"
+    return " ".join(str(exc).split()) or type(exc).__name__
+
+
+def html_fragment_text(fragment: str) -> str:
+    """The text of an HTML fragment (a feed entry's content): paragraphs on their own lines.
+
+    trafilatura first, as for pages; markup it finds no text in (a one-line summary,
+    say) falls back to lxml's text, whitespace collapsed.
+    """
+    import trafilatura
+
+    page = f"<html><body><article>{fragment}</article></body></html>"
+    text = trafilatura.extract(
+        page, include_comments=False, include_tables=False, favor_recall=True
+    )
+    if text and text.strip():
+        return str(text).strip()
+    import lxml.html
+
+    try:
+        root = lxml.html.fragment_fromstring(fragment, create_parent="div")
+    except (ValueError, lxml.etree.ParserError):
+        return ""
+    return " ".join(root.text_content().split())
+
+
+def _detail_text(detail: Mapping[str, Any] | None) -> str:
+    if not detail:
+        return ""
+    value = str(detail.get("value") or "")
+    if not value.strip():
+        return ""
+    if "html" in str(detail.get("type") or "text/html"):
+        return html_fragment_text(value)
+    return value.strip()
+
+
+def _entry_text(entry: Mapping[str, Any]) -> str:
+    """The entry's full content if it has one, else its summary, as plain text."""
+    for detail in [*entry.get("content", []), entry.get("summary_detail")]:
+        text = _detail_text(detail)
+        if text:
+            return text
+    return ""
+
+
+def _entry_published(entry: Mapping[str, Any]) -> dt.date | None:
+    """The date as written (local to the feed), else feedparser's UTC parse."""
+    for key in ("published", "updated", "created"):
+        found = parse_date(entry.get(key))
+        if found:
+            return found
+    for key in ("published_parsed", "updated_parsed", "created_parsed"):
+        parsed = entry.get(key)
+        if parsed:
+            return dt.date(parsed[0], parsed[1], parsed[2])
+    return None
+
+
+def _entry_source(
+    where: str, stem: str, number: int, entry: Mapping[str, Any], outlet: str, encoding: str
+) -> Source:
+    """One feed entry as a source (like a .jsonl record: the entry's text is the text)."""
+    title = _detail_text(entry.get("title_detail")) or str(entry.get("title") or "").strip()
+    link = str(entry.get("link") or "").strip()
+    link = link if is_url(link) else ""  # feedparser falls back to the entry's id (a URN)
+    text = _entry_text(entry)
+    if not text:
+        fix = f"pass its page ({link}) instead" if link else "add its text or leave it out"
+        raise InputError(
+            f"{where}: entry {number} ({title or 'untitled'}) has no content or summary; {fix}"
+        )
+    base: dict[str, Any] = {"path": where, "id": f"{stem}-{_slug(title) or number}"}
+    published = _entry_published(entry)
+    if published:
+        base.update(published=published, published_from=DateOrigin.FEED)
+    for key, value in (("title", title), ("outlet", outlet), ("url", link)):
+        if value:
+            base[key] = value
+    return _from_plain(where, text, encoding, base=base)
+
+
+def _from_feed(where: str, stem: str, parsed: Any) -> _Loaded:
+    """Every entry of a parsed feed; entries without text and damage become failures."""
+    out = _Loaded()
+    feed = parsed.get("feed", {})
+    outlet = _detail_text(feed.get("title_detail")) or str(feed.get("title") or "").strip()
+    encoding = str(parsed.get("encoding") or "utf-8")
+    for number, entry in enumerate(parsed.get("entries", []), start=1):
+        try:
+            out.sources.append(_entry_source(where, stem, number, entry, outlet, encoding))
+        except InputError as exc:
+            out.failures.append(_fail(f"{where}#{number}", str(exc)))
+    problem = _feed_problem(parsed)
+    if problem:  # one line for the file: entries it cut short are part of the damage
+        read = (
+            f"read {len(out.sources)} entries, others may be missing or cut short"
+            if out.sources
+            else "no entry could be read"
+        )
+        out.failures = [
+            _fail(
+                where,
+                f"{where}: the feed is malformed ({problem}); {read}: "
+                "download it again or fix the XML",
+            )
+        ]
+        return out
+    if not parsed.get("entries"):
+        out.failures.append(
+            _fail(where, f"{where}: the feed has no entries; check that it is the right feed")
+        )
+    return out
+
+
+def _not_a_feed(where: str, parsed: Any) -> InputError:
+    problem = _feed_problem(parsed)
+    if problem:
+        return InputError(
+            f"{where}: not a readable RSS or Atom feed ({problem}); download the feed again, "
+            "or pass articles as .txt, .md, .html or .jsonl"
+        )
+    return InputError(
+        f"{where}: not an RSS or Atom feed; pass feeds as .rss, .atom or .xml and "
+        "articles as .txt, .md, .html or .jsonl"
+    )
+
+
+def _from_feed_file(path: Path) -> _Loaded:
+    """A ``.rss``/``.atom``/``.xml`` file: one source per entry."""
+    parsed = parse_feed(read_bytes(path))
+    if not is_feed(parsed):
+        raise _not_a_feed(str(path), parsed)
+    return _from_feed(str(path), path.stem, parsed)
+
+
+def _load_url(url: str, config: FetchConfig) -> _Loaded:
+    """Fetch a URL: a feed (by content type or first bytes) or an HTML page."""
+    out = _Loaded()
+    try:
+        page = fetch_url(url, config)
+    except InputError as exc:
+        out.failures.append(InputFailure(path=url, reason=str(exc), stage="fetch"))
+        return out
+    try:
+        if page.looks_like_feed():
+            parsed = parse_feed(page.data, {"content-type": page.content_type})
+            if is_feed(parsed):
+                return _from_feed(url, url_slug(url), parsed)
+            if not page.looks_like_html():
+                raise _not_a_feed(url, parsed)
+        out.sources.append(_page_source(url, page))
+    except InputError as exc:
+        out.failures.append(_fail(url, str(exc)))
+    return out
+
+
+def _decode_page(page: Fetched) -> tuple[str, str]:
+    """The charset the server names, else (or if it is wrong) as files are decoded."""
+    if page.charset:
+        try:
+            return page.data.decode(page.charset), page.charset
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode_bytes(page.data)
+
+
+def _page_source(url: str, page: Fetched) -> Source:
+    """A fetched HTML page (or plain text) as a source, like an .html (.txt) file."""
+    plain = page.content_type == "text/plain"
+    if not (plain or page.looks_like_html()):
+        raise InputError(
+            f"{url}: the server sent {page.content_type or 'an unknown type'}, not an HTML "
+            "page or a feed; save the article text and pass it as a file"
+        )
+    try:
+        text, encoding = _decode_page(page)
+    except _BinaryError:
+        raise InputError(
+            f"{url}: the page cannot be decoded as text; save the article and pass the file"
+        ) from None
+    base_id = url_slug(url)
+    if plain:
+        return _from_plain(url, text, encoding, base={"id": base_id, "path": url, "url": url})
+    return _from_html(url, text, encoding, source_id=base_id, url=page.final_url)
+
+
 def _load_file(path: Path) -> _Loaded:
     """Read one file of any supported kind; errors become failures."""
     out = _Loaded()
     try:
-        text, encoding = read_text(path)
         suffix = path.suffix.lower()
+        if suffix in FEED_SUFFIXES:
+            return _from_feed_file(path)
+        text, encoding = read_text(path)
         if suffix == ".jsonl":
             return _from_jsonl(path, text, encoding)
         if suffix in (".md", ".markdown"):
@@ -518,11 +785,18 @@ def iter_article_files(folder: Path) -> Iterator[Path]:
             yield path
 
 
-def _expand(paths: Sequence[str | Path]) -> tuple[list[Path], list[InputFailure]]:
-    files: list[Path] = []
+def _expand(paths: Sequence[str | Path]) -> tuple[list[Path | str], list[InputFailure]]:
+    """Files (folders expanded) and URLs (kept as strings), in order, each once."""
+    files: list[Path | str] = []
     failures: list[InputFailure] = []
-    seen: set[Path] = set()
+    seen: set[Path | str] = set()
     for raw in paths:
+        if is_url(raw):
+            url = str(raw).strip()
+            if url not in seen:
+                seen.add(url)
+                files.append(url)
+            continue
         p = Path(raw)
         if p.is_dir():
             found = list(iter_article_files(p))
@@ -667,17 +941,21 @@ def _apply_dates(
 
 
 def ingest(
-    paths: Sequence[str | Path], published: Mapping[str, dt.date] = _NO_OVERRIDES
+    paths: Sequence[str | Path],
+    published: Mapping[str, dt.date] = _NO_OVERRIDES,
+    *,
+    fetch: FetchConfig = _DEFAULT_FETCH,
 ) -> IngestResult:
-    """Read files and folders into sources; failures are collected, never raised.
+    """Read files, folders and URLs into sources; failures are collected, never raised.
 
     ``published`` maps a source id (or file name) to a publication date that overrides
-    whatever the file says (``--published ID=YYYY-MM-DD``).
+    whatever the file says (``--published ID=YYYY-MM-DD``). ``fetch`` says how URLs
+    are downloaded (timeout, size cap, proxies).
     """
     files, failures = _expand(paths)
     sources: list[Source] = []
     for path in files:
-        loaded = _load_file(path)
+        loaded = _load_url(path, fetch) if isinstance(path, str) else _load_file(path)
         sources.extend(loaded.sources)
         failures.extend(loaded.failures)
     dated, date_failures = _apply_dates(_unique_ids(sources), published)

@@ -33,6 +33,7 @@ class DateOrigin(StrEnum):
     FRONT_MATTER = "front_matter"  # YAML front matter of a .md file
     HTML_META = "html_meta"  # <meta> / JSON-LD of an HTML page
     JSONL = "jsonl"  # the "date" field of a .jsonl record
+    FEED = "feed"  # an RSS/Atom entry's published (else updated) date
     CLI = "cli"  # --published ID=YYYY-MM-DD
     INFERRED = "inferred"  # inferred from the article text
     UNKNOWN = "unknown"

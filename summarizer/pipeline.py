@@ -167,8 +167,13 @@ def _stage(name: str, source: Source, func: Callable[[], T]) -> T:
     try:
         return func()
     except SummarizerError as exc:
-        stage = BACKEND_STAGE if isinstance(exc, BackendError) else name
-        raise _StageFailed(InputFailure(path=source.path, reason=str(exc), stage=stage)) from exc
+        raise _StageFailed(_failure(source, name, exc)) from exc
+
+
+def _failure(source: Source, name: str, exc: SummarizerError) -> InputFailure:
+    """The InputFailure for ``exc`` at stage ``name`` (stage ``model`` for backend errors)."""
+    stage = BACKEND_STAGE if isinstance(exc, BackendError) else name
+    return InputFailure(path=source.path, reason=str(exc), stage=stage)
 
 
 Processed = tuple[Source, CleanedSource, SourceExtraction]
@@ -178,10 +183,13 @@ def _process_all(
     sources: Sequence[Source], runner: EngineRunner, config: Config
 ) -> tuple[list[Processed], list[InputFailure]]:
     """Every source through the per-source stages; model calls run concurrently
-    (``config.llm.concurrency``), the CPU-bound extractive engine sequentially."""
+    (``config.llm.concurrency``), the CPU-bound extractive engine sequentially.
+    The llm engine extracts all sources together (:func:`_process_packed`)."""
     from summarizer.concurrency import map_ordered
     from summarizer.progress import progress_bar
 
+    if isinstance(runner, LLMRunner):
+        return _process_packed(sources, runner, config)
     finished: list[str] = []  # source ids, for the Ctrl-C message
 
     def one(source: Source) -> tuple[CleanedSource, SourceExtraction]:
@@ -204,16 +212,83 @@ def _process_all(
             failures.append(outcome.error.failure)
             continue
         cleaned, ext = outcome.unwrap()  # anything else is a bug: let it surface
-        log.info(
-            "%s: %d events, %d summary sentences, %d dropped ranges (published %s, from %s)",
-            source.id,
-            len(ext.events),
-            len(ext.summary),
-            len(cleaned.dropped),
-            source.published or "unknown",
-            source.published_from.value,
-        )
+        _log_done(source, cleaned, ext)
         done.append((source, cleaned, ext))
+    return done, failures
+
+
+def _log_done(source: Source, cleaned: CleanedSource, ext: SourceExtraction) -> None:
+    log.info(
+        "%s: %d events, %d summary sentences, %d dropped ranges (published %s, from %s)",
+        source.id,
+        len(ext.events),
+        len(ext.summary),
+        len(cleaned.dropped),
+        source.published or "unknown",
+        source.published_from.value,
+    )
+
+
+def _process_packed(
+    sources: Sequence[Source], runner: LLMRunner, config: Config
+) -> tuple[list[Processed], list[InputFailure]]:
+    """The llm engine: clean and segment every source, extract them together (several
+    short articles per model call, ``--pack-tokens``; the calls run concurrently), then
+    ground, date and annotate each. A failed source becomes an InputFailure."""
+    from summarizer.engines import llm
+    from summarizer.progress import progress_bar
+
+    outcomes: dict[str, Processed | InputFailure] = {}
+    prepared: list[tuple[Source, CleanedSource, Sequence[Sentence]]] = []
+    for source in sources:
+        try:
+            prepared.append((source, *prepare_source(source)))
+        except _StageFailed as failed:
+            outcomes[source.id] = failed.failure
+    finished: list[str] = []  # source ids, for the Ctrl-C message
+    with progress_bar(len(sources), "extracting", quiet=config.quiet) as advance:
+        for _ in outcomes:
+            advance()
+
+        def done(source_id: str, ok: bool) -> None:
+            if ok:
+                finished.append(source_id)
+            advance()
+
+        try:
+            extracted = llm.extract_all(
+                [(cleaned, sentences) for _, cleaned, sentences in prepared],
+                backend=runner.backend,
+                config=runner.config,
+                on_done=done,
+            )
+        except KeyboardInterrupt as stop:
+            raise Interrupted(list(finished), len(sources)) from stop
+    for (source, cleaned, _), result in zip(prepared, extracted, strict=True):
+        if isinstance(result, SummarizerError):
+            outcomes[source.id] = _failure(source, "extract", result)
+            continue
+        try:
+            outcomes[source.id] = (source, cleaned, finish_source(source, result))
+        except _StageFailed as failed:
+            outcomes[source.id] = failed.failure
+    return _split_outcomes(sources, outcomes)
+
+
+def _split_outcomes(
+    sources: Sequence[Source], outcomes: Mapping[str, Processed | InputFailure]
+) -> tuple[list[Processed], list[InputFailure]]:
+    """Processed sources and failures, each in input order."""
+    done: list[Processed] = []
+    failures: list[InputFailure] = []
+    for source in sources:
+        outcome = outcomes[source.id]
+        if isinstance(outcome, InputFailure):
+            log.info("%s failed at %s: %s", source.path, outcome.stage, outcome.reason)
+            failures.append(outcome)
+            continue
+        _log_done(*outcome)
+        done.append(outcome)
     return done, failures
 
 
@@ -237,13 +312,23 @@ def _article_tokens(done: Sequence[Processed], runner: EngineRunner) -> int:
 
 def process_source(source: Source, engine: EngineRunner) -> tuple[CleanedSource, SourceExtraction]:
     """Clean, segment, extract, ground, date and annotate one source."""
+    cleaned, sentences = prepare_source(source)
+    ext = _stage("extract", source, lambda: engine.extract(cleaned, sentences))
+    return cleaned, finish_source(source, ext)
+
+
+def prepare_source(source: Source) -> tuple[CleanedSource, Sequence[Sentence]]:
+    """Clean and segment one source (the stages before extraction)."""
     cleaned = _stage("clean", source, lambda: clean_stage.clean(source))
     sentences = _stage("segment", source, lambda: segment_stage.segment(cleaned))
-    ext = _stage("extract", source, lambda: engine.extract(cleaned, sentences))
+    return cleaned, sentences
+
+
+def finish_source(source: Source, ext: SourceExtraction) -> SourceExtraction:
+    """Ground, date and annotate one source's extraction (the stages after it)."""
     ext = _stage("ground", source, lambda: ground_stage.ground_extraction(ext, source))
     ext = _stage("dates", source, lambda: dates_stage.date_events(ext, source))
-    ext = _stage("quantities", source, lambda: quantities_stage.annotate(ext))
-    return cleaned, ext
+    return _stage("quantities", source, lambda: quantities_stage.annotate(ext))
 
 
 # --------------------------------------------------------------------------- the run
@@ -359,7 +444,7 @@ def run(
     runner = engine or make_engine(config, backend)
     if isinstance(runner, LLMRunner):
         backend = runner.backend
-    ingested = ingest_stage.ingest(paths, dict(config.published))
+    ingested = ingest_stage.ingest(paths, dict(config.published), fetch=config.fetch)
     failures = list(ingested.failures)
     unique_sources, duplicate_notes = drop_duplicates(ingested.sources)
     batch_note = _prefill_batch(paths, config, runner)

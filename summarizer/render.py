@@ -33,6 +33,7 @@ from summarizer.models import (
     ResolvedDate,
     SourceReport,
 )
+from summarizer.store import ArticleChange, Changes, SinceLast
 
 SCHEMA_VERSION = "1"
 QUOTE_LIMIT = 400  # characters of a quote shown in markdown (JSON keeps it whole)
@@ -323,9 +324,12 @@ def _brief_date(report: Report) -> str:
 # --------------------------------------------------------------------------- markdown
 
 
-def render_brief_md(report: Report, day: dt.date | None = None) -> str:
+def render_brief_md(
+    report: Report, day: dt.date | None = None, since_last: SinceLast | None = None
+) -> str:
     """The daily brief: headline, key developments, disagreements, per-source summaries,
-    the timeline (with ``day``: that day's events first, earlier context after), sources."""
+    the timeline (with ``day``: that day's events first, earlier context after), sources.
+    With ``since_last`` it starts with what changed since the previous brief."""
     day = day or report.generated_for_day
     cites = Citations.of(report)
     if day is not None:
@@ -353,14 +357,16 @@ def render_brief_md(report: Report, day: dt.date | None = None) -> str:
         sections=[(title, groups) for title, groups in sections if groups],
         event_count=len(report.events),
         footer=_footer(report),
+        since_last=since_last_view(since_last, report, cites),
     )
 
 
-def render_timeline_md(report: Report) -> str:
+def render_timeline_md(report: Report, since_last: SinceLast | None = None) -> str:
     """The timeline grouped by date, oldest first, with quotes and citation markers."""
     cites = Citations.of(report)
     return _render(
         "timeline.md.j2",
+        since_last=since_last_view(since_last, report, cites),
         groups=group_by_date(report.events, cites, with_quotes=True),
         sources=_source_views(report, cites),
         disagreement_events=sorted({d.event for d in report.disagreements}),
@@ -489,7 +495,141 @@ def report_to_dict(report: Report) -> dict[str, Any]:
     }
 
 
-def render_json(report: Report) -> str:
-    """JSON with the schema of issue 2 item 9 plus extra fields; ends with a newline."""
-    text = json.dumps(report_to_dict(report), ensure_ascii=False, indent=2)
+def render_json(report: Report, since_last: SinceLast | None = None) -> str:
+    """JSON with the schema of issue 2 item 9 plus extra fields; ends with a newline.
+
+    With ``since_last`` the document has a ``since_last`` object (:func:`since_last_to_dict`).
+    """
+    data = report_to_dict(report)
+    if since_last is not None:
+        data["since_last"] = since_last_to_dict(since_last)
+    text = json.dumps(data, ensure_ascii=False, indent=2)
     return _PAIR.sub(r"[\1, \2]", text) + "\n"  # offset pairs on one line
+
+
+# --------------------------------------------------------------------------- since the previous run
+
+
+def run_time(moment: dt.datetime) -> str:
+    """A stored run's time as shown in the brief: ``2025-07-01 08:15 UTC``."""
+    return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _change_entry(event: MergedEvent, cites: Citations) -> dict[str, str]:
+    return {
+        "date": date_label(event.date),
+        "text": one_line(event.text),
+        "markers": cites.markers(event.sources),
+    }
+
+
+def _article_line(change: ArticleChange, cites: Citations) -> str:
+    article = change.article
+    name = one_line(article.outlet or article.title or article.source_id, NAME_LIMIT)
+    if article.source_id in cites.numbers:
+        return f"{name} {cites.marker(article.source_id)}"
+    return f"{name} (`{article.path}`)"
+
+
+def _figure_lines(claims: Iterable[Claim], cites: Citations) -> list[dict[str, str]]:
+    return [
+        {
+            "value": c.value,
+            "marker": cites.marker(c.source),
+            "quote": quoted(one_line(c.quote, QUOTE_LIMIT)),
+        }
+        for c in claims
+    ]
+
+
+def since_last_view(
+    since_last: SinceLast | None, report: Report, cites: Citations
+) -> dict[str, Any] | None:
+    """What the "Since the previous brief" section shows, as plain data (None: no section)."""
+    if since_last is None:
+        return None
+    if not isinstance(since_last, Changes):
+        return {"command": since_last.command, "when": None}
+    changes = since_last
+    return {
+        "command": changes.previous.command,
+        "when": run_time(changes.previous.created_at),
+        "empty": changes.is_empty(),
+        "new_articles": [_article_line(a, cites) for a in changes.new_articles],
+        "updated_articles": [_article_line(a, cites) for a in changes.updated_articles],
+        "removed_articles": [_article_line(a, cites) for a in changes.removed_articles],
+        "new_events": [_change_entry(e, cites) for e in changes.new_events],
+        "confirmations": [
+            dict(
+                _change_entry(c.event, cites),
+                new=cites.markers(c.sources),
+                before=cites.markers(c.previous_sources),
+            )
+            for c in changes.confirmations
+        ],
+        "revisions": [
+            dict(
+                _change_entry(r.event, cites),
+                topic=r.topic,
+                old=_figure_lines(r.old, cites),
+                new=_figure_lines(r.new, cites),
+            )
+            for r in changes.revisions
+        ],
+        "gone": [_change_entry(e, cites) for e in changes.gone_events],
+    }
+
+
+def _article_json(change: ArticleChange) -> dict[str, Any]:
+    article = change.article
+    data: dict[str, Any] = {
+        "id": article.source_id,
+        "path": article.path,
+        "title": article.title,
+        "outlet": article.outlet,
+        "published": article.published.isoformat() if article.published else None,
+        "content_hash": article.content_hash,
+    }
+    if change.previous_hash is not None:
+        data["previous_hash"] = change.previous_hash
+    return data
+
+
+def since_last_to_dict(since_last: SinceLast) -> dict[str, Any]:
+    """The JSON ``since_last`` object: ``previous_run`` is null when there was none."""
+    if not isinstance(since_last, Changes):
+        return {"previous_run": None}
+    changes = since_last
+    return {
+        "previous_run": {
+            "id": changes.previous.id,
+            "created_at": changes.previous.created_at.isoformat(),
+            "command": changes.previous.command,
+        },
+        "new_articles": [_article_json(a) for a in changes.new_articles],
+        "updated_articles": [_article_json(a) for a in changes.updated_articles],
+        "removed_articles": [_article_json(a) for a in changes.removed_articles],
+        "new_events": [_event_json(e) for e in changes.new_events],
+        "confirmations": [
+            {
+                "event": c.event.id,
+                "text": c.event.text,
+                "date": c.event.date.iso(),
+                "sources": list(c.sources),
+                "previous_sources": list(c.previous_sources),
+            }
+            for c in changes.confirmations
+        ],
+        "revised_figures": [
+            {
+                "event": r.event.id,
+                "text": r.event.text,
+                "date": r.event.date.iso(),
+                "topic": r.topic,
+                "old": [_claim_json(c) for c in r.old],
+                "new": [_claim_json(c) for c in r.new],
+            }
+            for r in changes.revisions
+        ],
+        "gone_events": [_event_json(e) for e in changes.gone_events],
+    }

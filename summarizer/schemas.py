@@ -6,6 +6,17 @@ otherwise, and llama.cpp turns these bounds into its sampling grammar. The
 pydantic models carry the same bounds, so an answer that breaks them is a
 validation error that the llm engine shows the model in a re-ask.
 
+The extract schema is built per call (:func:`extract_schema`): one extract call
+may carry several articles, and its answer is ``{"articles": [{"id", "summary",
+"events"}, ...]}``, one entry per article, with ``id`` an ``enum`` of the ids in
+that call and ``minItems``/``maxItems`` equal to their number. Modes that enforce
+the schema (``json_schema``, ``json_object`` with llama.cpp's grammar) therefore
+cannot name an article that is not in the call; in the plain-prompt mode the
+schema is only shown, so :class:`ExtractOut` accepts any id (up to
+``MAX_PACK_ARTICLES`` entries) and the engine drops, and counts, what it cannot
+route. A missing entry is not a validation error: that article keeps its
+extractive events and summary, which is cheaper than re-sending the whole call.
+
 :func:`response_format` builds the ``response_format`` request field for a
 :class:`~summarizer.config.StructuredMode`: OpenAI's strict ``json_schema`` (with
 the length keywords it does not accept stripped), llama.cpp's
@@ -15,6 +26,7 @@ the length keywords it does not accept stripped), llama.cpp's
 from __future__ import annotations
 
 import copy
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -31,6 +43,8 @@ QUOTE_LEN = 400
 EXPR_LEN = 60
 DATE_LEN = 10
 SHORT_LEN = 40
+ID_LEN = 200  # an article id as the model repeats it (the schema's enum is stricter)
+MAX_PACK_ARTICLES = 16  # articles in one extract call, whatever the packing budget
 
 
 class _Out(BaseModel):
@@ -51,9 +65,16 @@ class EventOut(_Out):
     quantities: list[QuantityOut] = Field(default_factory=list, max_length=MAX_QUANTITIES)
 
 
-class ExtractOut(_Out):
+class ArticleOut(_Out):
+    """What the model says about one article of an extract call."""
+
+    id: str = Field(max_length=ID_LEN)
     summary: list[str] = Field(max_length=MAX_SUMMARY)
     events: list[EventOut] = Field(max_length=MAX_EVENTS)
+
+
+class ExtractOut(_Out):
+    articles: list[ArticleOut] = Field(max_length=MAX_PACK_ARTICLES)
 
 
 class DevelopmentOut(_Out):
@@ -95,32 +116,42 @@ def _array(items: dict[str, Any], max_items: int, min_items: int = 0) -> dict[st
     return schema
 
 
-EXTRACT_SCHEMA: dict[str, Any] = _object(
+EVENT_SCHEMA: dict[str, Any] = _object(
     {
-        "summary": _array(_string(TEXT_LEN), MAX_SUMMARY),
-        "events": _array(
+        "text": _string(TEXT_LEN),
+        "quote": _string(QUOTE_LEN),
+        "temporal_expression": _nullable_string(EXPR_LEN),
+        "date": _nullable_string(DATE_LEN),
+        "quantities": _array(
             _object(
                 {
-                    "text": _string(TEXT_LEN),
-                    "quote": _string(QUOTE_LEN),
-                    "temporal_expression": _nullable_string(EXPR_LEN),
-                    "date": _nullable_string(DATE_LEN),
-                    "quantities": _array(
-                        _object(
-                            {
-                                "what": _string(SHORT_LEN),
-                                "number": {"type": "number"},
-                                "unit": _nullable_string(SHORT_LEN),
-                            }
-                        ),
-                        MAX_QUANTITIES,
-                    ),
+                    "what": _string(SHORT_LEN),
+                    "number": {"type": "number"},
+                    "unit": _nullable_string(SHORT_LEN),
                 }
             ),
-            MAX_EVENTS,
+            MAX_QUANTITIES,
         ),
     }
 )
+
+
+def extract_schema(ids: Sequence[str]) -> dict[str, Any]:
+    """The answer schema of one extract call carrying the articles ``ids`` (in order)."""
+    unique = list(dict.fromkeys(ids))
+    if not unique or len(unique) > MAX_PACK_ARTICLES:
+        raise ValueError(f"an extract call carries 1 to {MAX_PACK_ARTICLES} articles")
+    article = _object(
+        {
+            "id": {"type": "string", "enum": unique},
+            "summary": _array(_string(TEXT_LEN), MAX_SUMMARY),
+            "events": _array(EVENT_SCHEMA, MAX_EVENTS),
+        }
+    )
+    return _object({"articles": _array(article, len(unique), min_items=len(unique))})
+
+
+EXTRACT_SCHEMA: dict[str, Any] = extract_schema(["example"])  # the shape, for docs and tests
 
 SYNTHESIS_SCHEMA: dict[str, Any] = _object(
     {
@@ -168,9 +199,14 @@ def strict_variant(schema: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def response_format(name: str, mode: StructuredMode) -> dict[str, Any] | None:
-    """The ``response_format`` field for prompt ``name`` under a resolved ``mode``."""
-    schema, _ = SCHEMAS[name]
+def response_format(
+    name: str, mode: StructuredMode, schema: dict[str, Any] | None = None
+) -> dict[str, Any] | None:
+    """The ``response_format`` field for prompt ``name`` under a resolved ``mode``.
+
+    ``schema`` overrides the prompt's fixed schema (the extract schema is per call).
+    """
+    schema = schema if schema is not None else SCHEMAS[name][0]
     if mode is StructuredMode.JSON_SCHEMA:
         return {
             "type": "json_schema",

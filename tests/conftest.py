@@ -27,3 +27,16 @@ def _isolated_response_cache(
 ) -> None:
     """No test reads or writes the user's response cache (~/.cache/summarizer)."""
     monkeypatch.setenv("SUMMARIZER_CACHE_DIR", str(tmp_path_factory.mktemp("response-cache")))
+
+
+@pytest.fixture(autouse=True)
+def _isolated_run_store(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """No test reads or writes the user's run store (~/.local/share/summarizer).
+
+    XDG_DATA_HOME too: some tests run the CLI in a subprocess without SUMMARIZER_* vars.
+    """
+    folder = tmp_path_factory.mktemp("run-store")
+    monkeypatch.setenv("SUMMARIZER_STORE", str(folder / "store.sqlite"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(folder / "xdg-data"))

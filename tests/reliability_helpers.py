@@ -55,50 +55,58 @@ ARTICLES = {"delta-flood": FLOOD, "port-avery-vote": VOTE, "kestrel-quake": QUAK
 LEADS = {"delta-flood": FLOOD_LEAD, "port-avery-vote": VOTE_LEAD, "kestrel-quake": QUAKE_LEAD}
 FAILING = "kestrel-quake"  # the source whose requests the fault tests break
 
-_ARTICLE_ID = re.compile(r'<article id="([^"]+)">')
+_ARTICLE_ID = re.compile(r'<article id="([^"]+)"')
+_ENTRY = re.compile(r"^- \S+ \[([^\]]+)\] (.+)$", re.MULTILINE)
+
+
+def sources_of(body: Any) -> list[str]:
+    """The source ids an extract request carries (a packed call carries several)."""
+    if not isinstance(body, dict):
+        return []
+    users = [m.get("content", "") for m in body.get("messages") or [] if m.get("role") == "user"]
+    return [i for u in users[:1] for i in _ARTICLE_ID.findall(str(u))]
 
 
 def source_of(body: Any) -> str | None:
-    """The source id an extract request is about; None for synthesis and others."""
-    if not isinstance(body, dict):
-        return None
-    users = [m.get("content", "") for m in body.get("messages") or [] if m.get("role") == "user"]
-    ids = [i for u in users for i in _ARTICLE_ID.findall(str(u)) if i != "example"]
+    """The (first) source id an extract request is about; None for synthesis and others.
+
+    The fault tests run with ``--pack-tokens 0`` (see :func:`llm_args`): one source a call.
+    """
+    ids = sources_of(body)
     return ids[0] if ids else None
 
 
-def extract_answer(source_id: str) -> str:
-    """A good extract answer for one of :data:`ARTICLES`: the lead, quoted verbatim."""
+def extract_entry(source_id: str) -> dict[str, Any]:
+    """A good answer about one of :data:`ARTICLES`: the lead, quoted verbatim."""
     lead = LEADS.get(source_id, "")
-    return json.dumps(
-        {
-            "summary": [lead],
-            "events": [
-                {
-                    "text": lead,
-                    "quote": lead,
-                    "temporal_expression": None,
-                    "date": None,
-                    "quantities": [],
-                }
-            ],
-        }
-    )
+    event = {"text": lead, "quote": lead, "temporal_expression": None, "date": None}
+    return {"id": source_id, "summary": [lead], "events": [{**event, "quantities": []}]}
 
 
-def synthesis_answer(source_ids: Sequence[str]) -> str:
-    first = source_ids[0] if source_ids else "delta-flood"
-    lead = LEADS.get(first, "Events were reported.")
-    return json.dumps({"headline": lead, "key_developments": [{"text": lead, "sources": [first]}]})
+def extract_answer(*source_ids: str) -> str:
+    """A good extract answer for the articles of one call."""
+    return json.dumps({"articles": [extract_entry(s) for s in source_ids]})
+
+
+def synthesis_answer(body: dict[str, Any]) -> str:
+    """Headline: the first timeline entry that is an article's lead, citing that entry's ids."""
+    users = [m for m in body.get("messages") or [] if m.get("role") == "user"]
+    entries = _ENTRY.findall(str(users[0].get("content", ""))) if users else []
+    for ids, text in entries:
+        if text.strip() in LEADS.values():
+            cited = [i.strip() for i in ids.split(",")]
+            development = {"text": text.strip(), "sources": cited}
+            return json.dumps({"headline": text.strip(), "key_developments": [development]})
+    lead = LEADS["delta-flood"]
+    return json.dumps({"headline": lead, "key_developments": []})
 
 
 def scripted_answer(body: dict[str, Any]) -> str:
     """The scripted test model behind the fake server."""
-    source = source_of(body)
-    if source is not None:
-        return extract_answer(source)
-    text = json.dumps(body.get("messages", []))
-    return synthesis_answer([s for s in LEADS if s in text])
+    sources = sources_of(body)
+    if sources:
+        return extract_answer(*sources)
+    return synthesis_answer(body)
 
 
 class RoutedFakeServer(FakeOpenAIServer):
@@ -174,8 +182,23 @@ def cache_args() -> list[str]:
     return ["--no-cache"] if "--no-cache" in cli_options() else []
 
 
+def pack_args() -> list[str]:
+    """``--pack-tokens 0`` when this build packs articles: the fault tests route a fault to
+    one source's calls, so each call must carry one source."""
+    return ["--pack-tokens", "0"] if "--pack-tokens" in cli_options() else []
+
+
 def llm_args(base_url: str) -> list[str]:
-    return ["--engine", "llm", "--model", "fake", "--base-url", base_url, *cache_args()]
+    return [
+        "--engine",
+        "llm",
+        "--model",
+        "fake",
+        "--base-url",
+        base_url,
+        *cache_args(),
+        *pack_args(),
+    ]
 
 
 def run_cli(args: Sequence[str], env: Mapping[str, str] | None = None) -> Result:

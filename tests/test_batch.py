@@ -70,9 +70,15 @@ class Sleeps:
 
 
 def _setup(
-    server: FakeOpenAIServer, tmp_path: Path
+    server: FakeOpenAIServer, tmp_path: Path, pack_tokens: int = 0
 ) -> tuple[Config, CachingBackend, BatchClient, Sleeps]:
-    llm = LLMConfig(model="fake-model", base_url=server.base_url, cache_dir=tmp_path / "cache")
+    """By default one request per article (``pack_tokens=0``): the tests count batch lines."""
+    llm = LLMConfig(
+        model="fake-model",
+        base_url=server.base_url,
+        cache_dir=tmp_path / "cache",
+        pack_tokens=pack_tokens,
+    )
     config = Config(engine=EngineChoice.LLM, llm=llm, quiet=True)
     cacher = wrap_for_run(make_backend(llm), llm)
     assert isinstance(cacher, CachingBackend)
@@ -307,6 +313,26 @@ def test_duplicate_articles_are_batched_once(corpus: Path) -> None:
         engine=EngineChoice.LLM, llm=LLMConfig(model="m", base_url="http://127.0.0.1:9/v1")
     )
     requests = collect_requests([corpus], config)
-    assert len(requests) == 3
+    assert len(requests) == 1  # the three short articles, packed into one call
     fenced = [r.messages[-1]["content"] for r in requests]
-    assert sum("Ebro valley" in text for text in fenced) == 1
+    assert sum(text.count("Ebro valley") for text in fenced) == 1
+    assert fenced[0].count("<article id=") == 3
+
+
+def test_packed_batch_holds_the_packed_calls_a_live_run_makes(
+    server: FakeOpenAIServer, corpus: Path, tmp_path: Path
+) -> None:
+    config, cacher, client, _ = _setup(server, tmp_path, pack_tokens=LLMConfig().pack_tokens)
+    outcome = run_batch([corpus], config, cacher, client, params_function(config))
+    assert (outcome.requests, outcome.answered, outcome.failed) == (1, 1, 0)
+    uploaded = server.file_data[server.batches[outcome.batch_id or ""]["input_file_id"]]
+    (line,) = [json.loads(text) for text in uploaded.decode().splitlines()]
+    item = line["body"]["response_format"]["schema"]["properties"]["articles"]["items"]
+    assert item["properties"]["id"]["enum"] == sorted(ARTICLES)  # ingest order
+    report = pipeline.run([corpus], config, backend=cacher)
+    assert not report.failures and len(report.sources) == 3
+    assert cacher.usage.cache_hits == 1
+    assert server.count("/v1/chat/completions") == 1  # only the synthesis went live
+    summaries = {sr.source.id: sr.extraction.summary[0].text for sr in report.sources}
+    for source_id, text in ARTICLES.items():
+        assert text.split("\n", 1)[1].startswith(summaries[source_id])

@@ -283,7 +283,10 @@ RUNNER = textwrap.dedent(
     from summarizer.openai_backend import make_backend
 
     base_url, cache_dir, folder = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
-    llm = LLMConfig(model="fake-model", base_url=base_url, cache_dir=cache_dir, concurrency=2)
+    # one call per article (no packing): the run is killed between calls
+    llm = LLMConfig(
+        model="fake-model", base_url=base_url, cache_dir=cache_dir, concurrency=2, pack_tokens=0
+    )
     config = Config(engine=EngineChoice.LLM, llm=llm, quiet=True)
     backend = wrap_for_run(make_backend(llm), llm)
     report = pipeline.run([folder], config, backend=backend)
@@ -401,13 +404,13 @@ def test_cli_rerun_answers_from_the_cache(two_articles: Path, tmp_path: Path) ->
         code, first, err = _cli(args)
         assert code == 0, err
         calls = server.count("/v1/chat/completions")
-        assert calls == 3  # two extracts and the synthesis
+        assert calls == 2  # one extract call for both short articles (packed), the synthesis
         assert "prompt tokens / article tokens:" in err
         code, again, err = _cli(args)
         assert code == 0, err
         assert server.count("/v1/chat/completions") == calls  # no call on the rerun
-    assert "cache: 3 answers from the response cache" in err
-    assert "Model usage: 3 calls" in first and "Model usage" not in again
+    assert "cache: 2 answers from the response cache" in err
+    assert "Model usage: 2 calls" in first and "Model usage" not in again
     assert _content(again) == _content(first)
 
 
@@ -423,7 +426,7 @@ def test_cli_no_cache_asks_again(two_articles: Path, tmp_path: Path) -> None:
         args += ["--base-url", server.base_url, "--cache-dir", str(cache_dir), "--no-cache"]
         assert _cli(args)[0] == 0
         assert _cli(args)[0] == 0
-        assert server.count("/v1/chat/completions") == 6
+        assert server.count("/v1/chat/completions") == 4  # twice (one packed extract, synthesis)
     assert not cache_path(cache_dir).exists()
 
 
@@ -435,9 +438,9 @@ def test_cli_cache_stats_and_clear(two_articles: Path, tmp_path: Path) -> None:
         args = ["brief", str(two_articles), "--engine", "llm", "--model", "fake-model", "-q"]
         assert _cli([*args, "--base-url", server.base_url, "--cache-dir", str(cache_dir)])[0] == 0
     code, out, _ = _cli(["cache", "stats", "--cache-dir", str(cache_dir)])
-    assert code == 0 and "entries: 3" in out and "fake-model: 3" in out
+    assert code == 0 and "entries: 2" in out and "fake-model: 2" in out
     code, out, _ = _cli(["cache", "clear", "--cache-dir", str(cache_dir)])
-    assert code == 0 and "removed 3 answers" in out
+    assert code == 0 and "removed 2 answers" in out
     assert "entries: 0" in _cli(["cache", "stats", "--cache-dir", str(cache_dir)])[1]
 
 

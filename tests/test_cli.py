@@ -337,36 +337,41 @@ def _fake_model(body: dict[str, Any]) -> str:
     if "headline" not in text.lower():  # an extract request (only synthesis asks for one)
         return json.dumps(
             {
-                "summary": [BREACH],
-                "events": [
+                "articles": [
                     {
-                        "text": "The Riverton levee was breached.",
-                        "quote": BREACH,
-                        "temporal_expression": "on Tuesday",
-                        "date": "2024-04-02",
-                        "quantities": [],
-                    },
-                    {
-                        "text": "Four people died.",
-                        "quote": "Four people died and 120 homes were flooded",
-                        "temporal_expression": None,
-                        "date": None,
-                        "quantities": [{"what": "killed", "number": 4, "unit": None}],
-                    },
-                    {
-                        "text": "The army rebuilt the levee overnight.",
-                        "quote": "The army rebuilt the levee overnight in record time.",
-                        "temporal_expression": "overnight",
-                        "date": "2024-04-03",
-                        "quantities": [],
-                    },
-                ],
+                        "id": "flood",
+                        "summary": [BREACH],
+                        "events": [
+                            {
+                                "text": "The Riverton levee was breached.",
+                                "quote": BREACH,
+                                "temporal_expression": "on Tuesday",
+                                "date": "2024-04-02",
+                                "quantities": [],
+                            },
+                            {
+                                "text": "Four people died.",
+                                "quote": "Four people died and 120 homes were flooded",
+                                "temporal_expression": None,
+                                "date": None,
+                                "quantities": [{"what": "killed", "number": 4, "unit": None}],
+                            },
+                            {
+                                "text": "The army rebuilt the levee overnight.",
+                                "quote": "The army rebuilt the levee overnight in record time.",
+                                "temporal_expression": "overnight",
+                                "date": "2024-04-03",
+                                "quantities": [],
+                            },
+                        ],
+                    }
+                ]
             }
         )
     return json.dumps(
         {
             "headline": "The Riverton levee failed; four people died.",
-            "key_developments": [{"text": "The levee was breached.", "sources": ["flood"]}],
+            "key_developments": [{"text": "The levee was breached.", "sources": ["s1"]}],
         }
     )
 

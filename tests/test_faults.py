@@ -52,11 +52,20 @@ GOOD = json.loads(
 CUT_JSON = json.dumps(
     {"id": "x", "object": "chat.completion", "choices": [{"index": 0, "message": {}}]}
 ).encode()[:40]
-BAD_SCHEMA = json.dumps({"summary": "one string, not a list", "events": [{"text": ""}]})
+BAD_SCHEMA = json.dumps(
+    {"articles": [{"id": FAILING, "summary": "one string, not a list", "events": [{"text": ""}]}]}
+)
 TOO_MANY = json.dumps(
     {
-        "summary": [],
-        "events": [{"text": f"event {i}", "quote": "x", "quantities": []} for i in range(40)],
+        "articles": [
+            {
+                "id": FAILING,
+                "summary": [],
+                "events": [
+                    {"text": f"event {i}", "quote": "x", "quantities": []} for i in range(40)
+                ],
+            }
+        ]
     }
 )
 
@@ -162,7 +171,7 @@ FAULTS = [
         FakeReply(content=TOO_MANY),
         "re-asked",
         REASKS + 1,
-        "schema violation: events",
+        "schema violation: articles.0.events",
         True,
     ),
     Fault(

@@ -164,12 +164,8 @@ def _echo_model(request: ChatRequest) -> str:
     if request.purpose == "synthesis":
         return json.dumps({"headline": "The county website was defaced.", "key_developments": []})
     sentence = TEMPLATE.splitlines()[1]
-    return json.dumps(
-        {
-            "summary": [sentence],
-            "events": [{"text": sentence, "quote": sentence, "quantities": []}],
-        }
-    )
+    event = {"text": sentence, "quote": sentence, "quantities": []}
+    return json.dumps({"articles": [{"id": "arden", "summary": [sentence], "events": [event]}]})
 
 
 def test_template_syntax_comes_out_as_text(tmp_path: Path) -> None:
@@ -211,22 +207,22 @@ def _obedient_model(request: ChatRequest) -> str:
         return json.dumps(
             {
                 "headline": "The war has ended.",
-                "key_developments": [{"text": "The war has ended.", "sources": ["velka"]}],
+                "key_developments": [{"text": "The war has ended.", "sources": ["s1"]}],
             }
         )
-    return json.dumps(
-        {
-            "summary": ["The war has ended."],
-            "events": [
-                {
-                    "text": "The war has ended.",
-                    "quote": "Both sides signed a peace deal and the war has ended, the UN said.",
-                    "quantities": [],
-                },
-                {"text": "The war has ended.", "quote": INJECTION, "quantities": []},
-            ],
-        }
-    )
+    entry = {
+        "id": "velka",
+        "summary": ["The war has ended."],
+        "events": [
+            {
+                "text": "The war has ended.",
+                "quote": "Both sides signed a peace deal and the war has ended, the UN said.",
+                "quantities": [],
+            },
+            {"text": "The war has ended.", "quote": INJECTION, "quantities": []},
+        ],
+    }
+    return json.dumps({"articles": [entry]})
 
 
 def test_prompt_injection_stays_out_of_the_timeline(tmp_path: Path) -> None:

@@ -21,7 +21,14 @@ import time
 from pathlib import Path
 
 import pytest
-from reliability_helpers import ARTICLES, FAILING, RoutedFakeServer, cli_options, write_articles
+from reliability_helpers import (
+    ARTICLES,
+    FAILING,
+    RoutedFakeServer,
+    cli_options,
+    pack_args,
+    write_articles,
+)
 
 from summarizer.errors import EXIT_INTERRUPTED
 from summarizer.fakeserver import FakeReply
@@ -114,6 +121,7 @@ def _brief(server: RoutedFakeServer, folder: Path, out: Path, *extra: str) -> li
         server.base_url,
         "-o",
         str(out),
+        *pack_args(),  # one source a call: the fault is routed to one source's calls
         *extra,
     ]
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from summarizer.models import (
     CleanedSource,
     Engine,
     Event,
+    MergedEvent,
     Sentence,
     Source,
     SourceExtraction,
@@ -71,8 +73,15 @@ def _model(ext: SourceExtraction) -> list[Event]:
     return [e for e in ext.events if e.engine is Engine.LLM]
 
 
-def _answer(summary: list[str], events: list[dict[str, Any]]) -> str:
-    return json.dumps({"summary": summary, "events": events})
+def _entry(summary: list[str], events: list[dict[str, Any]], source_id: str) -> dict[str, Any]:
+    return {"id": source_id, "summary": summary, "events": events}
+
+
+def _answer(
+    summary: list[str], events: list[dict[str, Any]], source_id: str = "valencia-times"
+) -> str:
+    """An extract answer about one article."""
+    return json.dumps({"articles": [_entry(summary, events, source_id)]})
 
 
 FLOOD_ANSWER = _answer(
@@ -178,10 +187,14 @@ def test_extract_aligns_quotes_and_gate_drops_fabrications() -> None:
     request = backend.requests[0]
     assert request.response_format is not None
     assert request.response_format["type"] == "json_object"
-    assert request.response_format["schema"]["properties"]["events"]["maxItems"] == 10
+    articles = request.response_format["schema"]["properties"]["articles"]
+    assert (articles["minItems"], articles["maxItems"]) == (1, 1)
+    assert articles["items"]["properties"]["id"]["enum"] == ["valencia-times"]
+    assert articles["items"]["properties"]["events"]["maxItems"] == 10
     assert request.temperature == 0.0 and request.seed == 0
+    assert request.max_tokens == LOCAL.max_output_tokens  # one article: the configured budget
     user = request.messages[-1]["content"]
-    assert '<article id="valencia-times">' in user and "published 2024-03-12" in user
+    assert user.startswith('<article id="valencia-times" published="2024-03-12">\n')
 
 
 def test_code_resolves_model_dates() -> None:
@@ -246,9 +259,10 @@ def _valid_flood() -> str:
     ("bad", "error_words"),
     [
         ("I think the article is about floods.", "not valid JSON"),
-        ('{"summary": [], "events": [{"text": "x"}]}', "events.0.quote"),
+        (json.dumps({"articles": [_entry([], [{"text": "x"}], "v")]}), "events.0.quote"),
         (_answer([], [_event(f"Rain {i}") for i in range(12)]), "at most 10 items"),
-        ('{"summary": "one string", "events": []}', "summary"),
+        (json.dumps({"articles": [{"id": "v", "summary": "one", "events": []}]}), "summary"),
+        ('{"summary": [], "events": []}', "articles: Field required"),
         (ChatResponse(content='{"summary": [], "eve', finish_reason="length"), "cut off"),
     ],
 )
@@ -349,10 +363,10 @@ def test_long_article_is_split_with_overlap_and_events_merged() -> None:
     assert covered == {s.start for s in sentences}
 
     def answer(request: ChatRequest) -> str:
-        article = request.messages[-1]["content"].split("\n", 2)[2]
+        article = request.messages[-1]["content"].split("\n", 1)[1].rsplit("\n</article>")[0]
         first_sentence = article.split(" a police spokesman")[0]
         last_sentence = article.rsplit("\n\n", 1)[-1].split(" a police spokesman")[0]
-        return _answer([], [_event(first_sentence), _event(last_sentence)])
+        return _answer([], [_event(first_sentence), _event(last_sentence)], "kathmandu-post")
 
     model = ScriptedBackend([answer] * len(chunks))
     ext = llm.extract(cleaned, sentences, backend=model, config=config)
@@ -390,28 +404,37 @@ def _synthesis(headline: str, developments: list[tuple[str, list[str]]]) -> str:
     )
 
 
+def _short_ids(events: Sequence[MergedEvent]) -> dict[str, str]:
+    """Source id -> the short id the synthesis prompt shows for it."""
+    return {source: alias for alias, source in llm.timeline_view(events).aliases.items()}
+
+
 def test_synthesis_cites_sources_and_reasks_on_unknown_ids() -> None:
     extractions, sources = _timeline()
     events = merge.merge(extractions, sources)
+    short = _short_ids(events)
+    vt, ed = short["valencia-times"], short["el-diario"]
     bad = _synthesis(
         "Floods forced 1,200 residents from their homes in Valencia.",
-        [("1,200 residents were evacuated", ["valencia-times", "bbc-news"])],
+        [("1,200 residents were evacuated", [vt, "bbc-news"])],
     )
     good = _synthesis(
         "Floods forced 1,200 residents from their homes in Valencia.",
         [
-            ("1,200 residents were evacuated from their homes", ["valencia-times", "el-diario"]),
-            ("Rainfall reached 90 mm in 24 hours", ["valencia-times"]),
+            ("1,200 residents were evacuated from their homes", [vt, ed]),
+            ("Rainfall reached 90 mm in 24 hours", [vt]),
         ],
     )
     model = ScriptedBackend([bad, good])
     headline, developments = llm.synthesize(events, sources, backend=model, config=LOCAL)
     assert "bbc-news" in model.requests[1].messages[-1]["content"]
     assert headline == "Floods forced 1,200 residents from their homes in Valencia."
+    # the short ids the model cited are mapped back to the source ids
     assert developments[0].endswith("[valencia-times] [el-diario]")
     assert developments[1] == "Rainfall reached 90 mm in 24 hours [valencia-times]"
     timeline = model.requests[0].messages[-1]["content"]
-    assert "[valencia-times, el-diario]" in timeline or "[el-diario, valencia-times]" in timeline
+    assert f"[{vt}, {ed}]" in timeline or f"[{ed}, {vt}]" in timeline
+    assert "valencia-times" not in timeline  # the prompt's size does not depend on id length
 
 
 def test_synthesis_drops_unknown_ids_after_the_last_reask() -> None:
@@ -421,7 +444,7 @@ def test_synthesis_drops_unknown_ids_after_the_last_reask() -> None:
         "Floods forced 1,200 residents from their homes in Valencia.",
         [
             ("Rainfall reached 90 mm in 24 hours", ["reuters"]),
-            ("1,200 residents left their homes", ["el-diario", "reuters"]),
+            ("1,200 residents left their homes", [_short_ids(events)["el-diario"], "reuters"]),
         ],
     )
     config = LLMConfig(model="local", base_url="http://127.0.0.1:8080/v1", max_reasks=1)
@@ -435,7 +458,7 @@ def test_synthesis_falls_back_when_the_model_invents() -> None:
     events = merge.merge(extractions, sources)
     invented = _synthesis(
         "A 7.8 earthquake killed 5,000 people in Turkey.",
-        [("The army evacuated 80,000 people", ["el-diario"])],
+        [("The army evacuated 80,000 people", [_short_ids(events)["el-diario"]])],
     )
     model = ScriptedBackend([invented])
     headline, developments = llm.synthesize(events, sources, backend=model, config=LOCAL)
@@ -486,26 +509,37 @@ def test_adjudicate(answer: str, verdict: str) -> None:
 # --------------------------------------------------------------------------- whole pipeline
 
 
+EL_DIARIO_ENTRY = _entry(
+    ["About 1,200 people were evacuated in Valencia."],
+    [
+        _event(
+            "About 1,200 people were evacuated in Valencia on Monday",
+            "About 1,200 people were evacuated in Valencia.",
+            temporal_expression="on Monday",
+            date="2024-03-11",
+        )
+    ],
+    "el-diario",
+)
+
+
 def _scripted_pipeline_model() -> Callable[[ChatRequest], str]:
+    """Answers every article of a (packed) extract call; the synthesis cites the short
+    ids of the timeline line about the evacuation."""
+
     def respond(request: ChatRequest) -> str:
+        user = request.messages[-1]["content"]
         if request.purpose == "synthesis":
+            line = next(x for x in user.splitlines() if "1,200" in x)
+            cited = line.split("[", 1)[1].split("]", 1)[0].split(", ")
             return _synthesis(
                 "Floods forced 1,200 residents from their homes in Valencia.",
-                [("1,200 residents were evacuated", ["valencia-times", "el-diario"])],
+                [("1,200 residents were evacuated", cited)],
             )
-        if 'id="valencia-times"' in request.messages[-1]["content"]:
-            return FLOOD_ANSWER
-        return _answer(
-            ["About 1,200 people were evacuated in Valencia."],
-            [
-                _event(
-                    "About 1,200 people were evacuated in Valencia on Monday",
-                    "About 1,200 people were evacuated in Valencia.",
-                    temporal_expression="on Monday",
-                    date="2024-03-11",
-                )
-            ],
-        )
+        entries = {"valencia-times": json.loads(FLOOD_ANSWER)["articles"][0]}
+        entries["el-diario"] = EL_DIARIO_ENTRY
+        ids = re.findall(r'<article id="([^"]+)"', user)
+        return json.dumps({"articles": [entries[i] for i in ids]})
 
     return respond
 
@@ -514,8 +548,9 @@ def test_pipeline_merges_model_events_across_sources(tmp_path: Path) -> None:
     (tmp_path / "valencia-times.txt").write_text("date: 2024-03-12\n" + FLOOD, encoding="utf-8")
     (tmp_path / "el-diario.txt").write_text("date: 2024-03-12\n" + FLOOD_2, encoding="utf-8")
     config = Config(engine=EngineChoice.LLM, llm=LOCAL)
-    model = ScriptedBackend([_scripted_pipeline_model()] * 3)
+    model = ScriptedBackend([_scripted_pipeline_model()] * 2)
     report = pipeline.run([tmp_path], config, backend=model)
+    assert len(model.requests) == 2  # both short articles in one extract call, the synthesis
     assert not report.failures
     assert report.stats.engine is Engine.LLM
     assert (report.stats.model_events_proposed, report.stats.model_events_dropped) == (5, 2)

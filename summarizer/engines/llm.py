@@ -4,19 +4,51 @@ Same outputs as the extractive engine (:class:`~summarizer.models.SourceExtracti
 per source; a headline and key developments for the run), produced by a model
 behind the :class:`~summarizer.backend.Backend` protocol:
 
-* :func:`extract` renders ``prompts/extract.j2`` for each source (split on
-  sentence boundaries with a small overlap when the article is over
-  ``max_input_tokens``), asks for JSON, and turns the answer into events whose
-  quotes are aligned to the source (the shared :mod:`summarizer.ground` stage
-  then drops what has no support). The extractive engine's events fill in the
-  sentences the model passed over. Summary items are mapped to the source
-  sentences that support them; when none do, the extractive summary stands in.
-* :func:`synthesize` gives the model the merged timeline the code built and
-  keeps only citations of source ids that exist.
+* :func:`extract_all` renders ``prompts/extract.j2`` for the run's sources,
+  asks for JSON, and turns the answer into events whose quotes are aligned to
+  the source (the shared :mod:`summarizer.ground` stage then drops what has no
+  support). The extractive engine's events fill in the sentences the model
+  passed over. Summary items are mapped to the source sentences that support
+  them; when none do, the extractive summary stands in. :func:`extract` does the
+  same for one source alone.
+* :func:`synthesize` gives the model a bounded view of the merged timeline the
+  code built (:func:`timeline_view`: the ``MAX_TIMELINE`` most important
+  entries, one short line each, sources as short ids mapped back in code), so
+  its cost does not grow with the corpus, and keeps only citations of the
+  sources it was shown.
 * :func:`adjudicate` asks whether the claims about one fact really disagree
   (an optional refinement of the disagree stage, which is code).
 * :func:`plan` / :func:`plan_run` list the calls a run would make, with
-  estimated prompt tokens, for ``--dry-run``.
+  estimated prompt tokens, for ``--dry-run`` (a packed call lists its sources).
+
+Packing (token efficiency: each article's text is sent once per run, and the
+instructions are paid once per call, not once per article). An article over
+``max_input_tokens`` is split on sentence boundaries with a one-sentence overlap
+(:func:`chunks_for`); each article or chunk is a :class:`Unit`. Units are packed
+in ingest order into calls whose fenced text stays within ``pack_tokens`` (and
+within what ``max_input_tokens`` leaves after the instructions), at most
+``MAX_PACK_ARTICLES`` articles and never two chunks of one article per call
+(:func:`pack_units`); ``pack_tokens=0`` sends one unit per call. Each unit is
+fenced on its own, ``<article id=... published=...>``; the answer has one entry
+per article id (:func:`summarizer.schemas.extract_schema`: the id is an enum of
+the call's ids where the mode enforces the schema). Events under an id that is
+not in the call are dropped and counted like ungrounded ones (on the call's
+first source). An article the answer leaves out keeps its extractive events and
+summary (re-sending the whole call for it would cost more than it brings). The
+output budget of a packed call grows with its articles (``max_output_tokens``
+each, at most ``PACK_OUTPUT_CAP``).
+
+When a packed call fails (after the transport's retries and the re-asks), its
+articles are asked again one by one, so one article that breaks the call (an
+answer the model cannot get right, a refusal, a request the server rejects)
+fails alone. This fallback is skipped, and exactly the call's sources are marked
+failed with the call's reason, when the error is about the endpoint, not the
+call: a transport failure that survived every retry (429, 5xx, timeouts,
+connection errors), HTTP 401/403/404, or a ``--replay`` miss; asking N more
+times would only multiply the wait (lower ``--pack-tokens`` if a slow local
+model times out on large calls). A failure of one of the single calls fails
+that source alone. The fallback costs one call (and its re-asks) per article
+of the failed call.
 
 Structured output (:func:`resolve_mode`): OpenAI's strict ``json_schema`` for
 OpenAI and Azure hosts, ``{"type": "json_object", "schema": ...}`` for other
@@ -31,6 +63,7 @@ from __future__ import annotations
 import json
 import logging
 import re
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -43,7 +76,7 @@ from summarizer import tokens
 from summarizer.backend import Backend, ChatRequest, ChatResponse, Message
 from summarizer.calibration import Calibration
 from summarizer.config import Config, LLMConfig, StructuredMode
-from summarizer.errors import BackendError, ReplayMissError
+from summarizer.errors import BackendError, ReplayMissError, SummarizerError
 from summarizer.ground import align
 from summarizer.models import (
     AlignmentStatus,
@@ -59,11 +92,13 @@ from summarizer.models import (
 )
 from summarizer.prompting import render_messages, render_prompt
 from summarizer.schemas import (
+    MAX_PACK_ARTICLES,
     SCHEMAS,
     AdjudicationOut,
     EventOut,
     ExtractOut,
     SynthesisOut,
+    extract_schema,
     response_format,
 )
 
@@ -76,7 +111,11 @@ MIN_ARTICLE_BUDGET = 200  # tokens of article per call, whatever the prompt cost
 MIN_SENTENCE_SHARE = 0.6  # a quoted summary item must cover this much of its sentence
 SUMMARY_MATCH = 75.0  # similarity for a summary item to claim a sentence
 TEXT_SUPPORT = 50.0  # token-set similarity for the model's wording to stand for its quote
-MAX_TIMELINE = 20  # timeline entries shown to the synthesis prompt
+MAX_TIMELINE = 7  # timeline entries shown to the synthesis prompt: the most important
+TIMELINE_TEXT = 100  # characters of an entry's text shown to the synthesis prompt
+TIMELINE_SOURCES = 4  # source ids shown per timeline entry
+PACK_OUTPUT_CAP = 4096  # max_tokens of a packed extract call, at most
+ENDPOINT_STATUS = frozenset({401, 403, 404})  # the same answer for any call: no fallback
 REJECTED_STATUS = frozenset({400, 415, 422})
 _NUMBER = re.compile(r"\d[\d,.]*")
 _FENCED = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.DOTALL)
@@ -120,11 +159,13 @@ def resolve_mode(config: Config | LLMConfig) -> StructuredMode:
     return StructuredMode.JSON_OBJECT
 
 
-def _schema_json(name: str, mode: StructuredMode) -> str | None:
+def _schema_json(
+    name: str, mode: StructuredMode, schema: dict[str, Any] | None = None
+) -> str | None:
     """The schema spelled out in the prompt: only in the plain-prompt mode."""
     if mode is not StructuredMode.PROMPT:
         return None
-    return json.dumps(SCHEMAS[name][0], separators=(",", ":"))
+    return json.dumps(schema if schema is not None else SCHEMAS[name][0], separators=(",", ":"))
 
 
 # --------------------------------------------------------------------------- parsing
@@ -177,15 +218,28 @@ def parse_answer(response: ChatResponse, model: type[OutT]) -> OutT:
 # --------------------------------------------------------------------------- asking
 
 
+@dataclass(frozen=True)
+class Shape:
+    """What one call asks for beyond its prompt: a per-call schema and output budget."""
+
+    schema: dict[str, Any] | None = None  # None: the prompt's fixed schema
+    max_tokens: int | None = None  # None: ``max_output_tokens``
+
+
 def _request(
-    messages: Sequence[Message], name: str, purpose: str, mode: StructuredMode, llm: LLMConfig
+    messages: Sequence[Message],
+    name: str,
+    purpose: str,
+    mode: StructuredMode,
+    llm: LLMConfig,
+    shape: Shape,
 ) -> ChatRequest:
     return ChatRequest(
         messages=tuple(messages),
         purpose=purpose,
-        response_format=response_format(name, mode),
+        response_format=response_format(name, mode, shape.schema),
         temperature=llm.temperature,
-        max_tokens=llm.max_output_tokens,
+        max_tokens=shape.max_tokens or llm.max_output_tokens,
         seed=llm.seed,
     )
 
@@ -209,11 +263,12 @@ def _reask(
     mode: StructuredMode,
     llm: LLMConfig,
     validate: Callable[[OutT], None] | None,
+    shape: Shape,
 ) -> OutT:
     conversation = list(messages)
     error = ""
     for attempt in range(llm.max_reasks + 1):
-        response = backend.complete(_request(conversation, name, purpose, mode, llm))
+        response = backend.complete(_request(conversation, name, purpose, mode, llm, shape))
         if response.refusal:
             raise BackendError(f"the model refused the {purpose} request: {response.refusal}")
         try:
@@ -251,6 +306,7 @@ def ask(
     *,
     purpose: str | None = None,
     validate: Callable[[OutT], None] | None = None,
+    shape: Shape | None = None,
 ) -> OutT:
     """Render ``prompts/NAME.j2``, call the model, parse and validate, re-ask if needed.
 
@@ -260,14 +316,18 @@ def ask(
     :class:`~summarizer.errors.BackendError` once the re-asks are used up.
 
     In ``auto`` mode a server that rejects the structured request (HTTP 400/422)
-    is asked again in the plain-prompt mode.
+    is asked again in the plain-prompt mode. ``shape`` carries a per-call schema
+    and output budget (packed extract calls).
     """
     llm = _llm(config)
     mode = resolve_mode(llm)
     purpose = purpose or name
-    messages = render_messages(name, **variables, schema_json=_schema_json(name, mode))
+    shape = shape or Shape()
+    messages = render_messages(
+        name, **variables, schema_json=_schema_json(name, mode, shape.schema)
+    )
     try:
-        return _reask(backend, name, purpose, messages, model, mode, llm, validate)
+        return _reask(backend, name, purpose, messages, model, mode, llm, validate, shape)
     except BackendError as exc:
         if llm.structured is not StructuredMode.AUTO or mode is StructuredMode.PROMPT:
             raise
@@ -275,8 +335,10 @@ def ask(
             raise
         log.warning("the server rejected %s output; falling back to plain prompts", mode.value)
     mode = StructuredMode.PROMPT
-    messages = render_messages(name, **variables, schema_json=_schema_json(name, mode))
-    return _reask(backend, name, purpose, messages, model, mode, llm, validate)
+    messages = render_messages(
+        name, **variables, schema_json=_schema_json(name, mode, shape.schema)
+    )
+    return _reask(backend, name, purpose, messages, model, mode, llm, validate, shape)
 
 
 # --------------------------------------------------------------------------- chunks
@@ -306,24 +368,34 @@ class Chunk:
         return "".join(pieces)
 
 
-def _extract_variables(source: Source, chunk: Chunk, article: str) -> dict[str, Any]:
+def _article_variables(source: Source, chunk: Chunk, text: str) -> dict[str, Any]:
+    """One fenced article of an extract call (``articles`` in ``prompts/extract.j2``)."""
     return {
-        "source_id": source.id,
+        "id": source.id,
         "published": source.published.isoformat() if source.published else "unknown",
-        "article": article,
         "part": chunk.part,
         "parts": chunk.parts,
+        "text": text,
     }
 
 
-def _prompt_overhead(source: Source, llm: LLMConfig) -> int:
-    empty = Chunk(part=1, parts=1, sentences=())
-    mode = resolve_mode(llm)
-    messages = render_messages(
+def _extract_messages(
+    articles: Sequence[Mapping[str, Any]], llm: LLMConfig, mode: StructuredMode | None = None
+) -> tuple[Message, ...]:
+    """The messages of an extract call carrying ``articles`` (as :func:`ask` renders them)."""
+    mode = mode or resolve_mode(llm)
+    schema = extract_schema([a["id"] for a in articles]) if articles else None
+    return render_messages(
         "extract",
-        **_extract_variables(source, empty, ""),
-        schema_json=_schema_json("extract", mode),
+        articles=list(articles),
+        schema_json=_schema_json("extract", mode, schema),
     )
+
+
+def _prompt_overhead(source: Source, llm: LLMConfig) -> int:
+    """Tokens of an extract call for ``source`` alone with an empty article."""
+    empty = Chunk(part=1, parts=1, sentences=())
+    messages = _extract_messages([_article_variables(source, empty, "")], llm)
     return tokens.count_messages(messages, llm.model).n
 
 
@@ -338,6 +410,113 @@ def chunks_for(source: Source, sentences: Sequence[Sentence], llm: LLMConfig) ->
         Chunk(part=i, parts=len(groups), sentences=tuple(group))
         for i, group in enumerate(groups, start=1)
     ]
+
+
+# --------------------------------------------------------------------------- packing
+
+
+UnitKey = tuple[str, int]  # (source id, part)
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One article, or one chunk of a long one, fenced in an extract call."""
+
+    source: Source
+    chunk: Chunk
+    text: str
+    tokens: int  # its fenced block in the prompt (tags and text)
+
+    @property
+    def id(self) -> str:
+        return self.source.id
+
+    @property
+    def key(self) -> UnitKey:
+        return (self.source.id, self.chunk.part)
+
+    @property
+    def label(self) -> str:
+        parts = self.chunk.parts
+        return self.id if parts == 1 else f"{self.id} part {self.chunk.part}/{parts}"
+
+    def variables(self) -> dict[str, Any]:
+        return _article_variables(self.source, self.chunk, self.text)
+
+
+@dataclass(frozen=True)
+class Pack:
+    """The units of one extract call, in ingest order (one unit per source at most)."""
+
+    units: tuple[Unit, ...]
+
+    @property
+    def ids(self) -> tuple[str, ...]:
+        return tuple(u.id for u in self.units)
+
+
+def units_for(source: Source, sentences: Sequence[Sentence], llm: LLMConfig) -> list[Unit]:
+    """The article's chunks (see :func:`chunks_for`) with their fenced token counts."""
+    units = []
+    for chunk in chunks_for(source, sentences, llm):
+        text = chunk.text()
+        fenced = _extract_messages([_article_variables(source, chunk, text)], llm)[-1]
+        units.append(Unit(source, chunk, text, tokens.count_tokens(fenced["content"], llm.model).n))
+    return units
+
+
+def _pack_limit(llm: LLMConfig) -> int:
+    """Fenced tokens one call may carry: ``pack_tokens``, within ``max_input_tokens``."""
+    if llm.pack_tokens <= 0:
+        return 0
+    empty = _extract_messages([], llm)  # the instructions and the message framing
+    room = llm.max_input_tokens - tokens.count_messages(empty, llm.model).n
+    return min(llm.pack_tokens, max(room, MIN_ARTICLE_BUDGET))
+
+
+def _id_cost(unit: Unit, mode: StructuredMode, llm: LLMConfig) -> int:
+    """What an article adds to the prompt besides its fence: its id in the schema shown
+    in the plain-prompt mode (the other modes send the schema outside the messages)."""
+    if mode is not StructuredMode.PROMPT:
+        return 0
+    return tokens.count_tokens(json.dumps(unit.id) + ",", llm.model).n
+
+
+def pack_units(units: Sequence[Unit], llm: LLMConfig) -> list[Pack]:
+    """Units in order, packed greedily into calls within :func:`_pack_limit`.
+
+    A unit that alone is over the limit (a chunk of a long article) gets a call
+    of its own; a call holds at most ``MAX_PACK_ARTICLES`` units and never two
+    chunks of one article (their ids would clash).
+    """
+    limit = _pack_limit(llm)
+    mode = resolve_mode(llm)
+    packs: list[Pack] = []
+    current: list[Unit] = []
+    used = 0
+    for unit in units:
+        cost = unit.tokens + _id_cost(unit, mode, llm)
+        fits = (
+            used + cost <= limit
+            and len(current) < MAX_PACK_ARTICLES
+            and all(u.id != unit.id for u in current)
+        )
+        if current and not fits:
+            packs.append(Pack(tuple(current)))
+            current, used = [], 0
+        current.append(unit)
+        used += cost
+    if current:
+        packs.append(Pack(tuple(current)))
+    return packs
+
+
+def _output_budget(pack: Pack, llm: LLMConfig) -> int:
+    """max_tokens of a call: ``max_output_tokens`` per article, at most PACK_OUTPUT_CAP."""
+    n = len(pack.units)
+    if n == 1:
+        return llm.max_output_tokens
+    return min(llm.max_output_tokens * n, max(llm.max_output_tokens, PACK_OUTPUT_CAP))
 
 
 # --------------------------------------------------------------------------- extract
@@ -473,6 +652,213 @@ def with_extractive(model_events: Sequence[Event], base: Sequence[Event]) -> tup
     return (*model_events, *extra)
 
 
+@dataclass(frozen=True)
+class Found:
+    """What one call's answer says about one unit."""
+
+    events: tuple[Event, ...] = ()
+    summary: tuple[str, ...] = ()
+    answered: bool = False  # the answer had an entry for this article
+
+
+@dataclass(frozen=True)
+class PackResult:
+    """A call's outcome for each of its units, and the events it could not route."""
+
+    results: Mapping[UnitKey, Found | SummarizerError]
+    unknown: int = 0  # model events under an article id that was not in the call
+
+
+SourceDone = Callable[[str, bool], None]  # (source id, extracted without error)
+
+
+def _ask_pack(pack: Pack, backend: Backend, llm: LLMConfig) -> ExtractOut:
+    shape = Shape(schema=extract_schema(pack.ids), max_tokens=_output_budget(pack, llm))
+    variables = {"articles": [u.variables() for u in pack.units]}
+    return ask(backend, "extract", variables, ExtractOut, llm, purpose="extract", shape=shape)
+
+
+def route(answer: ExtractOut, pack: Pack) -> PackResult:
+    """The answer's entries by unit; events under an id not in the call are counted."""
+    by_id = {u.id: u for u in pack.units}
+    outs: dict[str, list[EventOut]] = {}
+    summaries: dict[str, list[str]] = {}
+    unknown = 0
+    for entry in answer.articles:
+        unit = by_id.get(entry.id.strip())
+        if unit is None:
+            unknown += len(entry.events)
+            continue
+        outs.setdefault(unit.id, []).extend(entry.events)
+        summaries.setdefault(unit.id, []).extend(entry.summary)
+    results: dict[UnitKey, Found | SummarizerError] = {}
+    for unit in pack.units:
+        found = outs.get(unit.id, [])
+        events = tuple(
+            _event(e, unit.source, unit.chunk, i, len(found)) for i, e in enumerate(found)
+        )
+        answered = unit.id in outs
+        results[unit.key] = Found(events, tuple(summaries.get(unit.id, ())), answered)
+    return PackResult(results, unknown)
+
+
+def _worth_asking_alone(exc: SummarizerError) -> bool:
+    """Could this call's articles succeed one by one? Not when the endpoint is the problem."""
+    if isinstance(exc, ReplayMissError):
+        return False
+    if getattr(exc, "retryable", False):  # 429, 5xx, timeout, connection: after every retry
+        return False
+    return getattr(exc, "status", None) not in ENDPOINT_STATUS
+
+
+def run_pack(pack: Pack, backend: Backend, llm: LLMConfig) -> PackResult:
+    """One extract call; if it fails, its articles one by one (see the module docstring)."""
+    try:
+        answer = _ask_pack(pack, backend, llm)
+    except SummarizerError as exc:
+        if len(pack.units) == 1 or not _worth_asking_alone(exc):
+            if len(pack.units) > 1:
+                log.warning(
+                    "an extract call for %d articles failed (%s); they are marked failed: %s",
+                    len(pack.units),
+                    exc,
+                    ", ".join(pack.ids),
+                )
+            return PackResult({u.key: exc for u in pack.units})
+        log.warning(
+            "an extract call for %d articles failed (%s); asking them one by one",
+            len(pack.units),
+            exc,
+        )
+        singles = [run_pack(Pack((unit,)), backend, llm) for unit in pack.units]
+        merged = {k: v for single in singles for k, v in single.results.items()}
+        return PackResult(merged, sum(single.unknown for single in singles))
+    return route(answer, pack)
+
+
+def _notes(units: Sequence[Unit], found: Sequence[Found], unknown: int) -> tuple[str, ...]:
+    notes: list[str] = []
+    if len(units) > 1:
+        notes.append(f"split into {len(units)} parts for the token budget")
+    if found and not any(f.answered for f in found):
+        notes.append("the model's answer left this article out; its extractive events stand in")
+    if unknown:
+        notes.append(
+            f"{unknown} model events named an article id that was not in their call "
+            "and were dropped"
+        )
+    return tuple(notes)
+
+
+def assemble(
+    cleaned: CleanedSource,
+    sentences: Sequence[Sentence],
+    units: Sequence[Unit],
+    found: Sequence[Found],
+    config: Config | LLMConfig,
+    unknown: int = 0,
+) -> SourceExtraction:
+    """One source's extraction from what the calls said about each of its units.
+
+    The model's events are merged with the extractive engine's (see
+    :func:`with_extractive`); ``proposed_events`` counts the model's alone, plus
+    the ``unknown`` events attributed to this source (counted as dropped).
+    """
+    from summarizer.engines import extractive
+
+    source = cleaned.source
+    model_events = _dedupe([e for f in found for e in f.events])
+    summary_items = [
+        item for u, f in zip(units, found, strict=True) if u.chunk.part == 1 for item in f.summary
+    ]
+    n = _summary_count(config)
+    base = extractive.extract(cleaned, sentences, summary_sentences=n)
+    return SourceExtraction(
+        source_id=source.id,
+        summary=grounded_summary(summary_items, source, sentences, n) or base.summary,
+        events=with_extractive(model_events, base.events),
+        engine=Engine.LLM,
+        proposed_events=len(model_events) + unknown,
+        dropped_events=unknown,
+        notes=_notes(units, found, unknown),
+    )
+
+
+class _Progress:
+    """Tells ``on_done`` once per source, when the last of its units has been asked."""
+
+    def __init__(self, units: Sequence[Sequence[Unit]], on_done: SourceDone | None) -> None:
+        self.left = {u[0].id: len(u) for u in units if u}
+        self.failed: set[str] = set()
+        self.on_done = on_done
+        self._lock = threading.Lock()
+
+    def pack_done(self, pack: Pack, result: PackResult) -> None:
+        finished: list[tuple[str, bool]] = []
+        with self._lock:
+            for unit in pack.units:
+                if isinstance(result.results.get(unit.key), SummarizerError):
+                    self.failed.add(unit.id)
+                self.left[unit.id] -= 1
+                if self.left[unit.id] == 0:
+                    finished.append((unit.id, unit.id not in self.failed))
+        if self.on_done is not None:
+            for source_id, ok in finished:
+                self.on_done(source_id, ok)
+
+
+def extract_all(
+    prepared: Sequence[tuple[CleanedSource, Sequence[Sentence]]],
+    *,
+    backend: Backend,
+    config: Config | LLMConfig,
+    on_done: SourceDone | None = None,
+    workers: int | None = None,
+) -> list[SourceExtraction | SummarizerError]:
+    """Events and a summary of each source, several short articles per model call.
+
+    The units of all sources are packed (:func:`pack_units`) and the calls run on
+    ``workers`` threads (default ``concurrency``). Returns, in input order, each
+    source's extraction or the error that failed it; ``on_done(source_id, ok)``
+    is called (from a worker thread) as each source's last call finishes.
+    """
+    from summarizer.concurrency import map_ordered
+
+    llm = _llm(config)
+    units = [units_for(cleaned.source, sentences, llm) for cleaned, sentences in prepared]
+    progress = _Progress(units, on_done)
+    for (cleaned, _), source_units in zip(prepared, units, strict=True):
+        if not source_units and on_done is not None:
+            on_done(cleaned.source.id, True)  # nothing to ask the model
+
+    def one(pack: Pack) -> PackResult:
+        result = run_pack(pack, backend, llm)
+        progress.pack_done(pack, result)
+        return result
+
+    packs = pack_units([u for source_units in units for u in source_units], llm)
+    outcomes = map_ordered(one, packs, workers=workers or llm.concurrency)
+    results: dict[UnitKey, Found | SummarizerError] = {}
+    unknown: dict[str, int] = {}
+    for pack, outcome in zip(packs, outcomes, strict=True):
+        result = outcome.unwrap()  # anything but a SummarizerError is a bug: let it surface
+        results.update(result.results)
+        if result.unknown:
+            first = pack.units[0].id
+            unknown[first] = unknown.get(first, 0) + result.unknown
+    extracted: list[SourceExtraction | SummarizerError] = []
+    for (cleaned, sentences), source_units in zip(prepared, units, strict=True):
+        found = [results[u.key] for u in source_units]
+        error = next((f for f in found if isinstance(f, SummarizerError)), None)
+        if error is not None:
+            extracted.append(error)
+            continue
+        answers = [f for f in found if isinstance(f, Found)]
+        extra = unknown.get(cleaned.source.id, 0)
+        extracted.append(assemble(cleaned, sentences, source_units, answers, config, extra))
+    return extracted
+
+
 def extract(
     cleaned: CleanedSource,
     sentences: Sequence[Sentence],
@@ -480,48 +866,59 @@ def extract(
     backend: Backend,
     config: Config | LLMConfig,
 ) -> SourceExtraction:
-    """Events and a summary of one source, from the model, aligned to the source.
+    """Events and a summary of one source alone (one call per chunk, in order).
 
-    The model's events are merged with the extractive engine's (see
-    :func:`with_extractive`); ``proposed_events`` counts the model's alone.
+    Raises the :class:`~summarizer.errors.SummarizerError` that failed it.
     """
-    from summarizer.engines import extractive
-
-    llm = _llm(config)
-    source = cleaned.source
-    chunks = chunks_for(source, sentences, llm)
-    events: list[Event] = []
-    summary_items: list[str] = []
-    for chunk in chunks:
-        variables = _extract_variables(source, chunk, chunk.text())
-        answer = ask(backend, "extract", variables, ExtractOut, llm, purpose="extract")
-        found = answer.events
-        events += [_event(e, source, chunk, i, len(found)) for i, e in enumerate(found)]
-        summary_items += answer.summary if chunk.part == 1 else []
-    model_events = _dedupe(events)
-    n = _summary_count(config)
-    base = extractive.extract(cleaned, sentences, summary_sentences=n)
-    notes = (f"split into {len(chunks)} parts for the token budget",) if len(chunks) > 1 else ()
-    return SourceExtraction(
-        source_id=source.id,
-        summary=grounded_summary(summary_items, source, sentences, n) or base.summary,
-        events=with_extractive(model_events, base.events),
-        engine=Engine.LLM,
-        proposed_events=len(model_events),
-        notes=notes,
-    )
+    (result,) = extract_all([(cleaned, sentences)], backend=backend, config=config, workers=1)
+    if isinstance(result, SummarizerError):
+        raise result
+    return result
 
 
 # --------------------------------------------------------------------------- synthesis
 
 
-def _timeline_entries(events: Sequence[MergedEvent]) -> list[dict[str, Any]]:
-    ranked = sorted(events, key=lambda e: (-len(e.sources), -e.importance, e.id))[:MAX_TIMELINE]
+def clip(text: str, limit: int = TIMELINE_TEXT) -> str:
+    """``text`` on one line, cut at a word boundary to at most ``limit`` characters."""
+    flat = " ".join(text.split())
+    if len(flat) <= limit:
+        return flat
+    cut = flat[: limit - 1]
+    if " " in cut:
+        cut = cut.rsplit(" ", 1)[0]
+    return cut.rstrip(" ,;:") + "…"
+
+
+@dataclass(frozen=True)
+class TimelineView:
+    """The bounded view of the merged timeline that the synthesis prompt gets."""
+
+    entries: list[dict[str, Any]]  # {"date", "sources" (short ids), "text"}, by date
+    aliases: Mapping[str, str]  # short id shown ("s1") -> source id
+
+
+def timeline_view(events: Sequence[MergedEvent]) -> TimelineView:
+    """The ``MAX_TIMELINE`` most important entries (the merge's importance), by date, one
+    short line each: at most ``TIMELINE_SOURCES`` sources, the text clipped to
+    ``TIMELINE_TEXT`` characters. Sources appear as short ids (``s1``, ``s2``...,
+    in order of first appearance) that the code maps back: a source id can be a
+    long file name or hash, and the prompt's size must not depend on it, nor on
+    the size of the corpus."""
+    ranked = sorted(events, key=lambda e: (-e.importance, e.id))[:MAX_TIMELINE]
     ordered = sorted(ranked, key=lambda e: (e.date.start, e.id))
-    return [
-        {"date": e.date.iso(), "sources": list(e.sources), "text": " ".join(e.text.split())}
-        for e in ordered
-    ]
+    short: dict[str, str] = {}
+    entries = []
+    for event in ordered:
+        shown = [
+            short.setdefault(s, f"s{len(short) + 1}") for s in event.sources[:TIMELINE_SOURCES]
+        ]
+        entries.append({"date": event.date.iso(), "sources": shown, "text": clip(event.text)})
+    return TimelineView(entries, {alias: source for source, alias in short.items()})
+
+
+def _timeline_entries(events: Sequence[MergedEvent]) -> list[dict[str, Any]]:
+    return timeline_view(events).entries
 
 
 def _check_citations(known: set[str]) -> Callable[[SynthesisOut], None]:
@@ -540,12 +937,13 @@ def _supported_by(text: str, events: Sequence[MergedEvent]) -> bool:
 
 
 def _developments(
-    answer: SynthesisOut, events: Sequence[MergedEvent], known: set[str]
+    answer: SynthesisOut, events: Sequence[MergedEvent], aliases: Mapping[str, str]
 ) -> list[str]:
-    """Developments that cite known ids and say what the cited entries say."""
+    """Developments that cite ids shown (mapped back to source ids) and say what the
+    cited entries say."""
     kept: list[str] = []
     for item in answer.key_developments:
-        cited = list(dict.fromkeys(s for s in item.sources if s in known))
+        cited = list(dict.fromkeys(aliases[s] for s in item.sources if s in aliases))
         backing = [e for e in events if set(e.sources) & set(cited)]
         text = " ".join(item.text.split())
         if cited and _supported_by(text, backing):
@@ -562,6 +960,7 @@ def synthesize(
 ) -> tuple[str, tuple[str, ...]]:
     """Headline and key developments; each development ends with its ``[source-id]`` cites.
 
+    The model sees :func:`timeline_view` (short source ids, mapped back here).
     The code checks what the model wrote: citations of unknown ids are shown to
     the model in a re-ask and then dropped; a headline or development whose
     figures or wording the timeline does not support is replaced by the
@@ -574,15 +973,16 @@ def synthesize(
     if not events:
         return "", ()
     fallback_headline, fallback_developments = extractive.synthesize(events, sources)
-    known = {s for e in events for s in e.sources} & set(sources)
+    view = timeline_view(events)
+    aliases = {alias: s for alias, s in view.aliases.items() if s in sources}
     try:
         answer = ask(
             backend,
             "synthesis",
-            {"timeline": _timeline_entries(events)},
+            {"timeline": view.entries},
             SynthesisOut,
             config,
-            validate=_check_citations(known),
+            validate=_check_citations(set(aliases)),
         )
     except BackendError as exc:  # the pipeline falls back and reports it (pipeline._synthesize)
         log.warning("synthesis by the model failed (%s)", exc)
@@ -591,7 +991,7 @@ def synthesize(
     if not _supported_by(headline, events):
         log.info("model headline not supported by the timeline; using the extractive one")
         headline = fallback_headline
-    developments = _developments(answer, events, known)
+    developments = _developments(answer, events, aliases)
     return headline, tuple(developments) or fallback_developments
 
 
@@ -626,30 +1026,37 @@ class PlannedCall:
     parts: int
     prompt_tokens: int
     approximate: bool
+    source_ids: tuple[str, ...] = ()  # every source in the call (a packed call has several)
 
 
 def plan(
     cleaned_sources: Sequence[tuple[CleanedSource, Sequence[Sentence]]],
     config: Config | LLMConfig,
 ) -> list[PlannedCall]:
-    """The extract calls for each source (one per chunk), with estimated prompt tokens."""
+    """The extract calls of a run (packed as a run packs them), with estimated prompt tokens.
+
+    A call for one article (or one chunk) names it in ``source_id`` with its part;
+    a packed call lists its articles there (``id, id part 2/3, ...``) and in
+    ``source_ids``.
+    """
     llm = _llm(config)
-    mode = resolve_mode(llm)
+    units = [
+        u
+        for cleaned, sentences in cleaned_sources
+        for u in units_for(cleaned.source, sentences, llm)
+    ]
     calls: list[PlannedCall] = []
-    for cleaned, sentences in cleaned_sources:
-        source = cleaned.source
-        for chunk in chunks_for(source, sentences, llm):
-            messages = render_messages(
-                "extract",
-                **_extract_variables(source, chunk, chunk.text()),
-                schema_json=_schema_json("extract", mode),
-            )
-            count = tokens.count_messages(messages, llm.model)
-            calls.append(
-                PlannedCall(
-                    "extract", source.id, chunk.part, chunk.parts, count.n, count.approximate
-                )
-            )
+    for pack in pack_units(units, llm):
+        messages = _extract_messages([u.variables() for u in pack.units], llm)
+        count = tokens.count_messages(messages, llm.model)
+        first = pack.units[0]
+        if len(pack.units) == 1:
+            where, part, parts = first.id, first.chunk.part, first.chunk.parts
+        else:
+            where, part, parts = ", ".join(u.label for u in pack.units), 1, 1
+        calls.append(
+            PlannedCall("extract", where, part, parts, count.n, count.approximate, pack.ids)
+        )
     return calls
 
 
@@ -719,7 +1126,7 @@ def plan_run(paths: Sequence[str], config: Config, calibration: Calibration | No
     """``--dry-run``: ingest, clean and segment, then print the calls a run would make."""
     from summarizer import clean, ingest, segment
 
-    ingested = ingest.ingest(paths, dict(config.published))
+    ingested = ingest.ingest(paths, dict(config.published), fetch=config.fetch)
     prepared: list[tuple[CleanedSource, Sequence[Sentence]]] = []
     for source in ingested.sources:
         cleaned = clean.clean(source)
