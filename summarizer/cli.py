@@ -121,6 +121,24 @@ PackTokensOpt = Annotated[
         help="Article tokens packed into one extract call (default 2700; 0: one article a call).",
     ),
 ]
+TimeoutOpt = Annotated[
+    float | None,
+    typer.Option("--timeout", min=1.0, help="Seconds one model call may take (default 120)."),
+]
+MaxAttemptsOpt = Annotated[
+    int | None,
+    typer.Option(
+        "--max-attempts", min=1, help="Attempts per model call on 408/409/429/5xx (default 5)."
+    ),
+]
+MaxWaitOpt = Annotated[
+    float | None,
+    typer.Option(
+        "--max-wait",
+        min=0.0,
+        help="Seconds of backoff one call may wait in all, Retry-After included (default 120).",
+    ),
+]
 RecordOpt = Annotated[
     Path | None, typer.Option("--record", help="Save every model exchange to this cassette.")
 ]
@@ -346,6 +364,9 @@ def build_config(
     since_last: bool = False,
     fetch_timeout: float | None = None,
     pack_tokens: int | None = None,
+    timeout: float | None = None,
+    max_attempts: int | None = None,
+    max_wait: float | None = None,
 ) -> Config:
     """Flags first, then the environment: the one ``os.environ`` read of the program."""
     if no_store and (store is not None or since_last):
@@ -366,6 +387,9 @@ def build_config(
         llm_structured=structured,
         llm_max_input_tokens=max_input_tokens,
         llm_pack_tokens=pack_tokens,
+        llm_timeout=timeout,
+        llm_max_attempts=max_attempts,
+        llm_max_total_wait=max_wait,
         llm_record=record,
         llm_replay=replay,
         llm_dry_run=dry_run or None,
@@ -626,6 +650,9 @@ def brief(
     structured: StructuredOpt = None,
     max_input_tokens: MaxTokensOpt = None,
     pack_tokens: PackTokensOpt = None,
+    timeout: TimeoutOpt = None,
+    max_attempts: MaxAttemptsOpt = None,
+    max_wait: MaxWaitOpt = None,
     record: RecordOpt = None,
     replay: ReplayOpt = None,
     dry_run: DryRunOpt = False,
@@ -663,6 +690,9 @@ def timeline(
     structured: StructuredOpt = None,
     max_input_tokens: MaxTokensOpt = None,
     pack_tokens: PackTokensOpt = None,
+    timeout: TimeoutOpt = None,
+    max_attempts: MaxAttemptsOpt = None,
+    max_wait: MaxWaitOpt = None,
     record: RecordOpt = None,
     replay: ReplayOpt = None,
     dry_run: DryRunOpt = False,
@@ -699,6 +729,9 @@ def chart(
     structured: StructuredOpt = None,
     max_input_tokens: MaxTokensOpt = None,
     pack_tokens: PackTokensOpt = None,
+    timeout: TimeoutOpt = None,
+    max_attempts: MaxAttemptsOpt = None,
+    max_wait: MaxWaitOpt = None,
     record: RecordOpt = None,
     replay: ReplayOpt = None,
     dry_run: DryRunOpt = False,
