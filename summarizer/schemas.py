@@ -29,7 +29,7 @@ import copy
 from collections.abc import Sequence
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from summarizer.config import StructuredMode
 
@@ -63,6 +63,17 @@ class EventOut(_Out):
     temporal_expression: str | None = Field(default=None, max_length=EXPR_LEN)
     date: str | None = Field(default=None, max_length=DATE_LEN)
     quantities: list[QuantityOut] = Field(default_factory=list, max_length=MAX_QUANTITIES)
+
+    @field_validator("temporal_expression", "date", mode="before")
+    @classmethod
+    def _overlong_is_absent(cls, value: Any, info: Any) -> Any:
+        """An over-long temporal expression or date is not one: treat it as absent.
+
+        Both are hints only (the code finds and resolves the time words in the quote
+        itself), so a model rambling there costs nothing, not a re-ask of the call.
+        """
+        bound = EXPR_LEN if info.field_name == "temporal_expression" else DATE_LEN
+        return None if isinstance(value, str) and len(value) > bound else value
 
 
 class ArticleOut(_Out):

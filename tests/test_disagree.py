@@ -106,6 +106,46 @@ def test_reconciled_figures_agree(articles: dict[str, str], topic: str, note_par
     assert note_part in agreements[0].note
 
 
+@pytest.mark.parametrize(
+    ("articles", "silent"),
+    [
+        (  # one outlet reports deaths, the other only injuries
+            {
+                "wire": "A gas blast at the Tamsk refinery killed 4 workers and injured 20, police said.",
+                "local": "A gas blast at the Tamsk refinery injured several workers, police said.",
+            },
+            {"local"},
+        ),
+        (  # the silent outlet gives the deaths elsewhere in its text: not silent
+            {
+                "wire": "A gas blast at the Tamsk refinery killed 4 workers and injured 20, police said.",
+                "local": "A gas blast at the Tamsk refinery injured several workers, police said. "
+                "The governor later said four people had been killed in the fire on Friday.",
+            },
+            set(),
+        ),
+        (  # no outlet reports deaths: nothing to say
+            {
+                "wire": "A gas blast at the Tamsk refinery injured 20 workers, police said.",
+                "local": "A gas blast at the Tamsk refinery injured several workers, police said.",
+            },
+            set(),
+        ),
+    ],
+)
+def test_deaths_reported_by_some_and_not_others(articles: dict[str, str], silent: set[str]) -> None:
+    _, disagreements, _, sources = compare(articles)
+    killed = [d for d in disagreements if d.topic == "killed"]
+    said_nothing = {c.source for d in killed for c in d.claims if c.value == "no deaths reported"}
+    assert said_nothing == silent
+    if silent:
+        (d,) = killed
+        assert {c.source for c in d.claims} == set(articles)
+        assert d.note is not None and "no deaths reported by 1 source" in d.note
+        for claim in d.claims:
+            assert sources[claim.source].text[claim.start : claim.end] == claim.quote
+
+
 def test_only_what_both_state_is_compared() -> None:
     events, disagreements, agreements, _ = compare(
         {
