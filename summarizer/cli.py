@@ -40,8 +40,7 @@ if TYPE_CHECKING:
 
 EXIT_INTERNAL = 70  # a bug: please report it with the --debug traceback
 _NO_ARTICLES = (
-    "no article could be read: give .txt, .md, .html, .jsonl or feed files, folders or "
-    "http(s) URLs"
+    "no article could be read: give .txt, .md, .html, .jsonl or feed files, folders or http(s) URLs"
 )
 
 log = logging.getLogger("summarizer")
@@ -458,9 +457,7 @@ def _dry_run(paths: Sequence[str | Path], config: Config) -> int:
 
     llm = config.llm
     calibration = (
-        None
-        if llm.no_cache
-        else load_calibration(llm.cache_dir, base_url_of(llm), llm.model or "")
+        None if llm.no_cache else load_calibration(llm.cache_dir, base_url_of(llm), llm.model or "")
     )
     typer.echo(plan_run([str(p) for p in paths], config, calibration=calibration), nl=False)
     return EXIT_OK

@@ -464,13 +464,12 @@ def check_system(data: dict[str, Any], path: str | Path) -> dict[str, Any]:
     if not isinstance(data.get("events"), list):
         swapped = " (it looks like a gold file)" if "timeline" in data else ""
         raise InputError(
-            f'{path}: no "events" list, so not a summarizer JSON{swapped}; {_SYSTEM_FIX} '
-            f"({_ORDER})"
+            f'{path}: no "events" list, so not a summarizer JSON{swapped}; {_SYSTEM_FIX} ({_ORDER})'
         )
     for i, event in enumerate(_list_of_objects(path, data, "events", _SYSTEM_FIX)):
         _period_at(path, f"events[{i}]", event.get("date"), event.get("date_end"))
         if not isinstance(event.get("evidence", []), list):
-            raise InputError(f'{path}: events[{i}].evidence is not a list; {_SYSTEM_FIX}')
+            raise InputError(f"{path}: events[{i}].evidence is not a list; {_SYSTEM_FIX}")
     for i, item in enumerate(_list_of_objects(path, data, "disagreements", _SYSTEM_FIX)):
         if not isinstance(item.get("claims", []), list):
             raise InputError(f"{path}: disagreements[{i}].claims is not a list; {_SYSTEM_FIX}")

@@ -111,14 +111,14 @@ def test_reconciled_figures_agree(articles: dict[str, str], topic: str, note_par
     [
         (  # one outlet reports deaths, the other only injuries
             {
-                "wire": "A gas blast at the Tamsk refinery killed 4 workers and injured 20, police said.",
+                "wire": "A gas blast at the Tamsk refinery killed 4 and injured 20, police said.",
                 "local": "A gas blast at the Tamsk refinery injured several workers, police said.",
             },
             {"local"},
         ),
         (  # the silent outlet gives the deaths elsewhere in its text: not silent
             {
-                "wire": "A gas blast at the Tamsk refinery killed 4 workers and injured 20, police said.",
+                "wire": "A gas blast at the Tamsk refinery killed 4 and injured 20, police said.",
                 "local": "A gas blast at the Tamsk refinery injured several workers, police said. "
                 "The governor later said four people had been killed in the fire on Friday.",
             },
