@@ -118,3 +118,29 @@ class ScriptedBackend:
     @property
     def remaining(self) -> int:
         return len(self._script)
+
+
+class WrappingBackend:
+    """Base of the backends that wrap another (cache, calibration): closing closes both.
+
+    Subclasses set ``inner`` and release their own resources in :meth:`close_own`.
+    """
+
+    inner: Backend
+
+    def close_own(self) -> None:
+        """Release what this wrapper holds (a database, say)."""
+
+    def close(self) -> None:
+        try:
+            close = getattr(self.inner, "close", None)
+            if callable(close):
+                close()
+        finally:
+            self.close_own()
+
+    def __enter__(self) -> Any:
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()

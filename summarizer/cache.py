@@ -27,13 +27,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
-from summarizer.backend import Backend, ChatRequest, ChatResponse, Usage
+from summarizer.backend import Backend, ChatRequest, ChatResponse, Usage, WrappingBackend
 from summarizer.config import LLMConfig
 from summarizer.errors import ConfigError
 from summarizer.prompting import PROMPTS_PACKAGE
 from summarizer.retry import describe_endpoint
+from summarizer.sqlite import connect
 
 CACHE_FILE = "responses.sqlite3"
 BUSY_TIMEOUT_MS = 30_000
@@ -169,15 +169,8 @@ class ResponseCache:
         if conn is not None:
             return conn
         try:
-            conn = sqlite3.connect(
-                self.path,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-                isolation_level=None,  # autocommit: each answer is durable once written
-                check_same_thread=False,  # only so that close() may close it
-            )
-            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            # autocommit: each answer is durable once written
+            conn = connect(self.path, busy_timeout_ms=BUSY_TIMEOUT_MS)
             conn.executescript(_SCHEMA)
         except sqlite3.DatabaseError as exc:
             raise ConfigError(
@@ -293,7 +286,7 @@ class ResponseCache:
 # --------------------------------------------------------------------------- the wrapper
 
 
-class CachingBackend:
+class CachingBackend(WrappingBackend):
     """A Backend that answers from the cache when it can and caches every new answer.
 
     ``usage`` is the inner backend's: a hit adds one to ``cache_hits`` and
@@ -332,19 +325,8 @@ class CachingBackend:
         self.cache.put(key, response, model=self.model, purpose=request.purpose)
         return response
 
-    def close(self) -> None:
-        try:
-            close = getattr(self.inner, "close", None)
-            if callable(close):
-                close()
-        finally:
-            self.cache.close()
-
-    def __enter__(self) -> CachingBackend:
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.close()
+    def close_own(self) -> None:
+        self.cache.close()
 
 
 # --------------------------------------------------------------------------- a run's stack

@@ -22,15 +22,14 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
-from summarizer.backend import Backend, ChatRequest, ChatResponse, Usage
+from summarizer.backend import Backend, ChatRequest, ChatResponse, Usage, WrappingBackend
 from summarizer.retry import describe_endpoint
+from summarizer.sqlite import connect
 from summarizer.tokens import count_messages
 
 CALIBRATION_FILE = "calibration.sqlite3"
 MIN_CALLS = 3  # fewer observations than this are not trusted for a factor
-BUSY_TIMEOUT_S = 30.0
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS token_counts (
@@ -72,10 +71,7 @@ class CalibrationStore:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._lock = threading.Lock()
-        self._conn = sqlite3.connect(
-            self.path, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False
-        )
-        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn = connect(self.path)
         self._conn.executescript(_SCHEMA)
 
     def observe(self, base_url: str, model: str, counted: int, reported: int) -> None:
@@ -119,7 +115,7 @@ def load(cache_dir: Path | None, base_url: str, model: str) -> Calibration | Non
     return found if found is not None and found.trusted else None
 
 
-class CalibratingBackend:
+class CalibratingBackend(WrappingBackend):
     """A Backend that notes our token count against the server's for every answered call."""
 
     def __init__(self, inner: Backend, store: CalibrationStore, *, base_url: str, model: str):
@@ -139,16 +135,5 @@ class CalibratingBackend:
                 self.store.observe(self.base_url, self.model, counted, response.prompt_tokens)
         return response
 
-    def close(self) -> None:
-        try:
-            close = getattr(self.inner, "close", None)
-            if callable(close):
-                close()
-        finally:
-            self.store.close()
-
-    def __enter__(self) -> CalibratingBackend:
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.close()
+    def close_own(self) -> None:
+        self.store.close()

@@ -61,7 +61,8 @@ def _evidence_for(event: MergedEvent, source: str, q: Quantity) -> Evidence | No
     return next((ev for ev in event.evidence if ev.source == source), None)
 
 
-def _claim(event: MergedEvent, source: str, q: Quantity) -> Claim | None:
+def claim_for(event: MergedEvent, source: str, q: Quantity) -> Claim | None:
+    """A source's figure as a claim, quoting the evidence sentence that holds it."""
     ev = _evidence_for(event, source, q)
     if ev is None:
         return None
@@ -140,7 +141,7 @@ def _compare_topic(
         return None  # only one source states it: nothing to compare
     groups = [[figures[i] for i in comp] for comp in _components(figures)]
     cross = [g for g in groups if g]
-    claims = tuple(c for s, q in figures if (c := _claim(event, s, q)) is not None)
+    claims = tuple(c for s, q in figures if (c := claim_for(event, s, q)) is not None)
     if len(cross) > 1:
         by_source = [{s for s, _ in g} for g in cross]
         if all(a == b for a in by_source for b in by_source):
@@ -206,7 +207,7 @@ def _with_silence(
     stated = (
         result.claims
         if result is not None
-        else tuple(c for s, q in figures if (c := _claim(event, s, q)) is not None)
+        else tuple(c for s, q in figures if (c := claim_for(event, s, q)) is not None)
     )
     note = (
         result.note

@@ -28,11 +28,9 @@ import datetime as dt
 import hashlib
 import json
 import logging
-import random
 import re
 import sqlite3
 import threading
-import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,7 +40,7 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 from rapidfuzz import fuzz
 
-from summarizer.disagree import topic_of
+from summarizer.disagree import claim_for, topic_of
 from summarizer.errors import ConfigError
 from summarizer.models import (
     Agreement,
@@ -53,7 +51,8 @@ from summarizer.models import (
     Quantity,
     Report,
 )
-from summarizer.quantities import describe, same_figure
+from summarizer.quantities import same_figure
+from summarizer.sqlite import connect
 
 log = logging.getLogger("summarizer")
 
@@ -427,22 +426,7 @@ def _claims(figures: Iterable[_Figure]) -> tuple[Claim, ...]:
 
 
 def _claim(fig: _Figure) -> Claim | None:
-    q = fig.quantity
-    candidates = [ev for ev in fig.event.evidence if ev.source == fig.source]
-    inside = [ev for ev in candidates if ev.start <= q.start and q.end <= ev.end]
-    chosen = inside or candidates
-    if not chosen:
-        return None
-    ev = chosen[0]
-    return Claim(
-        source=fig.source,
-        value=describe(q),
-        quote=ev.quote,
-        start=ev.start,
-        end=ev.end,
-        normalized=round(q.value, 3),
-        unit=q.unit,
-    )
+    return claim_for(fig.event, fig.source, fig.quantity)
 
 
 def _article_changes(
@@ -487,15 +471,7 @@ class Store:
             ) from exc
         conn: sqlite3.Connection | None = None
         try:
-            conn = sqlite3.connect(
-                self.path,
-                timeout=BUSY_TIMEOUT_MS / 1000,
-                isolation_level=None,  # autocommit; saves use explicit transactions
-                check_same_thread=False,  # guarded by self._lock
-            )
-            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            _enable_wal(conn)
-            conn.execute("PRAGMA synchronous=NORMAL")
+            conn = connect(self.path, busy_timeout_ms=BUSY_TIMEOUT_MS)
             _migrate(conn, self.path)
         except (sqlite3.DatabaseError, ConfigError) as exc:
             if conn is not None:
@@ -645,26 +621,6 @@ class Store:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def _enable_wal(conn: sqlite3.Connection) -> None:
-    """Switch to WAL mode, waiting while another opener holds the lock.
-
-    Two processes creating the same store can make ``PRAGMA journal_mode=WAL`` fail
-    with "database is locked" at once: sqlite does not call the busy handler for the
-    switch, so this waits and retries up to the busy timeout.
-    """
-    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
-    delay = 0.005
-    while True:
-        try:
-            conn.execute("PRAGMA journal_mode=WAL")
-            return
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) or time.monotonic() > deadline:
-                raise
-        time.sleep(delay * (1 + random.random()))
-        delay = min(delay * 2, 0.2)
 
 
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
