@@ -40,7 +40,14 @@ from summarizer.models import (
     Report,
     SourceReport,
 )
-from summarizer.render import date_key, date_label, failure_text, one_line, run_time
+from summarizer.render import (
+    date_key,
+    date_label,
+    failure_text,
+    one_line,
+    published_text,
+    run_time,
+)
 from summarizer.store import ArticleChange, Changes, SinceLast
 
 COLLAPSE_DROPPED = 300  # dropped runs longer than this are folded away in <details>
@@ -360,11 +367,7 @@ def _source_view(sr: SourceReport, number: int, anchors: Anchors) -> dict[str, A
     reasons: dict[str, int] = defaultdict(int)
     for dropped in sr.cleaned.dropped:
         reasons[dropped.reason] += dropped.end - dropped.start
-    published = (
-        f"published {src.published.isoformat()} ({src.published_from.value})"
-        if src.published
-        else "publication date unknown"
-    )
+    published = published_text(src)
     return {
         "number": number,
         "id": src.id,

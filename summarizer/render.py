@@ -31,6 +31,7 @@ from summarizer.models import (
     Precision,
     Report,
     ResolvedDate,
+    Source,
     SourceReport,
 )
 from summarizer.store import ArticleChange, Changes, SinceLast
@@ -237,6 +238,13 @@ def _origin_text(origin: str) -> str:
     return _ORIGIN_TEXT.get(origin, f"from {origin}")
 
 
+def published_text(src: Source) -> str:
+    """ "published 2025-07-01 (from the date line)", or "publication date unknown"."""
+    if src.published is None:
+        return "publication date unknown"
+    return f"published {src.published.isoformat()} ({_origin_text(src.published_from.value)})"
+
+
 def _source_views(report: Report, cites: Citations) -> list[dict[str, Any]]:
     by_id = {e.id: e for e in report.events}
     views = []
@@ -253,12 +261,7 @@ def _source_views(report: Report, cites: Citations) -> list[dict[str, Any]]:
                 "outlet": src.outlet or "",
                 "path": src.path,
                 "published": src.published.isoformat() if src.published else "unknown",
-                "published_text": (
-                    f"published {src.published.isoformat()} "
-                    f"({_origin_text(src.published_from.value)})"
-                    if src.published
-                    else "publication date unknown"
-                ),
+                "published_text": published_text(src),
                 "published_from": src.published_from.value,
                 "summary": one_line(" ".join(s.text for s in sr.extraction.summary)),
                 "unique": [{"date": date_label(e.date), "text": one_line(e.text)} for e in shown],
