@@ -525,7 +525,14 @@ def _history(kind: str, paths: Sequence[str | Path], config: Config) -> RunHisto
 
     if kind not in {"brief", "timeline"} or config.store is None:
         return None
-    return RunHistory.open(config.store, command=kind, inputs=paths, since_last=config.since_last)
+    selection = {"day": config.day, "max_dates": config.max_dates, "per_date": config.per_date}
+    return RunHistory.open(
+        config.store,
+        command=kind,
+        inputs=paths,
+        since_last=config.since_last,
+        selection=selection,
+    )
 
 
 def _save_run(config: Config, history: RunHistory | None, report: Report) -> None:

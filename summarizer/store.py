@@ -120,13 +120,21 @@ def default_store_path(env: Mapping[str, str], home: Path | None = None) -> Path
     return (home or Path.home()) / ".local" / "share" / "summarizer" / STORE_FILE
 
 
-def scope_of(inputs: Iterable[str | Path]) -> str:
-    """The key of "the same inputs": sorted absolute paths (URLs as given), as JSON."""
+def scope_of(inputs: Iterable[str | Path], selection: Mapping[str, Any] | None = None) -> str:
+    """The key of "the same inputs": sorted absolute paths (URLs as given), as JSON.
+
+    ``selection`` holds what narrows the timeline shown (``--day``, ``--max-dates``,
+    ``--per-date``): a brief cut differently is compared only with briefs cut the same
+    way, or events it merely hides would show as gone.
+    """
     keys = set()
     for item in inputs:
         text = str(item)
         keys.add(text if "://" in text else str(Path(text).expanduser().resolve()))
-    return json.dumps(sorted(keys), ensure_ascii=False)
+    chosen = {k: str(v) for k, v in sorted((selection or {}).items()) if v is not None}
+    if not chosen:
+        return json.dumps(sorted(keys), ensure_ascii=False)
+    return json.dumps({"inputs": sorted(keys), "selection": chosen}, ensure_ascii=False)
 
 
 def content_hash(text: str) -> str:
@@ -683,9 +691,15 @@ class RunHistory:
 
     @classmethod
     def open(
-        cls, path: Path, *, command: str, inputs: Iterable[str | Path], since_last: bool
+        cls,
+        path: Path,
+        *,
+        command: str,
+        inputs: Iterable[str | Path],
+        since_last: bool,
+        selection: Mapping[str, Any] | None = None,
     ) -> RunHistory:
-        scope = scope_of(inputs)
+        scope = scope_of(inputs, selection)
         with open_store(path) as store:
             previous = store.previous_run(command=command, scope=scope) if since_last else None
         return cls(path, command, scope, since_last, previous)

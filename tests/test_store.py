@@ -585,6 +585,24 @@ def test_cli_previous_brief_is_of_the_same_inputs(tmp_path: Path) -> None:
     assert "No previous brief of these inputs" in _section(out)
 
 
+def test_cli_previous_brief_is_cut_the_same_way(tmp_path: Path) -> None:
+    """A brief narrowed by --max-dates/--per-date is compared with one narrowed alike:
+    events it merely hides must not show as gone."""
+    folder = _write(tmp_path / "story", DEPOT)
+    store = tmp_path / "history.sqlite"
+    assert _cli("brief", folder, "--store", store)[0] == EXIT_OK
+    narrow = ("--max-dates", "1", "--per-date", "1")
+    code, out, _ = _cli("brief", folder, "--store", store, *narrow, "--since-last")
+    assert code == EXIT_OK
+    assert "No previous brief of these inputs" in _section(out)
+    code, out, _ = _cli("brief", folder, "--store", store, *narrow, "--since-last")
+    assert code == EXIT_OK
+    section = _section(out)
+    assert "No previous brief" not in section
+    assert _subsection(section, "No longer in the timeline") == []
+    assert _subsection(section, "New events") == []
+
+
 def test_cli_store_from_the_environment_and_no_store(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
