@@ -598,7 +598,8 @@ def _report_stats(config: Config, report: Report, output: Path | None) -> None:
         _say(
             config,
             f"usage: {stats.calls} calls, {stats.retries} retries, {stats.prompt_tokens} prompt "
-            f"+ {stats.completion_tokens} completion tokens",
+            f"+ {stats.completion_tokens} completion tokens, "
+            f"{stats.model_seconds:.1f}s in model calls",
         )
     if stats.cache_hits:
         _say(config, f"cache: {stats.cache_hits} answers from the response cache")

@@ -305,6 +305,7 @@ class RunStats(Frozen):
     notes: tuple[str, ...] = ()
     cache_hits: int = 0  # model answers served from the response cache
     article_tokens: int = 0  # tokens of the cleaned article texts (llm engine)
+    model_seconds: float = 0.0  # time spent in model calls, retries and backoff included
 
 
 class Report(Frozen):

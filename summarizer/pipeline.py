@@ -369,6 +369,7 @@ def _stats(
         retries=usage.retries if usage else 0,
         cache_hits=getattr(usage, "cache_hits", 0) if usage else 0,
         seconds=round(seconds, 3),
+        model_seconds=round(usage.seconds, 3) if usage else 0.0,
     )
 
 

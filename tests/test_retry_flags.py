@@ -64,3 +64,22 @@ def test_timeout_flag_bounds_one_call(tmp_path: Path) -> None:
     assert elapsed < 4.5  # the 5 s answer was not waited for
     reasons = [f["reason"] for f in doc["failures"] if FAILING in f["path"]]
     assert reasons and re.search(r"within the 1(\.0)?s timeout", reasons[0]), reasons
+
+
+def test_usage_line_counts_retries_and_time_waited(tmp_path: Path) -> None:
+    """The end-of-run usage line: every attempt, the retry, and the seconds waited."""
+    reply = FakeReply(status=429, headers={"Retry-After": "1"})
+    with RoutedFakeServer({FAILING: [reply]}, persistent=False) as server:
+        code, _, stderr = _brief(tmp_path, server)
+        asked = len(server.requests)
+    assert code == 0, stderr
+    usage = re.search(
+        r"usage: (\d+) calls, (\d+) retries, \d+ prompt \+ \d+ completion tokens, "
+        r"([\d.]+)s in model calls",
+        stderr,
+    )
+    assert usage is not None, stderr
+    calls, retries, seconds = int(usage.group(1)), int(usage.group(2)), float(usage.group(3))
+    assert calls == asked  # the 429 attempt is counted as a call
+    assert retries == 1
+    assert seconds >= 1.0  # the Retry-After wait is model time
