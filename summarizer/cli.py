@@ -599,7 +599,7 @@ def _report_stats(config: Config, report: Report, output: Path | None) -> None:
             config,
             f"usage: {stats.calls} calls, {stats.retries} retries, {stats.prompt_tokens} prompt "
             f"+ {stats.completion_tokens} completion tokens, "
-            f"{stats.model_seconds:.1f}s in model calls",
+            f"{stats.model_seconds:.1f}s in model calls (summed over concurrent calls)",
         )
     if stats.cache_hits:
         _say(config, f"cache: {stats.cache_hits} answers from the response cache")

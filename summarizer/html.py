@@ -286,6 +286,7 @@ def _entry_view(
         "anchor": next((c.anchor for c in chips if c.anchor), ""),
         "disputed": event.id in disputed,
         "from_publication": event.date.from_publication,
+        "assumed": event.date.assumed,
         "fuzzy": any(ev.alignment is not AlignmentStatus.EXACT for ev in event.evidence),
         "expressions": sorted({ev.date_expression for ev in event.evidence if ev.date_expression}),
     }

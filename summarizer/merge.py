@@ -574,7 +574,8 @@ def merged_date(events: Sequence[Event], fallback: dt.date | None) -> ResolvedDa
     month and a publication day goes to the day: a sentence's month expression often
     belongs to another clause ("... struck a plant, after Russia pounded Ukraine
     last month"). Without any dated evidence: the earliest publication date of its
-    sources, else the corpus's most common one (marked ``from_publication``).
+    sources, else the corpus's most common one (marked ``from_publication`` and
+    ``assumed``: the reader is told the date is borrowed from the other outlets).
     """
     votes: Counter[tuple[str, str | None, str]] = Counter()
     best: dict[tuple[str, str | None, str], ResolvedDate] = {}
@@ -588,7 +589,7 @@ def merged_date(events: Sequence[Event], fallback: dt.date | None) -> ResolvedDa
             best[key] = e.date
     if not votes:
         day = fallback or dt.date(1970, 1, 1)
-        return ResolvedDate(start=day, precision=Precision.DAY, from_publication=True)
+        return ResolvedDate(start=day, precision=Precision.DAY, from_publication=True, assumed=True)
     key = min(
         votes,
         key=lambda k: (

@@ -134,6 +134,8 @@ class ResolvedDate(Frozen):
     expression_start: int | None = None  # offsets into Source.text, when known
     expression_end: int | None = None
     from_publication: bool = False  # no temporal expression: took the publication date
+    # no source of the fact has a date of its own: the run's most common publication date
+    assumed: bool = False
 
     def iso(self) -> str:
         """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` as the precision says."""

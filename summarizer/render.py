@@ -137,6 +137,7 @@ class EntryView:
     text: str
     markers: str
     from_publication: bool
+    assumed: bool
     quotes: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -163,6 +164,7 @@ def _entry(event: MergedEvent, cites: Citations, *, with_quotes: bool) -> EntryV
         text=one_line(event.text),
         markers=cites.markers(event.sources),
         from_publication=event.date.from_publication,
+        assumed=event.date.assumed,
         quotes=quotes,
     )
 
@@ -387,6 +389,7 @@ def _date_json(date: ResolvedDate) -> dict[str, Any]:
         "precision": date.precision.value,
         "date_expression": date.expression,
         "date_from_publication": date.from_publication,
+        "date_assumed": date.assumed,
     }
 
 

@@ -354,3 +354,26 @@ def test_the_readme_command_works(seeds_dir: Path, tmp_path: Path) -> None:
     assert "engine: extractive" in done.stderr
     for junk in JUNK:
         assert junk not in done.stdout
+
+
+def test_a_fact_only_an_undated_source_reports_says_its_date_is_assumed(tmp_path: Path) -> None:
+    (tmp_path / "wire.txt").write_text(
+        "date: 2024-09-03\nA landslide blocked the Serra do Mar highway, police said.\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "blog.txt").write_text(
+        "A landslide blocked the Serra do Mar highway, police said.\n"
+        "Firefighters rescued 14 people from buried cars near Cubatao, the mayor said.\n",
+        encoding="utf-8",
+    )
+    report = pipeline.run([tmp_path], _config())
+    shared = _events_quoting(report, "wire", "landslide blocked")
+    alone = _events_quoting(report, "blog", "rescued 14")
+    assert len(shared) == 1 and len(alone) == 1
+    assert shared[0].date.iso() == "2024-09-03" and not shared[0].date.assumed
+    assert alone[0].date.iso() == "2024-09-03" and alone[0].date.assumed  # borrowed, and said
+    doc = json.loads(render.render_json(report))
+    flags = {e["id"]: e["date_assumed"] for e in doc["events"]}
+    assert flags == {shared[0].id: False, alone[0].id: True}
+    timeline = render.render_timeline_md(report)
+    assert "rescued 14" in timeline and "_(date assumed:" in timeline

@@ -75,7 +75,7 @@ def test_usage_line_counts_retries_and_time_waited(tmp_path: Path) -> None:
     assert code == 0, stderr
     usage = re.search(
         r"usage: (\d+) calls, (\d+) retries, \d+ prompt \+ \d+ completion tokens, "
-        r"([\d.]+)s in model calls",
+        r"([\d.]+)s in model calls \(summed",
         stderr,
     )
     assert usage is not None, stderr
