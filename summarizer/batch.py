@@ -2,13 +2,13 @@
 
 A batch run has three steps:
 
-1. **Collect.** Each source is ingested, cleaned and segmented, and the llm
-   engine's own :func:`~summarizer.engines.llm.extract_all` runs against a
-   :class:`CollectingBackend` that records every request and answers with an
-   empty extraction. So the batch holds exactly the requests a live run makes
-   first (one per extract call, articles packed as the run packs them),
-   rendered by the same code. Requests whose answer is already in the response
-   cache are left out.
+1. **Collect.** The run's sources, already ingested, de-duplicated, cleaned and
+   segmented by the pipeline, go through the llm engine's own
+   :func:`~summarizer.engines.llm.extract_all` against a :class:`CollectingBackend`
+   that records every request and answers with an empty extraction. So the batch
+   holds exactly the requests a live run makes first (one per extract call,
+   articles packed as the run packs them), rendered by the same code. Requests
+   whose answer is already in the response cache are left out.
 2. **Batch.** The requests are written as JSONL (``custom_id`` = the request's
    cache key), uploaded with the files API, and a batch is created on
    ``/v1/chat/completions`` with a 24h window. The batch id is printed and
@@ -38,8 +38,8 @@ import openai
 from summarizer.backend import ChatRequest, ChatResponse, Usage
 from summarizer.cache import CachingBackend
 from summarizer.config import Config
-from summarizer.errors import BackendError, ConfigError, SummarizerError
-from summarizer.models import Source
+from summarizer.errors import BackendError, ConfigError
+from summarizer.models import CleanedSource, Sentence
 
 log = logging.getLogger("summarizer")
 
@@ -49,6 +49,7 @@ TERMINAL = frozenset({"completed", "failed", "expired", "cancelled"})
 EMPTY_EXTRACTION = '{"articles": []}'
 
 ParamsFor = Callable[[ChatRequest], dict[str, Any]]
+Prepared = Sequence[tuple[CleanedSource, Sequence[Sentence]]]  # what extract_all takes
 
 
 class BatchError(BackendError):
@@ -71,34 +72,14 @@ class CollectingBackend:
         return ChatResponse(content=EMPTY_EXTRACTION, model=self.name)
 
 
-def collect_requests(paths: Sequence[str | Path], config: Config) -> list[ChatRequest]:
-    """The first request of every extract call, as a live run makes them: the same
-    sources (duplicates and sources that fail cleaning left out), packed the same way."""
-    from summarizer import clean, ingest, segment
+def collect_requests(prepared: Prepared, config: Config) -> list[ChatRequest]:
+    """The first request of every extract call, as a live run makes them: the run's
+    prepared sources (:func:`summarizer.pipeline.prepare_all`), packed the same way."""
     from summarizer.engines import llm
 
     collector = CollectingBackend()
-    ingested = ingest.ingest(paths, dict(config.published), fetch=config.fetch)
-    prepared = []
-    for source in _unique(ingested.sources):
-        try:
-            cleaned = clean.clean(source)
-            prepared.append((cleaned, segment.segment(cleaned)))
-        except SummarizerError as exc:  # the live run reports it; it makes no model call
-            log.info("%s is left out of the batch: %s", source.path, exc)
     llm.extract_all(prepared, backend=collector, config=config, workers=1)
     return collector.requests
-
-
-def _unique(sources: Sequence[Source]) -> Sequence[Source]:
-    """The sources a run processes: the pipeline's duplicate filter, when it has one."""
-    from summarizer import pipeline
-
-    drop_duplicates = getattr(pipeline, "drop_duplicates", None)
-    if drop_duplicates is None:
-        return sources
-    unique, _ = drop_duplicates(sources)
-    return list(unique)
 
 
 # --------------------------------------------------------------------------- JSONL
@@ -306,7 +287,7 @@ class BatchOutcome:
 
 
 def run_batch(
-    paths: Sequence[str | Path],
+    prepared: Prepared,
     config: Config,
     cacher: CachingBackend,
     client: BatchClient,
@@ -316,7 +297,7 @@ def run_batch(
     workdir: Path | None = None,
 ) -> BatchOutcome:
     """Collect, submit (or resume ``batch_id``), wait, and fill the cache with the answers."""
-    requests = collect_requests(paths, config)
+    requests = collect_requests(prepared, config)
     keyed = {cacher.key(r): r for r in requests}
     missing = {k: r for k, r in keyed.items() if k not in cacher.cache}
     cached = len(keyed) - len(missing)
@@ -406,7 +387,7 @@ def _unused_client() -> openai.OpenAI:
     return openai.OpenAI(api_key="unused", base_url="http://127.0.0.1:9/v1", max_retries=0)
 
 
-def prefill(paths: Sequence[str | Path], config: Config, backend: object) -> str | None:
+def prefill(prepared: Prepared, config: Config, backend: object) -> str | None:
     """``--batch``: answer the run's extract calls through a batch before the live run.
 
     ``backend`` must be the run's :class:`~summarizer.cache.CachingBackend` (the
@@ -420,7 +401,7 @@ def prefill(paths: Sequence[str | Path], config: Config, backend: object) -> str
             "--batch needs the response cache: drop --no-cache (and --record/--replay)"
         )
     outcome = run_batch(
-        paths,
+        prepared,
         config,
         backend,
         make_client(config),

@@ -277,6 +277,12 @@ def _interrupted_line(exc: KeyboardInterrupt) -> str:
     )
 
 
+def _simple_command(debug: bool, body: Callable[[], int]) -> NoReturn:
+    """A command without the run options: warnings on stderr, errors as one line."""
+    with _stderr_logging(False, False, debug):
+        _guarded(debug, body)
+
+
 def _guarded(debug: bool, body: Callable[[], int]) -> NoReturn:
     """Run ``body``; map errors to one stderr line and an exit code."""
     try:
@@ -395,7 +401,7 @@ def build_config(
         llm_concurrency=concurrency,
         llm_rpm=rpm,
         llm_tpm=tpm,
-        llm_cache_dir=cache_dir or _cache_dir(None),
+        llm_cache_dir=_cache_dir(cache_dir),
         llm_no_cache=no_cache or None,
         llm_batch=batch or None,
         llm_batch_id=batch_id,
@@ -423,24 +429,26 @@ def _fetch_config(timeout: float | None) -> FetchConfig:
     return config if timeout is None else FetchConfig(timeout=timeout, proxies=config.proxies)
 
 
+def _flag_env_default(flag: Path | None, variable: str, default: Callable[[], Path]) -> Path:
+    """A folder or file setting: the flag, else the environment variable, else the default."""
+    if flag is not None:
+        return flag
+    env = os.environ.get(variable)
+    return Path(env) if env else default()
+
+
 def _cache_dir(flag: Path | None) -> Path:
     """--cache-dir, else SUMMARIZER_CACHE_DIR, else the platform cache folder."""
     from summarizer.cache import default_cache_dir
 
-    if flag is not None:
-        return flag
-    env = os.environ.get("SUMMARIZER_CACHE_DIR")
-    return Path(env) if env else default_cache_dir(os.environ)
+    return _flag_env_default(flag, "SUMMARIZER_CACHE_DIR", lambda: default_cache_dir(os.environ))
 
 
 def _store_path(flag: Path | None) -> Path:
     """--store, else SUMMARIZER_STORE, else the platform data folder."""
     from summarizer.store import default_store_path
 
-    if flag is not None:
-        return flag
-    env = os.environ.get("SUMMARIZER_STORE")
-    return Path(env) if env else default_store_path(os.environ)
+    return _flag_env_default(flag, "SUMMARIZER_STORE", lambda: default_store_path(os.environ))
 
 
 def _dry_run(paths: Sequence[str | Path], config: Config) -> int:
@@ -459,7 +467,7 @@ def _dry_run(paths: Sequence[str | Path], config: Config) -> int:
     calibration = (
         None if llm.no_cache else load_calibration(llm.cache_dir, base_url_of(llm), llm.model or "")
     )
-    typer.echo(plan_run([str(p) for p in paths], config, calibration=calibration), nl=False)
+    typer.echo(plan_run(paths, config, calibration=calibration), nl=False)
     return EXIT_OK
 
 
@@ -777,8 +785,7 @@ def inspect(
         typer.echo(pipeline.inspect(file), nl=False)
         return EXIT_OK
 
-    with _stderr_logging(False, False, debug):
-        _guarded(debug, body)
+    _simple_command(debug, body)
 
 
 def _run_eval(
@@ -853,8 +860,7 @@ def eval_command(
     def body() -> int:
         return _run_eval(system, gold, fmt, sources or [], output)
 
-    with _stderr_logging(False, False, debug):
-        _guarded(debug, body)
+    _simple_command(debug, body)
 
 
 cache_app = typer.Typer(help="The response cache: stats and clear.", no_args_is_help=True)
@@ -879,8 +885,7 @@ def cache_stats(cache_dir: CacheDirOpt = None, debug: DebugOpt = False) -> None:
             cache.close()
         return EXIT_OK
 
-    with _stderr_logging(False, False, debug):
-        _guarded(debug, body)
+    _simple_command(debug, body)
 
 
 @cache_app.command("clear")
@@ -896,8 +901,7 @@ def cache_clear(cache_dir: CacheDirOpt = None, debug: DebugOpt = False) -> None:
             cache.close()
         return EXIT_OK
 
-    with _stderr_logging(False, False, debug):
-        _guarded(debug, body)
+    _simple_command(debug, body)
 
 
 def _version(value: bool) -> None:

@@ -177,44 +177,68 @@ def _failure(source: Source, name: str, exc: SummarizerError) -> InputFailure:
 
 
 Processed = tuple[Source, CleanedSource, SourceExtraction]
+Prepared = tuple[Source, CleanedSource, Sequence[Sentence]]
+Outcomes = dict[str, Processed | InputFailure]
 
 
 def _process_all(
     sources: Sequence[Source], runner: EngineRunner, config: Config
-) -> tuple[list[Processed], list[InputFailure]]:
-    """Every source through the per-source stages; model calls run concurrently
-    (``config.llm.concurrency``), the CPU-bound extractive engine sequentially.
-    The llm engine extracts all sources together (:func:`_process_packed`)."""
-    from summarizer.concurrency import map_ordered
+) -> tuple[list[Processed], list[InputFailure], str | None]:
+    """Every source through the per-source stages, and the ``--batch`` note if any.
+
+    The llm engine extracts all sources together (:func:`_process_packed`); the
+    CPU-bound extractive engine goes one source at a time.
+    """
+    if isinstance(runner, LLMRunner):
+        outcomes, note = _process_packed(sources, runner, config)
+    else:
+        outcomes, note = _process_each(sources, runner, config), None
+    done, failures = _split_outcomes(sources, outcomes)
+    return done, failures, note
+
+
+def _process_each(sources: Sequence[Source], runner: EngineRunner, config: Config) -> Outcomes:
+    """One source after the other through every stage, with a progress bar."""
     from summarizer.progress import progress_bar
 
-    if isinstance(runner, LLMRunner):
-        return _process_packed(sources, runner, config)
-    finished: list[str] = []  # source ids, for the Ctrl-C message
+    outcomes: Outcomes = {}
+    with progress_bar(len(sources), "extracting", quiet=config.quiet) as advance:
+        for source in sources:
+            log.debug("processing %s", source.path)
+            try:
+                cleaned, ext = process_source(source, runner)
+            except _StageFailed as failed:
+                outcomes[source.id] = failed.failure
+            except KeyboardInterrupt as stop:
+                finished = [sid for sid, o in outcomes.items() if not isinstance(o, InputFailure)]
+                raise Interrupted(finished, len(sources)) from stop
+            else:
+                outcomes[source.id] = (source, cleaned, ext)
+            advance()
+    return outcomes
 
-    def one(source: Source) -> tuple[CleanedSource, SourceExtraction]:
-        log.debug("processing %s", source.path)
-        result = process_source(source, runner)
-        finished.append(source.id)
-        return result
 
-    workers = config.llm.concurrency if runner.kind is Engine.LLM else 1
-    try:
-        with progress_bar(len(sources), "extracting", quiet=config.quiet) as advance:
-            outcomes = map_ordered(one, sources, workers=workers, on_done=advance)
-    except KeyboardInterrupt as stop:
-        raise Interrupted(list(finished), len(sources)) from stop
-    done: list[Processed] = []
-    failures: list[InputFailure] = []
-    for source, outcome in zip(sources, outcomes, strict=True):
-        if isinstance(outcome.error, _StageFailed):
-            log.info("%s failed at %s: %s", source.path, outcome.error.failure.stage, outcome.error)
-            failures.append(outcome.error.failure)
-            continue
-        cleaned, ext = outcome.unwrap()  # anything else is a bug: let it surface
-        _log_done(source, cleaned, ext)
-        done.append((source, cleaned, ext))
-    return done, failures
+def prepare_all(sources: Sequence[Source]) -> tuple[list[Prepared], Outcomes]:
+    """Clean and segment every source; those that fail are returned as failures."""
+    prepared: list[Prepared] = []
+    failed: Outcomes = {}
+    for source in sources:
+        try:
+            prepared.append((source, *prepare_source(source)))
+        except _StageFailed as failure:
+            failed[source.id] = failure.failure
+    return prepared, failed
+
+
+def prepare_inputs(
+    paths: Sequence[str | Path], config: Config
+) -> list[tuple[CleanedSource, Sequence[Sentence]]]:
+    """What a run's model calls are built from: its sources, ingested, without duplicate
+    copies, cleaned and segmented (those that fail are left out, as a run reports them)."""
+    ingested = ingest_stage.ingest(paths, dict(config.published), fetch=config.fetch)
+    unique, _ = drop_duplicates(ingested.sources)
+    prepared, _ = prepare_all(unique)
+    return [(cleaned, sentences) for _, cleaned, sentences in prepared]
 
 
 def _log_done(source: Source, cleaned: CleanedSource, ext: SourceExtraction) -> None:
@@ -231,20 +255,16 @@ def _log_done(source: Source, cleaned: CleanedSource, ext: SourceExtraction) -> 
 
 def _process_packed(
     sources: Sequence[Source], runner: LLMRunner, config: Config
-) -> tuple[list[Processed], list[InputFailure]]:
-    """The llm engine: clean and segment every source, extract them together (several
-    short articles per model call, ``--pack-tokens``; the calls run concurrently), then
-    ground, date and annotate each. A failed source becomes an InputFailure."""
+) -> tuple[Outcomes, str | None]:
+    """The llm engine: clean and segment every source, answer ``--batch`` first, extract
+    them together (several short articles per model call, ``--pack-tokens``; the calls
+    run concurrently), then ground, date and annotate each."""
     from summarizer.engines import llm
     from summarizer.progress import progress_bar
 
-    outcomes: dict[str, Processed | InputFailure] = {}
-    prepared: list[tuple[Source, CleanedSource, Sequence[Sentence]]] = []
-    for source in sources:
-        try:
-            prepared.append((source, *prepare_source(source)))
-        except _StageFailed as failed:
-            outcomes[source.id] = failed.failure
+    prepared, outcomes = prepare_all(sources)
+    pairs = [(cleaned, sentences) for _, cleaned, sentences in prepared]
+    note = _prefill_batch(pairs, config, runner)
     finished: list[str] = []  # source ids, for the Ctrl-C message
     with progress_bar(len(sources), "extracting", quiet=config.quiet) as advance:
         for _ in outcomes:
@@ -257,10 +277,7 @@ def _process_packed(
 
         try:
             extracted = llm.extract_all(
-                [(cleaned, sentences) for _, cleaned, sentences in prepared],
-                backend=runner.backend,
-                config=runner.config,
-                on_done=done,
+                pairs, backend=runner.backend, config=runner.config, on_done=done
             )
         except KeyboardInterrupt as stop:
             raise Interrupted(list(finished), len(sources)) from stop
@@ -272,7 +289,7 @@ def _process_packed(
             outcomes[source.id] = (source, cleaned, finish_source(source, result))
         except _StageFailed as failed:
             outcomes[source.id] = failed.failure
-    return _split_outcomes(sources, outcomes)
+    return outcomes, note
 
 
 def _split_outcomes(
@@ -292,13 +309,17 @@ def _split_outcomes(
     return done, failures
 
 
-def _prefill_batch(paths: Sequence[str | Path], config: Config, runner: EngineRunner) -> str | None:
+def _prefill_batch(
+    prepared: Sequence[tuple[CleanedSource, Sequence[Sentence]]],
+    config: Config,
+    runner: LLMRunner,
+) -> str | None:
     """``--batch``: answer the extract calls through the Batch API into the cache first."""
-    if not isinstance(runner, LLMRunner) or not (config.llm.batch or config.llm.batch_id):
+    if not (config.llm.batch or config.llm.batch_id):
         return None
     from summarizer import batch
 
-    return batch.prefill(paths, config, runner.backend)
+    return batch.prefill(prepared, config, runner.backend)
 
 
 def _article_tokens(done: Sequence[Processed], runner: EngineRunner) -> int:
@@ -367,7 +388,7 @@ def _stats(
         completion_tokens=usage.completion_tokens if usage else 0,
         calls=usage.calls if usage else 0,
         retries=usage.retries if usage else 0,
-        cache_hits=getattr(usage, "cache_hits", 0) if usage else 0,
+        cache_hits=usage.cache_hits if usage else 0,
         seconds=round(seconds, 3),
         model_seconds=round(usage.seconds, 3) if usage else 0.0,
     )
@@ -448,8 +469,7 @@ def run(
     ingested = ingest_stage.ingest(paths, dict(config.published), fetch=config.fetch)
     failures = list(ingested.failures)
     unique_sources, duplicate_notes = drop_duplicates(ingested.sources)
-    batch_note = _prefill_batch(paths, config, runner)
-    done, source_failures = _process_all(unique_sources, runner, config)
+    done, source_failures, batch_note = _process_all(unique_sources, runner, config)
     failures.extend(source_failures)
 
     sources = {s.id: s for s, _, _ in done}

@@ -66,6 +66,7 @@ import re
 import threading
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, TypeVar
 from urllib.parse import urlparse
 
@@ -917,10 +918,6 @@ def timeline_view(events: Sequence[MergedEvent]) -> TimelineView:
     return TimelineView(entries, {alias: source for source, alias in short.items()})
 
 
-def _timeline_entries(events: Sequence[MergedEvent]) -> list[dict[str, Any]]:
-    return timeline_view(events).entries
-
-
 def _check_citations(known: set[str]) -> Callable[[SynthesisOut], None]:
     def check(answer: SynthesisOut) -> None:
         unknown = sorted({s for d in answer.key_developments for s in d.sources} - known)
@@ -1065,7 +1062,7 @@ def synthesis_estimate(events: Sequence[MergedEvent], config: Config | LLMConfig
     llm = _llm(config)
     messages = render_messages(
         "synthesis",
-        timeline=_timeline_entries(events),
+        timeline=timeline_view(events).entries,
         schema_json=_schema_json("synthesis", resolve_mode(llm)),
     )
     count = tokens.count_messages(messages, llm.model)
@@ -1076,15 +1073,16 @@ def _proxy_timeline(
     prepared: Sequence[tuple[CleanedSource, Sequence[Sentence]]], config: Config
 ) -> tuple[MergedEvent, ...]:
     """The extractive engine's merged timeline: a stand-in to size the synthesis prompt."""
-    from summarizer import dates, ground, merge, quantities
+    from summarizer import merge, pipeline
     from summarizer.engines import extractive
 
-    extractions = []
-    for cleaned, sentences in prepared:
-        ext = extractive.extract(cleaned, sentences, summary_sentences=config.summary_sentences)
-        ext = ground.ground_extraction(ext, cleaned.source)
-        ext = quantities.annotate(dates.date_events(ext, cleaned.source))
-        extractions.append(ext)
+    extractions = [
+        pipeline.finish_source(
+            cleaned.source,
+            extractive.extract(cleaned, sentences, summary_sentences=config.summary_sentences),
+        )
+        for cleaned, sentences in prepared
+    ]
     sources = {cleaned.source.id: cleaned.source for cleaned, _ in prepared}
     return merge.merge(extractions, sources)
 
@@ -1122,7 +1120,9 @@ def format_plan(
     return "\n".join(lines) + "\n"
 
 
-def plan_run(paths: Sequence[str], config: Config, calibration: Calibration | None = None) -> str:
+def plan_run(
+    paths: Sequence[str | Path], config: Config, calibration: Calibration | None = None
+) -> str:
     """``--dry-run``: ingest, clean and segment, then print the calls a run would make."""
     from summarizer import clean, ingest, segment
 
