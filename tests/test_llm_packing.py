@@ -342,6 +342,19 @@ def test_plan_lists_packed_calls_with_their_sources(tmp_path: Path) -> None:
     assert sum(line.strip().startswith("extract") for line in lines) == len(STORIES)
 
 
+def test_dry_run_plans_from_the_sources_a_run_reads(tmp_path: Path) -> None:
+    """A duplicate copy is not planned for: the run drops it before any model call."""
+    for sid, text in STORIES.items():
+        (tmp_path / f"{sid}.txt").write_text(f"date: {PUBLISHED}\n{text}", encoding="utf-8")
+    first = next(iter(STORIES))
+    (tmp_path / "zz-copy.txt").write_text(f"date: {PUBLISHED}\n{STORIES[first]}", encoding="utf-8")
+    unpacked = Config(engine=EngineChoice.LLM, llm=dataclasses.replace(LOCAL, pack_tokens=0))
+    lines = llm.plan_run([str(tmp_path)], unpacked).splitlines()
+    extract = [line for line in lines if line.strip().startswith("extract")]
+    assert len(extract) == len(STORIES)
+    assert not any("zz-copy" in line for line in extract)
+
+
 def test_synthesis_sees_a_bounded_view_of_the_timeline(tmp_path: Path) -> None:
     stories = _many(60)
     for sid, text in stories.items():

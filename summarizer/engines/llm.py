@@ -1123,14 +1123,12 @@ def format_plan(
 def plan_run(
     paths: Sequence[str | Path], config: Config, calibration: Calibration | None = None
 ) -> str:
-    """``--dry-run``: ingest, clean and segment, then print the calls a run would make."""
-    from summarizer import clean, ingest, segment
+    """``--dry-run``: the calls a run would make, from the sources it would read
+    (:func:`summarizer.pipeline.prepare_inputs`: duplicate copies and sources that
+    fail cleaning left out, as the run leaves them out)."""
+    from summarizer import pipeline
 
-    ingested = ingest.ingest(paths, dict(config.published), fetch=config.fetch)
-    prepared: list[tuple[CleanedSource, Sequence[Sentence]]] = []
-    for source in ingested.sources:
-        cleaned = clean.clean(source)
-        prepared.append((cleaned, segment.segment(cleaned)))
+    prepared = pipeline.prepare_inputs(paths, config)
     calls = plan(prepared, config)
     if prepared:
         calls.append(synthesis_estimate(_proxy_timeline(prepared, config), config))
