@@ -36,7 +36,7 @@ from summarizer.errors import (
 from summarizer.models import InputFailure, Report
 
 if TYPE_CHECKING:
-    from summarizer.store import RunHistory
+    from summarizer.store import RunHistory, StoredRun
 
 EXIT_INTERNAL = 70  # a bug: please report it with the --debug traceback
 _NO_ARTICLES = (
@@ -502,7 +502,8 @@ def _run_command(
             else _NO_ARTICLES
         )
         raise SummarizerError(message, exit_code=code)
-    since_last = history.since(report) if history is not None else None
+    current = history.record(report) if history is not None else None
+    since_last = history.since(current) if history is not None and current is not None else None
     if kind == "chart":
         from summarizer.chart import render_chart_svg
 
@@ -518,7 +519,7 @@ def _run_command(
     else:
         text = render.render_timeline_md(report, since_last=since_last)
     _emit(text, output)
-    _save_run(config, history, report)
+    _save_run(config, history, current)
     _report_stats(config, report, output)
     return code
 
@@ -543,12 +544,12 @@ def _history(kind: str, paths: Sequence[str | Path], config: Config) -> RunHisto
     )
 
 
-def _save_run(config: Config, history: RunHistory | None, report: Report) -> None:
+def _save_run(config: Config, history: RunHistory | None, current: StoredRun | None) -> None:
     """Save the run once its output is written; a failure costs the history, not the output."""
-    if history is None:
+    if history is None or current is None:
         return
     try:
-        run = history.save(report)
+        run = history.save(current)
     except SummarizerError as exc:
         _say(
             config,

@@ -704,15 +704,18 @@ class RunHistory:
             previous = store.previous_run(command=command, scope=scope) if since_last else None
         return cls(path, command, scope, since_last, previous)
 
-    def since(self, report: Report) -> SinceLast | None:
-        """What ``--since-last`` shows for ``report``; None without ``--since-last``."""
+    def record(self, report: Report) -> StoredRun:
+        """This run's record (not saved yet): what :meth:`since` compares and :meth:`save` keeps."""
+        return snapshot(report, command=self.command, scope=self.scope)
+
+    def since(self, current: StoredRun) -> SinceLast | None:
+        """What ``--since-last`` shows for this run; None without ``--since-last``."""
         if not self.since_last:
             return None
         if self.previous is None:
             return NoPreviousRun(command=self.command)
-        current = snapshot(report, command=self.command, scope=self.scope)
         return diff_runs(self.previous, current)
 
-    def save(self, report: Report) -> StoredRun:
+    def save(self, current: StoredRun) -> StoredRun:
         with open_store(self.path) as store:
-            return store.save_run(report, command=self.command, scope=self.scope)
+            return store.save(current)

@@ -455,12 +455,13 @@ def test_history_without_since_last_shows_nothing_but_saves(tmp_path: Path) -> N
     path = tmp_path / "store.sqlite"
     history = RunHistory.open(path, command="brief", inputs=[folder], since_last=False)
     report = _report(folder)
-    assert history.since(report) is None
-    history.save(report)
+    current = history.record(report)
+    assert history.since(current) is None
+    history.save(current)
     again = RunHistory.open(path, command="brief", inputs=[folder], since_last=True)
-    assert isinstance(again.since(report), Changes)
+    assert isinstance(again.since(again.record(report)), Changes)
     fresh = RunHistory.open(path, command="timeline", inputs=[folder], since_last=True)
-    assert fresh.since(report) == NoPreviousRun(command="timeline")
+    assert fresh.since(fresh.record(report)) == NoPreviousRun(command="timeline")
 
 
 # --------------------------------------------------------------------------- the CLI
