@@ -208,12 +208,6 @@ def _vectors(items: list[_Item], counts: list[Counter[str]]) -> dict[str, float]
     return idf
 
 
-def _cosine(a: dict[str, float], b: dict[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(v * b.get(t, 0.0) for t, v in a.items())
-
-
 def _distinctive(q: Quantity) -> bool:
     """An exact figure that is not a round hundred or thousand ("5,438", "52", "three")."""
     if q.approximate or q.low is not None or q.high is not None:
@@ -233,11 +227,6 @@ def _shares_figure(a: Sequence[Quantity], b: Sequence[Quantity]) -> bool:
         for x in a
         for y in b
     )
-
-
-def _overlap(a: dict[str, float], b: dict[str, float]) -> float:
-    """Weighted overlap coefficient: shared weight over the smaller side's weight."""
-    return _lexical_parts(a, b, sum(a.values()), sum(b.values()))[1]
 
 
 def _lexical_parts(
@@ -284,15 +273,6 @@ def _period_end(d: ResolvedDate) -> dt.date:
     return d.start
 
 
-def dates_compatible(a: ResolvedDate | None, b: ResolvedDate | None) -> bool:
-    """False when both events are dated and their periods cannot overlap."""
-    if a is None or b is None:
-        return True
-    a0, a1 = _span_of(a)
-    b0, b1 = _span_of(b)
-    return a0 <= b1 and b0 <= a1
-
-
 def _lexical(
     a: dict[str, float],
     b: dict[str, float],
@@ -320,7 +300,10 @@ def _clause_score(a: _Item, b: _Item) -> float:
 
 
 def _score(a: _Item, b: _Item, cache: dict[tuple[int, int], float] | None = None) -> float:
-    """:func:`similarity` of two items, with the clause-level lexical match; memoised."""
+    """Similarity of two items: the mean of the TF-IDF cosine and the weighted overlap
+    coefficient of their vectors (or, below ``LINK``, of their best pair of clauses,
+    less ``CLAUSE_DISCOUNT``, so a long lead sentence that packs two facts can match
+    each), plus :func:`_adjustment`; memoised in ``cache``."""
     key = (a.idx, b.idx) if a.idx < b.idx else (b.idx, a.idx)
     if cache is not None and key in cache:
         return cache[key]
@@ -331,17 +314,6 @@ def _score(a: _Item, b: _Item, cache: dict[tuple[int, int], float] | None = None
     if cache is not None:
         cache[key] = score
     return score
-
-
-def similarity(a: Event, b: Event, va: dict[str, float], vb: dict[str, float]) -> float:
-    """Lexical similarity of two events, adjusted by the figures and dates they state.
-
-    The mean of the TF-IDF cosine and the weighted overlap coefficient of their
-    vectors, plus :func:`_adjustment`. (Inside :func:`merge`, the lexical part is the
-    better of the whole sentences and their best pair of clauses, less
-    ``CLAUSE_DISCOUNT``, so a long lead sentence that packs two facts can match each.)
-    """
-    return _lexical(va, vb) + _adjustment(a, b)
 
 
 def _adjustment(
