@@ -559,19 +559,20 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_write:
         print(text)
     else:
-        section_write(HERE / "RESULTS.md", text)
+        body = text.split("\n", 2)[2].lstrip()  # without the page title: it is RESULTS.md's
+        section_write(HERE / "RESULTS.md", body, "bench_extractive")
         print(f"wrote {HERE / 'RESULTS.md'}", file=sys.stderr)
     return 0
 
 
-def section_write(path: Path, text: str) -> None:
-    """Replace this benchmark's section in RESULTS.md, keeping other sections (issue 4's)."""
-    marker_start, marker_end = "<!-- bench_extractive:start -->", "<!-- bench_extractive:end -->"
-    block = f"{marker_start}\n{text.split(chr(10), 2)[2].lstrip()}{marker_end}\n"
+def section_write(path: Path, text: str, name: str) -> None:
+    """Replace the ``name`` section of RESULTS.md with ``text``, keeping the other sections."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    block = f"{start}\n{text.rstrip()}\n{end}\n"
     old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    if marker_start in old and marker_end in old:
-        head, rest = old.split(marker_start, 1)
-        tail = rest.split(marker_end, 1)[1].lstrip("\n")
+    if start in old and end in old:
+        head, rest = old.split(start, 1)
+        tail = rest.split(end, 1)[1].lstrip("\n")
         new = head + block + ("\n" + tail if tail else "")
     else:
         new = old.rstrip("\n") + "\n\n" + block

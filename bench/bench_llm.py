@@ -27,6 +27,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import math
+import statistics
 import sys
 import tempfile
 import time
@@ -37,7 +38,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
-from bench_extractive import generate_corpus, machine  # noqa: E402
+from bench_extractive import generate_corpus, machine, section_write  # noqa: E402
 
 from summarizer import clean, ingest, pipeline, segment, tokens  # noqa: E402
 from summarizer.cache import wrap_for_run  # noqa: E402
@@ -51,6 +52,7 @@ MODEL = "fake-model"
 LATENCY = 0.5
 CONCURRENCY = (1, 4, 8, 16)
 TARGET_EFFICIENCY = 0.85
+REPEATS = 3  # runs per concurrency: one run on a 2-core machine varies by a few percent
 TARGET_RATIO = 1.3
 SEED = 20250701
 CHAT = "/v1/chat/completions"
@@ -131,16 +133,24 @@ def article_tokens(folder: Path) -> tuple[int, int, int, float]:
 
 
 def bench_concurrency(folder: Path) -> list[dict[str, Any]]:
+    """Each concurrency ``REPEATS`` times: the median wall time, and the range seen."""
     rows = []
     for n in CONCURRENCY:
-        with FakeOpenAIServer(responder=extraction_responder, latency=LATENCY) as server:
-            config = _config(server.base_url, concurrency=n, cache_dir=None, pack_tokens=UNPACKED)
-            result = _run(server, folder, config)
+        runs = []
+        for _ in range(REPEATS):
+            with FakeOpenAIServer(responder=extraction_responder, latency=LATENCY) as server:
+                config = _config(
+                    server.base_url, concurrency=n, cache_dir=None, pack_tokens=UNPACKED
+                )
+                runs.append(_run(server, folder, config))
+        walls = sorted(r["wall"] for r in runs)
+        result = dict(runs[0], wall=statistics.median(walls), low=walls[0], high=walls[-1])
         ideal = LATENCY * (math.ceil(result["extract_calls"] / n) + result["other_calls"])
         result.update(concurrency=n, ideal=ideal, efficiency=ideal / result["wall"])
         print(
-            f"concurrency {n:>2}: {result['wall']:.2f}s wall, ideal {ideal:.2f}s, "
-            f"{result['efficiency']:.0%}, {result['calls']} calls",
+            f"concurrency {n:>2}: {result['wall']:.2f}s wall (median of {REPEATS}, "
+            f"{walls[0]:.2f}-{walls[-1]:.2f}), ideal {ideal:.2f}s, "
+            f"{result['efficiency']:.1%}, {result['calls']} calls",
             file=sys.stderr,
         )
         rows.append(result)
@@ -206,6 +216,25 @@ def bench_limiter(rpm: int = 1200, n: int = 40) -> dict[str, Any]:
 # --------------------------------------------------------------------------- report
 
 
+def _efficiency_cause(conc: list[dict[str, Any]], at8: dict[str, Any]) -> list[str]:
+    """When the target is missed: the measured overhead that explains it."""
+    if at8["efficiency"] >= TARGET_EFFICIENCY:
+        return []
+    one = next(r for r in conc if r["concurrency"] == 1)
+    per_call = (one["wall"] - one["ideal"]) / one["calls"]
+    rounds = math.ceil(at8["extract_calls"] / 8) + at8["other_calls"]
+    per_round = (at8["wall"] - at8["ideal"]) / rounds
+    return [
+        "",
+        f"Cause: the client's own work per call (rendering and counting the prompt, "
+        f"parsing, grounding, dating) is {per_call * 1000:.0f} ms, measured at concurrency 1 "
+        "(wall minus ideal, over the calls). It runs under one interpreter lock on 2 cores, "
+        "shared with the in-process fake server, so at concurrency 8 each round of calls "
+        f"adds {per_round * 1000:.0f} ms to the {LATENCY * 1000:.0f} ms latency. The margin "
+        "moves with the machine's load.",
+    ]
+
+
 def _verdict(ok: bool) -> str:
     return "met" if ok else "NOT met"
 
@@ -236,18 +265,21 @@ def to_markdown(
         "calls to overlap. Ideal = latency x (ceil(extract calls / N) + other calls): perfect "
         "overlap, zero overhead.",
         "",
-        "| concurrency | calls | wall s | ideal s | efficiency |",
-        "| ---: | ---: | ---: | ---: | ---: |",
+        f"Each concurrency ran {REPEATS} times; wall s is the median, with the range seen.",
+        "",
+        "| concurrency | calls | wall s (median) | range | ideal s | efficiency |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in conc:
         lines.append(
-            f"| {r['concurrency']} | {r['calls']} | {r['wall']:.2f} | {r['ideal']:.2f} | "
-            f"{r['efficiency']:.0%} |"
+            f"| {r['concurrency']} | {r['calls']} | {r['wall']:.2f} | "
+            f"{r['low']:.2f}-{r['high']:.2f} | {r['ideal']:.2f} | {r['efficiency']:.1%} |"
         )
     lines += [
         "",
         f"Target >= {TARGET_EFFICIENCY:.0%} at concurrency 8: "
-        f"**{_verdict(at8['efficiency'] >= TARGET_EFFICIENCY)}** ({at8['efficiency']:.0%}).",
+        f"**{_verdict(at8['efficiency'] >= TARGET_EFFICIENCY)}** ({at8['efficiency']:.1%}).",
+        *_efficiency_cause(conc, at8),
         "",
         "### Prompt tokens / article tokens",
         "",
@@ -309,20 +341,6 @@ def _ratio_cause(toks: list[dict[str, Any]]) -> str:
     return "Prompt tokens beyond the article text: " + "; ".join(parts) + "."
 
 
-def section_write(path: Path, text: str, name: str = "bench_llm") -> None:
-    """Replace this benchmark's section in RESULTS.md, keeping the other sections."""
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    block = f"{start}\n{text.rstrip()}\n{end}\n"
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n\n"
-    if start in old and end in old:
-        head, rest = old.split(start, 1)
-        tail = rest.split(end, 1)[1].lstrip("\n")
-        new = head + block + ("\n" + tail if tail else "")
-    else:
-        new = old.rstrip("\n") + "\n\n" + block
-    path.write_text(new, encoding="utf-8")
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS.md")
@@ -342,7 +360,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.no_write:
         print(text)
     else:
-        section_write(HERE / "RESULTS.md", text)
+        section_write(HERE / "RESULTS.md", text, "bench_llm")
         print(f"wrote {HERE / 'RESULTS.md'}", file=sys.stderr)
     return 0
 

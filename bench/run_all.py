@@ -21,8 +21,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from bench_extractive import machine  # noqa: E402
-from bench_llm import section_write  # noqa: E402
+from bench_extractive import machine, section_write  # noqa: E402
 
 BENCHES = ("bench_extractive.py", "bench_llm.py")
 
