@@ -342,15 +342,15 @@ def generate_corpus(n: int, folder: Path, seed: int = 20250701) -> None:
 # --------------------------------------------------------------------------- child run
 
 STAGES = [
-    ("summarizer.ingest", "ingest"),
-    ("summarizer.clean", "clean"),
-    ("summarizer.segment", "segment"),
+    ("summarizer.stages.ingest", "ingest"),
+    ("summarizer.stages.clean", "clean"),
+    ("summarizer.stages.segment", "segment"),
     ("summarizer.engines.extractive", "extract"),
-    ("summarizer.ground", "ground_extraction"),
-    ("summarizer.dates", "date_events"),
-    ("summarizer.quantities", "annotate"),
-    ("summarizer.merge", "merge"),
-    ("summarizer.disagree", "find_disagreements"),
+    ("summarizer.stages.ground", "ground_extraction"),
+    ("summarizer.stages.dates", "date_events"),
+    ("summarizer.stages.quantities", "annotate"),
+    ("summarizer.stages.merge", "merge"),
+    ("summarizer.stages.disagree", "find_disagreements"),
     ("summarizer.engines.extractive", "synthesize"),
 ]
 
@@ -370,8 +370,9 @@ def child(folder: Path) -> dict[str, Any]:
     """Run the pipeline once on ``folder`` (in this process) and measure it."""
     import importlib
 
-    from summarizer import pipeline, render
+    from summarizer import pipeline
     from summarizer.config import Config, EngineChoice
+    from summarizer.output import render
 
     stage_seconds: dict[str, float] = {}
     for module_name, attr in STAGES:

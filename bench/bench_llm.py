@@ -1,9 +1,9 @@
 """Benchmark: the llm engine's concurrency, token efficiency and cache, against the fake server.
 
 Not a test: figures depend on the machine. Everything runs offline against
-:class:`summarizer.fakeserver.FakeOpenAIServer` (a local OpenAI-compatible
+:class:`summarizer.testing.fakeserver.FakeOpenAIServer` (a local OpenAI-compatible
 server with injected latency) answering with
-:func:`summarizer.fakeserver.extraction_responder` (a small valid extraction
+:func:`summarizer.testing.fakeserver.extraction_responder` (a small valid extraction
 quoting each article's first sentence). Measured:
 
 * 50 generated articles through ``pipeline.run`` (llm engine) with 500 ms
@@ -40,13 +40,15 @@ sys.path.insert(0, str(HERE))
 
 from bench_extractive import generate_corpus, machine, section_write  # noqa: E402
 
-from summarizer import clean, ingest, pipeline, segment, tokens  # noqa: E402
-from summarizer.cache import wrap_for_run  # noqa: E402
+from summarizer import pipeline  # noqa: E402
 from summarizer.config import Config, EngineChoice, LLMConfig  # noqa: E402
 from summarizer.engines import llm as llm_engine  # noqa: E402
-from summarizer.fakeserver import FakeOpenAIServer, extraction_responder  # noqa: E402
-from summarizer.openai_backend import make_backend  # noqa: E402
-from summarizer.ratelimit import RateLimiter  # noqa: E402
+from summarizer.stages import clean, ingest, segment  # noqa: E402
+from summarizer.testing.fakeserver import FakeOpenAIServer, extraction_responder  # noqa: E402
+from summarizer.transport import tokens  # noqa: E402
+from summarizer.transport.cache import wrap_for_run  # noqa: E402
+from summarizer.transport.openai_backend import make_backend  # noqa: E402
+from summarizer.transport.ratelimit import RateLimiter  # noqa: E402
 
 MODEL = "fake-model"
 LATENCY = 0.5
@@ -254,8 +256,8 @@ def to_markdown(
         f"Measured {when} with `python bench/bench_llm.py` on: {info['cpu']}, "
         f"{info['nproc']} cores, Python {info['python']} ({info['platform']}).",
         "",
-        "All calls go to the local fake OpenAI-compatible server (`summarizer.fakeserver`, in "
-        "the same process) answering every chat call with a small valid extraction after the "
+        "All calls go to the local fake OpenAI-compatible server "
+        "(`summarizer.testing.fakeserver`, in the same process) answering every chat call with a small valid extraction after the "
         "injected latency; the whole pipeline runs (ingest to report, llm engine, one synthesis "
         "call). Corpora are generated with `bench_extractive.generate_corpus` (fixed seed).",
         "",

@@ -22,7 +22,6 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from summarizer import __version__
-from summarizer.backend import Backend
 from summarizer.config import Config, EngineChoice, FetchConfig, StructuredMode, from_env
 from summarizer.errors import (
     EXIT_BACKEND,
@@ -34,9 +33,10 @@ from summarizer.errors import (
     SummarizerError,
 )
 from summarizer.models import InputFailure, Report
+from summarizer.transport.backend import Backend
 
 if TYPE_CHECKING:
-    from summarizer.store import RunHistory, StoredRun
+    from summarizer.store.history import RunHistory, StoredRun
 
 EXIT_INTERNAL = 70  # a bug: please report it with the --debug traceback
 _NO_ARTICLES = (
@@ -250,7 +250,7 @@ def _say(config: Config, message: str) -> None:
 
 
 def _failure_line(failure: InputFailure) -> str:
-    from summarizer.render import failure_text
+    from summarizer.output.render import failure_text
 
     return f"failed ({failure.stage}): {failure_text(failure)}"
 
@@ -439,14 +439,14 @@ def _flag_env_default(flag: Path | None, variable: str, default: Callable[[], Pa
 
 def _cache_dir(flag: Path | None) -> Path:
     """--cache-dir, else SUMMARIZER_CACHE_DIR, else the platform cache folder."""
-    from summarizer.cache import default_cache_dir
+    from summarizer.transport.cache import default_cache_dir
 
     return _flag_env_default(flag, "SUMMARIZER_CACHE_DIR", lambda: default_cache_dir(os.environ))
 
 
 def _store_path(flag: Path | None) -> Path:
     """--store, else SUMMARIZER_STORE, else the platform data folder."""
-    from summarizer.store import default_store_path
+    from summarizer.store.history import default_store_path
 
     return _flag_env_default(flag, "SUMMARIZER_STORE", lambda: default_store_path(os.environ))
 
@@ -460,8 +460,8 @@ def _dry_run(paths: Sequence[str | Path], config: Config) -> int:
         from summarizer.engines.llm import plan_run
     except ImportError as exc:
         raise InputError("--dry-run needs the llm engine, which this build lacks") from exc
-    from summarizer.calibration import load as load_calibration
-    from summarizer.openai_backend import base_url_of
+    from summarizer.transport.calibration import load as load_calibration
+    from summarizer.transport.openai_backend import base_url_of
 
     llm = config.llm
     calibration = (
@@ -478,7 +478,8 @@ def _run_command(
     fmt: OutputFormat,
     output: Path | None,
 ) -> int:
-    from summarizer import pipeline, render
+    from summarizer import pipeline
+    from summarizer.output import render
 
     _check_output(output)
     _say(config, _engine_line(config))
@@ -505,13 +506,13 @@ def _run_command(
     current = history.record(report) if history is not None else None
     since_last = history.since(current) if history is not None and current is not None else None
     if kind == "chart":
-        from summarizer.chart import render_chart_svg
+        from summarizer.output.chart import render_chart_svg
 
         text = render_chart_svg(report)
     elif fmt is OutputFormat.JSON:
         text = render.render_json(report, since_last=since_last)
     elif fmt is OutputFormat.HTML:
-        from summarizer.html import render_html
+        from summarizer.output.html import render_html
 
         text = render_html(report, since_last=since_last)
     elif kind == "brief":
@@ -530,7 +531,7 @@ def _history(kind: str, paths: Sequence[str | Path], config: Config) -> RunHisto
     Opened before any work, so an unusable store fails the command at once; with
     --since-last the previous run of the same command on the same inputs is read here.
     """
-    from summarizer.store import RunHistory
+    from summarizer.store.history import RunHistory
 
     if kind not in {"brief", "timeline"} or config.store is None:
         return None
@@ -563,7 +564,7 @@ def _save_run(config: Config, history: RunHistory | None, current: StoredRun | N
 def _make_backend(config: Config) -> Backend:
     """The run's model backend: transport, retries, record/replay, rate limits, cache."""
     from summarizer import pipeline
-    from summarizer.cache import wrap_for_run
+    from summarizer.transport.cache import wrap_for_run
 
     return wrap_for_run(pipeline.make_backend(config), config.llm)
 
@@ -613,7 +614,7 @@ def _report_stats(config: Config, report: Report, output: Path | None) -> None:
     if stats.cache_hits:
         _say(config, f"cache: {stats.cache_hits} answers from the response cache")
     if stats.article_tokens and stats.prompt_tokens:
-        from summarizer.tokens import count_tokens
+        from summarizer.transport.tokens import count_tokens
 
         ratio = stats.prompt_tokens / stats.article_tokens
         count = count_tokens("", config.llm.model)
@@ -631,7 +632,7 @@ def _report_stats(config: Config, report: Report, output: Path | None) -> None:
 
 def _inputs(paths: Sequence[str]) -> list[str | Path]:
     """URLs stay as typed (a Path would fold ``//``); everything else is a Path."""
-    from summarizer.fetch import is_url
+    from summarizer.stages.fetch import is_url
 
     return [p if is_url(p) else Path(p) for p in paths]
 
@@ -799,7 +800,7 @@ def _run_eval(
     """``summarizer eval``: load both files, re-read the source texts, score, print."""
     import json
 
-    from summarizer import evaluate
+    from summarizer.evaluation import evaluate
 
     _check_output(output)
     for path in sources:
@@ -869,7 +870,7 @@ app.add_typer(cache_app, name="cache")
 
 
 def _open_cache(cache_dir: Path | None) -> Any:
-    from summarizer.cache import ResponseCache, cache_path
+    from summarizer.transport.cache import ResponseCache, cache_path
 
     return ResponseCache(cache_path(_cache_dir(cache_dir)))
 

@@ -19,15 +19,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol, TypeVar
 
-from summarizer import clean as clean_stage
-from summarizer import dates as dates_stage
-from summarizer import disagree as disagree_stage
-from summarizer import ground as ground_stage
-from summarizer import ingest as ingest_stage
-from summarizer import merge as merge_stage
-from summarizer import quantities as quantities_stage
-from summarizer import segment as segment_stage
-from summarizer.backend import Backend
 from summarizer.config import Config, EngineChoice
 from summarizer.errors import (
     BackendError,
@@ -48,6 +39,16 @@ from summarizer.models import (
     SourceExtraction,
     SourceReport,
 )
+from summarizer.stages import clean as clean_stage
+from summarizer.stages import dates as dates_stage
+from summarizer.stages import disagree as disagree_stage
+from summarizer.stages import ground as ground_stage
+from summarizer.stages import ingest as ingest_stage
+from summarizer.stages import merge as merge_stage
+from summarizer.stages import quantities as quantities_stage
+from summarizer.stages import segment as segment_stage
+from summarizer.stages import select as select_stage
+from summarizer.transport.backend import Backend
 
 log = logging.getLogger("summarizer")
 
@@ -103,7 +104,7 @@ class ExtractiveRunner:
 
 @dataclass
 class LLMRunner:
-    """The llm engine behind a :class:`~summarizer.backend.Backend`."""
+    """The llm engine behind a :class:`~summarizer.transport.backend.Backend`."""
 
     backend: Backend
     config: Config
@@ -129,7 +130,7 @@ class LLMRunner:
 def make_backend(config: Config) -> Backend:
     """The OpenAI-compatible backend for ``config.llm`` (record/replay included)."""
     try:
-        from summarizer import openai_backend
+        from summarizer.transport import openai_backend
     except ImportError as exc:  # pragma: no cover - the llm engine is not installed
         raise ConfigError(
             "the llm engine is not available in this build: use --engine extractive"
@@ -317,7 +318,7 @@ def _prefill_batch(
     """``--batch``: answer the extract calls through the Batch API into the cache first."""
     if not (config.llm.batch or config.llm.batch_id):
         return None
-    from summarizer import batch
+    from summarizer.transport import batch
 
     return batch.prefill(prepared, config, runner.backend)
 
@@ -326,7 +327,7 @@ def _article_tokens(done: Sequence[Processed], runner: EngineRunner) -> int:
     """Tokens of the cleaned article texts (llm engine), for prompt/article efficiency."""
     if runner.kind is not Engine.LLM:
         return 0
-    from summarizer import tokens
+    from summarizer.transport import tokens
 
     return sum(tokens.count_tokens(c.kept_text(), runner.model).n for _, c, _ in done)
 
@@ -367,7 +368,7 @@ def _unique_events(events: Sequence[MergedEvent]) -> dict[str, tuple[str, ...]]:
 def _select(events: tuple[MergedEvent, ...], config: Config) -> tuple[MergedEvent, ...]:
     if config.max_dates is None and config.per_date is None and config.day is None:
         return events
-    return merge_stage.select_timeline(
+    return select_stage.select_timeline(
         events, max_dates=config.max_dates, per_date=config.per_date, day=config.day
     )
 

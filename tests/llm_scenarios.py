@@ -18,11 +18,11 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from summarizer import clean, ground, segment
 from summarizer.config import LLMConfig, StructuredMode
 from summarizer.engines import llm
 from summarizer.models import Source, SourceExtraction
-from summarizer.openai_backend import make_backend
+from summarizer.stages import clean, ground, segment
+from summarizer.transport.openai_backend import make_backend
 
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTES = ROOT / "cassettes"

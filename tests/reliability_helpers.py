@@ -21,10 +21,11 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-from summarizer import cli, openai_backend
+from summarizer import cli
 from summarizer.config import LLMConfig
-from summarizer.fakeserver import FakeOpenAIServer, FakeReply, ReceivedRequest
-from summarizer.retry import RetryPolicy
+from summarizer.testing.fakeserver import FakeOpenAIServer, FakeReply, ReceivedRequest
+from summarizer.transport import openai_backend
+from summarizer.transport.retry import RetryPolicy
 
 # small caps so every fault is given up on in well under a second
 FAST = RetryPolicy(max_attempts=3, max_total_wait=3.0, timeout=0.5, backoff_initial=0.01)

@@ -11,8 +11,11 @@ from typing import Any
 import pytest
 
 from summarizer import pipeline
-from summarizer.backend import ChatRequest
-from summarizer.batch import (
+from summarizer.config import Config, EngineChoice, LLMConfig
+from summarizer.errors import ConfigError
+from summarizer.testing.fakeserver import FakeOpenAIServer, extraction_responder
+from summarizer.transport.backend import ChatRequest
+from summarizer.transport.batch import (
     BatchClient,
     BatchError,
     PollPolicy,
@@ -25,11 +28,8 @@ from summarizer.batch import (
     run_batch,
     write_jsonl,
 )
-from summarizer.cache import CachingBackend, wrap_for_run
-from summarizer.config import Config, EngineChoice, LLMConfig
-from summarizer.errors import ConfigError
-from summarizer.fakeserver import FakeOpenAIServer, extraction_responder
-from summarizer.openai_backend import make_backend
+from summarizer.transport.cache import CachingBackend, wrap_for_run
+from summarizer.transport.openai_backend import make_backend
 
 ARTICLES = {
     "harbour-gazette": (

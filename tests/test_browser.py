@@ -18,7 +18,7 @@ from typing import Any
 import pytest
 from test_html import GAZETTE, flood_report
 
-from summarizer.html import render_html
+from summarizer.output.html import render_html
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")

@@ -13,8 +13,10 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.backend import ChatRequest, ChatResponse, ScriptedBackend
-from summarizer.cache import (
+from summarizer.config import LLMConfig
+from summarizer.testing.fakeserver import FakeOpenAIServer, extraction_responder
+from summarizer.transport.backend import ChatRequest, ChatResponse, ScriptedBackend
+from summarizer.transport.cache import (
     CachingBackend,
     ResponseCache,
     cache_key,
@@ -24,9 +26,7 @@ from summarizer.cache import (
     run_cache_path,
     wrap_for_run,
 )
-from summarizer.config import LLMConfig
-from summarizer.fakeserver import FakeOpenAIServer, extraction_responder
-from summarizer.openai_backend import make_backend
+from summarizer.transport.openai_backend import make_backend
 
 BASE = "http://127.0.0.1:8080/v1"
 REQUEST = ChatRequest(
@@ -243,8 +243,8 @@ WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from summarizer.backend import ChatResponse
-    from summarizer.cache import ResponseCache
+    from summarizer.transport.backend import ChatResponse
+    from summarizer.transport.cache import ResponseCache
 
     path, name, first, last = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
     cache = ResponseCache(Path(path))
@@ -278,9 +278,9 @@ RUNNER = textwrap.dedent(
     import sys
     from pathlib import Path
     from summarizer import pipeline
-    from summarizer.cache import wrap_for_run
+    from summarizer.transport.cache import wrap_for_run
     from summarizer.config import Config, EngineChoice, LLMConfig
-    from summarizer.openai_backend import make_backend
+    from summarizer.transport.openai_backend import make_backend
 
     base_url, cache_dir, folder = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
     # one call per article (no packing): the run is killed between calls

@@ -1,4 +1,4 @@
-"""Token-count calibration (summarizer.calibration) and the calibrated --dry-run estimate.
+"""Token-count calibration (summarizer.transport.calibration) and the calibrated --dry-run estimate.
 
 The last test is the issue's check with real data: the calibration is learned
 from the scenario cassettes (a story other than the seeds, recorded from the
@@ -19,10 +19,12 @@ import llm_scenarios as sc
 import pytest
 import yaml
 
-from summarizer import clean, segment
-from summarizer.backend import ChatRequest, ChatResponse, ScriptedBackend
-from summarizer.cache import CachingBackend
-from summarizer.calibration import (
+from summarizer.engines import llm
+from summarizer.errors import BackendError
+from summarizer.stages import clean, segment
+from summarizer.transport.backend import ChatRequest, ChatResponse, ScriptedBackend
+from summarizer.transport.cache import CachingBackend
+from summarizer.transport.calibration import (
     MIN_CALLS,
     CalibratingBackend,
     Calibration,
@@ -30,10 +32,8 @@ from summarizer.calibration import (
     calibration_path,
     load,
 )
-from summarizer.engines import llm
-from summarizer.errors import BackendError
-from summarizer.openai_backend import make_backend
-from summarizer.tokens import count_messages
+from summarizer.transport.openai_backend import make_backend
+from summarizer.transport.tokens import count_messages
 
 ROOT = Path(__file__).resolve().parent.parent
 URL = "http://127.0.0.1:8080/v1"

@@ -11,8 +11,11 @@ import pytest
 import vcr
 from vcr.request import Request
 
-from summarizer.backend import ChatRequest
-from summarizer.cassette import (
+from summarizer.config import LLMConfig
+from summarizer.errors import BackendError, ConfigError, ReplayMissError
+from summarizer.testing.fakeserver import FakeOpenAIServer, FakeReply
+from summarizer.transport.backend import ChatRequest
+from summarizer.transport.cassette import (
     MATCH_ON,
     CassetteSession,
     UnplayedCassetteError,
@@ -22,11 +25,8 @@ from summarizer.cassette import (
     register_matchers,
     vcr_config,
 )
-from summarizer.config import LLMConfig
-from summarizer.errors import BackendError, ConfigError, ReplayMissError
-from summarizer.fakeserver import FakeOpenAIServer, FakeReply
-from summarizer.openai_backend import make_backend
-from summarizer.retry import RetryPolicy
+from summarizer.transport.openai_backend import make_backend
+from summarizer.transport.retry import RetryPolicy
 
 KEY = "sk-test-SECRET123456789abcdef"
 FAST = RetryPolicy(max_attempts=3, max_total_wait=5, timeout=5, backoff_initial=0.01)

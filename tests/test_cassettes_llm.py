@@ -25,9 +25,9 @@ import llm_scenarios as sc
 import pytest
 import yaml
 
-from summarizer.cassette import UnplayedCassetteError
 from summarizer.errors import BackendError, ReplayMissError
 from summarizer.models import AlignmentStatus, Engine, SourceExtraction
+from summarizer.transport.cassette import UnplayedCassetteError
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS_CASSETTE = ROOT / "cassettes" / "seeds-brief.yaml"

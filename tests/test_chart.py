@@ -8,7 +8,8 @@ import xml.etree.ElementTree as ET
 import pytest
 from test_html import flood_report
 
-from summarizer.chart import (
+from summarizer.models import Precision, Report, ResolvedDate, RunStats
+from summarizer.output.chart import (
     BREAK_PX,
     DISAGREE_COLOUR,
     build_axis,
@@ -16,7 +17,6 @@ from summarizer.chart import (
     merge_periods,
     render_chart_svg,
 )
-from summarizer.models import Precision, Report, ResolvedDate, RunStats
 
 SVG = "{http://www.w3.org/2000/svg}"
 D = dt.date

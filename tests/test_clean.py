@@ -1,4 +1,4 @@
-"""Tests for summarizer.clean: junk rules, aggregator tails, offsets, the inspect report."""
+"""Tests for summarizer.stages.clean: junk rules, aggregator tails, offsets, the inspect report."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.clean import Line, classify_line, clean, format_inspection, split_lines
-from summarizer.ingest import ingest
 from summarizer.models import CleanedSource, DateOrigin, Source
+from summarizer.stages.clean import Line, classify_line, clean, format_inspection, split_lines
+from summarizer.stages.ingest import ingest
 
 SEEDS = Path(__file__).parent.parent / "seeds"
 

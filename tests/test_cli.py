@@ -377,7 +377,7 @@ def _fake_model(body: dict[str, Any]) -> str:
 
 
 def test_llm_engine_record_then_replay_is_byte_identical(runner: CliRunner, tmp_path: Path) -> None:
-    from summarizer.fakeserver import FakeOpenAIServer
+    from summarizer.testing.fakeserver import FakeOpenAIServer
 
     (tmp_path / "flood.txt").write_text(FLOOD, encoding="utf-8")
     cassette = tmp_path / "run.yaml"

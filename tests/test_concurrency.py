@@ -12,15 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import clean, ingest, pipeline, segment
-from summarizer.backend import ChatRequest, ChatResponse, ScriptedBackend
-from summarizer.concurrency import Outcome, map_ordered
+from summarizer import pipeline
 from summarizer.config import Config, EngineChoice, LLMConfig
 from summarizer.engines import extractive, llm
 from summarizer.errors import BackendError
-from summarizer.fakeserver import extraction_responder
 from summarizer.models import Sentence
 from summarizer.progress import progress_bar, should_show
+from summarizer.stages import clean, ingest, segment
+from summarizer.testing.fakeserver import extraction_responder
+from summarizer.transport.backend import ChatRequest, ChatResponse, ScriptedBackend
+from summarizer.transport.concurrency import Outcome, map_ordered
 
 # --------------------------------------------------------------------------- map_ordered
 

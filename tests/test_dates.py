@@ -9,14 +9,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.dates import (
-    date_events,
-    find_temporal_expressions,
-    infer_from_related,
-    infer_publication_date,
-    resolve_expression,
-    resolve_sentence_date,
-)
 from summarizer.models import (
     AlignmentStatus,
     Engine,
@@ -25,6 +17,14 @@ from summarizer.models import (
     ResolvedDate,
     Source,
     SourceExtraction,
+)
+from summarizer.stages.dates import (
+    date_events,
+    find_temporal_expressions,
+    infer_from_related,
+    infer_publication_date,
+    resolve_expression,
+    resolve_sentence_date,
 )
 
 D = dt.date

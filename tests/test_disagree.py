@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from test_merge import seed_pipeline, story
 
-from summarizer.disagree import find_disagreements
-from summarizer.merge import merge
 from summarizer.models import Agreement, Disagreement, MergedEvent, Source
+from summarizer.stages.disagree import find_disagreements
+from summarizer.stages.merge import merge
 
 
 def compare(

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from summarizer import cli
 from summarizer.errors import EXIT_OK, EXIT_USAGE, InputError
-from summarizer.evaluate import (
+from summarizer.evaluation.evaluate import (
     PRF,
     Period,
     align_many_to_one,
@@ -307,8 +307,8 @@ def test_seeds_pipeline_against_gold(gold: dict[str, Any], seeds_dir: Path) -> N
     0.401, exact evidence 73/73, disagreement recall 1/2. The bounds sit below those.
     """
     from summarizer.config import Config
+    from summarizer.output.render import report_to_dict
     from summarizer.pipeline import run
-    from summarizer.render import report_to_dict
 
     system = report_to_dict(run([seeds_dir], Config()))
     result = evaluate(system, gold, source_texts(system, [seeds_dir]))

@@ -108,9 +108,9 @@ def test_extract_is_deterministic() -> None:
 def test_seed_extraction_has_no_aggregator_junk() -> None:
     from pathlib import Path
 
-    from summarizer.clean import clean
-    from summarizer.ingest import ingest
-    from summarizer.segment import segment
+    from summarizer.stages.clean import clean
+    from summarizer.stages.ingest import ingest
+    from summarizer.stages.segment import segment
 
     seeds = Path(__file__).resolve().parent.parent / "seeds"
     source = next(s for s in ingest([seeds]).sources if s.id.startswith("001"))

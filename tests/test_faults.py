@@ -44,7 +44,7 @@ from reliability_helpers import (
 )
 
 from summarizer.errors import EXIT_BACKEND, EXIT_OK, EXIT_PARTIAL
-from summarizer.fakeserver import FakeReply
+from summarizer.testing.fakeserver import FakeReply
 
 GOOD = json.loads(
     '{"id": "x", "object": "chat.completion", "created": 0, "model": "fake", "choices": []}'

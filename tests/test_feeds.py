@@ -12,11 +12,11 @@ from typer.testing import CliRunner
 from summarizer import cli
 from summarizer.config import Config
 from summarizer.errors import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
-from summarizer.evaluate import evidence_exactness, source_texts
-from summarizer.ingest import ingest, iter_article_files
+from summarizer.evaluation.evaluate import evidence_exactness, source_texts
 from summarizer.models import DateOrigin, Precision
+from summarizer.output.render import report_to_dict
 from summarizer.pipeline import run
-from summarizer.render import report_to_dict
+from summarizer.stages.ingest import ingest, iter_article_files
 
 RSS = """<?xml version="1.0" encoding="utf-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/">

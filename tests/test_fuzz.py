@@ -19,9 +19,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from reliability_helpers import FLOOD, QUAKE, VOTE
 
-from summarizer import clean, ground, segment
 from summarizer.engines import extractive
-from summarizer.ingest import ingest
+from summarizer.stages import clean, ground, segment
+from summarizer.stages.ingest import ingest
 
 SEEDS = [a.encode("utf-8") for a in (FLOOD, VOTE, QUAKE)] + [
     b"<html><body><p>date: 2024-01-02</p><p>The dam failed on Monday, officials said.</p>"

@@ -6,7 +6,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer.ground import align, ground_extraction, normalize
 from summarizer.models import (
     AlignmentStatus,
     Engine,
@@ -15,6 +14,7 @@ from summarizer.models import (
     SourceExtraction,
     SummarySentence,
 )
+from summarizer.stages.ground import align, ground_extraction, normalize
 
 QUAKE = (
     "A magnitude 6.4 earthquake struck western Nepal late on Friday, officials said.\n\n"

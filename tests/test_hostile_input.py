@@ -18,11 +18,11 @@ import pytest
 from reliability_helpers import FLOOD, run_cli
 
 from summarizer import pipeline
-from summarizer.backend import ChatRequest, ScriptedBackend
 from summarizer.config import Config, EngineChoice, LLMConfig
 from summarizer.errors import EXIT_OK, EXIT_PARTIAL
-from summarizer.html import render_html
-from summarizer.render import render_brief_md, render_json
+from summarizer.output.html import render_html
+from summarizer.output.render import render_brief_md, render_json
+from summarizer.transport.backend import ChatRequest, ScriptedBackend
 
 ELECTION = "Lisbon voters chose Rui Côrte-Real as mayor on Sunday, the electoral commission said."
 FRENCH = "À Besançon, la crue du Doubs a inondé 250 maisons lundi, a déclaré le préfet."

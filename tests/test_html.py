@@ -13,16 +13,6 @@ from html.parser import HTMLParser
 
 import pytest
 
-from summarizer.html import (
-    DROPPED,
-    EVIDENCE,
-    META,
-    PLAIN,
-    Span,
-    collect_anchors,
-    render_html,
-    segment_text,
-)
 from summarizer.models import (
     Agreement,
     AlignmentStatus,
@@ -44,6 +34,16 @@ from summarizer.models import (
     SourceExtraction,
     SourceReport,
     SummarySentence,
+)
+from summarizer.output.html import (
+    DROPPED,
+    EVIDENCE,
+    META,
+    PLAIN,
+    Span,
+    collect_anchors,
+    render_html,
+    segment_text,
 )
 
 GAZETTE = (

@@ -1,4 +1,4 @@
-"""Tests for summarizer.ingest: formats, encodings, headers, dates, ids and bad input."""
+"""Tests for summarizer.stages.ingest: formats, encodings, headers, dates, ids and bad input."""
 
 from __future__ import annotations
 
@@ -10,10 +10,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from summarizer import ingest as ingest_module
-from summarizer.clean import clean
 from summarizer.errors import InputError
-from summarizer.ingest import (
+from summarizer.models import DateOrigin, Source
+from summarizer.stages import ingest as ingest_module
+from summarizer.stages.clean import clean
+from summarizer.stages.ingest import (
     decode_bytes,
     find_explicit_dates,
     headline_at,
@@ -22,7 +23,6 @@ from summarizer.ingest import (
     parse_header,
     read_text,
 )
-from summarizer.models import DateOrigin, Source
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTICLES = FIXTURES / "articles"

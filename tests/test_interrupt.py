@@ -31,8 +31,8 @@ from reliability_helpers import (
 )
 
 from summarizer.errors import EXIT_INTERRUPTED
-from summarizer.fakeserver import FakeReply
 from summarizer.io import write_atomic
+from summarizer.testing.fakeserver import FakeReply
 
 PREVIOUS = "# Yesterday's brief\n\nEverything that was true yesterday.\n"
 

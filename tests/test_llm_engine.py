@@ -17,8 +17,7 @@ from typing import Any
 
 import pytest
 
-from summarizer import clean, dates, ground, merge, pipeline, quantities, segment
-from summarizer.backend import ChatRequest, ChatResponse, ScriptedBackend
+from summarizer import pipeline
 from summarizer.config import Config, EngineChoice, LLMConfig, StructuredMode
 from summarizer.engines import extractive, llm
 from summarizer.errors import BackendError
@@ -33,8 +32,10 @@ from summarizer.models import (
     Source,
     SourceExtraction,
 )
-from summarizer.render import render_brief_md, render_json
-from summarizer.retry import BackendCallError
+from summarizer.output.render import render_brief_md, render_json
+from summarizer.stages import clean, dates, ground, merge, quantities, segment
+from summarizer.transport.backend import ChatRequest, ChatResponse, ScriptedBackend
+from summarizer.transport.retry import BackendCallError
 
 LOCAL = LLMConfig(model="local", base_url="http://127.0.0.1:8080/v1", max_reasks=2)
 

@@ -1,6 +1,6 @@
 """Packing several articles into one extract call (issue 4: token efficiency).
 
-The model is the scripted test model (:class:`~summarizer.backend.ScriptedBackend`):
+The model is the scripted test model (:class:`~summarizer.transport.backend.ScriptedBackend`):
 :func:`_echo` answers every article fenced in a call with its first sentence,
 quoted verbatim, under the article's id. The articles are invented (a harbour
 fire, a dam, a ferry strike, a landslide), not the seeds.
@@ -17,15 +17,17 @@ from typing import Any
 
 import pytest
 
-from summarizer import clean, pipeline, segment, tokens
-from summarizer.backend import ChatRequest, ChatResponse, ScriptedBackend
-from summarizer.cache import CachingBackend
+from summarizer import pipeline
 from summarizer.config import Config, EngineChoice, LLMConfig, StructuredMode
 from summarizer.engines import llm
 from summarizer.errors import BackendError, ReplayMissError
 from summarizer.models import CleanedSource, Engine, Sentence, Source
-from summarizer.retry import BackendCallError
-from summarizer.schemas import MAX_PACK_ARTICLES
+from summarizer.stages import clean, segment
+from summarizer.transport import tokens
+from summarizer.transport.backend import ChatRequest, ChatResponse, ScriptedBackend
+from summarizer.transport.cache import CachingBackend
+from summarizer.transport.retry import BackendCallError
+from summarizer.transport.schemas import MAX_PACK_ARTICLES
 
 URL = "http://127.0.0.1:8080/v1"
 LOCAL = LLMConfig(model="local", base_url=URL, max_reasks=1)

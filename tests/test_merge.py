@@ -18,7 +18,7 @@ from summarizer.models import (
     Source,
     SourceExtraction,
 )
-from summarizer.quantities import annotate
+from summarizer.stages.quantities import annotate
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
 
@@ -72,14 +72,14 @@ def entry_with(events: tuple[MergedEvent, ...], phrase: str) -> MergedEvent:
 
 def seed_pipeline() -> tuple[tuple[MergedEvent, ...], dict[str, Source]]:
     """The real stages on seeds/: ingest, clean, segment, extract, (dates), quantities, merge."""
-    from summarizer.clean import clean
     from summarizer.engines.extractive import extract
-    from summarizer.ingest import ingest
-    from summarizer.merge import merge
-    from summarizer.segment import segment
+    from summarizer.stages.clean import clean
+    from summarizer.stages.ingest import ingest
+    from summarizer.stages.merge import merge
+    from summarizer.stages.segment import segment
 
     try:
-        from summarizer.dates import date_events
+        from summarizer.stages.dates import date_events
     except ImportError:  # the dates stage lands separately
         date_events = None
 
@@ -134,7 +134,7 @@ def test_unrelated_sentences_stay_alone(phrase: str) -> None:
 
 
 def merge_story(articles: Mapping[str, str], **kw: object) -> tuple[MergedEvent, ...]:
-    from summarizer.merge import merge
+    from summarizer.stages.merge import merge
 
     extractions, sources = story(articles, **kw)  # type: ignore[arg-type]
     return merge(extractions, sources)
@@ -181,7 +181,7 @@ def test_events_on_different_days_do_not_merge() -> None:
 
 def test_evidence_keeps_every_quote_with_offsets() -> None:
     extractions, sources = story(EARTHQUAKE)
-    from summarizer.merge import merge
+    from summarizer.stages.merge import merge
 
     for event in merge(extractions, sources):
         for ev in event.evidence:
@@ -196,7 +196,7 @@ def test_ids_are_stable_and_unique() -> None:
 
 
 def test_merged_date_prefers_explicit_expressions() -> None:
-    from summarizer.merge import merged_date
+    from summarizer.stages.merge import merged_date
 
     pub = ResolvedDate(start=dt.date(2025, 7, 1), precision=Precision.DAY, from_publication=True)
     monday = ResolvedDate(
@@ -216,7 +216,7 @@ def test_merged_date_prefers_explicit_expressions() -> None:
 
 
 def test_undated_source_takes_the_corpus_publication_day() -> None:
-    from summarizer.merge import merge
+    from summarizer.stages.merge import merge
 
     extractions, sources = story({"blog": "Volunteers rebuilt the Ashford footbridge."})
     undated = {"blog": sources["blog"].model_copy(update={"published": None})}
@@ -245,7 +245,7 @@ def test_candidate_pairs_grow_linearly() -> None:
     """Blocking keeps the number of compared pairs near-linear in the number of events."""
     from collections import Counter
 
-    from summarizer.merge import _candidate_pairs, _Item, _vectors, terms
+    from summarizer.stages.merge import _candidate_pairs, _Item, _vectors, terms
 
     def pairs_for(n: int) -> int:
         items, counts = [], []
@@ -261,7 +261,7 @@ def test_candidate_pairs_grow_linearly() -> None:
         assert isinstance(counts[0], Counter)
         return len(_candidate_pairs(items, idf))
 
-    from summarizer.merge import BLOCK_TERMS, MAX_POSTING
+    from summarizer.stages.merge import BLOCK_TERMS, MAX_POSTING
 
     small, large = pairs_for(2000), pairs_for(4000)
     assert large <= 4000 * BLOCK_TERMS * MAX_POSTING
@@ -305,7 +305,7 @@ FLOOD_TIMELINE = (
     ],
 )
 def test_select_timeline(kwargs: dict[str, object], expected: list[str]) -> None:
-    from summarizer.merge import select_timeline
+    from summarizer.stages.select import select_timeline
 
     assert [e.id for e in select_timeline(FLOOD_TIMELINE, **kwargs)] == expected  # type: ignore[arg-type]
 

@@ -9,12 +9,12 @@ import time
 import openai
 import pytest
 
-from summarizer.backend import Backend, ChatRequest
 from summarizer.config import LLMConfig
 from summarizer.errors import ConfigError
-from summarizer.fakeserver import FakeOpenAIServer, FakeReply
-from summarizer.openai_backend import NO_KEY_PLACEHOLDER, OpenAIBackend, make_backend
-from summarizer.retry import BackendCallError, RetryPolicy
+from summarizer.testing.fakeserver import FakeOpenAIServer, FakeReply
+from summarizer.transport.backend import Backend, ChatRequest
+from summarizer.transport.openai_backend import NO_KEY_PLACEHOLDER, OpenAIBackend, make_backend
+from summarizer.transport.retry import BackendCallError, RetryPolicy
 
 KEY = "sk-test-SECRET123456789"
 FAST = RetryPolicy(max_attempts=3, max_total_wait=10, timeout=5, backoff_initial=0.01)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from summarizer import pipeline, render
+from summarizer import pipeline
 from summarizer.config import Config, EngineChoice
 from summarizer.errors import BackendError, InputError, ReplayMissError, SummarizerError
 from summarizer.models import (
@@ -26,6 +26,7 @@ from summarizer.models import (
     Source,
     SourceExtraction,
 )
+from summarizer.output import render
 
 # A story that is not the seeds: an earthquake reported by three outlets.
 ARTICLES = {

@@ -8,14 +8,14 @@ from typing import Any
 import jinja2
 import pytest
 
-from summarizer.prompting import (
+from summarizer.transport.prompting import (
     fence,
     render_messages,
     render_prompt,
     template_hash,
     template_variables,
 )
-from summarizer.tokens import count_messages
+from summarizer.transport.tokens import count_messages
 
 PROMPTS = Path(__file__).resolve().parent.parent / "prompts"
 

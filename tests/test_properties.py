@@ -24,7 +24,6 @@ import datetime as dt
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer import clean, dates, ground, segment
 from summarizer.models import (
     AlignmentStatus,
     Engine,
@@ -33,6 +32,7 @@ from summarizer.models import (
     Source,
     SourceExtraction,
 )
+from summarizer.stages import clean, dates, ground, segment
 
 WORDS = st.sampled_from(
     [

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer.models import Engine, Event, Quantity, SourceExtraction
-from summarizer.quantities import annotate, extract_quantities, same_figure
+from summarizer.stages.quantities import annotate, extract_quantities, same_figure
 
 
 def only(text: str, kind: str | None = None) -> Quantity:

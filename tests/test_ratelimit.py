@@ -7,10 +7,10 @@ import threading
 
 import pytest
 
-from summarizer.backend import ChatRequest, ScriptedBackend
 from summarizer.errors import ConfigError
-from summarizer.ratelimit import RateLimitedBackend, RateLimiter, request_cost
-from summarizer.tokens import count_messages
+from summarizer.transport.backend import ChatRequest, ScriptedBackend
+from summarizer.transport.ratelimit import RateLimitedBackend, RateLimiter, request_cost
+from summarizer.transport.tokens import count_messages
 
 
 class FakeClock:

@@ -9,7 +9,6 @@ import re
 
 import pytest
 
-from summarizer import render
 from summarizer.models import (
     Agreement,
     AlignmentStatus,
@@ -32,6 +31,7 @@ from summarizer.models import (
     SourceReport,
     SummarySentence,
 )
+from summarizer.output import render
 
 HERALD = (
     "Floodwaters breached the Riverton levee on Tuesday, officials said. "

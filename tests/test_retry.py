@@ -8,9 +8,9 @@ import httpx2
 import openai
 import pytest
 
-from summarizer.backend import ChatRequest, ChatResponse, Usage
 from summarizer.errors import BackendError
-from summarizer.retry import (
+from summarizer.transport.backend import ChatRequest, ChatResponse, Usage
+from summarizer.transport.retry import (
     BackendCallError,
     RetryingBackend,
     RetryPolicy,

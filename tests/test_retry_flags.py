@@ -21,7 +21,7 @@ from reliability_helpers import (
 )
 
 from summarizer.errors import EXIT_PARTIAL
-from summarizer.fakeserver import FakeReply
+from summarizer.testing.fakeserver import FakeReply
 
 
 def _brief(tmp_path: Path, server: RoutedFakeServer, *flags: str) -> tuple[int, dict, str]:  # type: ignore[type-arg]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from pydantic import ValidationError
 
-from summarizer.schemas import DATE_LEN, EXPR_LEN, QUOTE_LEN, TEXT_LEN, EventOut
+from summarizer.transport.schemas import DATE_LEN, EXPR_LEN, QUOTE_LEN, TEXT_LEN, EventOut
 
 BASE = {"text": "Floods forced 1,200 people from their homes.", "quote": "forced 1,200 people"}
 

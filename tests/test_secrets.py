@@ -26,7 +26,7 @@ from reliability_helpers import (
 )
 
 from summarizer.errors import EXIT_BACKEND, EXIT_OK, EXIT_PARTIAL
-from summarizer.fakeserver import FakeReply
+from summarizer.testing.fakeserver import FakeReply
 
 KEY = "sk-test-LEAKCHECK-0123456789abcdef"
 NEEDLES = (KEY, "LEAKCHECK-0123456789abcdef", "0123456789abcdef")

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarizer.models import CharInterval, CleanedSource, Source
-from summarizer.segment import segment
+from summarizer.stages.segment import segment
 
 
 def _cleaned(text: str, kept: list[tuple[int, int]] | None = None, **kw: object) -> CleanedSource:

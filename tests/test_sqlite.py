@@ -1,4 +1,4 @@
-"""summarizer.sqlite: one way to open the project's databases, WAL switch retried."""
+"""summarizer.store.sqlite: one way to open the project's databases, WAL switch retried."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from summarizer.sqlite import connect, enable_wal
+from summarizer.store.sqlite import connect, enable_wal
 
 
 class _Flaky:

@@ -27,7 +27,7 @@ from summarizer import cli, pipeline
 from summarizer.config import Config
 from summarizer.errors import EXIT_CONFIG, EXIT_OK, EXIT_USAGE, ConfigError
 from summarizer.models import Report
-from summarizer.store import (
+from summarizer.store.history import (
     SCHEMA_VERSION,
     Changes,
     NoPreviousRun,
@@ -371,7 +371,7 @@ _WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from summarizer.store import StoredRun, open_store
+    from summarizer.store.history import StoredRun, open_store
 
     run = StoredRun.model_validate_json(Path(sys.argv[2]).read_text(encoding="utf-8"))
     ready = Path(sys.argv[4])

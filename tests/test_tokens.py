@@ -10,9 +10,9 @@ import tiktoken.load
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from summarizer import tokens
 from summarizer.models import Sentence
-from summarizer.tokens import (
+from summarizer.transport import tokens
+from summarizer.transport.tokens import (
     FALLBACK_ENCODING,
     TOKENS_PER_MESSAGE,
     TOKENS_REPLY_PRIMING,

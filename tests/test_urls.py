@@ -19,10 +19,10 @@ from typer.testing import CliRunner
 from summarizer import cli
 from summarizer.config import Config, FetchConfig
 from summarizer.errors import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE, InputError
-from summarizer.fetch import fetch_url, is_url, url_slug
-from summarizer.ingest import ingest
 from summarizer.models import DateOrigin
 from summarizer.pipeline import run
+from summarizer.stages.fetch import fetch_url, is_url, url_slug
+from summarizer.stages.ingest import ingest
 
 ARTICLE = (Path(__file__).parent / "fixtures" / "articles" / "valley_flood.html").read_bytes()
 RSS = b"""<?xml version="1.0" encoding="utf-8"?>

@@ -2,11 +2,11 @@
 
 Same outputs as the extractive engine (:class:`~summarizer.models.SourceExtraction`
 per source; a headline and key developments for the run), produced by a model
-behind the :class:`~summarizer.backend.Backend` protocol:
+behind the :class:`~summarizer.transport.backend.Backend` protocol:
 
 * :func:`extract_all` renders ``prompts/extract.j2`` for the run's sources,
   asks for JSON, and turns the answer into events whose quotes are aligned to
-  the source (the shared :mod:`summarizer.ground` stage then drops what has no
+  the source (the shared :mod:`summarizer.stages.ground` stage then drops what has no
   support). The extractive engine's events fill in the sentences the model
   passed over. Summary items are mapped to the source sentences that support
   them; when none do, the extractive summary stands in. :func:`extract` does the
@@ -30,7 +30,7 @@ within what ``max_input_tokens`` leaves after the instructions), at most
 ``MAX_PACK_ARTICLES`` articles and never two chunks of one article per call
 (:func:`pack_units`); ``pack_tokens=0`` sends one unit per call. Each unit is
 fenced on its own, ``<article id=... published=...>``; the answer has one entry
-per article id (:func:`summarizer.schemas.extract_schema`: the id is an enum of
+per article id (:func:`summarizer.transport.schemas.extract_schema`: the id is an enum of
 the call's ids where the mode enforces the schema). Events under an id that is
 not in the call are dropped and counted like ungrounded ones (on the call's
 first source). An article the answer leaves out keeps its extractive events and
@@ -73,12 +73,8 @@ from urllib.parse import urlparse
 from pydantic import BaseModel, ValidationError
 from rapidfuzz import fuzz
 
-from summarizer import tokens
-from summarizer.backend import Backend, ChatRequest, ChatResponse, Message
-from summarizer.calibration import Calibration
 from summarizer.config import Config, LLMConfig, StructuredMode
 from summarizer.errors import BackendError, ReplayMissError, SummarizerError
-from summarizer.ground import align
 from summarizer.models import (
     AlignmentStatus,
     Claim,
@@ -91,8 +87,12 @@ from summarizer.models import (
     SourceExtraction,
     SummarySentence,
 )
-from summarizer.prompting import render_messages, render_prompt
-from summarizer.schemas import (
+from summarizer.stages.ground import align
+from summarizer.transport import tokens
+from summarizer.transport.backend import Backend, ChatRequest, ChatResponse, Message
+from summarizer.transport.calibration import Calibration
+from summarizer.transport.prompting import render_messages, render_prompt
+from summarizer.transport.schemas import (
     MAX_PACK_ARTICLES,
     SCHEMAS,
     AdjudicationOut,
@@ -823,7 +823,7 @@ def extract_all(
     source's extraction or the error that failed it; ``on_done(source_id, ok)``
     is called (from a worker thread) as each source's last call finishes.
     """
-    from summarizer.concurrency import map_ordered
+    from summarizer.transport.concurrency import map_ordered
 
     llm = _llm(config)
     units = [units_for(cleaned.source, sentences, llm) for cleaned, sentences in prepared]
@@ -1073,8 +1073,9 @@ def _proxy_timeline(
     prepared: Sequence[tuple[CleanedSource, Sequence[Sentence]]], config: Config
 ) -> tuple[MergedEvent, ...]:
     """The extractive engine's merged timeline: a stand-in to size the synthesis prompt."""
-    from summarizer import merge, pipeline
+    from summarizer import pipeline
     from summarizer.engines import extractive
+    from summarizer.stages import merge
 
     extractions = [
         pipeline.finish_source(

@@ -3,7 +3,7 @@
 Supported inputs: ``.txt``, ``.md``/``.markdown`` (YAML front matter), ``.html``/``.htm``
 (main text extracted with trafilatura), ``.jsonl`` (one article per line), RSS and Atom
 feeds (``.rss``, ``.atom``, ``.xml``: one article per entry, read with feedparser) and
-``http(s)://`` URLs (fetched by :mod:`summarizer.fetch`: an HTML page, or a feed by its
+``http(s)://`` URLs (fetched by :mod:`summarizer.stages.fetch`: an HTML page, or a feed by its
 content type or its first bytes). Folders are searched recursively in sorted order;
 hidden files and folders are skipped.
 
@@ -16,7 +16,7 @@ What ``Source.text`` holds (every offset in the pipeline indexes it):
 * ``.jsonl``: the record's ``text`` field.
 * feed entries: the entry's content (else its summary), HTML turned into text with
   trafilatura; ``Source.path`` is the feed's file or URL, so re-ingesting it gives the
-  same texts. Ids are the feed's stem (a file) or :func:`~summarizer.fetch.url_slug`
+  same texts. Ids are the feed's stem (a file) or :func:`~summarizer.stages.fetch.url_slug`
   (a URL) plus a slug of the entry's title (else its number).
 * URLs: as ``.html`` files, the text trafilatura extracts from the page.
 
@@ -24,7 +24,7 @@ Publication date, in order of precedence: ``--published ID=DATE`` (``cli``), the
 date the file states (``header``, ``front_matter``, ``html_meta``, ``jsonl``, ``feed``),
 then a date inferred (``inferred``), else ``unknown``. Inference runs on the *cleaned*
 story text, so a date inside an appended aggregator teaser is never used: first
-:func:`summarizer.dates.infer_publication_date` (an explicit full date, or agreeing
+:func:`summarizer.stages.dates.infer_publication_date` (an explicit full date, or agreeing
 weekday references; see :func:`infer_published` for the fallback rule), then, for a
 story still undated, the date of another article in the same run that its past-tense
 weekday references agree with (:func:`infer_from_run`).
@@ -50,11 +50,11 @@ from typing import Any
 import charset_normalizer
 import yaml
 
-from summarizer.clean import clean
 from summarizer.config import FetchConfig
 from summarizer.errors import InputError
-from summarizer.fetch import Fetched, fetch_url, is_url, url_slug
 from summarizer.models import DateOrigin, IngestResult, InputFailure, Source
+from summarizer.stages.clean import clean
+from summarizer.stages.fetch import Fetched, fetch_url, is_url, url_slug
 
 FEED_SUFFIXES = (".rss", ".atom", ".xml")
 ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", *FEED_SUFFIXES)
@@ -848,7 +848,7 @@ def story_text(source: Source) -> str:
 def infer_published(source: Source) -> dt.date | None:
     """Infer a publication date from the cleaned story text (never from dropped junk).
 
-    Calls :func:`summarizer.dates.infer_publication_date` when that module provides it.
+    Calls :func:`summarizer.stages.dates.infer_publication_date` when that module provides it.
     Fallback rule: the first explicit full date in the story ("on Sunday (June 1,
     2025)" gives 2025-06-01). News leads carry the date of the news, which for wire
     copy is the day of publication; we take that day rather than guessing the next.
@@ -865,7 +865,7 @@ def infer_published(source: Source) -> dt.date | None:
 def infer_from_run(source: Source, others: Sequence[dt.date]) -> dt.date | None:
     """Borrow the publication date of another article in the same run, if weekdays agree.
 
-    Uses :func:`summarizer.dates.infer_from_related`: among the other sources' dates,
+    Uses :func:`summarizer.stages.dates.infer_from_related`: among the other sources' dates,
     the one that the story's past-tense weekday references agree with ("said Tuesday",
     "late Monday" agree with Tuesday 2025-07-01); none or a tie gives ``None``.
     """
@@ -877,9 +877,9 @@ def infer_from_run(source: Source, others: Sequence[dt.date]) -> dt.date | None:
 
 
 def _dates_function(name: str) -> Callable[..., Any] | None:
-    """A function of :mod:`summarizer.dates`, imported lazily; ``None`` if absent."""
+    """A function of :mod:`summarizer.stages.dates`, imported lazily; ``None`` if absent."""
     try:
-        module = importlib.import_module("summarizer.dates")
+        module = importlib.import_module("summarizer.stages.dates")
     except ImportError:
         return None
     found: Callable[..., Any] | None = getattr(module, name, None)

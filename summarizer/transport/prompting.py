@@ -27,7 +27,7 @@ from typing import Any
 import jinja2
 from jinja2 import meta
 
-from summarizer.backend import Message
+from summarizer.transport.backend import Message
 
 PROMPTS_PACKAGE = "summarizer.prompts"
 _FENCE_TAG = re.compile(r"<(\s*/?\s*)(article|timeline|claims)\b", re.IGNORECASE)

@@ -15,7 +15,7 @@ A batch run has three steps:
    remembered in the cache; polling backs off from ``poll_initial`` to
    ``poll_max`` seconds. ``--batch-id ID`` skips the submission and resumes
    polling an existing batch. The output file is downloaded and each line is
-   parsed back into a :class:`~summarizer.backend.ChatResponse` under its
+   parsed back into a :class:`~summarizer.transport.backend.ChatResponse` under its
    ``custom_id``, straight into the response cache.
 3. **Finish.** The normal pipeline then runs with the cache in front of the
    live backend: the extract calls are cache hits; only re-asks, requests the
@@ -35,11 +35,11 @@ from typing import Any, Final
 
 import openai
 
-from summarizer.backend import ChatRequest, ChatResponse, Usage
-from summarizer.cache import CachingBackend
 from summarizer.config import Config
 from summarizer.errors import BackendError, ConfigError
 from summarizer.models import CleanedSource, Sentence
+from summarizer.transport.backend import ChatRequest, ChatResponse, Usage
+from summarizer.transport.cache import CachingBackend
 
 log = logging.getLogger("summarizer")
 
@@ -365,7 +365,7 @@ def _batch_errors(batch: Any) -> str:
 
 def make_client(config: Config, **kwargs: Any) -> BatchClient:
     """A BatchClient on the configured endpoint (its own small retry budget for polls)."""
-    from summarizer.openai_backend import NO_KEY_PLACEHOLDER, base_url_of
+    from summarizer.transport.openai_backend import NO_KEY_PLACEHOLDER, base_url_of
 
     client = openai.OpenAI(
         api_key=config.llm.api_key or NO_KEY_PLACEHOLDER,
@@ -378,7 +378,7 @@ def make_client(config: Config, **kwargs: Any) -> BatchClient:
 
 def params_function(config: Config) -> ParamsFor:
     """What a live call would send for a request (the batch line's ``body``)."""
-    from summarizer.openai_backend import OpenAIBackend
+    from summarizer.transport.openai_backend import OpenAIBackend
 
     return OpenAIBackend(config.llm, client=_unused_client()).params
 
@@ -390,7 +390,7 @@ def _unused_client() -> openai.OpenAI:
 def prefill(prepared: Prepared, config: Config, backend: object) -> str | None:
     """``--batch``: answer the run's extract calls through a batch before the live run.
 
-    ``backend`` must be the run's :class:`~summarizer.cache.CachingBackend` (the
+    ``backend`` must be the run's :class:`~summarizer.transport.cache.CachingBackend` (the
     batch's answers go into its cache). Returns a note for the run report, or
     None when ``--batch`` is off.
     """

@@ -29,7 +29,6 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
-from summarizer.chart import PALETTE, render_chart_svg, source_name
 from summarizer.models import (
     Agreement,
     AlignmentStatus,
@@ -40,7 +39,8 @@ from summarizer.models import (
     Report,
     SourceReport,
 )
-from summarizer.render import (
+from summarizer.output.chart import PALETTE, render_chart_svg, source_name
+from summarizer.output.render import (
     date_key,
     date_label,
     failure_text,
@@ -48,7 +48,7 @@ from summarizer.render import (
     published_text,
     run_time,
 )
-from summarizer.store import ArticleChange, Changes, SinceLast
+from summarizer.store.history import ArticleChange, Changes, SinceLast
 
 COLLAPSE_DROPPED = 300  # dropped runs longer than this are folded away in <details>
 CHART_WIDTH = 760
@@ -506,7 +506,7 @@ def html_context(report: Report, since_last: SinceLast | None = None) -> dict[st
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     return Environment(
-        loader=PackageLoader("summarizer", "templates"),
+        loader=PackageLoader("summarizer.output", "templates"),
         undefined=StrictUndefined,
         autoescape=True,
         trim_blocks=True,

@@ -31,8 +31,8 @@ import vcr
 from vcr.cassette import Cassette
 from vcr.request import Request
 
-from summarizer.backend import Backend, ChatRequest, ChatResponse, Usage
 from summarizer.errors import BackendError, ConfigError
+from summarizer.transport.backend import Backend, ChatRequest, ChatResponse, Usage
 
 FILTERED_HEADERS = (
     "authorization",

@@ -1,8 +1,8 @@
 """The OpenAI-compatible backend (OpenAI, Azure, Ollama, vLLM, llama.cpp) and its factory.
 
 :class:`OpenAIBackend` makes exactly one attempt per :meth:`complete` and lets
-openai's exceptions through; the retry layer (:mod:`summarizer.retry`) and
-record/replay (:mod:`summarizer.cassette`) are put around it by
+openai's exceptions through; the retry layer (:mod:`summarizer.transport.retry`) and
+record/replay (:mod:`summarizer.transport.cassette`) are put around it by
 :func:`make_backend`, the one way the rest of the package gets a backend::
 
     with make_backend(config.llm) as backend:
@@ -21,11 +21,11 @@ from urllib.parse import urlparse
 import openai
 from vcr.errors import CannotOverwriteExistingCassetteException
 
-from summarizer.backend import ChatRequest, ChatResponse, Usage
-from summarizer.cassette import CassetteBackend, CassetteSession
 from summarizer.config import OPENAI_HOST, Config, EngineChoice, LLMConfig
 from summarizer.errors import ReplayMissError
-from summarizer.retry import (
+from summarizer.transport.backend import ChatRequest, ChatResponse, Usage
+from summarizer.transport.cassette import CassetteBackend, CassetteSession
+from summarizer.transport.retry import (
     BackendCallError,
     MalformedResponseError,
     RetryingBackend,
@@ -51,10 +51,10 @@ class OpenAIBackend:
 
     Counts every attempt in :attr:`usage` (a call and its seconds; tokens when
     the response reports them). Raises openai's exceptions unchanged so the
-    retry layer can judge them, :class:`~summarizer.retry.MalformedResponseError`
+    retry layer can judge them, :class:`~summarizer.transport.retry.MalformedResponseError`
     for a body that does not parse, :class:`~summarizer.errors.ReplayMissError`
     when a ``--replay`` cassette has no recording for the request, and
-    :class:`~summarizer.retry.BackendCallError` for an answer with no choices.
+    :class:`~summarizer.transport.retry.BackendCallError` for an answer with no choices.
     """
 
     def __init__(self, config: LLMConfig, *, client: openai.OpenAI | None = None) -> None:

@@ -1,6 +1,6 @@
 """The response cache: sqlite, keyed by a hash of everything that shapes an answer.
 
-:class:`CachingBackend` wraps any :class:`~summarizer.backend.Backend`. The key
+:class:`CachingBackend` wraps any :class:`~summarizer.transport.backend.Backend`. The key
 of a request is the sha256 of (endpoint, model, prompt-template hash, rendered
 messages, response_format, temperature, seed, max_tokens): a changed template,
 message or parameter misses, anything else hits. A hit makes no model call and
@@ -28,12 +28,12 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from summarizer.backend import Backend, ChatRequest, ChatResponse, Usage, WrappingBackend
 from summarizer.config import LLMConfig
 from summarizer.errors import ConfigError
-from summarizer.prompting import PROMPTS_PACKAGE
-from summarizer.retry import describe_endpoint
-from summarizer.sqlite import connect
+from summarizer.store.sqlite import connect
+from summarizer.transport.backend import Backend, ChatRequest, ChatResponse, Usage, WrappingBackend
+from summarizer.transport.prompting import PROMPTS_PACKAGE
+from summarizer.transport.retry import describe_endpoint
 
 CACHE_FILE = "responses.sqlite3"
 BUSY_TIMEOUT_MS = 30_000
@@ -345,16 +345,20 @@ def run_cache_path(llm: LLMConfig) -> Path | None:
 def wrap_for_run(backend: Backend, llm: LLMConfig) -> Backend:
     """The run's backend: cache (outermost), the --rpm/--tpm limiter, token calibration.
 
-    The calibration layer (innermost, see :mod:`summarizer.calibration`) notes
+    The calibration layer (innermost, see :mod:`summarizer.transport.calibration`) notes
     our token count against the server's for every answered call, cassette
     replays included, whenever a cache folder is in use.
     """
-    from summarizer.openai_backend import base_url_of
-    from summarizer.ratelimit import RateLimitedBackend, RateLimiter
+    from summarizer.transport.openai_backend import base_url_of
+    from summarizer.transport.ratelimit import RateLimitedBackend, RateLimiter
 
     wrapped: Backend = backend
     if llm.cache_dir is not None and not llm.no_cache:
-        from summarizer.calibration import CalibratingBackend, CalibrationStore, calibration_path
+        from summarizer.transport.calibration import (
+            CalibratingBackend,
+            CalibrationStore,
+            calibration_path,
+        )
 
         store = CalibrationStore(calibration_path(llm.cache_dir))
         wrapped = CalibratingBackend(

@@ -5,7 +5,7 @@ retried here: HTTP 408, 409, 429 and 5xx, connection errors and timeouts. The
 wait honours the server's ``Retry-After`` / ``retry-after-ms`` header (seconds
 or an HTTP date) and otherwise uses jittered exponential backoff. Attempts and
 the total time spent waiting are capped. Every attempt is counted in the
-backend's :class:`~summarizer.backend.Usage` (calls by the backend, retries and
+backend's :class:`~summarizer.transport.backend.Usage` (calls by the backend, retries and
 waited seconds here). Giving up raises :class:`BackendCallError`, a
 :class:`~summarizer.errors.BackendError` whose one-line message names the
 status and what to do, and never contains the API key.
@@ -34,9 +34,9 @@ from tenacity import (
 from tenacity.stop import stop_base
 from tenacity.wait import wait_base
 
-from summarizer.backend import Backend, ChatRequest, ChatResponse, Usage
 from summarizer.config import LLMConfig
 from summarizer.errors import BackendError
+from summarizer.transport.backend import Backend, ChatRequest, ChatResponse, Usage
 
 log = logging.getLogger(__name__)
 

@@ -10,7 +10,7 @@ result is the configured average rate, requests in arrival order, thread-safe,
 with an injectable clock and sleep for tests.
 
 A request's token cost is its prompt (counted offline with
-:func:`summarizer.tokens.count_messages`) plus its ``max_tokens``, which is how
+:func:`summarizer.transport.tokens.count_messages`) plus its ``max_tokens``, which is how
 OpenAI reckons a request against a tokens-per-minute limit before it runs.
 Retries go through the retry layer's own backoff (and Retry-After), not here.
 """
@@ -22,9 +22,9 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from summarizer.backend import Backend, ChatRequest, ChatResponse, Usage
 from summarizer.errors import ConfigError
-from summarizer.tokens import count_messages
+from summarizer.transport.backend import Backend, ChatRequest, ChatResponse, Usage
+from summarizer.transport.tokens import count_messages
 
 Clock = Callable[[], float]
 Sleep = Callable[[float], None]

@@ -512,7 +512,9 @@ def source_texts(system: Mapping[str, Any], paths: Sequence[str | Path] = ()) ->
     """Source id -> the decoded text the pipeline saw, re-ingested from ``paths``
     (default: the ``path`` of each source in the system JSON). Unreadable ones are left out,
     and so are URLs: ``eval`` works offline."""
-    from summarizer.ingest import ingest  # the ingest stage decodes exactly as the pipeline did
+    from summarizer.stages.ingest import (
+        ingest,  # the ingest stage decodes exactly as the pipeline did
+    )
 
     if not paths:
         named = {str(s["path"]) for s in system.get("sources", []) if s.get("path")}

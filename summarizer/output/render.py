@@ -1,6 +1,6 @@
 """Render a :class:`~summarizer.models.Report` as a markdown brief, a markdown timeline or JSON.
 
-Markdown goes through jinja2 templates in ``summarizer/templates/`` (loaded
+Markdown goes through jinja2 templates in ``summarizer/output/templates/`` (loaded
 with :class:`jinja2.PackageLoader`, ``StrictUndefined``, no autoescape: the
 output is markdown, and quotes must come out exactly as the sources wrote
 them). This module turns the report into plain view data; the templates only
@@ -34,7 +34,7 @@ from summarizer.models import (
     Source,
     SourceReport,
 )
-from summarizer.store import ArticleChange, Changes, SinceLast
+from summarizer.store.history import ArticleChange, Changes, SinceLast
 
 SCHEMA_VERSION = "1"
 QUOTE_LIMIT = 400  # characters of a quote shown in markdown (JSON keeps it whole)
@@ -51,7 +51,7 @@ _PAIR = re.compile(r"\[\s+(-?\d+),\s+(-?\d+)\s+\]")
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     env = Environment(
-        loader=PackageLoader("summarizer", "templates"),
+        loader=PackageLoader("summarizer.output", "templates"),
         undefined=StrictUndefined,
         autoescape=False,  # markdown: quotes are shown verbatim
         trim_blocks=True,

@@ -16,7 +16,7 @@ changed:
   takes a value that the same source, or, for a new source, no source stated before;
 * gone events, and new, updated (same id, different content hash) and removed articles.
 
-Concurrency follows :mod:`summarizer.cache`: WAL mode, a busy timeout, and each save is
+Concurrency follows :mod:`summarizer.transport.cache`: WAL mode, a busy timeout, and each save is
 one ``BEGIN IMMEDIATE`` transaction, so two runs can share one store file. The schema
 is versioned with ``PRAGMA user_version``; a store written by a newer version is refused
 with a message saying what to do.
@@ -40,7 +40,6 @@ from typing import Any, TypeVar
 from pydantic import ValidationError
 from rapidfuzz import fuzz
 
-from summarizer.disagree import claim_for, topic_of
 from summarizer.errors import ConfigError
 from summarizer.models import (
     Agreement,
@@ -51,8 +50,9 @@ from summarizer.models import (
     Quantity,
     Report,
 )
-from summarizer.quantities import same_figure
-from summarizer.sqlite import connect
+from summarizer.stages.disagree import claim_for, topic_of
+from summarizer.stages.quantities import same_figure
+from summarizer.store.sqlite import connect
 
 log = logging.getLogger("summarizer")
 
@@ -389,7 +389,7 @@ class _Figure:
 
 
 def _figures(events: Iterable[MergedEvent]) -> dict[str, list[_Figure]]:
-    """Compared figures by topic (:func:`summarizer.disagree.topic_of`)."""
+    """Compared figures by topic (:func:`summarizer.stages.disagree.topic_of`)."""
     out: dict[str, list[_Figure]] = defaultdict(list)
     for event in events:
         for source, quantities in sorted(event.quantities.items()):

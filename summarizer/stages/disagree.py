@@ -5,7 +5,7 @@ quantity kind ("killed", "injured", "drones", "money", ...), and for distances a
 generic counts also the subject ("distance from ukraine", "households"). Only topics
 that at least two sources state are compared ("only compare what both state").
 
-Figures that agree (:func:`summarizer.quantities.same_figure`, after unit
+Figures that agree (:func:`summarizer.stages.quantities.same_figure`, after unit
 reconciliation) are linked; when the linked groups of a topic are more than one, the
 sources disagree and a :class:`Disagreement` lists every side's claim with its quote.
 When a topic's figures all link but were written differently (800 miles and roughly
@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from summarizer.models import Agreement, Claim, Disagreement, Evidence, MergedEvent, Quantity
-from summarizer.quantities import describe, interval
+from summarizer.stages.quantities import describe, interval
 
 _COMPARED = frozenset(
     {
@@ -81,7 +81,7 @@ def _components(figures: list[tuple[str, Quantity]]) -> list[list[int]]:
     """Groups of figures linked by :func:`same_figure` (indices into ``figures``).
 
     Inside one topic (one kind and unit) two figures agree exactly when their
-    :func:`~summarizer.quantities.interval` ranges overlap, so the linked groups are
+    :func:`~summarizer.stages.quantities.interval` ranges overlap, so the linked groups are
     found by a sweep over the ranges sorted by their low end: n log n, not n^2.
     """
     order = sorted(range(len(figures)), key=lambda i: (interval(figures[i][1]), i))

@@ -1,6 +1,6 @@
 """The model boundary: a small Backend protocol and a scripted test double.
 
-The OpenAI-compatible implementation lives in :mod:`summarizer.openai_backend`;
+The OpenAI-compatible implementation lives in :mod:`summarizer.transport.openai_backend`;
 everything above this boundary (the llm engine) sees only :class:`Backend`.
 """
 

@@ -23,10 +23,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarizer.backend import Backend, ChatRequest, ChatResponse, Usage, WrappingBackend
-from summarizer.retry import describe_endpoint
-from summarizer.sqlite import connect
-from summarizer.tokens import count_messages
+from summarizer.store.sqlite import connect
+from summarizer.transport.backend import Backend, ChatRequest, ChatResponse, Usage, WrappingBackend
+from summarizer.transport.retry import describe_endpoint
+from summarizer.transport.tokens import count_messages
 
 CALIBRATION_FILE = "calibration.sqlite3"
 MIN_CALLS = 3  # fewer observations than this are not trusted for a factor

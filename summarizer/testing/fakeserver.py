@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from summarizer.tokens import count_messages, count_tokens
+from summarizer.transport.tokens import count_messages, count_tokens
 
 Responder = Callable[[dict[str, Any]], str]
 

@@ -1,0 +1,1 @@
+"""``summarizer eval``: scoring a system timeline against a gold timeline."""
