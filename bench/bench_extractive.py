@@ -372,7 +372,7 @@ def child(folder: Path) -> dict[str, Any]:
 
     from summarizer import pipeline
     from summarizer.config import Config, EngineChoice
-    from summarizer.output import render
+    from summarizer.output import report_json
 
     stage_seconds: dict[str, float] = {}
     for module_name, attr in STAGES:
@@ -384,7 +384,7 @@ def child(folder: Path) -> dict[str, Any]:
     run_seconds = time.perf_counter() - started
     cpu_seconds = time.process_time() - cpu_started
     rendered = time.process_time()
-    out = render.render_json(report)
+    out = report_json.render_json(report)
     render_seconds = time.process_time() - rendered
     return {
         "articles": len(report.sources),

@@ -510,7 +510,9 @@ def _run_command(
 
         text = render_chart_svg(report)
     elif fmt is OutputFormat.JSON:
-        text = render.render_json(report, since_last=since_last)
+        from summarizer.output.report_json import render_json
+
+        text = render_json(report, since_last=since_last)
     elif fmt is OutputFormat.HTML:
         from summarizer.output.html import render_html
 
@@ -809,7 +811,7 @@ def _run_eval(
     system = evaluate.check_system(evaluate.load_json(system_path, "system"), system_path)
     gold = evaluate.check_gold(evaluate.load_json(gold_path, "gold"), gold_path)
     texts = evaluate.source_texts(system, list(sources))
-    if system.get("sources") and not texts:
+    if system.sources and not texts:
         where = "under --sources" if sources else "at the paths the system JSON names"
         typer.echo(
             f"summarizer: warning: no source text found {where}, so exact evidence quotes "

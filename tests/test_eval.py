@@ -32,6 +32,7 @@ from summarizer.evaluation.evaluate import (
     rouge_tokens,
     source_texts,
 )
+from summarizer.output.contract import EvalEvent, EvalSystem
 
 GOLD = Path(__file__).parent / "gold" / "seeds.gold.json"
 D = dt.date
@@ -178,11 +179,13 @@ TEXTS = {"a": "The dam broke at dawn. Water rose fast.", "b": "Officials confirm
 
 def _system(
     evidence: list[dict[str, Any]], disagreements: list[dict[str, Any]] | None = None
-) -> dict:
-    return {
-        "events": [{"date": "2024-03-11", "text": "The dam broke.", "evidence": evidence}],
-        "disagreements": disagreements or [],
-    }
+) -> EvalSystem:
+    return EvalSystem.model_validate(
+        {
+            "events": [{"date": "2024-03-11", "text": "The dam broke.", "evidence": evidence}],
+            "disagreements": disagreements or [],
+        }
+    )
 
 
 def test_evidence_exactness_counts_exact_spans() -> None:
@@ -223,19 +226,21 @@ def test_disagreement_recall_and_false_conflicts() -> None:
 
 
 def test_evaluate_and_format_on_a_small_story() -> None:
-    system = {
-        "events": [
-            {
-                "date": "2024-03-11",
-                "text": "The dam broke at dawn.",
-                "evidence": [
-                    {"source": "a", "quote": "The dam broke at dawn.", "start": 0, "end": 22}
-                ],
-            },
-            {"date": "2024-03", "text": "Officials confirmed the breach.", "evidence": []},
-        ],
-        "disagreements": [],
-    }
+    system = EvalSystem.model_validate(
+        {
+            "events": [
+                {
+                    "date": "2024-03-11",
+                    "text": "The dam broke at dawn.",
+                    "evidence": [
+                        {"source": "a", "quote": "The dam broke at dawn.", "start": 0, "end": 22}
+                    ],
+                },
+                {"date": "2024-03", "text": "Officials confirmed the breach.", "evidence": []},
+            ],
+            "disagreements": [],
+        }
+    )
     gold = {
         "timeline": [{"date": "2024-03-11", "texts": ["The dam broke at dawn."]}],
         "disagreements": [{"topic": "killed", "sources": ["a", "b"]}],
@@ -283,13 +288,13 @@ def test_gold_file_is_well_formed(gold: dict[str, Any], seeds_dir: Path) -> None
 
 
 def test_gold_against_itself_scores_one(gold: dict[str, Any]) -> None:
-    system = {
-        "events": [
-            {"date": e["date"], "date_end": e.get("date_end"), "text": t}
+    system = EvalSystem(
+        events=[
+            EvalEvent(date=e["date"], date_end=e.get("date_end"), text=t)
             for e in gold["timeline"]
             for t in e["texts"]
         ]
-    }
+    )
     result = evaluate(system, gold)
     assert result.dates.f1 == 1.0
     assert result.rouge1.f1 == pytest.approx(1.0)
@@ -307,10 +312,10 @@ def test_seeds_pipeline_against_gold(gold: dict[str, Any], seeds_dir: Path) -> N
     0.401, exact evidence 73/73, disagreement recall 1/2. The bounds sit below those.
     """
     from summarizer.config import Config
-    from summarizer.output.render import report_to_dict
+    from summarizer.output.report_json import report_to_dict
     from summarizer.pipeline import run
 
-    system = report_to_dict(run([seeds_dir], Config()))
+    system = EvalSystem.model_validate(report_to_dict(run([seeds_dir], Config())))
     result = evaluate(system, gold, source_texts(system, [seeds_dir]))
     print("\n" + format_eval(result))
     assert result.dates.f1 >= 0.75
@@ -423,8 +428,19 @@ def test_eval_sources_option(seeds_system: Path, seeds_dir: Path, tmp_path: Path
         ("gold", "system", "it looks like a gold file"),
         ("baddate", "gold", "events[0]: bad timeline date"),
         ("system", "nodates", 'no "timeline" list'),
+        ("badevidence", "gold", "events[0].evidence: input should be a valid list"),
+        ("badoffset", "gold", "events[0].evidence[1].start: input should be a valid integer"),
     ],
-    ids=["no-system", "no-gold", "not-json", "swapped", "bad-date", "empty-gold"],
+    ids=[
+        "no-system",
+        "no-gold",
+        "not-json",
+        "swapped",
+        "bad-date",
+        "empty-gold",
+        "evidence-not-a-list",
+        "offset-not-a-number",
+    ],
 )
 def test_eval_bad_files_are_one_line_errors(
     seeds_system: Path, tmp_path: Path, system: str, gold: str, expected: str
@@ -435,6 +451,14 @@ def test_eval_bad_files_are_one_line_errors(
         json.dumps({"events": [{"date": "July 1"}]}), encoding="utf-8"
     )
     (tmp_path / "nodates").write_text(json.dumps({"timeline": []}), encoding="utf-8")
+    event = {"date": "2024-03-11", "text": "The dam broke."}
+    (tmp_path / "badevidence").write_text(
+        json.dumps({"events": [{**event, "evidence": "none"}]}), encoding="utf-8"
+    )
+    evidence = [{"source": "a", "start": 0, "end": 3}, {"source": "a", "start": "0", "end": 3}]
+    (tmp_path / "badoffset").write_text(
+        json.dumps({"events": [{**event, "evidence": evidence}]}), encoding="utf-8"
+    )
     args = [str(files.get(name, tmp_path / name)) for name in (system, gold)]
     result = CliRunner().invoke(cli.app, ["eval", *args])
     assert result.exit_code == EXIT_USAGE

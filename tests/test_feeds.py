@@ -14,7 +14,8 @@ from summarizer.config import Config
 from summarizer.errors import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 from summarizer.evaluation.evaluate import evidence_exactness, source_texts
 from summarizer.models import DateOrigin, Precision
-from summarizer.output.render import report_to_dict
+from summarizer.output.contract import EvalSystem
+from summarizer.output.report_json import report_to_dict
 from summarizer.pipeline import run
 from summarizer.stages.ingest import ingest, iter_article_files
 
@@ -173,7 +174,7 @@ def test_quotes_index_the_entry_text_and_survive_eval(feeds: Path) -> None:
     for sr in report.sources:
         for sentence in sr.extraction.summary:
             assert sr.source.text[sentence.start : sentence.end] == sentence.text
-    system = report_to_dict(report)
+    system = EvalSystem.model_validate(report_to_dict(report))
     reread = source_texts(system)
     assert reread == texts
     check = evidence_exactness(system, reread)

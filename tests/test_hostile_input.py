@@ -21,7 +21,8 @@ from summarizer import pipeline
 from summarizer.config import Config, EngineChoice, LLMConfig
 from summarizer.errors import EXIT_OK, EXIT_PARTIAL
 from summarizer.output.html import render_html
-from summarizer.output.render import render_brief_md, render_json
+from summarizer.output.render import render_brief_md
+from summarizer.output.report_json import render_json
 from summarizer.transport.backend import ChatRequest, ScriptedBackend
 
 ELECTION = "Lisbon voters chose Rui Côrte-Real as mayor on Sunday, the electoral commission said."

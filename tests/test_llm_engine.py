@@ -32,7 +32,8 @@ from summarizer.models import (
     Source,
     SourceExtraction,
 )
-from summarizer.output.render import render_brief_md, render_json
+from summarizer.output.render import render_brief_md
+from summarizer.output.report_json import render_json
 from summarizer.stages import clean, dates, ground, merge, quantities, segment
 from summarizer.transport.backend import ChatRequest, ChatResponse, ScriptedBackend
 from summarizer.transport.retry import BackendCallError

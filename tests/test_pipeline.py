@@ -26,7 +26,7 @@ from summarizer.models import (
     Source,
     SourceExtraction,
 )
-from summarizer.output import render
+from summarizer.output import render, report_json
 
 # A story that is not the seeds: an earthquake reported by three outlets.
 ARTICLES = {
@@ -192,7 +192,7 @@ def test_selection_limits_dates_and_entries(
 def test_output_is_deterministic(story: Path) -> None:
     first = pipeline.run([story], _config())
     second = pipeline.run([story], _config())
-    assert render.render_json(first) == render.render_json(second)
+    assert report_json.render_json(first) == report_json.render_json(second)
     assert render.render_brief_md(first) == render.render_brief_md(second)
     assert render.render_timeline_md(first) == render.render_timeline_md(second)
 
@@ -303,7 +303,7 @@ def test_seeds_related_article_text_appears_nowhere(seeds_report: Report) -> Non
         render.render_brief_md(seeds_report),
         render.render_timeline_md(seeds_report),
         # the source text itself is not in the JSON; summaries, events and claims are
-        render.render_json(seeds_report),
+        report_json.render_json(seeds_report),
     )
     for text in outputs:
         for junk in JUNK:
@@ -333,7 +333,7 @@ def test_seeds_orsk_radar_is_dated_may_2024(seeds_report: Report) -> None:
 
 
 def test_seeds_json_schema(seeds_report: Report) -> None:
-    data = json.loads(render.render_json(seeds_report))
+    data = json.loads(report_json.render_json(seeds_report))
     assert data["schema_version"] == "1"
     for event in data["events"]:
         assert re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", event["date"])
@@ -373,7 +373,7 @@ def test_a_fact_only_an_undated_source_reports_says_its_date_is_assumed(tmp_path
     assert len(shared) == 1 and len(alone) == 1
     assert shared[0].date.iso() == "2024-09-03" and not shared[0].date.assumed
     assert alone[0].date.iso() == "2024-09-03" and alone[0].date.assumed  # borrowed, and said
-    doc = json.loads(render.render_json(report))
+    doc = json.loads(report_json.render_json(report))
     flags = {e["id"]: e["date_assumed"] for e in doc["events"]}
     assert flags == {shared[0].id: False, alone[0].id: True}
     timeline = render.render_timeline_md(report)

@@ -31,7 +31,7 @@ from summarizer.models import (
     SourceReport,
     SummarySentence,
 )
-from summarizer.output import render
+from summarizer.output import render, report_json
 
 HERALD = (
     "Floodwaters breached the Riverton levee on Tuesday, officials said. "
@@ -212,7 +212,7 @@ def flood() -> Report:
 
 
 def test_json_keeps_the_issue_schema(flood: Report) -> None:
-    data = json.loads(render.render_json(flood))
+    data = json.loads(report_json.render_json(flood))
     assert data["schema_version"] == "1"
     for src in data["sources"]:
         assert {
@@ -258,13 +258,13 @@ def test_json_keeps_the_issue_schema(flood: Report) -> None:
 def test_json_dates_follow_precision(
     flood: Report, event_id: str, date: str, date_end: str | None, precision: str
 ) -> None:
-    events = {e["id"]: e for e in json.loads(render.render_json(flood))["events"]}
+    events = {e["id"]: e for e in json.loads(report_json.render_json(flood))["events"]}
     assert (events[event_id]["date"], events[event_id]["date_end"]) == (date, date_end)
     assert events[event_id]["precision"] == precision
 
 
 def test_json_offsets_index_the_source_text(flood: Report) -> None:
-    data = json.loads(render.render_json(flood))
+    data = json.loads(report_json.render_json(flood))
     texts = {sr.source.id: sr.source.text for sr in flood.sources}
     for event in data["events"]:
         for ev in event["evidence"]:
@@ -278,8 +278,8 @@ def test_json_offsets_index_the_source_text(flood: Report) -> None:
 
 def test_json_is_deterministic_and_has_no_timings(flood: Report) -> None:
     slow = flood.model_copy(update={"stats": flood.stats.model_copy(update={"seconds": 9.5})})
-    assert render.render_json(flood) == render.render_json(slow)
-    assert "seconds" not in render.render_json(flood)
+    assert report_json.render_json(flood) == report_json.render_json(slow)
+    assert "seconds" not in report_json.render_json(flood)
 
 
 # --------------------------------------------------------------------------- markdown
@@ -402,7 +402,7 @@ def test_empty_report_renders() -> None:
     brief = render.render_brief_md(report)
     assert "No conflicting figures found." in brief and "No dated events." in brief
     assert "No dated events." in render.render_timeline_md(report)
-    assert json.loads(render.render_json(report))["events"] == []
+    assert json.loads(report_json.render_json(report))["events"] == []
 
 
 @pytest.mark.parametrize(
@@ -436,7 +436,7 @@ def test_one_line(text: str, limit: int | None, expected: str) -> None:
 
 
 def test_alignment_status_is_in_json(flood: Report) -> None:
-    data = json.loads(render.render_json(flood))
+    data = json.loads(report_json.render_json(flood))
     statuses = {ev["alignment"] for e in data["events"] for ev in e["evidence"]}
     assert statuses == {AlignmentStatus.EXACT.value}
 

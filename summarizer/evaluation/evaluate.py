@@ -22,8 +22,10 @@ Metrics (see docs/gold-format.md for the gold format and for how each is read):
   that agree after unit conversion) the system lists anyway are counted as false
   conflicts.
 
-Pure functions on plain data; reading files is left to :func:`load_json` and
-:func:`source_texts` so tests can call :func:`evaluate` on dictionaries.
+Pure functions on typed data: the system document is read through
+:class:`~summarizer.output.contract.EvalSystem` (the part of the v1 JSON contract that is
+scored), the gold file stays plain data; reading files is left to :func:`load_json`,
+:func:`check_system` and :func:`source_texts`.
 """
 
 from __future__ import annotations
@@ -40,8 +42,10 @@ from pathlib import Path
 from typing import Any
 
 import snowballstemmer
+from pydantic import ValidationError
 
 from summarizer.errors import InputError
+from summarizer.output.contract import EvalDisagreement, EvalSystem
 
 # A common-English stop list in the spirit of ROUGE-1.5.5's smart_common_words.txt
 # (which is not redistributed here): function words, auxiliaries, pronouns.
@@ -180,12 +184,12 @@ def distance(a: Period, b: Period) -> float:
 Timeline = dict[Period, list[str]]  # date -> the day's summary sentences
 
 
-def system_timeline(system: Mapping[str, Any]) -> Timeline:
+def system_timeline(system: EvalSystem) -> Timeline:
     """Date -> event texts, from the JSON of ``summarizer timeline --format json``."""
     timeline: Timeline = {}
-    for event in system.get("events", []):
-        period = parse_period(str(event["date"]), event.get("date_end"))
-        timeline.setdefault(period, []).append(str(event.get("text", "")))
+    for event in system.events:
+        period = parse_period(event.date, event.date_end)
+        timeline.setdefault(period, []).append(event.text)
     return timeline
 
 
@@ -280,19 +284,19 @@ class EvidenceCheck:
         return self.exact / self.total if self.total else None
 
 
-def evidence_exactness(system: Mapping[str, Any], texts: Mapping[str, str]) -> EvidenceCheck:
+def evidence_exactness(system: EvalSystem, texts: Mapping[str, str]) -> EvidenceCheck:
     """How many evidence quotes are exact spans ``text[start:end]`` of their source."""
     exact = total = missing = 0
-    for event in system.get("events", []):
-        for ev in event.get("evidence", []):
+    for event in system.events:
+        for ev in event.evidence:
             total += 1
-            text = texts.get(str(ev.get("source")))
+            text = texts.get(str(ev.source))
             if text is None:
                 missing += 1
                 continue
-            start, end = ev.get("start"), ev.get("end")
-            if isinstance(start, int) and isinstance(end, int) and 0 <= start <= end:
-                exact += text[start:end] == ev.get("quote")
+            start, end = ev.start, ev.end
+            if start is not None and end is not None and 0 <= start <= end:
+                exact += text[start:end] == ev.quote
     return EvidenceCheck(exact, total, missing)
 
 
@@ -301,10 +305,10 @@ def _topics(item: Mapping[str, Any]) -> set[str]:
     return {str(t).strip().lower() for t in names if str(t).strip()}
 
 
-def _matches(gold_item: Mapping[str, Any], sys_item: Mapping[str, Any]) -> bool:
-    if str(sys_item.get("topic", "")).strip().lower() not in _topics(gold_item):
+def _matches(gold_item: Mapping[str, Any], sys_item: EvalDisagreement) -> bool:
+    if sys_item.topic.strip().lower() not in _topics(gold_item):
         return False
-    sys_sources = {str(c.get("source")) for c in sys_item.get("claims", [])}
+    sys_sources = {str(c.source) for c in sys_item.claims}
     return set(map(str, gold_item.get("sources", []))) <= sys_sources
 
 
@@ -325,8 +329,8 @@ def _describe(item: Mapping[str, Any]) -> str:
     return f"{item.get('topic')}: {', '.join(map(str, item.get('sources', [])))}"
 
 
-def disagreement_recall(system: Mapping[str, Any], gold: Mapping[str, Any]) -> DisagreementCheck:
-    listed = list(system.get("disagreements", []))
+def disagreement_recall(system: EvalSystem, gold: Mapping[str, Any]) -> DisagreementCheck:
+    listed = system.disagreements
     expected = list(gold.get("disagreements", []))
     agreeing = list(gold.get("not_disagreements", []))
     found = [g for g in expected if any(_matches(g, s) for s in listed)]
@@ -362,7 +366,7 @@ class EvalResult:
 
 
 def evaluate(
-    system: Mapping[str, Any],
+    system: EvalSystem,
     gold: Mapping[str, Any],
     sources_text: Mapping[str, str] | None = None,
 ) -> EvalResult:
@@ -381,7 +385,7 @@ def evaluate(
         disagreements=disagreement_recall(system, gold),
         system_dates=len(sys_tl),
         gold_dates=len(gold_tl),
-        system_events=len(system.get("events", [])),
+        system_events=len(system.events),
         alignment={s.label: g.label for s, g in sorted(alignment.items())},
     )
 
@@ -459,8 +463,16 @@ def _list_of_objects(path: str | Path, data: Mapping[str, Any], key: str, fix: s
     return items
 
 
-def check_system(data: dict[str, Any], path: str | Path) -> dict[str, Any]:
-    """The system JSON if it has the shape ``eval`` reads, else a one-line InputError."""
+def _where(loc: tuple[int | str, ...]) -> str:
+    """A pydantic error location as a JSON path: ``events[0].evidence``."""
+    text = ""
+    for part in loc:
+        text += f"[{part}]" if isinstance(part, int) else f".{part}" if text else str(part)
+    return text
+
+
+def check_system(data: dict[str, Any], path: str | Path) -> EvalSystem:
+    """The part of the system JSON ``eval`` reads, typed; else a one-line InputError."""
     if not isinstance(data.get("events"), list):
         swapped = " (it looks like a gold file)" if "timeline" in data else ""
         raise InputError(
@@ -468,13 +480,13 @@ def check_system(data: dict[str, Any], path: str | Path) -> dict[str, Any]:
         )
     for i, event in enumerate(_list_of_objects(path, data, "events", _SYSTEM_FIX)):
         _period_at(path, f"events[{i}]", event.get("date"), event.get("date_end"))
-        if not isinstance(event.get("evidence", []), list):
-            raise InputError(f"{path}: events[{i}].evidence is not a list; {_SYSTEM_FIX}")
-    for i, item in enumerate(_list_of_objects(path, data, "disagreements", _SYSTEM_FIX)):
-        if not isinstance(item.get("claims", []), list):
-            raise InputError(f"{path}: disagreements[{i}].claims is not a list; {_SYSTEM_FIX}")
-    _list_of_objects(path, data, "sources", _SYSTEM_FIX)
-    return data
+    try:
+        return EvalSystem.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        raise InputError(
+            f"{path}: {_where(first['loc'])}: {first['msg'].lower()}; {_SYSTEM_FIX}"
+        ) from None
 
 
 def check_gold(data: dict[str, Any], path: str | Path) -> dict[str, Any]:
@@ -508,7 +520,7 @@ def _readable(path: str) -> str | None:
     return record.group("file") if record and Path(record.group("file")).exists() else None
 
 
-def source_texts(system: Mapping[str, Any], paths: Sequence[str | Path] = ()) -> dict[str, str]:
+def source_texts(system: EvalSystem, paths: Sequence[str | Path] = ()) -> dict[str, str]:
     """Source id -> the decoded text the pipeline saw, re-ingested from ``paths``
     (default: the ``path`` of each source in the system JSON). Unreadable ones are left out,
     and so are URLs: ``eval`` works offline."""
@@ -517,7 +529,7 @@ def source_texts(system: Mapping[str, Any], paths: Sequence[str | Path] = ()) ->
     )
 
     if not paths:
-        named = {str(s["path"]) for s in system.get("sources", []) if s.get("path")}
+        named = {s.path for s in system.sources if s.path}
         paths = sorted({p for p in map(_readable, named) if p is not None})
     if not paths:
         return {}

@@ -1,10 +1,10 @@
-"""Render a :class:`~summarizer.models.Report` as a markdown brief, a markdown timeline or JSON.
+"""Render a :class:`~summarizer.models.Report` as a markdown brief or a markdown timeline.
 
 Markdown goes through jinja2 templates in ``summarizer/output/templates/`` (loaded
 with :class:`jinja2.PackageLoader`, ``StrictUndefined``, no autoescape: the
 output is markdown, and quotes must come out exactly as the sources wrote
 them). This module turns the report into plain view data; the templates only
-lay it out.
+lay it out. JSON is :mod:`summarizer.output.report_json`.
 
 Output is deterministic: the same report renders to the same bytes (no
 timestamps, no timings), so a replayed run can be compared byte for byte.
@@ -13,7 +13,6 @@ timestamps, no timings), so a replayed run can be compared byte for byte.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -23,26 +22,21 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from summarizer.models import (
-    Agreement,
     Claim,
-    Disagreement,
     InputFailure,
     MergedEvent,
     Precision,
     Report,
     ResolvedDate,
     Source,
-    SourceReport,
 )
 from summarizer.store.history import ArticleChange, Changes, SinceLast
 
-SCHEMA_VERSION = "1"
 QUOTE_LIMIT = 400  # characters of a quote shown in markdown (JSON keeps it whole)
 UNIQUE_LIMIT = 5  # "only this source reports" entries shown per source in the brief
 NAME_LIMIT = 60  # characters of a source's display name
 _SPACE = re.compile(r"\s+")
 _BRACKET_ID = re.compile(r"\[([^\[\]\s]+)\]")
-_PAIR = re.compile(r"\[\s+(-?\d+),\s+(-?\d+)\s+\]")
 
 
 # --------------------------------------------------------------------------- environment
@@ -379,140 +373,6 @@ def render_timeline_md(report: Report, since_last: SinceLast | None = None) -> s
     )
 
 
-# --------------------------------------------------------------------------- JSON
-
-
-def _date_json(date: ResolvedDate) -> dict[str, Any]:
-    return {
-        "date": date.iso(),
-        "date_end": date.iso_end() if date.precision is Precision.RANGE else None,
-        "precision": date.precision.value,
-        "date_expression": date.expression,
-        "date_from_publication": date.from_publication,
-        "date_assumed": date.assumed,
-    }
-
-
-def _event_json(event: MergedEvent) -> dict[str, Any]:
-    data: dict[str, Any] = {"id": event.id}
-    data.update(_date_json(event.date))
-    data.update(
-        {
-            "text": event.text,
-            "sources": list(event.sources),
-            "evidence": [
-                {
-                    "source": ev.source,
-                    "quote": ev.quote,
-                    "start": ev.start,
-                    "end": ev.end,
-                    "alignment": ev.alignment.value,
-                    "date_expression": ev.date_expression,
-                }
-                for ev in event.evidence
-            ],
-            "quantities": {
-                sid: [q.model_dump(mode="json") for q in qs]
-                for sid, qs in sorted(event.quantities.items())
-            },
-            "importance": round(event.importance, 6),
-        }
-    )
-    return data
-
-
-def _claim_json(claim: Claim) -> dict[str, Any]:
-    return {
-        "source": claim.source,
-        "value": claim.value,
-        "quote": claim.quote,
-        "start": claim.start,
-        "end": claim.end,
-        "normalized": claim.normalized,
-        "unit": claim.unit,
-    }
-
-
-def _finding_json(item: Disagreement | Agreement) -> dict[str, Any]:
-    return {
-        "event": item.event,
-        "topic": item.topic,
-        "claims": [_claim_json(c) for c in item.claims],
-        "note": item.note,
-    }
-
-
-def _source_json(sr: SourceReport) -> dict[str, Any]:
-    src = sr.source
-    ext = sr.extraction
-    return {
-        "id": src.id,
-        "path": src.path,
-        "title": src.title,
-        "outlet": src.outlet,
-        "url": src.url,
-        "published": src.published.isoformat() if src.published else None,
-        "published_from": src.published_from.value,
-        "encoding": src.encoding,
-        "summary": " ".join(one_line(s.text) for s in ext.summary),
-        "summary_sentences": [
-            {"text": s.text, "start": s.start, "end": s.end} for s in ext.summary
-        ],
-        "dropped": [[d.start, d.end] for d in sr.cleaned.dropped],
-        "dropped_reasons": [
-            {"start": d.start, "end": d.end, "reason": d.reason} for d in sr.cleaned.dropped
-        ],
-        "unique_events": list(sr.unique_events),
-        "engine": ext.engine.value,
-        "model_events_proposed": ext.proposed_events,
-        "model_events_dropped": ext.dropped_events,
-        "notes": list(ext.notes),
-    }
-
-
-def report_to_dict(report: Report) -> dict[str, Any]:
-    """The JSON document (schema_version 1) as plain data."""
-    stats = report.stats
-    return {
-        "schema_version": SCHEMA_VERSION,
-        "generated_for_day": (
-            report.generated_for_day.isoformat() if report.generated_for_day else None
-        ),
-        "headline": report.headline,
-        "key_developments": list(report.key_developments),
-        "sources": [_source_json(sr) for sr in report.sources],
-        "events": [_event_json(e) for e in report.events],
-        "disagreements": [_finding_json(d) for d in report.disagreements],
-        "agreements": [_finding_json(a) for a in report.agreements],
-        "failures": [
-            {"path": f.path, "reason": f.reason, "stage": f.stage} for f in report.failures
-        ],
-        "stats": {
-            "engine": stats.engine.value,
-            "model": stats.model,
-            "model_events_proposed": stats.model_events_proposed,
-            "model_events_dropped": stats.model_events_dropped,
-            "prompt_tokens": stats.prompt_tokens,
-            "completion_tokens": stats.completion_tokens,
-            "calls": stats.calls,
-            "retries": stats.retries,
-            "notes": list(stats.notes),
-        },
-    }
-
-
-def render_json(report: Report, since_last: SinceLast | None = None) -> str:
-    """JSON with the schema of issue 2 item 9 plus extra fields; ends with a newline.
-
-    With ``since_last`` the document has a ``since_last`` object (:func:`since_last_to_dict`).
-    """
-    data = report_to_dict(report)
-    if since_last is not None:
-        data["since_last"] = since_last_to_dict(since_last)
-    text = json.dumps(data, ensure_ascii=False, indent=2)
-    return _PAIR.sub(r"[\1, \2]", text) + "\n"  # offset pairs on one line
-
-
 # --------------------------------------------------------------------------- since the previous run
 
 
@@ -583,59 +443,4 @@ def since_last_view(
             for r in changes.revisions
         ],
         "gone": [_change_entry(e, cites) for e in changes.gone_events],
-    }
-
-
-def _article_json(change: ArticleChange) -> dict[str, Any]:
-    article = change.article
-    data: dict[str, Any] = {
-        "id": article.source_id,
-        "path": article.path,
-        "title": article.title,
-        "outlet": article.outlet,
-        "published": article.published.isoformat() if article.published else None,
-        "content_hash": article.content_hash,
-    }
-    if change.previous_hash is not None:
-        data["previous_hash"] = change.previous_hash
-    return data
-
-
-def since_last_to_dict(since_last: SinceLast) -> dict[str, Any]:
-    """The JSON ``since_last`` object: ``previous_run`` is null when there was none."""
-    if not isinstance(since_last, Changes):
-        return {"previous_run": None}
-    changes = since_last
-    return {
-        "previous_run": {
-            "id": changes.previous.id,
-            "created_at": changes.previous.created_at.isoformat(),
-            "command": changes.previous.command,
-        },
-        "new_articles": [_article_json(a) for a in changes.new_articles],
-        "updated_articles": [_article_json(a) for a in changes.updated_articles],
-        "removed_articles": [_article_json(a) for a in changes.removed_articles],
-        "new_events": [_event_json(e) for e in changes.new_events],
-        "confirmations": [
-            {
-                "event": c.event.id,
-                "text": c.event.text,
-                "date": c.event.date.iso(),
-                "sources": list(c.sources),
-                "previous_sources": list(c.previous_sources),
-            }
-            for c in changes.confirmations
-        ],
-        "revised_figures": [
-            {
-                "event": r.event.id,
-                "text": r.event.text,
-                "date": r.event.date.iso(),
-                "topic": r.topic,
-                "old": [_claim_json(c) for c in r.old],
-                "new": [_claim_json(c) for c in r.new],
-            }
-            for r in changes.revisions
-        ],
-        "gone_events": [_event_json(e) for e in changes.gone_events],
     }

@@ -1,0 +1,254 @@
+"""Render a :class:`~summarizer.models.Report` as the v1 JSON document.
+
+The report is mapped onto the typed contract of :mod:`summarizer.output.contract`
+(:class:`~summarizer.output.contract.ReportV1`), then written with :mod:`json`
+(two-space indent, offset pairs on one line, a final newline). Like the markdown,
+the output is deterministic: no timestamps or timings, except the previous run's
+time in the ``--since-last`` object.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from summarizer.models import (
+    Agreement,
+    Claim,
+    Disagreement,
+    MergedEvent,
+    Precision,
+    Quantity,
+    Report,
+    SourceReport,
+)
+from summarizer.output.contract import (
+    SCHEMA_VERSION,
+    AgreementV1,
+    ArticleV1,
+    ChangesV1,
+    ClaimV1,
+    ConfirmationV1,
+    DisagreementV1,
+    DroppedReasonV1,
+    EventV1,
+    EvidenceV1,
+    FailureV1,
+    NoPreviousRunV1,
+    PreviousRunV1,
+    QuantityV1,
+    ReportV1,
+    RevisedFigureV1,
+    SourceV1,
+    StatsV1,
+    SummarySentenceV1,
+)
+from summarizer.output.render import one_line
+from summarizer.store.history import ArticleChange, Changes, SinceLast
+
+_PAIR = re.compile(r"\[\s+(-?\d+),\s+(-?\d+)\s+\]")
+
+
+def event_v1(event: MergedEvent) -> EventV1:
+    date = event.date
+    return EventV1(
+        id=event.id,
+        date=date.iso(),
+        date_end=date.iso_end() if date.precision is Precision.RANGE else None,
+        precision=date.precision,
+        date_expression=date.expression,
+        date_from_publication=date.from_publication,
+        date_assumed=date.assumed,
+        text=event.text,
+        sources=list(event.sources),
+        evidence=[
+            EvidenceV1(
+                source=ev.source,
+                quote=ev.quote,
+                start=ev.start,
+                end=ev.end,
+                alignment=ev.alignment,
+                date_expression=ev.date_expression,
+            )
+            for ev in event.evidence
+        ],
+        quantities={
+            sid: [_quantity_v1(q) for q in qs] for sid, qs in sorted(event.quantities.items())
+        },
+        importance=round(event.importance, 6),
+    )
+
+
+def _quantity_v1(q: Quantity) -> QuantityV1:
+    return QuantityV1(
+        kind=q.kind,
+        value=q.value,
+        unit=q.unit,
+        low=q.low,
+        high=q.high,
+        approximate=q.approximate,
+        raw=q.raw,
+        start=q.start,
+        end=q.end,
+        subject=q.subject,
+    )
+
+
+def claim_v1(claim: Claim) -> ClaimV1:
+    return ClaimV1(
+        source=claim.source,
+        value=claim.value,
+        quote=claim.quote,
+        start=claim.start,
+        end=claim.end,
+        normalized=claim.normalized,
+        unit=claim.unit,
+    )
+
+
+def _disagreement_v1(item: Disagreement) -> DisagreementV1:
+    claims = [claim_v1(c) for c in item.claims]
+    return DisagreementV1(event=item.event, topic=item.topic, claims=claims, note=item.note)
+
+
+def _agreement_v1(item: Agreement) -> AgreementV1:
+    claims = [claim_v1(c) for c in item.claims]
+    return AgreementV1(event=item.event, topic=item.topic, claims=claims, note=item.note)
+
+
+def _source_v1(sr: SourceReport) -> SourceV1:
+    src = sr.source
+    ext = sr.extraction
+    return SourceV1(
+        id=src.id,
+        path=src.path,
+        title=src.title,
+        outlet=src.outlet,
+        url=src.url,
+        published=src.published,
+        published_from=src.published_from,
+        encoding=src.encoding,
+        summary=" ".join(one_line(s.text) for s in ext.summary),
+        summary_sentences=[
+            SummarySentenceV1(text=s.text, start=s.start, end=s.end) for s in ext.summary
+        ],
+        dropped=[(d.start, d.end) for d in sr.cleaned.dropped],
+        dropped_reasons=[
+            DroppedReasonV1(start=d.start, end=d.end, reason=d.reason) for d in sr.cleaned.dropped
+        ],
+        unique_events=list(sr.unique_events),
+        engine=ext.engine,
+        model_events_proposed=ext.proposed_events,
+        model_events_dropped=ext.dropped_events,
+        notes=list(ext.notes),
+    )
+
+
+def _stats_v1(report: Report) -> StatsV1:
+    stats = report.stats
+    return StatsV1(
+        engine=stats.engine,
+        model=stats.model,
+        model_events_proposed=stats.model_events_proposed,
+        model_events_dropped=stats.model_events_dropped,
+        prompt_tokens=stats.prompt_tokens,
+        completion_tokens=stats.completion_tokens,
+        calls=stats.calls,
+        retries=stats.retries,
+        notes=list(stats.notes),
+    )
+
+
+def report_v1(report: Report, since_last: SinceLast | None = None) -> ReportV1:
+    """The report as the typed v1 document (``since_last`` only when given)."""
+    return ReportV1(
+        schema_version=SCHEMA_VERSION,
+        generated_for_day=report.generated_for_day,
+        headline=report.headline,
+        key_developments=list(report.key_developments),
+        sources=[_source_v1(sr) for sr in report.sources],
+        events=[event_v1(e) for e in report.events],
+        disagreements=[_disagreement_v1(d) for d in report.disagreements],
+        agreements=[_agreement_v1(a) for a in report.agreements],
+        failures=[FailureV1(path=f.path, reason=f.reason, stage=f.stage) for f in report.failures],
+        stats=_stats_v1(report),
+        since_last=since_last_v1(since_last) if since_last is not None else None,
+    )
+
+
+def report_to_dict(report: Report, since_last: SinceLast | None = None) -> dict[str, Any]:
+    """The JSON document as plain data."""
+    return report_v1(report, since_last).model_dump(mode="json")
+
+
+def document_text(document: ReportV1) -> str:
+    """The document as written: two-space indent, offset pairs on one line, final newline."""
+    text = json.dumps(document.model_dump(mode="json"), ensure_ascii=False, indent=2)
+    return _PAIR.sub(r"[\1, \2]", text) + "\n"
+
+
+def render_json(report: Report, since_last: SinceLast | None = None) -> str:
+    """The v1 JSON document (docs/schema/report-v1.schema.json).
+
+    With ``since_last`` the document has a ``since_last`` object (:func:`since_last_v1`).
+    """
+    return document_text(report_v1(report, since_last))
+
+
+# --------------------------------------------------------------------------- since the previous run
+
+
+def _article_v1(change: ArticleChange) -> ArticleV1:
+    article = change.article
+    return ArticleV1(
+        id=article.source_id,
+        path=article.path,
+        title=article.title,
+        outlet=article.outlet,
+        published=article.published,
+        content_hash=article.content_hash,
+        previous_hash=change.previous_hash,
+    )
+
+
+def since_last_v1(since_last: SinceLast) -> ChangesV1 | NoPreviousRunV1:
+    """The ``since_last`` object: ``previous_run`` is null when there was none."""
+    if not isinstance(since_last, Changes):
+        return NoPreviousRunV1(previous_run=None)
+    changes = since_last
+    if changes.previous.id is None:  # the previous run comes from the store: it was saved
+        raise ValueError("the previous run has no store id")
+    return ChangesV1(
+        previous_run=PreviousRunV1(
+            id=changes.previous.id,
+            created_at=changes.previous.created_at.isoformat(),
+            command=changes.previous.command,
+        ),
+        new_articles=[_article_v1(a) for a in changes.new_articles],
+        updated_articles=[_article_v1(a) for a in changes.updated_articles],
+        removed_articles=[_article_v1(a) for a in changes.removed_articles],
+        new_events=[event_v1(e) for e in changes.new_events],
+        confirmations=[
+            ConfirmationV1(
+                event=c.event.id,
+                text=c.event.text,
+                date=c.event.date.iso(),
+                sources=list(c.sources),
+                previous_sources=list(c.previous_sources),
+            )
+            for c in changes.confirmations
+        ],
+        revised_figures=[
+            RevisedFigureV1(
+                event=r.event.id,
+                text=r.event.text,
+                date=r.event.date.iso(),
+                topic=r.topic,
+                old=[claim_v1(c) for c in r.old],
+                new=[claim_v1(c) for c in r.new],
+            )
+            for r in changes.revisions
+        ],
+        gone_events=[event_v1(e) for e in changes.gone_events],
+    )
