@@ -66,6 +66,7 @@ class InputFailure(Frozen):
 class IngestResult(Frozen):
     sources: tuple[Source, ...]
     failures: tuple[InputFailure, ...] = ()
+    notes: tuple[str, ...] = ()  # what a reader should know (an encoding that was a guess)
 
 
 # --------------------------------------------------------------------------- clean

@@ -497,7 +497,8 @@ def run(
         key_developments=developments,
         stats=_stats(runner, extractions, backend, time.perf_counter() - started).model_copy(
             update={
-                "notes": _notes(list(sources.values()))
+                "notes": ingested.notes
+                + _notes(list(sources.values()))
                 + duplicate_notes
                 + ((batch_note,) if batch_note else ()),
                 "article_tokens": _article_tokens(done, runner),

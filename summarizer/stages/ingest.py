@@ -41,6 +41,7 @@ import email.utils
 import importlib
 import json
 import re
+import unicodedata
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -78,25 +79,41 @@ class _BinaryError(ValueError):
     """Bytes that are not text in any encoding we accept."""
 
 
-def read_text(path: str | Path) -> tuple[str, str]:
-    """Read and decode a file: ``(text, encoding)``.
+@dataclass(frozen=True)
+class Decoded:
+    """Decoded text, its encoding, and why the encoding is uncertain (when it is)."""
 
-    Encoding: a byte-order mark first, then strict UTF-8, then charset-normalizer
-    (single-byte Western text is reported as ``cp1252``, which also covers Latin-1).
-    Raises :class:`InputError` for an unreadable, empty or binary file.
+    text: str
+    encoding: str
+    note: str | None = None  # e.g. "read as cp1251, a guess from 12 non-ASCII characters"
+
+
+def read_text(path: str | Path) -> tuple[str, str]:
+    """Read and decode a file: ``(text, encoding)`` (see :func:`read_decoded`)."""
+    decoded = read_decoded(path)
+    return decoded.text, decoded.encoding
+
+
+def read_decoded(path: str | Path) -> Decoded:
+    """Read and decode a file.
+
+    Encoding: a byte-order mark first, then strict UTF-8, then Western (cp1252, else
+    Latin-1) unless the bytes are plainly not Western text, then charset-normalizer's
+    guess (see :func:`decode_text`). Raises :class:`InputError` for an unreadable, empty
+    or binary file.
     """
     p = Path(path)
     data = read_bytes(p)
     try:
-        text, encoding = decode_bytes(data)
+        decoded = decode_text(data)
     except _BinaryError:
         raise InputError(
             f"{p}: this is a binary file, not article text; "
             "pass .txt, .md, .html or .jsonl articles"
         ) from None
-    if not text.strip():
+    if not decoded.text.strip():
         raise InputError(f"{p}: the file is empty; add the article text or remove the file")
-    return text, encoding
+    return decoded
 
 
 def read_bytes(path: Path) -> bytes:
@@ -115,22 +132,36 @@ def read_bytes(path: Path) -> bytes:
 
 def decode_bytes(data: bytes) -> tuple[str, str]:
     """Decode bytes to text, returning ``(text, encoding)``; raise on binary data."""
+    decoded = decode_text(data)
+    return decoded.text, decoded.encoding
+
+
+def decode_text(data: bytes) -> Decoded:
+    """Decode bytes: a BOM, then UTF-8, then Western text, then a guess; raise on binary.
+
+    Why not charset-normalizer alone: on a short file it has too little to go on and
+    picks exotic code pages (one ``ü`` made "Zürich" cp775's "Z³rich"). Western text
+    (cp1252, else Latin-1) is taken whenever it reads as Western text
+    (:func:`_reads_western`); only bytes that plainly do not (symbols inside words,
+    words made of accented letters) go to charset-normalizer, whose guess carries a
+    note when another code page reads just as well and the evidence is short.
+    """
     for bom, encoding in _BOMS:
         if data.startswith(bom):
             try:
-                return _checked(data.decode(encoding), encoding)
+                return Decoded(*_checked(data.decode(encoding), encoding))
             except UnicodeDecodeError:
                 raise _BinaryError(encoding) from None
     if b"\x00" in data:
         utf16 = _utf16_without_bom(data)
         if utf16 is None:
             raise _BinaryError("NUL bytes")
-        return _checked(data.decode(utf16), utf16)
+        return Decoded(*_checked(data.decode(utf16), utf16))
     try:
-        return _checked(data.decode("utf-8"), "utf-8")
+        return Decoded(*_checked(data.decode("utf-8"), "utf-8"))
     except UnicodeDecodeError:
         pass
-    return _checked(*_guess_encoding(data))
+    return _guess_encoding(data)
 
 
 def _utf16_without_bom(data: bytes) -> str | None:
@@ -146,20 +177,94 @@ def _utf16_without_bom(data: bytes) -> str | None:
     return None
 
 
-def _guess_encoding(data: bytes) -> tuple[str, str]:
-    matches = charset_normalizer.from_bytes(data)
-    best = matches.best()
-    if best is None:
-        raise _BinaryError("no encoding")
-    guessed = str(best)
+# Symbols that Western text attaches to words ("20°C", "km²", "Brand™", "¿Qué", "«oui»").
+_ATTACHED_SYMBOLS = frozenset("°²³¹™®©‰¿¡«»·")
+_MAX_ACCENTED_SHARE = 0.3  # accented letters among all letters, at most, in Western text
+_SHORT_EVIDENCE = 100  # fewer non-ASCII characters than this is a short basis for a guess
+
+
+def _misread_marks(text: str) -> int:
+    """Characters that show bytes read in the wrong code page.
+
+    Control characters (C1 from Latin-1), and non-ASCII symbols that touch a letter:
+    inside a word always ("Z³rich", "zosta³o"), at a word's edge unless Western text
+    puts that symbol there ("£odzi" counts, "20°C" does not).
+    """
+    marks = 0
+    for i, ch in enumerate(text):
+        if ch.isascii() or ch.isalpha() or ch.isspace():
+            continue
+        category = unicodedata.category(ch)
+        if category.startswith("C"):
+            marks += 1
+            continue
+        if category.startswith(("P", "Z")):
+            continue
+        before = i > 0 and text[i - 1].isalpha()
+        after = i + 1 < len(text) and text[i + 1].isalpha()
+        if (before and after) or ((before or after) and ch not in _ATTACHED_SYMBOLS):
+            marks += 1
+    return marks + _mixed_script_words(text)
+
+
+_JAPANESE = frozenset({"CJK", "HIRAGANA", "KATAKANA"})  # one script family in a word
+
+
+def _script(ch: str) -> str:
+    name = unicodedata.name(ch, "UNKNOWN").split(" ", 1)[0]
+    return "CJK" if name in _JAPANESE else name
+
+
+def _mixed_script_words(text: str) -> int:
+    """Words whose letters come from two scripts ("Zürich" is Latin; "汯ﾒ" is not one)."""
+    mixed = 0
+    for word in re.findall(r"[^\W\d_]+", text):
+        if not word.isascii() and len({_script(ch) for ch in word}) > 1:
+            mixed += 1
+    return mixed
+
+
+def _accented_share(text: str) -> float:
+    letters = [ch for ch in text if ch.isalpha()]
+    if not letters:
+        return 0.0
+    return sum(not ch.isascii() for ch in letters) / len(letters)
+
+
+def _reads_western(text: str) -> bool:
+    """Western text: no misread marks, and accented letters a minority of the letters
+    (Cyrillic, Greek or Hebrew bytes read as cp1252 are words of accented letters)."""
+    return _misread_marks(text) == 0 and _accented_share(text) <= _MAX_ACCENTED_SHARE
+
+
+def _western(data: bytes) -> tuple[str, str]:
     try:
-        western = data.decode("cp1252")
-    except UnicodeDecodeError:
-        return guessed, best.encoding
-    tied = {m.encoding for m in matches if m.chaos <= best.chaos + 1e-9}
-    if western == guessed or "cp1252" in tied:
-        return western, "cp1252"
-    return guessed, best.encoding
+        return data.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError:  # the five bytes cp1252 leaves undefined
+        return data.decode("latin-1"), "latin-1"
+
+
+def _guess_encoding(data: bytes) -> Decoded:
+    western, western_encoding = _western(data)
+    if _reads_western(western):
+        return Decoded(*_checked(western, western_encoding))
+    readings: dict[str, tuple[str, str]] = {}
+    for match in charset_normalizer.from_bytes(data):
+        readings.setdefault(str(match), (str(match), match.encoding))
+    readings.setdefault(western, (western, western_encoding))  # known not to read as Western
+    ranked = sorted(readings.values(), key=lambda r: _misread_marks(r[0]))  # stable: detector order
+    text, encoding = ranked[0]
+    best = _misread_marks(text)
+    rivals = [e for t, e in ranked[1:] if _misread_marks(t) == best]
+    evidence = sum(not ch.isascii() for ch in text)
+    note = None
+    if best or (rivals and evidence < _SHORT_EVIDENCE):
+        also = f" ({rivals[0]} reads as well)" if rivals else ""
+        note = (
+            f"the text is not UTF-8 and its encoding was guessed as {encoding} from "
+            f"{evidence} non-ASCII characters{also}"
+        )
+    return Decoded(*_checked(text, encoding), note=note)
 
 
 def _checked(text: str, encoding: str) -> tuple[str, str]:
@@ -355,6 +460,7 @@ def headline_at(text: str, start: int) -> str | None:
 class _Loaded:
     sources: list[Source] = field(default_factory=list)
     failures: list[InputFailure] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
 
 
 def _fail(path: str, reason: str) -> InputFailure:
@@ -753,9 +859,14 @@ def _load_file(path: Path) -> _Loaded:
         suffix = path.suffix.lower()
         if suffix in FEED_SUFFIXES:
             return _from_feed_file(path)
-        text, encoding = read_text(path)
+        decoded = read_decoded(path)
+        text, encoding = decoded.text, decoded.encoding
+        if decoded.note:
+            out.notes.append(f"{path}: {decoded.note}; if letters look wrong, save it as UTF-8.")
         if suffix == ".jsonl":
-            return _from_jsonl(path, text, encoding)
+            loaded = _from_jsonl(path, text, encoding)
+            loaded.notes.extend(out.notes)
+            return loaded
         if suffix in (".md", ".markdown"):
             out.sources.append(_from_markdown(path, text, encoding))
         elif suffix in (".html", ".htm"):
@@ -954,9 +1065,13 @@ def ingest(
     """
     files, failures = _expand(paths)
     sources: list[Source] = []
+    notes: list[str] = []
     for path in files:
         loaded = _load_url(path, fetch) if isinstance(path, str) else _load_file(path)
         sources.extend(loaded.sources)
         failures.extend(loaded.failures)
+        notes.extend(loaded.notes)
     dated, date_failures = _apply_dates(_unique_ids(sources), published)
-    return IngestResult(sources=tuple(dated), failures=tuple(failures + date_failures))
+    return IngestResult(
+        sources=tuple(dated), failures=tuple(failures + date_failures), notes=tuple(notes)
+    )
