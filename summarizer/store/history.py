@@ -52,7 +52,7 @@ from summarizer.models import (
 )
 from summarizer.stages.disagree import claim_for, topic_of
 from summarizer.stages.quantities import same_figure
-from summarizer.store.sqlite import connect
+from summarizer.store.sqlite import connect, make_folder
 
 log = logging.getLogger("summarizer")
 
@@ -470,15 +470,9 @@ class Store:
         self._conn = self._connect()
 
     def _connect(self) -> sqlite3.Connection:
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot create the store folder {self.path.parent} ({exc.strerror}); "
-                "pass --store PATH or --no-store"
-            ) from exc
+        make_folder(self.path.parent, what="store", fix="pass --store PATH or --no-store")
         conn: sqlite3.Connection | None = None
-        try:
+        try:  # a damaged store is refused, not set aside: it is the user's history
             conn = connect(self.path, busy_timeout_ms=BUSY_TIMEOUT_MS)
             _migrate(conn, self.path)
         except (sqlite3.DatabaseError, ConfigError) as exc:

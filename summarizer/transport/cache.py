@@ -30,7 +30,7 @@ from pathlib import Path
 
 from summarizer.config import LLMConfig
 from summarizer.errors import ConfigError
-from summarizer.store.sqlite import connect
+from summarizer.store.sqlite import connect, make_folder, open_database
 from summarizer.transport.backend import Backend, ChatRequest, ChatResponse, Usage, WrappingBackend
 from summarizer.transport.prompting import PROMPTS_PACKAGE
 from summarizer.transport.retry import describe_endpoint
@@ -152,26 +152,35 @@ class ResponseCache:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise ConfigError(
-                f"cannot create the cache folder {self.path.parent} ({exc.strerror}); "
-                "pass --cache-dir DIR or --no-cache"
-            ) from exc
+        make_folder(self.path.parent, what="cache", fix="pass --cache-dir DIR or --no-cache")
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
-        self._connection()  # create the schema now: errors surface at the start of a run
+        self._checked = False
+        self._connection()  # check the file, create the schema: errors surface at the start
+
+    def _open(self) -> sqlite3.Connection:
+        """A connection (autocommit: each answer is durable once written); the first one
+        checks the file and sets a damaged one aside."""
+        if self._checked:
+            conn = connect(self.path, busy_timeout_ms=BUSY_TIMEOUT_MS)
+            conn.executescript(_SCHEMA)
+            return conn
+        conn = open_database(
+            self.path,
+            what="the response cache",
+            setup=lambda c: c.executescript(_SCHEMA),
+            busy_timeout_ms=BUSY_TIMEOUT_MS,
+        )
+        self._checked = True
+        return conn
 
     def _connection(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is not None:
             return conn
         try:
-            # autocommit: each answer is durable once written
-            conn = connect(self.path, busy_timeout_ms=BUSY_TIMEOUT_MS)
-            conn.executescript(_SCHEMA)
+            conn = self._open()
         except sqlite3.DatabaseError as exc:
             raise ConfigError(
                 f"the response cache {self.path} is unusable ({exc}); run "

@@ -23,7 +23,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarizer.store.sqlite import connect
+from summarizer.errors import ConfigError
+from summarizer.store.sqlite import make_folder, open_database
 from summarizer.transport.backend import Backend, ChatRequest, ChatResponse, Usage, WrappingBackend
 from summarizer.transport.retry import describe_endpoint
 from summarizer.transport.tokens import count_messages
@@ -42,6 +43,10 @@ CREATE TABLE IF NOT EXISTS token_counts (
     PRIMARY KEY (endpoint, model)
 );
 """
+
+
+def _create_schema(conn: sqlite3.Connection) -> None:
+    conn.executescript(_SCHEMA)
 
 
 @dataclass(frozen=True)
@@ -69,10 +74,17 @@ class CalibrationStore:
 
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        make_folder(self.path.parent, what="cache", fix="pass --cache-dir DIR or --no-cache")
         self._lock = threading.Lock()
-        self._conn = connect(self.path)
-        self._conn.executescript(_SCHEMA)
+        try:
+            self._conn = open_database(
+                self.path, what="the token calibration table", setup=_create_schema
+            )
+        except sqlite3.DatabaseError as exc:
+            raise ConfigError(
+                f"the token calibration table {self.path} is unusable ({exc}); "
+                "pass another --cache-dir, or --no-cache"
+            ) from exc
 
     def observe(self, base_url: str, model: str, counted: int, reported: int) -> None:
         """Add one call: our count and the server's."""
