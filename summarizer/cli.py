@@ -22,7 +22,14 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 import typer
 
 from summarizer import __version__
-from summarizer.config import Config, EngineChoice, FetchConfig, StructuredMode, from_env
+from summarizer.config import (
+    Config,
+    EngineChoice,
+    FetchConfig,
+    StructuredMode,
+    from_env,
+    masked_url,
+)
 from summarizer.errors import (
     EXIT_BACKEND,
     EXIT_INTERRUPTED,
@@ -258,7 +265,7 @@ def _failure_line(failure: InputFailure) -> str:
 def _engine_line(config: Config) -> str:
     engine = config.resolved_engine()
     if engine is EngineChoice.LLM:
-        where = config.llm.base_url or "the OpenAI API"
+        where = masked_url(config.llm.base_url) if config.llm.base_url else "the OpenAI API"
         return f"engine: llm (model {config.llm.model} at {where})"
     why = " (no model configured)" if config.engine is EngineChoice.AUTO else ""
     return f"engine: extractive{why}"
@@ -284,26 +291,42 @@ def _simple_command(debug: bool, body: Callable[[], int]) -> NoReturn:
 
 
 def _guarded(debug: bool, body: Callable[[], int]) -> NoReturn:
-    """Run ``body``; map errors to one stderr line and an exit code."""
+    """Run ``body``; map errors to one stderr line and an exit code.
+
+    ``--debug`` prints the traceback first and changes nothing else: the same line,
+    the same exit code.
+    """
     try:
         code = body()
     except typer.Exit:
         raise
     except SummarizerError as exc:
-        if debug:
-            raise
-        _fail(str(exc), exc.exit_code)
+        _traceback(debug)
+        _fail(_one_line(str(exc)), exc.exit_code)
     except KeyboardInterrupt as exc:
         typer.echo(f"summarizer: {_interrupted_line(exc)}", err=True)
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except Exception as exc:
-        if debug:
-            raise
+        _traceback(debug)
         _fail(
-            f"internal error: {type(exc).__name__}: {exc} (rerun with --debug and report it)",
+            f"internal error: {type(exc).__name__}: {_one_line(str(exc))} "
+            "(rerun with --debug and report it)",
             EXIT_INTERNAL,
         )
     raise typer.Exit(code)
+
+
+def _traceback(debug: bool) -> None:
+    """With --debug, the traceback of the exception being handled, on stderr."""
+    if debug:
+        import traceback
+
+        sys.stderr.write(traceback.format_exc())
+        sys.stderr.flush()
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _emit(text: str, output: Path | None) -> None:
@@ -490,8 +513,11 @@ def _run_command(
     try:
         report = pipeline.run(paths, config, backend=backend)
     except BaseException:
+        _discard_recording(config, backend)
         _close(backend, quietly=True)
         raise
+    if any(f.stage == pipeline.BACKEND_STAGE for f in report.failures):
+        _discard_recording(config, backend)
     _close(backend)  # saves a --record cassette, checks a --replay one
     for failure in report.failures:
         typer.echo(f"summarizer: {_failure_line(failure)}", err=True)
@@ -569,6 +595,25 @@ def _make_backend(config: Config) -> Backend:
     from summarizer.transport.cache import wrap_for_run
 
     return wrap_for_run(pipeline.make_backend(config), config.llm)
+
+
+def _discard_recording(config: Config, backend: object) -> None:
+    """``--record`` on a run whose model calls did not all succeed (or that was stopped):
+    drop the recording, leave any existing cassette as it was, and say so."""
+    if config.llm.record is None or backend is None:
+        return
+    from summarizer.transport.cassette import find_session
+
+    session = find_session(backend)
+    if session is None:
+        return
+    session.discard()
+    path = config.llm.record
+    if path.exists():
+        message = f"--record: {path} was left as it was"
+    else:
+        message = f"--record: nothing was recorded to {path}"
+    _say(config, f"{message}: the run's model calls did not all succeed")
 
 
 def _close(backend: object, *, quietly: bool = False) -> None:

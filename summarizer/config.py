@@ -11,11 +11,32 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from urllib.parse import urlparse
+from urllib.parse import parse_qsl, urlencode, urlparse
 
 from summarizer.errors import ConfigError
 
 OPENAI_HOST = "api.openai.com"
+
+
+SECRET_QUERY_KEYS = frozenset({"api-key", "api_key", "apikey", "key", "token", "access_token"})
+
+
+def masked_url(url: str) -> str:
+    """``url`` as it may be shown: a password in it (``user:KEY@host``) and secret query
+    parameters (``?api-key=KEY``) become ``***``."""
+    parsed = urlparse(url)
+    netloc = parsed.netloc
+    if "@" in netloc:
+        userinfo, host = netloc.rsplit("@", 1)
+        user, has_password, _ = userinfo.partition(":")
+        netloc = f"{user}:***@{host}" if has_password else f"***@{host}"
+    query = parsed.query
+    if query:
+        pairs = parse_qsl(query, keep_blank_values=True)
+        query = urlencode(
+            [(k, "***" if k.lower() in SECRET_QUERY_KEYS else v) for k, v in pairs], safe="*"
+        )
+    return parsed._replace(netloc=netloc, query=query).geturl()
 
 
 class EngineChoice(StrEnum):

@@ -186,10 +186,13 @@ def test_bad_flags_one_line_and_exit_code(
     assert "Traceback" not in result.stderr
 
 
-def test_debug_lets_the_exception_through(runner: CliRunner, fake_run: dict[str, Any]) -> None:
+def test_debug_adds_the_traceback_and_keeps_the_exit_code(
+    runner: CliRunner, fake_run: dict[str, Any]
+) -> None:
     result = runner.invoke(cli.app, ["brief", "in/", "--day", "nope", "--debug"])
-    assert result.exit_code != EXIT_OK
-    assert type(result.exception).__name__ == "InputError"
+    assert result.exit_code == EXIT_USAGE
+    assert "Traceback" in result.stderr and "InputError" in result.stderr
+    assert "summarizer: error: --day 'nope' is not a date" in result.stderr
 
 
 def test_internal_error_is_one_line(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:

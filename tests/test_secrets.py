@@ -123,3 +123,49 @@ def test_retried_errors_and_server_echo_hold_no_key(
     assert result.exit_code == EXIT_PARTIAL, result.stderr
     assert "HTTP 500" in out.read_text(encoding="utf-8")
     assert _leaks(tmp_path, result.stdout, result.stderr) == []
+
+
+# --------------------------------------------------------------------------- issue 10 item 9
+
+URL_SECRET = "URLPASS-7f3a9c2e5b"
+
+
+def _with_credentials(base_url: str) -> str:
+    return base_url.replace("http://", f"http://analyst:{URL_SECRET}@", 1)
+
+
+def _url_leaks(tmp_path: Path, *streams: str) -> list[str]:
+    found = [
+        f"{path}"
+        for path in sorted(tmp_path.rglob("*"))
+        if path.is_file() and URL_SECRET.encode() in path.read_bytes()
+    ]
+    return found + [f"stream {i}" for i, s in enumerate(streams) if URL_SECRET in s]
+
+
+@pytest.mark.parametrize("run", ["record", "dry run", "server down"])
+def test_credentials_in_the_base_url_are_masked(run: str, tmp_path: Path) -> None:
+    """``--base-url http://user:KEY@host/v1``: KEY is shown nowhere (the "engine:" line
+    printed it), neither in the cassette, the output, the cache nor the --debug logs."""
+    folder = write_articles(tmp_path / "articles")
+    out, cassette = tmp_path / "out" / "brief.md", tmp_path / "cassettes" / "run.yaml"
+    out.parent.mkdir()
+    cassette.parent.mkdir()
+    with RoutedFakeServer({}) as server:
+        base_url = _with_credentials(server.base_url)
+        args = ["brief", str(folder), *llm_args(base_url), "--debug", "--verbose", "-o", str(out)]
+        extra = {
+            "record": ["--record", str(cassette)],
+            "dry run": ["--dry-run"],
+            "server down": ["--max-attempts", "1"],
+        }[run]
+        if run == "server down":
+            server.stop()
+        done = _cli([*args, *extra], tmp_path)
+        if run == "record":
+            assert server.requests, done.stderr
+    assert "analyst:***@" in done.stderr  # the engine line says where, masked
+    assert _url_leaks(tmp_path, done.stdout, done.stderr) == []
+    if run == "record":
+        assert done.returncode == EXIT_OK, done.stderr
+        assert cassette.exists() and out.exists()

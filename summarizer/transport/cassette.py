@@ -22,6 +22,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -31,6 +32,7 @@ import vcr
 from vcr.cassette import Cassette
 from vcr.request import Request
 
+from summarizer.config import masked_url
 from summarizer.errors import BackendError, ConfigError
 from summarizer.transport.backend import Backend, ChatRequest, ChatResponse, Usage
 
@@ -81,6 +83,12 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
+def scrub_request(request: Request) -> Request:
+    """before_record_request: no credentials in the recorded URI (``user:KEY@host``)."""
+    request.uri = masked_url(request.uri)
+    return request
+
+
 def vcr_config(secrets: tuple[str, ...] = ()) -> dict[str, Any]:
     """Shared cassette settings (also the dict pytest-recording's ``vcr_config`` returns).
 
@@ -90,6 +98,7 @@ def vcr_config(secrets: tuple[str, ...] = ()) -> dict[str, Any]:
     return {
         "filter_headers": list(FILTERED_HEADERS),
         "filter_query_parameters": list(FILTERED_QUERY),
+        "before_record_request": scrub_request,
         "before_record_response": scrub_response,
         "decode_compressed_response": True,
         "match_on": MATCH_ON,
@@ -136,11 +145,13 @@ class CassetteSession:
     """One run's record (``record``) or replay (``replay``) of model traffic.
 
     ``record`` writes a fresh cassette (record mode ``all``) to a temporary
-    file beside the target and moves it into place on close, so an existing
-    cassette is replaced only by a complete new one. ``replay`` plays with
-    record mode ``none``. The same path for both means ``new_episodes``: play
-    what is recorded, record what is missing. Start and close are idempotent
-    and thread-safe; vcrpy's patches are process-wide while the session is open.
+    file beside the target and moves it into place on :meth:`close`, so an existing
+    cassette is replaced only by a complete new one; :meth:`discard` (a failed or
+    interrupted run) drops the recording and leaves the old file as it was.
+    ``replay`` plays with record mode ``none``. The same path for both means
+    ``new_episodes``: play what is recorded, record what is missing (on a copy,
+    published the same way). Start, close and discard are idempotent and
+    thread-safe; vcrpy's patches are process-wide while the session is open.
     """
 
     def __init__(
@@ -159,6 +170,8 @@ class CassetteSession:
             raise ConfigError(
                 f"--replay {replay}: no such cassette; record one first with --record {replay}"
             )
+        if replay is not None:
+            check_cassette(Path(replay))
         self.record = Path(record) if record is not None else None
         self.replay = Path(replay) if replay is not None else None
         self.secrets = secrets
@@ -178,8 +191,13 @@ class CassetteSession:
     def path(self) -> Path:
         return self.replay if self.replay is not None else self._require(self.record)
 
+    @property
+    def records(self) -> bool:
+        """Does this session write a cassette (``--record``)?"""
+        return self.record is not None
+
     def _working_path(self) -> Path:
-        if self.mode != "all":
+        if not self.records:
             return self.path
         return self.path.with_name(f".{self.path.name}.{os.getpid()}.recording")
 
@@ -187,8 +205,10 @@ class CassetteSession:
         with self._lock:
             if self._context is None and not self._closed:
                 working = self._working_path()
-                if self.mode == "all":
+                if self.records:
                     working.unlink(missing_ok=True)  # a stale partial recording
+                    if self.mode == "new_episodes":
+                        shutil.copyfile(self.path, working)
                 self._context = make_vcr().use_cassette(
                     str(working), record_mode=self.mode, **vcr_config(self.secrets)
                 )
@@ -203,10 +223,23 @@ class CassetteSession:
             self._closed = True
             if self._context is not None:
                 self._context.__exit__(None, None, None)
-            if self.mode == "all":
+            if self.records:
                 self._publish()
         if self.replay is not None and self.strict:
             self.check_all_played()
+
+    def discard(self) -> None:
+        """End the session without saving: the recording so far is dropped and an
+        existing cassette stays byte for byte (a failed or interrupted run)."""
+        with self._lock:
+            if self._closed:
+                return
+            self._closed = True
+            if self._context is not None:
+                with contextlib.suppress(Exception):  # vcrpy saving the partial recording
+                    self._context.__exit__(None, None, None)
+            if self.records:
+                self._working_path().unlink(missing_ok=True)
 
     def _publish(self) -> None:
         working = self._working_path()
@@ -238,6 +271,9 @@ class CassetteSession:
         if exc_type is None:
             self.close()
             return
+        if self.records:
+            self.discard()
+            return
         with contextlib.suppress(BackendError):  # the run's own error matters more
             self.close()
 
@@ -249,10 +285,43 @@ class CassetteSession:
 
 
 def _count_interactions(path: Path) -> int:
+    return len(check_cassette(path))
+
+
+def check_cassette(path: Path) -> list[Any]:
+    """The recordings of a cassette file; :class:`ConfigError` (one line) when it is not one.
+
+    vcrpy reads the file itself and fails on damage with a parser traceback
+    (ScannerError) or, worse, plays nothing; checking first names the file and the fix.
+    """
     import yaml
 
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    return len(data.get("interactions") or [])
+    def damaged(reason: str) -> ConfigError:
+        return ConfigError(
+            f"--replay {path}: not a cassette ({reason}); record it again with --record {path}"
+        )
+
+    try:
+        data = yaml.safe_load(path.read_bytes().decode("utf-8"))
+    except UnicodeDecodeError:
+        raise damaged("not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f" at line {mark.line + 1}" if mark is not None else ""
+        raise damaged(f"the YAML is cut off or invalid{where}") from None
+    except OSError as exc:
+        raise damaged(exc.strerror or type(exc).__name__) from None
+    if not isinstance(data, dict) or not isinstance(data.get("interactions"), list):
+        raise damaged("no list of interactions")
+    interactions: list[Any] = data["interactions"]
+    for number, item in enumerate(interactions, start=1):
+        if not (
+            isinstance(item, dict)
+            and isinstance(item.get("request"), dict)
+            and isinstance(item.get("response"), dict)
+        ):
+            raise damaged(f"interaction {number} lacks its request or response")
+    return interactions
 
 
 @contextlib.contextmanager
@@ -288,9 +357,20 @@ class CassetteBackend:
         try:
             self.session.close()
         finally:
-            close = getattr(self.inner, "close", None)
-            if callable(close):
-                close()
+            self._close_inner()
+
+    def discard(self) -> None:
+        """Drop the recording (see :meth:`CassetteSession.discard`), then close the inner
+        backend."""
+        try:
+            self.session.discard()
+        finally:
+            self._close_inner()
+
+    def _close_inner(self) -> None:
+        close = getattr(self.inner, "close", None)
+        if callable(close):
+            close()
 
     def __enter__(self) -> CassetteBackend:
         return self
@@ -299,5 +379,19 @@ class CassetteBackend:
         if exc_type is None:
             self.close()
             return
+        if self.session.records:
+            self.discard()
+            return
         with contextlib.suppress(BackendError):
             self.close()
+
+
+def find_session(backend: object) -> CassetteSession | None:
+    """The cassette session under a stack of wrapping backends (``.inner``), if any."""
+    seen = 0
+    while backend is not None and seen < 32:
+        if isinstance(backend, CassetteBackend):
+            return backend.session
+        backend = getattr(backend, "inner", None)
+        seen += 1
+    return None
