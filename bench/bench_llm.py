@@ -257,9 +257,10 @@ def to_markdown(
         f"{info['nproc']} cores, Python {info['python']} ({info['platform']}).",
         "",
         "All calls go to the local fake OpenAI-compatible server "
-        "(`summarizer.testing.fakeserver`, in the same process) answering every chat call with a small valid extraction after the "
-        "injected latency; the whole pipeline runs (ingest to report, llm engine, one synthesis "
-        "call). Corpora are generated with `bench_extractive.generate_corpus` (fixed seed).",
+        "(`summarizer.testing.fakeserver`, in the same process) answering every chat call "
+        "with a small valid extraction after the injected latency; the whole pipeline runs "
+        "(ingest to report, llm engine, one synthesis call). Corpora are generated with "
+        "`bench_extractive.generate_corpus` (fixed seed).",
         "",
         f"### 50 articles, {LATENCY * 1000:.0f} ms latency per call, one article per call",
         "",
