@@ -6,7 +6,7 @@ import pytest
 from test_merge import seed_pipeline, story
 
 from summarizer.models import Agreement, Disagreement, MergedEvent, Source
-from summarizer.stages.disagree import find_disagreements
+from summarizer.stages.disagree import NOT_MENTIONED, find_disagreements
 from summarizer.stages.merge import merge
 
 
@@ -136,13 +136,16 @@ def test_reconciled_figures_agree(articles: dict[str, str], topic: str, note_par
 def test_deaths_reported_by_some_and_not_others(articles: dict[str, str], silent: set[str]) -> None:
     _, disagreements, _, sources = compare(articles)
     killed = [d for d in disagreements if d.topic == "killed"]
-    said_nothing = {c.source for d in killed for c in d.claims if c.value == "no deaths reported"}
+    said_nothing = {c.source for d in killed for c in d.claims if c.value == NOT_MENTIONED}
     assert said_nothing == silent
     if silent:
         (d,) = killed
         assert {c.source for c in d.claims} == set(articles)
-        assert d.note is not None and "no deaths reported by 1 source" in d.note
+        assert d.note is not None and "deaths not mentioned by 1 source" in d.note
+        assert "no deaths" not in d.note  # silence is not a report of none
         for claim in d.claims:
+            if claim.value == NOT_MENTIONED:
+                assert claim.normalized is None  # not "0 killed"
             assert sources[claim.source].text[claim.start : claim.end] == claim.quote
 
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
 from summarizer.models import MergedEvent, Precision, Report, ResolvedDate, Source
+from summarizer.output import names
 
 GAP_DAYS = 7  # periods closer than this share an axis segment
 BREAK_PX = 26.0  # width of an axis break
@@ -192,11 +193,9 @@ class Marker:
 
 
 def source_name(source: Source, limit: int = NAME_CHARS) -> str:
-    """The outlet (or title, or id), whitespace collapsed, cut to ``limit`` characters."""
-    name = " ".join((source.outlet or source.title or source.id).split())
-    if len(name) > limit:
-        name = name[: limit - 1].rstrip() + "…"
-    return name
+    """A short row label: the outlet, else the headline (:func:`summarizer.output.names.headline`),
+    cut to ``limit`` characters."""
+    return names.cut(source.outlet or names.headline(source), limit)
 
 
 def source_label(source: Source, number: int, limit: int = NAME_CHARS) -> str:

@@ -162,6 +162,11 @@ class SourceV1(Contract):
     """One article the run read."""
 
     id: str
+    name: str | None = Field(
+        default=None,
+        description="How the brief names it: outlet and headline, else the file name "
+        "without id hashes, else the story's opening words (never a hash).",
+    )
     path: str = Field(description="The file (FILE:LINE for a .jsonl record) or URL.")
     title: str | None
     outlet: str | None

@@ -39,7 +39,9 @@ from summarizer.models import (
     Report,
     SourceReport,
 )
+from summarizer.output import names
 from summarizer.output.chart import PALETTE, render_chart_svg, source_name
+from summarizer.output.names import headline, record_name
 from summarizer.output.render import (
     date_key,
     date_label,
@@ -261,7 +263,7 @@ def _colour(number: int) -> str:
 
 
 def _names(report: Report) -> dict[str, str]:
-    return {sr.source.id: source_name(sr.source, limit=60) for sr in report.sources}
+    return {sr.source.id: names.source_name(sr.source, limit=60) for sr in report.sources}
 
 
 def _chips(event: MergedEvent, anchors: Anchors, names: dict[str, str]) -> list[Chip]:
@@ -373,7 +375,7 @@ def _source_view(sr: SourceReport, number: int, anchors: Anchors) -> dict[str, A
         "number": number,
         "id": src.id,
         "label": source_name(src, limit=26),
-        "title": one_line(src.title or ""),
+        "title": headline(src),
         "outlet": src.outlet or "",
         "url": src.url or "",
         "path": src.path,
@@ -435,9 +437,18 @@ def _figure_view(claim: Claim, names: dict[str, str]) -> dict[str, str]:
     }
 
 
-def _article_text(change: ArticleChange) -> str:
+def _article_text(change: ArticleChange, names: dict[str, str]) -> str:
     article = change.article
-    return one_line(article.outlet or article.title or article.source_id, 60)
+    if article.source_id in names:
+        return names[article.source_id]
+    name = record_name(
+        title=article.title,
+        outlet=article.outlet,
+        source_id=article.source_id,
+        path=article.path,
+        limit=60,
+    )
+    return f"{name} ({article.path})"
 
 
 def _since_last(
@@ -451,7 +462,7 @@ def _since_last(
     changes = since_last
     names = _names(report)
     articles = [
-        (label, ", ".join(_article_text(a) for a in items))
+        (label, ", ".join(_article_text(a, names) for a in items))
         for label, items in (
             ("New articles", changes.new_articles),
             ("Updated articles", changes.updated_articles),

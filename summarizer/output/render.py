@@ -30,6 +30,7 @@ from summarizer.models import (
     ResolvedDate,
     Source,
 )
+from summarizer.output.names import headline, record_name, source_name
 from summarizer.store.history import ArticleChange, Changes, SinceLast
 
 QUOTE_LIMIT = 400  # characters of a quote shown in markdown (JSON keeps it whole)
@@ -188,7 +189,7 @@ def _claim_view(claim: Claim, report: Report, cites: Citations) -> dict[str, str
 def _source_name(report: Report, source_id: str) -> str:
     for sr in report.sources:
         if sr.source.id == source_id:
-            return one_line(sr.source.outlet or sr.source.title or sr.source.id, NAME_LIMIT)
+            return source_name(sr.source, NAME_LIMIT)
     return source_id
 
 
@@ -253,7 +254,7 @@ def _source_views(report: Report, cites: Citations) -> list[dict[str, Any]]:
             {
                 "number": cites.numbers[src.id],
                 "id": src.id,
-                "title": one_line(src.title or src.id),
+                "title": headline(src),
                 "outlet": src.outlet or "",
                 "path": src.path,
                 "published": src.published.isoformat() if src.published else "unknown",
@@ -389,11 +390,18 @@ def _change_entry(event: MergedEvent, cites: Citations) -> dict[str, str]:
     }
 
 
-def _article_line(change: ArticleChange, cites: Citations) -> str:
+def _article_line(change: ArticleChange, report: Report, cites: Citations) -> str:
     article = change.article
-    name = one_line(article.outlet or article.title or article.source_id, NAME_LIMIT)
     if article.source_id in cites.numbers:
+        name = _source_name(report, article.source_id)
         return f"{name} {cites.marker(article.source_id)}"
+    name = record_name(
+        title=article.title,
+        outlet=article.outlet,
+        source_id=article.source_id,
+        path=article.path,
+        limit=NAME_LIMIT,
+    )
     return f"{name} (`{article.path}`)"
 
 
@@ -421,9 +429,9 @@ def since_last_view(
         "command": changes.previous.command,
         "when": run_time(changes.previous.created_at),
         "empty": changes.is_empty(),
-        "new_articles": [_article_line(a, cites) for a in changes.new_articles],
-        "updated_articles": [_article_line(a, cites) for a in changes.updated_articles],
-        "removed_articles": [_article_line(a, cites) for a in changes.removed_articles],
+        "new_articles": [_article_line(a, report, cites) for a in changes.new_articles],
+        "updated_articles": [_article_line(a, report, cites) for a in changes.updated_articles],
+        "removed_articles": [_article_line(a, report, cites) for a in changes.removed_articles],
         "new_events": [_change_entry(e, cites) for e in changes.new_events],
         "confirmations": [
             dict(

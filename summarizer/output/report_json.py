@@ -44,6 +44,7 @@ from summarizer.output.contract import (
     StatsV1,
     SummarySentenceV1,
 )
+from summarizer.output.names import source_name
 from summarizer.output.render import one_line
 from summarizer.store.history import ArticleChange, Changes, SinceLast
 
@@ -122,6 +123,7 @@ def _source_v1(sr: SourceReport) -> SourceV1:
     ext = sr.extraction
     return SourceV1(
         id=src.id,
+        name=source_name(src),
         path=src.path,
         title=src.title,
         outlet=src.outlet,

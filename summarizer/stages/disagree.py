@@ -12,9 +12,10 @@ When a topic's figures all link but were written differently (800 miles and roug
 1,300 km; "dozens" and 35), an :class:`Agreement` records why they agree.
 
 Deaths are the one figure whose absence is news: when some sources of an event report
-people killed and another source reports the same event's injuries but no deaths,
-anywhere in its text, that silence is listed as a side of the "killed" disagreement
-("no deaths reported", quoting the source's casualty sentence).
+people killed and another source reports the same event's injuries but mentions no
+deaths anywhere in its text, that silence is listed as a side of the "killed"
+disagreement, worded as what it is: the source does not mention deaths ("deaths not
+mentioned", quoting its casualty sentence), which is not the same as reporting none.
 """
 
 from __future__ import annotations
@@ -155,6 +156,7 @@ def _compare_topic(
 
 
 _DEATHS = "killed"
+NOT_MENTIONED = "deaths not mentioned"  # a source silent on deaths: not "none reported"
 _HARM = frozenset({"injured", "casualties"})
 
 
@@ -170,7 +172,8 @@ def _kinds_by_source(events: Sequence[MergedEvent]) -> dict[str, set[str]]:
 def _silent_on_deaths(
     event: MergedEvent, topics: dict[str, list[tuple[str, Quantity]]], kinds: dict[str, set[str]]
 ) -> list[Claim]:
-    """ "No deaths reported" claims: sources giving this event's injuries, never a death toll."""
+    """ "Deaths not mentioned" claims: sources giving this event's injuries and never
+    mentioning a death toll (silence, not a report of zero: no normalised value)."""
     stated = {s for s, q in topics.get(_DEATHS, []) if q.value > 0}
     if not stated:
         return []
@@ -184,11 +187,11 @@ def _silent_on_deaths(
             claims.append(
                 Claim(
                     source=source,
-                    value="no deaths reported",
+                    value=NOT_MENTIONED,
                     quote=ev.quote,
                     start=ev.start,
                     end=ev.end,
-                    normalized=0.0,
+                    normalized=None,
                     unit=None,
                 )
             )
@@ -219,7 +222,9 @@ def _with_silence(
         event=event.id,
         topic=_DEATHS,
         claims=(*stated, *silent),
-        note=f"{note} vs no deaths reported by {n} source{'s' if n > 1 else ''}",
+        note=(
+            f"{note} vs deaths not mentioned by {n} source{'s' if n > 1 else ''} (injuries only)"
+        ),
     )
 
 

@@ -609,11 +609,29 @@ def _jsonl_record(path: Path, lineno: int, line: str, encoding: str) -> Source:
     published = parse_date(_pick(record, "date", "published", "published_at"))
     if published:
         base.update(published=published, published_from=DateOrigin.JSONL)
-    for key, names in (("title", ("title",)), ("outlet", ("outlet", "source")), ("url", ("url",))):
-        value = _pick(record, *names)
-        if isinstance(value, str) and value.strip():
-            base[key] = value.strip()
+    for key, names in _RECORD_FIELDS:
+        value = _name_of(_pick(record, *names))
+        if value:
+            base[key] = value
     return _from_plain(path, body, encoding, base=base)
+
+
+# A record's title, outlet and url fields, by the names common exports use.
+_RECORD_FIELDS = (
+    ("title", ("title", "headline")),
+    ("outlet", ("outlet", "source", "publisher", "site_name", "sitename", "source_name")),
+    ("url", ("url", "link")),
+)
+
+
+def _name_of(value: Any) -> str | None:
+    """A field's text: a string, or the ``name``/``title`` of a nested object
+    (``"source": {"id": "bbc-news", "name": "BBC News"}``)."""
+    if isinstance(value, Mapping):
+        value = _pick(value, "name", "title")
+    if isinstance(value, str) and value.strip():
+        return " ".join(value.split())
+    return None
 
 
 # --------------------------------------------------------------------------- feeds
@@ -727,8 +745,13 @@ def _entry_published(entry: Mapping[str, Any]) -> dt.date | None:
 def _entry_source(
     where: str, stem: str, number: int, entry: Mapping[str, Any], outlet: str, encoding: str
 ) -> Source:
-    """One feed entry as a source (like a .jsonl record: the entry's text is the text)."""
+    """One feed entry as a source (like a .jsonl record: the entry's text is the text).
+
+    The outlet is the entry's own ``<source>`` (an aggregator's feed names the outlet
+    of each story there), else the feed's title.
+    """
     title = _detail_text(entry.get("title_detail")) or str(entry.get("title") or "").strip()
+    outlet = _name_of(entry.get("source")) or outlet
     link = str(entry.get("link") or "").strip()
     link = link if is_url(link) else ""  # feedparser falls back to the entry's id (a URN)
     text = _entry_text(entry)
