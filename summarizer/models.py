@@ -267,6 +267,7 @@ class Claim(Frozen):
     end: int
     normalized: float | None = None
     unit: str | None = None
+    published: dt.date | None = None  # the source's publication date, when known
 
 
 class Disagreement(Frozen):
@@ -283,6 +284,22 @@ class Agreement(Frozen):
     topic: str
     claims: tuple[Claim, ...]
     note: str  # e.g. "800 miles = 1,287 km, agrees with about 1,300 km"
+
+
+class Revision(Frozen):
+    """A figure reported again later with a new value: old -> new, not a disagreement.
+
+    ``event`` is the entry that states the latest figure; ``earlier_event`` the entry the
+    old figures are on when that is another one (a follow-up's "the death toll has
+    risen to four" is its own entry, dated when it was said).
+    """
+
+    event: str  # MergedEvent.id of the latest figure
+    topic: str  # e.g. "killed", "people stranded"
+    old: tuple[Claim, ...]  # the figures it replaces, oldest first
+    new: tuple[Claim, ...]  # the latest figure (several sources may state it)
+    earlier_event: str | None = None  # MergedEvent.id of the old figures, when not ``event``
+    note: str  # e.g. "three killed (2025-03-03) -> four killed (2025-03-04)"
 
 
 # --------------------------------------------------------------------------- report
@@ -318,6 +335,7 @@ class Report(Frozen):
     events: tuple[MergedEvent, ...]
     disagreements: tuple[Disagreement, ...]
     agreements: tuple[Agreement, ...] = ()
+    revisions: tuple[Revision, ...] = ()
     failures: tuple[InputFailure, ...] = ()
     headline: str = ""
     key_developments: tuple[str, ...] = ()

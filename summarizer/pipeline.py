@@ -1,5 +1,6 @@
 """Wire the stages: ingest -> clean -> segment -> engine -> ground -> dates -> quantities
--> merge -> disagreements -> selection -> synthesis -> :class:`~summarizer.models.Report`.
+-> merge -> disagreements and revisions -> selection -> synthesis (figures worded from the
+revisions and disagreements) -> :class:`~summarizer.models.Report`.
 
 The engine is chosen once from ``config.resolved_engine()`` and seen through the
 small :class:`EngineRunner` protocol (``extract`` per source, ``synthesize`` once);
@@ -48,6 +49,7 @@ from summarizer.stages import merge as merge_stage
 from summarizer.stages import quantities as quantities_stage
 from summarizer.stages import segment as segment_stage
 from summarizer.stages import select as select_stage
+from summarizer.stages import wording
 from summarizer.transport.backend import Backend
 
 log = logging.getLogger("summarizer")
@@ -478,8 +480,15 @@ def run(
     merged = merge_stage.merge(extractions, sources)
     selected = _select(merged, config)
     kept_ids = {e.id for e in selected}
-    disagreements, agreements = disagree_stage.find_disagreements(merged)
+    findings = disagree_stage.compare(merged, {s.id: s.published for s in sources.values()})
+    disagreements = tuple(d for d in findings.disagreements if d.event in kept_ids)
+    revisions = tuple(
+        r for r in findings.revisions if r.event in kept_ids or r.earlier_event in kept_ids
+    )
     headline, developments, synthesis_failure = _synthesize(runner, selected, sources, config)
+    headline, developments = wording.word_synthesis(
+        headline, developments, merged, revisions, disagreements
+    )
     if synthesis_failure is not None:
         failures.append(synthesis_failure)
     unique = _unique_events(selected)
@@ -490,8 +499,9 @@ def run(
     return Report(
         sources=reports,
         events=selected,
-        disagreements=tuple(d for d in disagreements if d.event in kept_ids),
-        agreements=tuple(a for a in agreements if a.event in kept_ids),
+        disagreements=disagreements,
+        agreements=tuple(a for a in findings.agreements if a.event in kept_ids),
+        revisions=revisions,
         failures=tuple(failures),
         headline=headline,
         key_developments=developments,

@@ -269,13 +269,15 @@ def test_overlapping_spans_match_even_when_the_merged_text_changes(tmp_path: Pat
 
 def test_save_and_read_back_round_trips_the_run(tmp_path: Path) -> None:
     report = _report(_write(tmp_path / "in", {**DEPOT, "ledger.txt": LEDGER_TOLL}))
-    assert report.disagreements  # three vs five killed: stored with the run
+    # three killed (03-11), five in the next day's article: a revision, stored with the run
+    assert [r.topic for r in report.revisions] == ["killed"]
     with open_store(tmp_path / "store.sqlite") as store:
         saved = store.save_run(report, command="brief", scope="s")
         loaded = store.previous_run(command="brief", scope="s")
     assert saved.id is not None and loaded == saved
     assert loaded.events == report.events
     assert loaded.disagreements == report.disagreements
+    assert loaded.revisions == report.revisions
     assert {a.outlet for a in loaded.articles} == {"Harbor Times", "Coast Radio", "The Ledger"}
 
 

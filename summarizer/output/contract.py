@@ -123,6 +123,9 @@ class ClaimV1(Contract):
     end: int
     normalized: float | None = Field(description="The normalised value, when there is one.")
     unit: str | None
+    published: dt.date | None = Field(
+        default=None, description="The source's publication date, when known."
+    )
 
 
 class DisagreementV1(Contract):
@@ -132,6 +135,19 @@ class DisagreementV1(Contract):
     topic: str = Field(description='e.g. "killed", "injured", "distance".')
     claims: list[ClaimV1]
     note: str | None
+
+
+class RevisionV1(Contract):
+    """A figure a later report updated: old -> new, not a disagreement."""
+
+    event: str = Field(description="The id of the event that states the latest figure.")
+    earlier_event: str | None = Field(
+        description="The id of the event the old figures are on, when it is another one."
+    )
+    topic: str = Field(description='e.g. "killed", "people stranded".')
+    old: list[ClaimV1] = Field(description="The figures it replaces, oldest first.")
+    new: list[ClaimV1] = Field(description="The latest figure (one or more sources).")
+    note: str = Field(description='e.g. "three killed (2025-03-03) → four killed (2025-03-04)".')
 
 
 class AgreementV1(Contract):
@@ -288,6 +304,10 @@ class ReportV1(Contract):
     events: list[EventV1] = Field(description="The timeline, in report order.")
     disagreements: list[DisagreementV1]
     agreements: list[AgreementV1]
+    revisions: list[RevisionV1] = Field(
+        default_factory=list,
+        description="Figures a later report updated (old -> new), not disagreements.",
+    )
     failures: list[FailureV1]
     stats: StatsV1
     since_last: ChangesV1 | NoPreviousRunV1 | None = Field(

@@ -37,6 +37,7 @@ from summarizer.models import (
     MergedEvent,
     Precision,
     Report,
+    Revision,
     SourceReport,
 )
 from summarizer.output import names
@@ -230,7 +231,22 @@ def collect_anchors(report: Report) -> Anchors:
             continue
         for claim in item.claims:
             anchors.add(cited, claim.source, claim.start, claim.end, fuzzy=False)
+    for revision in report.revisions:
+        for event_id, claims in _revision_sides(revision):
+            cited = by_id.get(event_id)
+            if cited is None:
+                continue
+            for claim in claims:
+                anchors.add(cited, claim.source, claim.start, claim.end, fuzzy=False)
     return anchors
+
+
+def _revision_sides(revision: Revision) -> tuple[tuple[str, tuple[Claim, ...]], ...]:
+    """(entry id, claims) of a revision's old figures and of its latest figure."""
+    return (
+        (revision.earlier_event or revision.event, revision.old),
+        (revision.event, revision.new),
+    )
 
 
 def _source_spans(sr: SourceReport, anchors: Anchors) -> list[Span]:
@@ -348,6 +364,35 @@ def _findings(report: Report, anchors: Anchors, *, agreements: bool) -> list[dic
     return views
 
 
+def _revisions(report: Report, anchors: Anchors) -> list[dict[str, Any]]:
+    """The "Revised figures" cards: what was reported, what is reported now."""
+    names = _names(report)
+    by_id = {e.id: e for e in report.events}
+    views = []
+    for revision in report.revisions:
+        (old_id, old), (new_id, new) = _revision_sides(revision)
+        about = by_id.get(old_id) or by_id.get(new_id)
+        views.append(
+            {
+                "topic": revision.topic,
+                "event": about.id if about else "",
+                "event_text": one_line(about.text, 240) if about else "",
+                "date": date_label(about.date) if about else "",
+                "note": revision.note,
+                "sides": [
+                    (label, [_dated(_claim_view(c, eid, anchors, names), c) for c in claims])
+                    for label, eid, claims in (("was", old_id, old), ("now", new_id, new))
+                ],
+            }
+        )
+    return views
+
+
+def _dated(view: dict[str, Any], claim: Claim) -> dict[str, Any]:
+    view["published"] = claim.published.isoformat() if claim.published else ""
+    return view
+
+
 def _developments(report: Report, anchors: Anchors) -> list[dict[str, Any]]:
     names = _names(report)
     by_text = {one_line(e.text): e for e in report.events}
@@ -432,7 +477,8 @@ def _change_view(
 def _figure_view(claim: Claim, names: dict[str, str]) -> dict[str, str]:
     return {
         "value": claim.value,
-        "name": names.get(claim.source, claim.source),
+        "name": names.get(claim.source, claim.source)
+        + (f", {claim.published.isoformat()}" if claim.published else ""),
         "quote": one_line(claim.quote),
     }
 
@@ -505,6 +551,7 @@ def html_context(report: Report, since_last: SinceLast | None = None) -> dict[st
         # our own SVG, every text in it escaped by chart.py
         "chart": Markup(render_chart_svg(report, width=CHART_WIDTH, link_prefix="#entry-")),
         "disagreements": _findings(report, anchors, agreements=False),
+        "revisions": _revisions(report, anchors),
         "agreements": _findings(report, anchors, agreements=True),
         "groups": timeline_groups(report, anchors),
         "sources": [_source_view(sr, i, anchors) for i, sr in enumerate(report.sources, start=1)],

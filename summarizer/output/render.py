@@ -210,6 +210,31 @@ def _disagreement_views(report: Report, cites: Citations) -> list[dict[str, Any]
     return views
 
 
+def _dated_claim_view(claim: Claim, report: Report, cites: Citations) -> dict[str, str]:
+    view = _claim_view(claim, report, cites)
+    view["published"] = claim.published.isoformat() if claim.published else ""
+    return view
+
+
+def _revision_views(report: Report, cites: Citations) -> list[dict[str, Any]]:
+    """The "Revised figures" section: each figure's earlier and latest values, dated."""
+    by_id = {e.id: e for e in report.events}
+    views = []
+    for item in report.revisions:
+        about = by_id.get(item.earlier_event or item.event) or by_id.get(item.event)
+        views.append(
+            {
+                "topic": item.topic,
+                "event": one_line(about.text, 200) if about else item.event,
+                "date": date_label(about.date) if about else "",
+                "note": item.note,
+                "old": [_dated_claim_view(c, report, cites) for c in item.old],
+                "new": [_dated_claim_view(c, report, cites) for c in item.new],
+            }
+        )
+    return views
+
+
 def _agreement_views(report: Report, cites: Citations) -> list[dict[str, str]]:
     return [
         {
@@ -353,6 +378,7 @@ def render_brief_md(
         developments=[_cite_development(d, report, cites) for d in report.key_developments],
         disagreements=_disagreement_views(report, cites),
         agreements=_agreement_views(report, cites),
+        revisions=_revision_views(report, cites),
         sources=_source_views(report, cites),
         sections=[(title, groups) for title, groups in sections if groups],
         event_count=len(report.events),
@@ -411,6 +437,7 @@ def _figure_lines(claims: Iterable[Claim], cites: Citations) -> list[dict[str, s
             "value": c.value,
             "marker": cites.marker(c.source),
             "quote": quoted(one_line(c.quote, QUOTE_LIMIT)),
+            "published": c.published.isoformat() if c.published else "",
         }
         for c in claims
     ]

@@ -21,6 +21,7 @@ from summarizer.models import (
     Precision,
     Quantity,
     Report,
+    Revision,
     SourceReport,
 )
 from summarizer.output.contract import (
@@ -40,6 +41,7 @@ from summarizer.output.contract import (
     QuantityV1,
     ReportV1,
     RevisedFigureV1,
+    RevisionV1,
     SourceV1,
     StatsV1,
     SummarySentenceV1,
@@ -105,6 +107,18 @@ def claim_v1(claim: Claim) -> ClaimV1:
         end=claim.end,
         normalized=claim.normalized,
         unit=claim.unit,
+        published=claim.published,
+    )
+
+
+def _revision_v1(item: Revision) -> RevisionV1:
+    return RevisionV1(
+        event=item.event,
+        earlier_event=item.earlier_event,
+        topic=item.topic,
+        old=[claim_v1(c) for c in item.old],
+        new=[claim_v1(c) for c in item.new],
+        note=item.note,
     )
 
 
@@ -173,6 +187,7 @@ def report_v1(report: Report, since_last: SinceLast | None = None) -> ReportV1:
         events=[event_v1(e) for e in report.events],
         disagreements=[_disagreement_v1(d) for d in report.disagreements],
         agreements=[_agreement_v1(a) for a in report.agreements],
+        revisions=[_revision_v1(r) for r in report.revisions],
         failures=[FailureV1(path=f.path, reason=f.reason, stage=f.stage) for f in report.failures],
         stats=_stats_v1(report),
         since_last=since_last_v1(since_last) if since_last is not None else None,

@@ -11,6 +11,13 @@ sources disagree and a :class:`Disagreement` lists every side's claim with its q
 When a topic's figures all link but were written differently (800 miles and roughly
 1,300 km; "dozens" and 35), an :class:`Agreement` records why they agree.
 
+Figures reported at different times are ordered first (:func:`compare`, with each
+source's publication date): when one group of a topic's figures is newer than all the
+others (a later day's article, or revision language such as "has risen to"), the
+topic is a :class:`~summarizer.models.Revision`, old -> new, not a disagreement; and a
+follow-up entry's revising figure ("the death toll from Monday's blast has risen to
+four") revises the earlier entry it is about (:mod:`summarizer.stages.revisions`).
+
 Deaths are the one figure whose absence is news: when some sources of an event report
 people killed and another source reports the same event's injuries but mentions no
 deaths anywhere in its text, that silence is listed as a side of the "killed"
@@ -20,11 +27,25 @@ mentioned", quoting its casualty sentence), which is not the same as reporting n
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
 
-from summarizer.models import Agreement, Claim, Disagreement, Evidence, MergedEvent, Quantity
+from summarizer.models import (
+    Agreement,
+    Claim,
+    Disagreement,
+    Evidence,
+    MergedEvent,
+    Quantity,
+    Revision,
+)
+from summarizer.stages import revisions
 from summarizer.stages.quantities import describe, interval
+
+_NO_DATES: Mapping[str, dt.date | None] = MappingProxyType({})
 
 _COMPARED = frozenset(
     {
@@ -62,7 +83,9 @@ def _evidence_for(event: MergedEvent, source: str, q: Quantity) -> Evidence | No
     return next((ev for ev in event.evidence if ev.source == source), None)
 
 
-def claim_for(event: MergedEvent, source: str, q: Quantity) -> Claim | None:
+def claim_for(
+    event: MergedEvent, source: str, q: Quantity, published: dt.date | None = None
+) -> Claim | None:
     """A source's figure as a claim, quoting the evidence sentence that holds it."""
     ev = _evidence_for(event, source, q)
     if ev is None:
@@ -75,6 +98,7 @@ def claim_for(event: MergedEvent, source: str, q: Quantity) -> Claim | None:
         end=ev.end,
         normalized=round(q.value, 3),
         unit=q.unit,
+        published=published,
     )
 
 
@@ -135,14 +159,26 @@ def _disagreement_note(groups: list[list[tuple[str, Quantity]]]) -> str:
     return " vs ".join(sides)
 
 
+Finding = Disagreement | Agreement | Revision
+
+
 def _compare_topic(
-    event: MergedEvent, topic: str, figures: list[tuple[str, Quantity]]
-) -> Disagreement | Agreement | None:
-    if len({s for s, _ in figures}) < 2:
-        return None  # only one source states it: nothing to compare
+    event: MergedEvent,
+    topic: str,
+    figures: list[tuple[str, Quantity]],
+    published: Mapping[str, dt.date | None] = _NO_DATES,
+) -> Finding | None:
     groups = [[figures[i] for i in comp] for comp in _components(figures)]
     cross = [g for g in groups if g]
-    claims = tuple(c for s, q in figures if (c := claim_for(event, s, q)) is not None)
+    if len(cross) > 1:
+        revision = _revision_inside(event, topic, cross, published)
+        if revision is not None:
+            return revision
+    if len({s for s, _ in figures}) < 2:
+        return None  # only one source states it: nothing to compare
+    claims = tuple(
+        c for s, q in figures if (c := claim_for(event, s, q, published.get(s))) is not None
+    )
     if len(cross) > 1:
         by_source = [{s for s, _ in g} for g in cross]
         if all(a == b for a in by_source for b in by_source):
@@ -200,16 +236,16 @@ def _silent_on_deaths(
 
 def _with_silence(
     event: MergedEvent,
-    result: Disagreement | Agreement | None,
+    result: Finding | None,
     figures: list[tuple[str, Quantity]],
     silent: list[Claim],
-) -> Disagreement | Agreement | None:
+) -> Finding | None:
     """Add the sources silent on deaths to the "killed" topic's comparison."""
     if not silent:
         return result
     stated = (
         result.claims
-        if result is not None
+        if isinstance(result, Disagreement | Agreement)
         else tuple(c for s, q in figures if (c := claim_for(event, s, q)) is not None)
     )
     note = (
@@ -228,18 +264,121 @@ def _with_silence(
     )
 
 
-def find_disagreements(
-    events: Sequence[MergedEvent],
-) -> tuple[tuple[Disagreement, ...], tuple[Agreement, ...]]:
-    """Real disagreements and unit-reconciled agreements inside each merged event."""
+# --------------------------------------------------------------------------- revisions
+
+
+def _claims_of(figures: Sequence[revisions.Figure]) -> tuple[Claim, ...]:
+    """Claims of ``figures``, oldest publication first, one per source and value."""
+    out: list[Claim] = []
+    ordered = sorted(figures, key=lambda f: (f.published or dt.date.max, f.source))
+    for f in ordered:
+        claim = claim_for(f.event, f.source, f.quantity, f.published)
+        if claim is not None and all(
+            (c.source, c.value) != (claim.source, claim.value) for c in out
+        ):
+            out.append(claim)
+    return tuple(out)
+
+
+def _side(figures: Sequence[revisions.Figure]) -> str:
+    """ "three killed (2025-03-03)", several values joined by " / "."""
+    parts: list[str] = []
+    for f in sorted(figures, key=lambda f: (f.published or dt.date.max, f.quantity.start)):
+        text = describe(f.quantity) + (f" ({f.published.isoformat()})" if f.published else "")
+        if text.casefold() not in (p.casefold() for p in parts):
+            parts.append(text)
+    return " / ".join(parts)
+
+
+def _revision(
+    event: MergedEvent,
+    topic: str,
+    new: Sequence[revisions.Figure],
+    old: Sequence[revisions.Figure],
+    earlier_event: str | None = None,
+) -> Revision | None:
+    new_claims, old_claims = _claims_of(new), _claims_of(old)
+    if not new_claims or not old_claims:
+        return None
+    return Revision(
+        event=event.id,
+        topic=topic,
+        old=old_claims,
+        new=new_claims,
+        earlier_event=earlier_event,
+        note=f"{_side(old)} → {_side(new)}",
+    )
+
+
+def _revision_inside(
+    event: MergedEvent,
+    topic: str,
+    groups: list[list[tuple[str, Quantity]]],
+    published: Mapping[str, dt.date | None],
+) -> Revision | None:
+    """The topic's figures as one revision when one group replaces all the others."""
+    figured = [[revisions.figure(event, s, q, published) for s, q in g] for g in groups]
+    latest = revisions.newest(figured)
+    if latest is None:
+        return None
+    old = [f for i, g in enumerate(figured) if i != latest for f in g]
+    return _revision(event, topic, figured[latest], old)
+
+
+def _revisions_across(
+    events: Sequence[MergedEvent], published: Mapping[str, dt.date | None]
+) -> list[Revision]:
+    """Follow-up entries whose revising figure updates an earlier entry's figure."""
+    figures = [
+        revisions.figure(event, source, q, published)
+        for event in events
+        for source, quantities in sorted(event.quantities.items())
+        for q in quantities
+        if topic_of(q) is not None
+    ]
+    if not any(f.revising for f in figures):
+        return []
+    related = revisions.Relatedness(events)
+    out = []
+    for link in revisions.link_across(figures, related):
+        new_event = link.new[0].event
+        topic = topic_of(link.new[0].quantity) or link.new[0].quantity.kind
+        found = _revision(new_event, topic, link.new, link.old, link.old[0].event.id)
+        if found is not None:
+            out.append(found)
+    return out
+
+
+# --------------------------------------------------------------------------- the stage
+
+
+@dataclass(frozen=True)
+class Findings:
+    """What comparing the timeline's figures found."""
+
+    disagreements: tuple[Disagreement, ...] = ()
+    agreements: tuple[Agreement, ...] = ()
+    revisions: tuple[Revision, ...] = ()
+
+
+def compare(
+    events: Sequence[MergedEvent], published: Mapping[str, dt.date | None] = _NO_DATES
+) -> Findings:
+    """Disagreements, unit-reconciled agreements and revisions over time.
+
+    ``published``: each source's publication date (source id -> date), which orders
+    figures in time (:mod:`summarizer.stages.revisions`); without it only revision
+    language does.
+    """
     disagreements: list[Disagreement] = []
     agreements: list[Agreement] = []
+    revised: list[Revision] = []
     kinds = _kinds_by_source(events)
     for event in events:
         topics = _topics(event)
         for topic, figures in sorted(topics.items()):
-            result = _compare_topic(event, topic, figures)
-            if topic == _DEATHS:
+            result = _compare_topic(event, topic, figures, published)
+            if topic == _DEATHS and not isinstance(result, Revision):
                 result = _with_silence(
                     event, result, figures, _silent_on_deaths(event, topics, kinds)
                 )
@@ -247,4 +386,16 @@ def find_disagreements(
                 disagreements.append(result)
             elif isinstance(result, Agreement):
                 agreements.append(result)
-    return tuple(disagreements), tuple(agreements)
+            elif isinstance(result, Revision):
+                revised.append(result)
+    revised.extend(_revisions_across(events, published))
+    return Findings(tuple(disagreements), tuple(agreements), tuple(revised))
+
+
+def find_disagreements(
+    events: Sequence[MergedEvent], published: Mapping[str, dt.date | None] = _NO_DATES
+) -> tuple[tuple[Disagreement, ...], tuple[Agreement, ...]]:
+    """Real disagreements and unit-reconciled agreements inside each merged event
+    (figures that a later one revises are not disagreements: see :func:`compare`)."""
+    found = compare(events, published)
+    return found.disagreements, found.agreements

@@ -151,8 +151,12 @@ _MONTH_BEFORE_RE = re.compile(r"\b(?:" + _MONTHS + r")\.?\s+$", re.IGNORECASE)
 _MONTH_AFTER_RE = re.compile(r"^(?:st|nd|rd|th)?\s+(?:" + _MONTHS + r")\b", re.IGNORECASE)
 
 _KILL_VERB = re.compile(
-    r"\b(?:killing|killed|kills|kill|claimed\s+the\s+lives\s+of|death\s+toll\s+"
-    r"(?:rose\s+to|of|reached|stands\s+at|stood\s+at|climbed\s+to|is|was))\s+$",
+    r"\b(?:killing|killed|kills|kill|claimed\s+the\s+lives\s+of"
+    # "the death toll (from Monday's blast) has risen to", "the number of dead now stands at"
+    r"|(?:death|casualty|fatality)\s+tolls?\b[^.;:!?\d]{0,80}?\b"
+    r"(?:to|at|of|from|reached|hit|is|was)"
+    r"|number\s+of\s+(?:dead|deaths|fatalities|people\s+killed|those\s+killed)\b"
+    r"[^.;:!?\d]{0,60}?\b(?:to|at|reached|hit|is|was))\s+$",
     re.IGNORECASE,
 )
 _INJURE_VERB = re.compile(
@@ -164,13 +168,14 @@ _INJURE_VERB = re.compile(
 _NP_WORD = r"(?!(?:and|or|but|while|in|on|at|of|to|from)\b)[A-Za-z'’-]+"
 _CASUALTY_AFTER = re.compile(
     r"^(?:\s+of)?(?:\s+" + _NP_WORD + r"){0,3}?"
-    r"(?:\s+(?:were|was|have\s+been|had\s+been|has\s+been|are|is|been|got|being|later))?"
+    r"(?:\s+(?:were|was|have\s+been|had\s+been|has\s+been|are|is|been|got|being|later|"
+    r"have|has|had)(?:\s+(?:now|since|later|so\s+far))?)?"
     r"\s+(?P<word>killed|dead|died|deaths?|fatalities|lives|perished|injured|wounded|"
     r"hospitali[sz]ed|hurt|injuries|casualties)\b",
     re.IGNORECASE,
 )
 _NOUN_AFTER = re.compile(r"^(?:\s+of)?((?:[\s-]+[A-Za-z'’]+){1,4})")
-_STOP = frozenset(
+FUNCTION_WORDS = _STOP = frozenset(
     re.findall(
         r"\S+",
         """
@@ -309,7 +314,7 @@ def _noun_subject(after: str) -> str | None:
 
 def _classify(m: re.Match[str], text: str) -> _Kind | None:
     """What the matched number counts, from the words around it; None to skip it."""
-    before = text[max(0, m.start() - 60) : m.start()]
+    before = text[max(0, m.start() - 120) : m.start()]
     after = text[m.end() : m.end() + 80]
     num = m.group("num")
     if _DURATION_RE.match(after) or "/" in num:

@@ -14,6 +14,9 @@ changed:
 * newly confirmed events: a matched event now cited by an outlet that did not cite it;
 * revised figures: a matched event whose figure on a topic (killed, injured, distance...)
   takes a value that the same source, or, for a new source, no source stated before;
+  and the run's revisions over time (:class:`~summarizer.models.Revision`: a later
+  report's new figure, such as a new follow-up's "the death toll has risen to four")
+  that the previous run did not show;
 * gone events, and new, updated (same id, different content hash) and removed articles.
 
 Concurrency follows :mod:`summarizer.transport.cache`: WAL mode, a busy timeout, and each save is
@@ -49,6 +52,7 @@ from summarizer.models import (
     MergedEvent,
     Quantity,
     Report,
+    Revision,
 )
 from summarizer.stages.disagree import claim_for, topic_of
 from summarizer.stages.quantities import same_figure
@@ -180,6 +184,7 @@ class StoredRun(Frozen):
     events: tuple[MergedEvent, ...]
     disagreements: tuple[Disagreement, ...] = ()
     agreements: tuple[Agreement, ...] = ()
+    revisions: tuple[Revision, ...] = ()
 
     def article(self, source_id: str) -> ArticleRecord | None:
         return next((a for a in self.articles if a.source_id == source_id), None)
@@ -215,6 +220,7 @@ def snapshot(
         events=report.events,
         disagreements=report.disagreements,
         agreements=report.agreements,
+        revisions=report.revisions,
     )
 
 
@@ -296,6 +302,7 @@ def diff_runs(previous: StoredRun, current: StoredRun) -> Changes:
         if confirmation is not None:
             confirmations.append(confirmation)
         revisions.extend(_revisions(event, before))
+    revisions = _with_run_revisions(previous, current, revisions)
     new_articles, updated, removed = _article_changes(previous, current)
     return Changes(
         previous=RunInfo(id=previous.id, created_at=previous.created_at, command=previous.command),
@@ -422,6 +429,27 @@ def _revisions(event: MergedEvent, before: Sequence[MergedEvent]) -> list[Figure
                 FigureRevision(event=event, topic=topic, old=_claims(was), new=_claims(now_))
             )
     return out
+
+
+def _figure_key(claims: Iterable[Claim]) -> frozenset[tuple[str, str, str]]:
+    return frozenset((c.source, c.value.casefold(), c.quote) for c in claims)
+
+
+def _with_run_revisions(
+    previous: StoredRun, current: StoredRun, found: Sequence[FigureRevision]
+) -> list[FigureRevision]:
+    """``found`` plus the run's revisions over time (a later report's new figure) that the
+    previous run did not show, e.g. a new follow-up's "the death toll has risen to four";
+    a figure both find is shown once, as the run's revision (its claims are dated)."""
+    shown = {(r.topic, _figure_key(r.new)) for r in previous.revisions}
+    by_id = {e.id: e for e in current.events}
+    fresh = []
+    for r in current.revisions:
+        event = by_id.get(r.event) or by_id.get(r.earlier_event or "")
+        if event is not None and (r.topic, _figure_key(r.new)) not in shown:
+            fresh.append(FigureRevision(event=event, topic=r.topic, old=r.old, new=r.new))
+    covered = {(r.topic, _figure_key(r.new)) for r in fresh}
+    return [r for r in found if (r.topic, _figure_key(r.new)) not in covered] + fresh
 
 
 def _claims(figures: Iterable[_Figure]) -> tuple[Claim, ...]:

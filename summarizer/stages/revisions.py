@@ -1,0 +1,276 @@
+"""Revisions: a figure reported again later with a new value is an update, not a dispute.
+
+News about one event is updated as it develops: "three people were killed" on Monday,
+"the death toll has risen to four" on Tuesday. The later figure replaces the earlier
+one. Two general signals decide it, never words of one story:
+
+* publication order: a figure from an article published on a later day than every
+  source of the other figure (a later article's different count of the same thing);
+* revision language around the figure, the words of an update: "has risen to",
+  "rose from three to four", "climbed to", "now stands at", "revised up to", "up from",
+  "the latest toll" (:func:`revising`); the figure after "from" in "rose from three
+  to four" is the old one (:func:`superseded`).
+
+Inside one timeline entry (one fact, after :mod:`summarizer.stages.merge`), a topic's
+figures that do not agree fall into groups; one group revises the others when it is
+newer than each of them (:func:`is_newer`): published on a later day than all of the
+other group's sources, or stated with revision language where the other is not and
+published no earlier. Figures of the same day without revision language stay a
+disagreement, and a source without a publication date is ordered only by its language.
+
+Across entries (:func:`link_across`): a follow-up's "the death toll from Monday's blast
+has risen to four" is its own entry, dated Tuesday. A figure stated with revision
+language revises the differing figure on the same topic of an earlier entry about the
+same thing: dated no later, from sources published no later, and sharing enough of the
+run's distinctive terms (:class:`Relatedness`: terms stemmed with snowballstemmer and
+weighted by how rare they are in the run, corpus statistics rather than word lists).
+Without revision language, two entries' different figures are two facts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import snowballstemmer
+
+from summarizer.models import Evidence, MergedEvent, Quantity
+from summarizer.stages.quantities import comparable, same_figure
+
+ABOUT = 0.5  # share of the smaller entry's term weight two entries must share (across entries)
+MIN_SHARED = 2  # distinctive terms two related entries must share at least
+_WINDOW = 100  # characters before a figure searched for revision language
+
+_CHANGE = (
+    r"(?:risen|rose|rises|rising|climbed|climbs|climbing|increased|increases|grown|grew|"
+    r"jumped|soared|surged|fallen|fell|falls|dropped|declined|decreased|"
+    r"revised(?:\s+(?:up|down)(?:wards?)?)?|updated|raised|lowered)"
+)
+_REVISING_BEFORE = re.compile(
+    r"(?:\b" + _CHANGE + r"\b[^.;:!?]{0,60}?\b(?:to|at)"  # "has risen to", "rose from 3 to"
+    r"|\bnow\s+(?:stands?\s+at|stood\s+at|at|totals?|numbers?|is|are)"  # "now stands at"
+    r"|\bbringing\s+(?:the\s+)?[^.;:!?]{0,30}?\b(?:to|at))\s+$"  # "bringing the total to"
+    r"|\b(?:latest|new|updated|revised)\s+(?:death\s+|casualty\s+)?"
+    r"(?:tolls?|figures?|counts?|tally|tallies|totals?|estimates?)\b[^.;:!?]{0,40}$",
+    re.IGNORECASE,
+)
+_REVISING_AFTER = re.compile(
+    r"^[^.;:!?]{0,40}?\b(?:(?:up|down)\s+from\b|(?:have|has)\s+now\b|now\b)",
+    re.IGNORECASE,
+)
+_SUPERSEDED_BEFORE = re.compile(
+    r"(?:\b" + _CHANGE + r"\s+from|\b(?:up|down)\s+from|\bfrom\s+an?\s+(?:earlier|initial|"
+    r"previous)\s+[a-z]+\s+of|\b(?:earlier|initially|previously|first)\s+(?:reported|put|given|"
+    r"said|estimated)(?:\s+as|\s+at)?)\s+$",
+    re.IGNORECASE,
+)
+_BOUNDARY = re.compile(r"[.;!?]\s")
+_WORD = re.compile(r"[^\W\d_][\w'’-]*[^\W\d_]|[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One source's figure on one entry, with what the code knows about its time."""
+
+    event: MergedEvent
+    source: str
+    quantity: Quantity
+    published: dt.date | None
+    revising: bool = False  # stated as an update ("has risen to four")
+    superseded: bool = False  # stated as the old side of a change ("from three")
+
+
+def _context(event: MergedEvent, source: str, q: Quantity) -> tuple[str, str]:
+    """The text of the figure's evidence quote before and after the figure (same sentence)."""
+    ev = _evidence(event, source, q)
+    if ev is None:
+        return "", ""
+    start, end = q.start - ev.start, q.end - ev.start
+    if not (0 <= start <= end <= len(ev.quote)) or ev.quote[start:end] != q.raw:
+        found = ev.quote.find(q.raw)
+        if found < 0:
+            return "", ""
+        start, end = found, found + len(q.raw)
+    before = ev.quote[max(0, start - _WINDOW) : start]
+    cuts = list(_BOUNDARY.finditer(before))
+    if cuts:
+        before = before[cuts[-1].end() :]
+    return before, ev.quote[end : end + _WINDOW]
+
+
+def _evidence(event: MergedEvent, source: str, q: Quantity) -> Evidence | None:
+    for ev in event.evidence:
+        if ev.source == source and ev.start <= q.start and q.end <= ev.end:
+            return ev
+    return next((ev for ev in event.evidence if ev.source == source), None)
+
+
+def revising(before: str, after: str) -> bool:
+    """Revision language around a figure: "has risen to four", "four, up from three"."""
+    return bool(_REVISING_BEFORE.search(before) or _REVISING_AFTER.match(after))
+
+
+def superseded(before: str) -> bool:
+    """The old side of a stated change: "three" in "rose from three to four"."""
+    return bool(_SUPERSEDED_BEFORE.search(before))
+
+
+def figure(
+    event: MergedEvent, source: str, q: Quantity, published: Mapping[str, dt.date | None]
+) -> Figure:
+    """``q`` as a :class:`Figure`, its time flags read from its quote."""
+    before, after = _context(event, source, q)
+    old = superseded(before)
+    return Figure(
+        event=event,
+        source=source,
+        quantity=q,
+        published=published.get(source),
+        revising=not old and revising(before, after),
+        superseded=old,
+    )
+
+
+def is_newer(group: Sequence[Figure], other: Sequence[Figure]) -> bool:
+    """Whether ``group``'s figure replaces ``other``'s (see the module docstring)."""
+    if not group or not other or any(f.superseded for f in group):
+        return False
+    if all(f.superseded for f in other):
+        return True
+    mine = [f.published for f in group]
+    theirs = [f.published for f in other]
+    dated_mine = [d for d in mine if d is not None]
+    dated_theirs = [d for d in theirs if d is not None]
+    all_dated = len(dated_mine) == len(mine) and len(dated_theirs) == len(theirs)
+    if all_dated and min(dated_mine) > max(dated_theirs):
+        return True  # a later day's article
+    if not any(f.revising for f in group) or any(f.revising for f in other):
+        return False
+    # stated as an update: it must not come from an article older than the other figure
+    return not (dated_mine and dated_theirs and min(dated_mine) < max(dated_theirs))
+
+
+def newest(groups: Sequence[Sequence[Figure]]) -> int | None:
+    """The index of the group newer than every other group, if there is one."""
+    for i, group in enumerate(groups):
+        if all(is_newer(group, other) for j, other in enumerate(groups) if j != i):
+            return i
+    return None
+
+
+# --------------------------------------------------------------------------- across entries
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return str(_stemmer().stemWord(word.lower()))
+
+
+def text_terms(text: str) -> set[str]:
+    """Stemmed words (numbers aside) of a text."""
+    return {t for t in map(_stem, _WORD.findall(text)) if len(t) > 2}
+
+
+def _terms(event: MergedEvent) -> set[str]:
+    return set().union(*(text_terms(ev.quote) for ev in event.evidence), text_terms(event.text))
+
+
+@dataclass
+class Relatedness:
+    """How much two entries are about the same thing, from the run's own term statistics.
+
+    Each stemmed term weighs its inverse document frequency over the run's entries, so
+    words every entry has ("the", "said") weigh nothing and a place or a name weighs
+    much. Two entries' relatedness is the weight of the terms they share over the
+    smaller entry's weight of shareable terms (those at least two entries of the run
+    use: a word no other entry has cannot link anything), and is 0 unless they share
+    at least ``MIN_SHARED`` terms that not every entry uses.
+    """
+
+    events: Sequence[MergedEvent]
+    _terms: dict[str, set[str]] = field(default_factory=dict)
+    _idf: dict[str, float] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        df: Counter[str] = Counter()
+        for event in self.events:
+            terms = _terms(event)
+            self._terms[event.id] = terms
+            df.update(terms)
+        n = max(len(self.events), 1)
+        self._idf = {t: math.log(n / d) for t, d in df.items() if d > 1}
+
+    def _weight(self, terms: set[str]) -> float:
+        return sum(self._idf.get(t, 0.0) for t in terms)
+
+    def score(self, a: MergedEvent, b: MergedEvent) -> float:
+        """Relatedness of two entries of the run (0..1)."""
+        return self._share(self._terms.get(a.id) or _terms(a), self._terms.get(b.id) or _terms(b))
+
+    def score_text(self, text: str, event: MergedEvent) -> float:
+        """Relatedness of a line (a headline) and an entry of the run (0..1)."""
+        return self._share(text_terms(text), self._terms.get(event.id) or _terms(event))
+
+    def _share(self, ta: set[str], tb: set[str]) -> float:
+        shared = ta & tb
+        if sum(1 for t in shared if self._idf.get(t, 0.0) > 0) < MIN_SHARED:
+            return 0.0
+        smaller = min(self._weight(ta), self._weight(tb))
+        return self._weight(shared) / smaller if smaller > 0 else 0.0
+
+
+@dataclass(frozen=True)
+class Link:
+    """A revising figure on one entry and the older figures it replaces on another."""
+
+    new: tuple[Figure, ...]
+    old: tuple[Figure, ...]
+
+
+def _older_candidates(new: Figure, figures: Sequence[Figure]) -> list[Figure]:
+    """Figures on other, earlier entries that state the same thing with another value."""
+    out = []
+    for old in figures:
+        if old.event.id == new.event.id or old.superseded:
+            continue
+        if old.event.date.start > new.event.date.start:
+            continue
+        if new.published and old.published and old.published > new.published:
+            continue
+        q, r = new.quantity, old.quantity
+        if comparable(q, r) and not same_figure(q, r):
+            out.append(old)
+    return out
+
+
+def link_across(figures: Sequence[Figure], related: Relatedness) -> list[Link]:
+    """Revising figures linked to the older entry they update (see the module docstring)."""
+    links: dict[tuple[str, str, str], Link] = {}
+    for new in figures:
+        if not new.revising:
+            continue
+        candidates = _older_candidates(new, figures)
+        scored = [(related.score(new.event, c.event), c) for c in candidates]
+        scored = [(s, c) for s, c in scored if s >= ABOUT]
+        if not scored:
+            continue
+        best = max(scored, key=lambda sc: (sc[0], sc[1].event.date.start, sc[1].event.id))[1]
+        old = tuple(c for s, c in scored if c.event.id == best.event.id)
+        q = new.quantity
+        key = (new.event.id, best.event.id, f"{q.kind}|{q.unit}|{q.subject}")
+        known = links.get(key)
+        links[key] = Link(
+            new=(*known.new, new) if known else (new,),
+            old=known.old if known else old,
+        )
+    return list(links.values())

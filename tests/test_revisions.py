@@ -1,0 +1,294 @@
+"""Revisions over time: a later figure for the same thing is old -> new, not a dispute.
+
+Small stories written for these tests: a chemical plant blast in "Riverton" (three
+killed on Monday, four by Tuesday's follow-up), drone attacks on two nights, a flood.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from summarizer.config import Config, EngineChoice
+from summarizer.models import (
+    Evidence,
+    MergedEvent,
+    Precision,
+    ResolvedDate,
+    Revision,
+)
+from summarizer.output.render import render_brief_md
+from summarizer.output.report_json import render_json
+from summarizer.pipeline import run
+from summarizer.stages.disagree import NOT_MENTIONED, compare
+from summarizer.stages.quantities import extract_quantities
+from summarizer.stages.wording import word_line
+
+MON, TUE, WED = dt.date(2025, 3, 3), dt.date(2025, 3, 4), dt.date(2025, 3, 5)
+
+
+def entry(event_id: str, day: dt.date, *quotes: tuple[str, str]) -> MergedEvent:
+    """One timeline entry: (source, sentence) quotes, each at offset 0 of its source."""
+    evidence = tuple(Evidence(source=s, quote=q, start=0, end=len(q)) for s, q in quotes)
+    return MergedEvent(
+        id=event_id,
+        date=ResolvedDate(start=day, precision=Precision.DAY),
+        text=quotes[0][1],
+        sources=tuple(sorted({s for s, _ in quotes})),
+        evidence=evidence,
+        quantities={s: extract_quantities(q) for s, q in quotes},
+    )
+
+
+# --------------------------------------------------------------------------- the stage
+
+
+def test_later_article_with_a_new_toll_is_a_revision_not_a_disagreement() -> None:
+    blast = entry(
+        "e1",
+        MON,
+        ("gazette", "An explosion at the Riverton chemical plant killed three workers."),
+        ("valley", "An explosion at the Riverton chemical plant killed four workers."),
+    )
+    found = compare([blast], {"gazette": MON, "valley": TUE})
+    assert not found.disagreements
+    (revision,) = found.revisions
+    assert revision.topic == "killed"
+    assert [(c.source, c.value, c.published) for c in revision.old] == [
+        ("gazette", "three killed", MON)
+    ]
+    assert [(c.source, c.value, c.published) for c in revision.new] == [
+        ("valley", "four killed", TUE)
+    ]
+    assert revision.note == "three killed (2025-03-03) → four killed (2025-03-04)"
+
+
+def test_same_day_conflicting_figures_stay_a_disagreement() -> None:
+    blast = entry(
+        "e1",
+        MON,
+        ("gazette", "An explosion at the Riverton chemical plant killed three workers."),
+        ("valley", "An explosion at the Riverton chemical plant killed four workers."),
+    )
+    found = compare([blast], {"gazette": MON, "valley": MON})
+    assert not found.revisions
+    (item,) = found.disagreements
+    assert item.topic == "killed"
+
+
+def test_undated_sources_are_not_ordered_by_date() -> None:
+    blast = entry(
+        "e1",
+        MON,
+        ("gazette", "An explosion at the Riverton chemical plant killed three workers."),
+        ("valley", "An explosion at the Riverton chemical plant killed four workers."),
+    )
+    found = compare([blast], {"gazette": MON, "valley": None})
+    assert not found.revisions and found.disagreements
+
+
+def test_revision_language_on_the_same_day_is_a_revision() -> None:
+    blast = entry(
+        "e1",
+        MON,
+        ("gazette", "An explosion at the Riverton chemical plant killed three workers."),
+        ("valley", "The death toll from the Riverton chemical plant explosion has risen to four."),
+    )
+    found = compare([blast], {"gazette": MON, "valley": MON})
+    assert not found.disagreements
+    (revision,) = found.revisions
+    assert {c.source for c in revision.new} == {"valley"}
+
+
+def test_one_source_stating_the_change_is_a_revision() -> None:
+    blast = entry(
+        "e1",
+        TUE,
+        ("valley", "The death toll from the Riverton blast rose from three to four overnight."),
+    )
+    (revision,) = compare([blast], {"valley": TUE}).revisions
+    assert [c.value for c in revision.old] == ["three killed"]
+    assert [c.value for c in revision.new] == ["four killed"]
+
+
+def test_follow_up_entry_revises_the_earlier_entry() -> None:
+    blast = entry(
+        "monday",
+        MON,
+        (
+            "gazette",
+            "An explosion at the Halvorsen chemical plant in Riverton killed three workers.",
+        ),
+        ("valley", "Three workers died in an explosion at the Halvorsen plant in Riverton."),
+    )
+    follow_up = entry(
+        "tuesday",
+        TUE,
+        (
+            "post",
+            "The death toll from the Halvorsen plant explosion in Riverton has risen to four.",
+        ),
+    )
+    other = entry(
+        "harbour", TUE, ("post", "The harbour in Portwell reopened after repairs to the pier.")
+    )
+    published = {"gazette": MON, "valley": MON, "post": TUE}
+    found = compare([blast, follow_up, other], published)
+    (revision,) = found.revisions
+    assert (revision.event, revision.earlier_event) == ("tuesday", "monday")
+    assert {c.source for c in revision.old} == {"gazette", "valley"}
+    assert [c.value for c in revision.new] == ["four killed"]
+
+
+def test_different_nights_without_revision_language_are_two_facts() -> None:
+    tuesday = entry(
+        "t", TUE, ("air", "Russia fired 52 drones at Ukraine overnight, the air force said.")
+    )
+    wednesday = entry(
+        "w", WED, ("air2", "Russia fired 68 drones at Ukraine overnight, the air force said.")
+    )
+    found = compare([tuesday, wednesday], {"air": TUE, "air2": WED})
+    assert not found.revisions and not found.disagreements
+
+
+def test_unrelated_entry_is_not_revised() -> None:
+    blast = entry(
+        "b", MON, ("gazette", "An explosion at the Riverton chemical plant killed three workers.")
+    )
+    crash = entry(
+        "c",
+        TUE,
+        ("post", "The death toll from the coach crash on the Alpine motorway has risen to four."),
+    )
+    assert not compare([blast, crash], {"gazette": MON, "post": TUE}).revisions
+
+
+# --------------------------------------------------------------------------- wording
+
+
+def test_headline_uses_the_latest_figure_and_says_what_it_replaced() -> None:
+    blast = entry(
+        "e1",
+        MON,
+        ("gazette", "An explosion at the Riverton chemical plant killed three workers on Monday."),
+        ("valley", "An explosion at the Riverton chemical plant killed four workers on Monday."),
+    )
+    found = compare([blast], {"gazette": MON, "valley": TUE})
+    worded = word_line(blast.text, blast, found.revisions, found.disagreements)
+    assert worded == (
+        "An explosion at the Riverton chemical plant killed four workers (earlier reported: "
+        "three) on Monday."
+    )
+    latest = word_line(
+        "The plant explosion killed four workers.", blast, found.revisions, found.disagreements
+    )
+    assert latest == "The plant explosion killed four workers (earlier reported: three)."
+
+
+def test_disputed_figure_is_shown_as_disputed() -> None:
+    flood = entry(
+        "f",
+        MON,
+        ("gazette", "The flood in Portwell left 2,000 people stranded, the mayor said."),
+        ("valley", "The flood in Portwell left 1,800 people stranded, the mayor said."),
+    )
+    found = compare([flood], {"gazette": MON, "valley": MON})
+    assert found.disagreements and not found.revisions
+    worded = word_line(flood.text, flood, found.revisions, found.disagreements)
+    assert (
+        worded
+        == "The flood in Portwell left 2,000 people (disputed: 1,800) stranded, the mayor said."
+    )
+
+
+def test_silence_on_deaths_is_worded_as_not_mentioned() -> None:
+    blast = entry(
+        "e1",
+        MON,
+        ("gazette", "An explosion at the Riverton plant killed three workers and injured 12."),
+        ("valley", "An explosion at the Riverton plant injured 12 workers."),
+    )
+    found = compare([blast], {"gazette": MON, "valley": MON})
+    (item,) = [d for d in found.disagreements if d.topic == "killed"]
+    assert [c.value for c in item.claims if c.source == "valley"] == [NOT_MENTIONED]
+    worded = word_line(blast.text, blast, found.revisions, found.disagreements)
+    assert "killed three workers (1 source does not mention deaths)" in worded
+    assert "no deaths" not in worded
+
+
+def test_line_about_another_fact_is_left_alone() -> None:
+    blast = entry(
+        "e1",
+        MON,
+        ("gazette", "An explosion at the Riverton chemical plant killed three workers."),
+        ("valley", "An explosion at the Riverton chemical plant killed four workers."),
+    )
+    found = compare([blast], {"gazette": MON, "valley": TUE})
+    line = "Three people were killed in a coach crash on the Alpine motorway."
+    assert word_line(line, None, found.revisions, found.disagreements) == line
+
+
+# --------------------------------------------------------------------------- the whole run
+
+
+@pytest.fixture
+def blast_story(tmp_path: Path) -> Path:
+    folder = tmp_path / "riverton"
+    folder.mkdir()
+    (folder / "gazette.txt").write_text(
+        "date: 2025-03-03\nTitle: Blast at Riverton chemical plant kills three\n"
+        "Source: Riverton Gazette\n\n"
+        "An explosion at the Halvorsen chemical plant in Riverton killed three workers on "
+        "Monday, the fire service said.\n\n"
+        "Twelve other workers were injured in the blast, fire chief Dana Okafor told reporters.\n",
+        encoding="utf-8",
+    )
+    (folder / "valley.txt").write_text(
+        "date: 2025-03-03\nTitle: Three dead in Riverton plant explosion\nSource: Valley News\n\n"
+        "Three workers were killed on Monday when an explosion tore through the Halvorsen "
+        "chemical plant in Riverton, the fire service said.\n\n"
+        "The plant's owner said production had been halted and an investigation opened.\n",
+        encoding="utf-8",
+    )
+    (folder / "followup.txt").write_text(
+        "date: 2025-03-04\nTitle: Riverton explosion: fourth worker dies\n"
+        "Source: Riverton Gazette\n\n"
+        "The death toll from Monday's explosion at the Halvorsen chemical plant in Riverton has "
+        "risen to four after an injured worker died in hospital, the fire service said on "
+        "Tuesday.\n\n"
+        "Mayor Ilse Brandt ordered an inspection of all chemical plants in Riverton on Tuesday.\n",
+        encoding="utf-8",
+    )
+    return folder
+
+
+def _killed(revisions: tuple[Revision, ...]) -> Revision:
+    (revision,) = [r for r in revisions if r.topic == "killed"]
+    return revision
+
+
+def test_revision_in_the_headline_and_every_output(blast_story: Path) -> None:
+    report = run([blast_story], Config(engine=EngineChoice.EXTRACTIVE))
+    revision = _killed(report.revisions)
+    assert {(c.value.lower(), c.published) for c in revision.old} == {("three killed", MON)}
+    assert [(c.value, c.source, c.published) for c in revision.new] == [
+        ("four killed", "followup", TUE)
+    ]
+    assert not [d for d in report.disagreements if d.topic == "killed"]
+    assert "four" in report.headline and "(earlier reported: three)" in report.headline
+    assert "killed three" not in report.headline
+
+    brief = render_brief_md(report)
+    section = brief.split("## Revised figures", 1)[1].split("## Where sources disagree", 1)[0]
+    assert "- was **three killed**" in section and "published 2025-03-03" in section
+    assert "- now **four killed**" in section and "published 2025-03-04" in section
+    assert NOT_MENTIONED not in brief and "no deaths reported" not in brief
+
+    data = json.loads(render_json(report))
+    (item,) = [r for r in data["revisions"] if r["topic"] == "killed"]
+    assert [c["published"] for c in item["new"]] == ["2025-03-04"]
+    assert {c["normalized"] for c in item["old"]} == {3.0}
+    assert {c["normalized"] for c in item["new"]} == {4.0}
