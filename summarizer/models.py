@@ -156,7 +156,7 @@ class ResolvedDate(Frozen):
 class Quantity(Frozen):
     """A figure a sentence states, normalised for comparison."""
 
-    kind: str  # "killed", "injured", "drones", "aircraft", "distance", "money", "count", ...
+    kind: str  # "killed", "injured", "casualties", "distance", "money", "percent", "count"
     value: float  # normalised value (km for distance, stated currency for money)
     unit: str | None = None  # normalised unit: "km", "EUR", "USD", "GBP", None for counts
     low: float | None = None  # bounds for vague words ("several" -> 3..9, "dozens" -> 24..99)
@@ -165,9 +165,11 @@ class Quantity(Frozen):
     raw: str  # the text as written, e.g. "800 miles", "several"
     start: int  # offsets into Source.text
     end: int
-    # What the figure is about, normalised: the counted noun ("household") or a
-    # distance's reference ("ukraine" in "800 miles from Ukraine"); None if unknown.
+    # What the figure is about, normalised (snowball stems): the counted noun's head
+    # ("household") or a distance's reference ("ukrain" in "800 miles from Ukraine").
     subject: str | None = None
+    predicate: str | None = None  # a count's state, stemmed: "strand", "without power"
+    noun: str | None = None  # a count's phrase as written: "people stranded"
 
 
 # --------------------------------------------------------------------------- ground

@@ -53,8 +53,24 @@ def compare(
                 "x": "Rebel drones destroyed 14 helicopters at the Kandor air base, the army said.",
                 "y": "Rebel drones destroyed 9 helicopters at the Kandor air base, the army said.",
             },
-            "aircraft",
-            {"x": "14 aircraft", "y": "9 aircraft"},
+            "helicopters destroyed",
+            {"x": "14 helicopters destroyed", "y": "9 helicopters destroyed"},
+        ),
+        (  # people stranded: any countable thing, not only casualties and weapons
+            {
+                "gazette": "The flood in Portwell left 2,000 people stranded, the mayor said.",
+                "valley": "The flood in Portwell left 1,800 people stranded, the mayor said.",
+            },
+            "people stranded",
+            {"gazette": "2,000 people stranded", "valley": "1,800 people stranded"},
+        ),
+        (  # homes flooded
+            {
+                "a": "Heavy rain in Tarnow flooded 350 homes on Sunday, firefighters said.",
+                "b": "Heavy rain in Tarnow flooded 420 homes on Sunday, firefighters said.",
+            },
+            "homes flooded",
+            {"a": "350 homes flooded", "b": "420 homes flooded"},
         ),
     ],
 )

@@ -79,6 +79,31 @@ def test_same_day_conflicting_figures_stay_a_disagreement() -> None:
     assert item.topic == "killed"
 
 
+def test_figures_weeks_apart_are_not_updates_of_one_report() -> None:
+    blast = entry(
+        "e1",
+        MON,
+        ("gazette", "An explosion at the Riverton chemical plant killed three workers."),
+        ("valley", "An explosion at the Riverton chemical plant killed four workers."),
+    )
+    found = compare([blast], {"gazette": MON, "valley": MON + dt.timedelta(days=30)})
+    assert not found.revisions and found.disagreements
+
+
+def test_non_casualty_count_revised_by_a_later_report() -> None:
+    flood = entry(
+        "f",
+        MON,
+        ("gazette", "The flood in Portwell left 2,000 people stranded, the mayor said."),
+        ("valley", "The flood in Portwell left 1,800 people stranded, the mayor said."),
+    )
+    (revision,) = compare([flood], {"gazette": MON, "valley": TUE}).revisions
+    assert revision.topic == "people stranded"
+    assert (
+        revision.note == "2,000 people stranded (2025-03-03) → 1,800 people stranded (2025-03-04)"
+    )
+
+
 def test_undated_sources_are_not_ordered_by_date() -> None:
     blast = entry(
         "e1",

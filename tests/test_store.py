@@ -174,7 +174,13 @@ CASES = [
         "the same outlet under a new file name revises a count",
         {"gazette.txt": GAZETTE},
         {"gazette-update.txt": GAZETTE_REVISED},
-        revised=(("homes", ("gazette: 120 home",), ("gazette-update: 340 home",)),),
+        revised=(
+            (
+                "homes flooding",
+                ("gazette: 120 homes flooding",),
+                ("gazette-update: 340 homes flooding",),
+            ),
+        ),
         new_articles=("gazette-update",),
         removed_articles=("gazette",),
     ),

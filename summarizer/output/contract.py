@@ -72,7 +72,10 @@ class EvidenceV1(Contract):
 class QuantityV1(Contract):
     """A figure one quote states, normalised for comparison."""
 
-    kind: str = Field(description='What is counted: "killed", "injured", "distance", ...')
+    kind: str = Field(
+        description='"killed", "injured", "casualties", "distance", "money", "percent" or '
+        '"count" (a count of anything: see noun)'
+    )
     value: float = Field(description="Normalised value (km for distances).")
     unit: str | None = Field(description='Normalised unit ("km", "EUR"); null for counts.')
     low: float | None = Field(description="Lower bound for vague words (several: 3).")
@@ -81,7 +84,16 @@ class QuantityV1(Contract):
     raw: str = Field(description="The figure as written.")
     start: int = Field(description="Character offset into the source's decoded text.")
     end: int = Field(description="End offset (exclusive).")
-    subject: str | None = Field(description="What the figure is about, normalised, if known.")
+    subject: str | None = Field(
+        description="What the figure is about, normalised (stems): a count's head noun, a "
+        "distance's reference; null if unknown."
+    )
+    predicate: str | None = Field(
+        default=None, description='A count\'s state, stemmed ("strand", "without power").'
+    )
+    noun: str | None = Field(
+        default=None, description='What is counted, as written ("people stranded").'
+    )
 
 
 class EventV1(Contract):

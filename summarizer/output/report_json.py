@@ -95,6 +95,8 @@ def _quantity_v1(q: Quantity) -> QuantityV1:
         start=q.start,
         end=q.end,
         subject=q.subject,
+        predicate=q.predicate,
+        noun=q.noun,
     )
 
 

@@ -43,34 +43,23 @@ from summarizer.models import (
     Revision,
 )
 from summarizer.stages import revisions
-from summarizer.stages.quantities import describe, interval
+from summarizer.stages.quantities import comparable, describe, interval
 
 _NO_DATES: Mapping[str, dt.date | None] = MappingProxyType({})
 
-_COMPARED = frozenset(
-    {
-        "killed",
-        "injured",
-        "casualties",
-        "drones",
-        "aircraft",
-        "missiles",
-        "distance",
-        "money",
-        "count",
-        "percent",
-    }
-)
+_COMPARED = frozenset({"killed", "injured", "casualties", "distance", "money", "count", "percent"})
 
 
 def topic_of(q: Quantity) -> str | None:
-    """The topic a figure is compared under, or None when it is not compared."""
+    """The topic a figure is compared under (readable), or None when it is not compared:
+    "killed", "people stranded", "households without power", "distance from ukraine",
+    "money (EUR)"."""
     if q.kind not in _COMPARED:
         return None
     if q.kind == "distance":
-        return f"distance from {q.subject}" if q.subject else "distance"
+        return f"distance from {q.noun or q.subject}" if q.subject else "distance"
     if q.kind == "count":
-        return f"{q.subject}s" if q.subject else None
+        return (q.noun or q.subject) if q.subject else None
     if q.kind == "money":
         return f"money ({q.unit})"
     return q.kind
@@ -124,17 +113,39 @@ def _components(figures: list[tuple[str, Quantity]]) -> list[list[int]]:
 
 
 def _topics(event: MergedEvent) -> dict[str, list[tuple[str, Quantity]]]:
-    topics: dict[str, list[tuple[str, Quantity]]] = defaultdict(list)
+    """The event's figures grouped by what they are about: same kind and unit, and
+    :func:`~summarizer.stages.quantities.comparable` (strict: the same counted thing in
+    the same state, the same distance reference) linking them; named by the first."""
+    buckets: dict[tuple[str, str | None], list[tuple[str, Quantity]]] = defaultdict(list)
     for source in sorted(event.quantities):
         seen: set[str] = set()
         for q in event.quantities[source]:
-            topic = topic_of(q)
             key = f"{q.raw.lower()}|{q.kind}"
-            if topic is None or key in seen:
+            if topic_of(q) is None or key in seen:
                 continue
             seen.add(key)
-            topics[topic].append((source, q))
+            buckets[(q.kind, q.unit)].append((source, q))
+    topics: dict[str, list[tuple[str, Quantity]]] = {}
+    for _, figures in sorted(buckets.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
+        for group in _same_things(figures):
+            name = topic_of(group[0][1]) or group[0][1].kind
+            while name in topics:
+                name += " (other)"
+            topics[name] = group
     return topics
+
+
+def _same_things(figures: list[tuple[str, Quantity]]) -> list[list[tuple[str, Quantity]]]:
+    """Figures linked by strict comparability (connected components, in input order)."""
+    groups: list[list[tuple[str, Quantity]]] = []
+    for figure in figures:
+        linked = [g for g in groups if any(comparable(figure[1], q, strict=True) for _, q in g)]
+        merged = [figure]
+        for g in linked:
+            merged = g + merged
+            groups.remove(g)
+        groups.append(sorted(merged, key=lambda f: figures.index(f)))
+    return sorted(groups, key=lambda g: figures.index(g[0]))
 
 
 def _span(q: Quantity) -> str:

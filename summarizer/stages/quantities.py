@@ -1,4 +1,4 @@
-"""Figures stated in news text: casualties, drones, aircraft, distances, money, counts.
+"""Figures stated in news text: casualties, distances, money, percentages, counts of anything.
 
 :func:`extract_quantities` finds numbers (digits, number words and vague words such
 as "several" or "dozens"), decides what they count from the surrounding words and
@@ -9,7 +9,7 @@ calendar days are not figures to compare and are skipped.
 :func:`same_figure` says whether two figures agree after unit reconciliation. Each
 figure becomes an interval and two figures agree when their intervals overlap:
 
-* exact counts (killed, injured, drones, aircraft, missiles, other counts): the value
+* exact counts (killed, injured, counts of anything): the value
   itself, so 12 and 15 killed disagree;
 * exact distances: +/-2 % (conversion and rounding: 800 miles = 1,287 km agrees with
   1,300 km); exact money: +/-1 % (so EUR 2 million and EUR 2.1 million disagree);
@@ -23,6 +23,13 @@ figure becomes an interval and two figures agree when their intervals overlap:
   2,000-9,999, "tens of thousands" 20,000-99,999. "several" vs 35 disagrees; "dozens"
   vs 35 agrees.
 
+Counts are counts of a noun phrase's head, whatever it is (people stranded, homes
+flooded, votes, drones): the head noun after the number ("1,600 households without
+power"), stemmed with snowballstemmer, and the state the phrase is in ("stranded",
+"without power", or a verb right before the number: "fired 52 drones"). Distances keep
+what they are measured from ("800 miles from Ukraine"), as stems. No word list of any
+story's nouns or names is involved.
+
 Figures of different kinds, currencies or subjects are never compared.
 """
 
@@ -30,6 +37,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
+
+import snowballstemmer
 
 from summarizer.models import Event, Quantity, SourceExtraction
 
@@ -174,8 +184,11 @@ _CASUALTY_AFTER = re.compile(
     r"hospitali[sz]ed|hurt|injuries|casualties)\b",
     re.IGNORECASE,
 )
-_NOUN_AFTER = re.compile(r"^(?:\s+of)?((?:[\s-]+[A-Za-z'’]+){1,4})")
-FUNCTION_WORDS = _STOP = frozenset(
+# Closed-class English words (articles, prepositions, conjunctions, auxiliaries,
+# pronouns, quantifiers) that end a counted noun phrase. Written here because the
+# stop-word lists of libraries mix in content nouns (men, members, cases, home) that
+# are exactly what news counts; this is grammar, not the vocabulary of any story.
+FUNCTION_WORDS = frozenset(
     re.findall(
         r"\S+",
         """
@@ -188,36 +201,24 @@ FUNCTION_WORDS = _STOP = frozenset(
         """,
     )
 )
-_DRONE_NOUNS = frozenset({"drone", "uav", "uavs", "drones"})
-_AIRCRAFT_NOUNS = frozenset(
-    {
-        "aircraft",
-        "plane",
-        "planes",
-        "bomber",
-        "bombers",
-        "jet",
-        "jets",
-        "warplane",
-        "warplanes",
-        "helicopter",
-        "helicopters",
-        "fighter",
-        "fighters",
-    }
+_AUXILIARY = re.compile(
+    r"^\s+(?:(?:were|was|are|is|been|being|have|has|had|got|remain|remained|remains|still|now|"
+    r"being|later)\s+)+",
+    re.IGNORECASE,
 )
-_MISSILE_NOUNS = frozenset({"missile", "missiles", "rocket", "rockets"})
-_KNOWN_NOUNS = _DRONE_NOUNS | _AIRCRAFT_NOUNS | _MISSILE_NOUNS
-_DEMONYMS = {
-    "ukrainian": "ukraine",
-    "russian": "russia",
-    "american": "us",
-    "u.s.": "us",
-    "united states": "us",
-    "israeli": "israel",
-    "chinese": "china",
-}
-_REF_DROP = frozenset({"the", "border", "frontier", "territory", "city", "capital", "active"})
+_WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*")
+_PARTICIPLE = re.compile(r"[a-z][a-z'’-]*(?:ed|en)$")
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=16384)
+def stem(word: str) -> str:
+    """The snowball stem of a word, lower-cased ("households" -> "household")."""
+    return str(_stemmer().stemWord(word.lower().replace("’", "'")))
 
 
 def _parse_word_number(word: str) -> float:
@@ -271,10 +272,14 @@ class _Kind:
     factor: float = 1.0
     end: int = 0  # end of the unit word, absolute in the local text
     subject: str | None = None
+    predicate: str | None = None
+    noun: str | None = None
 
 
-def _distance_reference(after: str) -> str | None:
-    """Normalised reference of a distance: "from the Ukrainian border" -> "ukraine"."""
+def _distance_reference(after: str) -> tuple[str, str] | None:
+    """What a distance is measured from, as stems and as written: "from the Ukrainian
+    border" -> ("ukrainian border", "ukrainian border"); stems are compared by prefix
+    ("ukrain" of "Ukraine" matches "ukrainian")."""
     rest = re.sub(r"^\s*\)?\s*(?:\([^)]*\))?\s*\)?", "", after)
     rest = re.split(r"[,.;:()\u2013\u2014]|\s-\s", rest, maxsplit=1)[0]
     m = re.search(r"\b(?:from|of|to|away\s+from|inside|into)\s+(?:the\s+)?(.{2,40})$", rest, re.I)
@@ -284,32 +289,80 @@ def _distance_reference(after: str) -> str | None:
         phrase = rest.strip()
         if not re.match(r"(?i)(?:[a-z]+\s+)?front[\s-]?line", phrase):
             return None
-    phrase = phrase.lower()
-    if re.search(r"front[\s-]?lines?", phrase):
-        return "front line"
-    for demonym, country in _DEMONYMS.items():
-        phrase = re.sub(rf"\b{re.escape(demonym)}\b", country, phrase)
-    words = [w for w in re.findall(r"[a-z][a-z'’.-]*", phrase) if w not in _REF_DROP]
-    words = [w for w in words if w not in _STOP][:3]
-    return " ".join(words) or None
+    if re.search(r"(?i)front[\s-]?lines?", phrase):
+        return "front line", "front line"
+    words = _reference_words(phrase)
+    return (" ".join(stem(w) for w in words), " ".join(words)) if words else None
 
 
-def _noun_subject(after: str) -> str | None:
-    """The head noun counted after a number: "1,600 households without power" -> household."""
-    m = _NOUN_AFTER.match(after)
+def _reference_words(phrase: str) -> list[str]:
+    return [w.lower() for w in _WORDS.findall(phrase) if w.lower() not in FUNCTION_WORDS][:3]
+
+
+@dataclass(frozen=True)
+class NounPhrase:
+    """What a count counts: the noun phrase after the number and what happened to it."""
+
+    head: str  # the head noun as written, lower-cased ("households")
+    predicate: str | None = None  # "stranded", "without power", "fired" (as written)
+    end: int = 0  # end of the head noun in the text after the number
+
+
+def _noun_phrase(after: str) -> NounPhrase | None:
+    """The head noun of the phrase after a number, and the state it is in.
+
+    The phrase runs over adjectives, names and nouns ("four Russian Shahed drones",
+    "52 Shahed and decoy drones") up to a function word, a plural noun (its head), a
+    participle or punctuation; its head is its last lowercase word. Names alone
+    ("1328 Ban Ki-moon", "00.50 BST") are not counted things.
+    """
+    m = re.match(r"^(?:\s+of)?((?:[\s-]+[A-Za-z'’]+){1,6})", after)
     if not m:
         return None
-    head: str | None = None
-    for word in re.findall(r"[A-Za-z'’-]+", m.group(1)):
-        low = word.lower()
-        if low in _STOP or low.endswith("ly"):
+    head: re.Match[str] | None = None
+    for word in _WORDS.finditer(after, 0, m.end()):
+        low = word.group(0).lower()
+        if low in {"and", "or"} and head is None:
+            continue  # coordinated modifiers: "Shahed and decoy drones"
+        if low in FUNCTION_WORDS or low.endswith("ly"):
             break
-        head = low
-        if low in _KNOWN_NOUNS:
+        if word.group(0)[0].isupper():
+            if head is not None:
+                break
+            continue  # a name or demonym modifying the head: "Russian", "Shahed"
+        if head is not None and _PARTICIPLE.fullmatch(low):
+            break  # "people stranded": the state, not the head
+        head = word
+        if _plural(low):
             break
     if head is None:
         return None
-    return head[:-1] if head.endswith("s") and not head.endswith("ss") else head
+    return NounPhrase(head.group(0).lower(), _state_after(after[head.end() :]), head.end())
+
+
+def _plural(word: str) -> bool:
+    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
+def _state_after(rest: str) -> str | None:
+    """The state a counted phrase is in: "(were) stranded", "without power"."""
+    aux = _AUXILIARY.match(rest)
+    tail = rest[aux.end() :] if aux else rest
+    m = re.match(r"^\s*(without|lacking)\s+([A-Za-z][A-Za-z'’-]*)", tail, re.IGNORECASE)
+    if m:
+        return f"{m.group(1).lower()} {m.group(2).lower()}"
+    m = re.match(r"^\s*([a-z][a-z'’-]*)", tail)
+    if not m or m.group(1) in FUNCTION_WORDS:
+        return None
+    word = m.group(1)
+    return word if aux or _PARTICIPLE.fullmatch(word) else None
+
+
+def _verb_before(before: str) -> str | None:
+    """A verb right before the number that says what happened to the counted things:
+    "fired 52 drones", "stranding 2,000 people", "leaving 1,600 households"."""
+    m = re.search(r"\b([a-z][a-z'’-]*(?:ed|ing))\s+$", before)
+    return m.group(1) if m and m.group(1) not in FUNCTION_WORDS else None
 
 
 def _classify(m: re.Match[str], text: str) -> _Kind | None:
@@ -349,11 +402,15 @@ def _classify(m: re.Match[str], text: str) -> _Kind | None:
         if unit in {"m", "metre", "metres", "meter", "meters"}:
             factor = 0.001
         tail = after[dm.end() :]
-        subject = _distance_reference(tail)
-        if subject is None and dm.group("sep").strip() == "-":
-            subject = _noun_subject(tail) if "front" not in tail[:20].lower() else "front line"
-        return _Kind("distance", "km", factor, m.end() + dm.end(), subject)
-    if _is_year(m, after):
+        reference = _distance_reference(tail)
+        if reference is None and dm.group("sep").strip() == "-":  # "a 620-mile front line"
+            phrase = _noun_phrase(tail)
+            front = "front" in tail[:20].lower()
+            written = "front line" if front else phrase.head if phrase else None
+            reference = (stem(written) if not front else written, written) if written else None
+        subject, noun = reference if reference else (None, None)
+        return _Kind("distance", "km", factor, m.end() + dm.end(), subject, noun=noun)
+    if _is_year(m, before, after):
         return None
     if _KILL_VERB.search(before):
         return _Kind("killed", end=m.end())
@@ -371,31 +428,48 @@ def _classify(m: re.Match[str], text: str) -> _Kind | None:
             else "injured"
         )
         return _Kind(kind, end=m.end())
-    return _count_kind(m, after)
+    return _count_kind(m, before, after)
 
 
-def _is_year(m: re.Match[str], after: str) -> bool:
+_YEAR_CONTEXT = re.compile(
+    r"\b(?:in|since|by|of|until|till|from|to|before|after|during|early|late|mid|"
+    r"summer|spring|autumn|fall|winter)\s*-?\s*$",
+    re.IGNORECASE,
+)
+
+
+def _is_year(m: re.Match[str], before: str, after: str) -> bool:
+    """A four-digit number from 1800 to 2100 is a year, unless a plural noun follows
+    directly and no date preposition precedes it ("2025 drones", not "in 2025")."""
     num = m.group("num")
-    if not re.fullmatch(r"\d{4}", num):
+    if not re.fullmatch(r"\d{4}", num) or not 1800 <= int(num) <= 2100:
         return False
-    value = int(num)
-    return 1800 <= value <= 2100 and _noun_subject(after) not in _DRONE_NOUNS | _AIRCRAFT_NOUNS
+    phrase = _noun_phrase(after)
+    counted = phrase is not None and _plural(phrase.head) and phrase.end < 24
+    return not counted or bool(_YEAR_CONTEXT.search(before))
 
 
-def _count_kind(m: re.Match[str], after: str) -> _Kind | None:
+def _count_kind(m: re.Match[str], before: str, after: str) -> _Kind | None:
+    """A count of a noun phrase's head ("1,600 households without power"), with the
+    head and its state as stems (snowballstemmer) for comparison; None if the number
+    counts nothing nameable (a clock time, a name, "one of its deepest strikes")."""
     if re.match(r"^\s+of\s+(?:the|its|his|her|their|our|them|those|these)\b", after, re.I):
         return None  # "one of its deepest strikes"
-    subject = _noun_subject(after)
-    if subject is None:
+    scaled = m.group("scale") or m.group("sscale")
+    if "." in m.group("num") and not scaled:
+        return None  # 11.36, 00.50: clock times and ratios, not counts of things
+    phrase = _noun_phrase(after)
+    if phrase is None:
         return None
-    words = {w.lower() for w in re.findall(r"[A-Za-z]+", after[:40])[:4]}
-    if subject in {"drone", "uav"} or (words & _DRONE_NOUNS and subject not in _AIRCRAFT_NOUNS):
-        return _Kind("drones", end=m.end(), subject="drone")
-    if subject in _AIRCRAFT_NOUNS or subject + "s" in _AIRCRAFT_NOUNS:
-        return _Kind("aircraft", end=m.end(), subject="aircraft")
-    if subject in _MISSILE_NOUNS or subject + "s" in _MISSILE_NOUNS:
-        return _Kind("missiles", end=m.end(), subject="missile")
-    return _Kind("count", end=m.end(), subject=subject)
+    state = phrase.predicate or _verb_before(before)
+    noun = phrase.head + (f" {state}" if state else "")
+    return _Kind(
+        "count",
+        end=m.end(),
+        subject=stem(phrase.head),
+        predicate=" ".join(stem(w) for w in state.split()) if state else None,
+        noun=noun,
+    )
 
 
 def extract_quantities(text: str, offset: int = 0) -> tuple[Quantity, ...]:
@@ -425,14 +499,14 @@ def extract_quantities(text: str, offset: int = 0) -> tuple[Quantity, ...]:
                 start=offset + start,
                 end=offset + end,
                 subject=kind.subject,
+                predicate=kind.predicate,
+                noun=kind.noun,
             )
         )
     return tuple(found)
 
 
-_COUNT_KINDS = frozenset(
-    {"killed", "injured", "casualties", "drones", "aircraft", "missiles", "count"}
-)
+_COUNT_KINDS = frozenset({"killed", "injured", "casualties", "count"})
 
 
 def interval(q: Quantity) -> tuple[float, float]:
@@ -457,13 +531,35 @@ def interval(q: Quantity) -> tuple[float, float]:
     return v - tol, v + tol
 
 
-def comparable(a: Quantity, b: Quantity) -> bool:
-    """Same kind, unit and (when both state one) subject: worth comparing."""
+def comparable(a: Quantity, b: Quantity, *, strict: bool = False) -> bool:
+    """Same kind and unit, and about the same thing: worth comparing.
+
+    Counts: the same head noun (stems: "households" and "household"); with ``strict``
+    also the same state ("stranded" vs "evacuated" people are two counts). Distances:
+    the same reference, word stems matching by prefix ("ukrain" of "Ukraine" and
+    "ukrainian border"), or neither naming one.
+    """
     if a.kind != b.kind or (a.unit or None) != (b.unit or None):
         return False
-    if a.kind in {"count", "distance", "percent"}:
+    if a.kind == "count":
+        return a.subject == b.subject and (not strict or a.predicate == b.predicate)
+    if a.kind == "distance":
+        return same_reference(a.subject, b.subject)
+    if a.kind == "percent":
         return a.subject == b.subject
     return True
+
+
+def same_reference(a: str | None, b: str | None) -> bool:
+    """Two distance references name the same place: a shared word, stems matched by
+    prefix (at least 4 letters), or neither given."""
+    if a is None or b is None:
+        return a is None and b is None
+    return any(
+        (min(len(x), len(y)) >= 4 and (x.startswith(y) or y.startswith(x))) or x == y
+        for x in a.split()
+        for y in b.split()
+    )
 
 
 def same_figure(a: Quantity, b: Quantity) -> bool:
@@ -484,7 +580,7 @@ def describe(q: Quantity) -> str:
         return f"{q.raw} {q.kind}"
     if q.kind == "money":
         return q.raw
-    noun = q.subject or q.kind
+    noun = q.noun or q.subject or q.kind
     return f"{q.raw} {noun}" if noun not in q.raw.lower() else q.raw
 
 

@@ -16,7 +16,9 @@ figures that do not agree fall into groups; one group revises the others when it
 newer than each of them (:func:`is_newer`): published on a later day than all of the
 other group's sources, or stated with revision language where the other is not and
 published no earlier. Figures of the same day without revision language stay a
-disagreement, and a source without a publication date is ordered only by its language.
+disagreement, a source without a publication date is ordered only by its language, and
+figures published more than ``REVISION_DAYS`` apart are not updates of one report (a
+long-running story's different tolls are different facts, or a merge's mistake).
 
 Across entries (:func:`link_across`): a follow-up's "the death toll from Monday's blast
 has risen to four" is its own entry, dated Tuesday. A figure stated with revision
@@ -44,6 +46,7 @@ from summarizer.stages.quantities import comparable, same_figure
 
 ABOUT = 0.5  # share of the smaller entry's term weight two entries must share (across entries)
 MIN_SHARED = 2  # distinctive terms two related entries must share at least
+REVISION_DAYS = 14  # figures published further apart are not updates of one report
 _WINDOW = 100  # characters before a figure searched for revision language
 
 _CHANGE = (
@@ -147,12 +150,18 @@ def is_newer(group: Sequence[Figure], other: Sequence[Figure]) -> bool:
     dated_mine = [d for d in mine if d is not None]
     dated_theirs = [d for d in theirs if d is not None]
     all_dated = len(dated_mine) == len(mine) and len(dated_theirs) == len(theirs)
+    if dated_mine and dated_theirs and _apart(dated_mine + dated_theirs) > REVISION_DAYS:
+        return False  # weeks apart: not the updates of one report
     if all_dated and min(dated_mine) > max(dated_theirs):
         return True  # a later day's article
     if not any(f.revising for f in group) or any(f.revising for f in other):
         return False
     # stated as an update: it must not come from an article older than the other figure
     return not (dated_mine and dated_theirs and min(dated_mine) < max(dated_theirs))
+
+
+def _apart(days: Sequence[dt.date]) -> int:
+    return (max(days) - min(days)).days
 
 
 def newest(groups: Sequence[Sequence[Figure]]) -> int | None:
@@ -245,7 +254,11 @@ def _older_candidates(new: Figure, figures: Sequence[Figure]) -> list[Figure]:
             continue
         if old.event.date.start > new.event.date.start:
             continue
-        if new.published and old.published and old.published > new.published:
+        if (
+            new.published
+            and old.published
+            and not (0 <= (new.published - old.published).days <= REVISION_DAYS)
+        ):
             continue
         q, r = new.quantity, old.quantity
         if comparable(q, r) and not same_figure(q, r):

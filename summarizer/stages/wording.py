@@ -25,7 +25,12 @@ from dataclasses import dataclass
 
 from summarizer.models import Claim, Disagreement, MergedEvent, Quantity, Revision
 from summarizer.stages.disagree import NOT_MENTIONED, topic_of
-from summarizer.stages.quantities import FUNCTION_WORDS, extract_quantities
+from summarizer.stages.quantities import (
+    FUNCTION_WORDS,
+    comparable,
+    describe,
+    extract_quantities,
+)
 from summarizer.stages.revisions import Relatedness
 
 RELATED = 0.5  # term share needed to tie a line to an entry when its text is not an entry's
@@ -48,18 +53,25 @@ def _same_value(q: Quantity, claim: Claim) -> bool:
     return claim.normalized is not None and abs(round(q.value, 3) - claim.normalized) < 1e-6
 
 
-def figure_raw(claim: Claim, topic: str) -> str:
-    """The figure as its source wrote it ("four", "at least 12"), from the claim's quote."""
-    for q in extract_quantities(claim.quote):
-        if topic_of(q) == topic and _same_value(q, claim):
-            return q.raw
-    return claim.value
+def claim_figure(claim: Claim) -> Quantity | None:
+    """The figure a claim states, found again in its quote (None for a silence claim)."""
+    if claim.value == NOT_MENTIONED:
+        return None
+    found = extract_quantities(claim.quote)
+    exact = [q for q in found if describe(q) == claim.value]
+    return next(iter(exact), None) or next((q for q in found if _same_value(q, claim)), None)
 
 
-def _values(claims: Sequence[Claim], topic: str) -> str:
+def _about(q: Quantity, claims: Sequence[Claim]) -> bool:
+    """Whether ``q`` counts what ``claims`` count (same kind, unit and counted thing)."""
+    return any((figure := claim_figure(c)) is not None and comparable(q, figure) for c in claims)
+
+
+def _values(claims: Sequence[Claim]) -> str:
     out: list[str] = []
     for c in claims:
-        raw = figure_raw(c, topic)
+        figure = claim_figure(c)
+        raw = figure.raw if figure is not None else c.value
         if raw.casefold() not in (o.casefold() for o in out):
             out.append(raw)
     return ", ".join(out)
@@ -73,36 +85,31 @@ def _after_noun(text: str, end: int) -> int:
     return end
 
 
-def _revision_edit(text: str, q: Quantity, topic: str, revision: Revision) -> list[_Edit]:
-    if revision.topic != topic:
+def _revision_edit(text: str, q: Quantity, revision: Revision) -> list[_Edit]:
+    if not _about(q, (*revision.old, *revision.new)):
         return []
     is_new = any(_same_value(q, c) for c in revision.new)
-    old = [c for c in revision.old if _same_value(q, c)]
-    if not is_new and not old:
+    if not is_new and not any(_same_value(q, c) for c in revision.old):
         return []
-    earlier = _values(revision.old, topic)
-    note = _Edit(
-        _after_noun(text, q.end), _after_noun(text, q.end), f" (earlier reported: {earlier})"
-    )
+    at = _after_noun(text, q.end)
+    note = _Edit(at, at, f" (earlier reported: {_values(revision.old)})")
     if is_new:
         return [note]
-    latest = figure_raw(revision.new[-1], topic)
-    return [_Edit(q.start, q.end, latest), note]
+    latest = claim_figure(revision.new[-1])
+    return [_Edit(q.start, q.end, latest.raw if latest else revision.new[-1].value), note]
 
 
-def _dispute_edit(text: str, q: Quantity, topic: str, item: Disagreement) -> list[_Edit]:
-    if item.topic != topic or not any(_same_value(q, c) for c in item.claims):
+def _dispute_edit(text: str, q: Quantity, item: Disagreement) -> list[_Edit]:
+    if not _about(q, item.claims) or not any(_same_value(q, c) for c in item.claims):
         return []
     silent = {c.source for c in item.claims if c.value == NOT_MENTIONED}
     others = [c for c in item.claims if c.value != NOT_MENTIONED and not _same_value(q, c)]
     parts = []
     if others:
-        parts.append(f"disputed: {_values(others, topic)}")
+        parts.append(f"disputed: {_values(others)}")
     if silent:
         n = len(silent)
-        parts.append(
-            f"{n} source{'s' if n > 1 else ''} do{'' if n > 1 else 'es'} not mention deaths"
-        )
+        parts.append(f"{n} source{'s do' if n > 1 else ' does'} not mention deaths")
     if not parts:
         return []
     at = _after_noun(text, q.end)
@@ -124,12 +131,11 @@ def word_line(
         return text
     edits: list[_Edit] = []
     for q in extract_quantities(text):
-        topic = topic_of(q)
-        if topic is None:
+        if topic_of(q) is None:
             continue
-        found = next((e for r in mine_r if (e := _revision_edit(text, q, topic, r))), None)
+        found = next((e for r in mine_r if (e := _revision_edit(text, q, r))), None)
         if found is None:
-            found = next((e for d in mine_d if (e := _dispute_edit(text, q, topic, d))), [])
+            found = next((e for d in mine_d if (e := _dispute_edit(text, q, d))), [])
         edits.extend(found)
     return _apply(text, edits)
 
