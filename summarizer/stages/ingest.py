@@ -55,6 +55,7 @@ from summarizer.config import FetchConfig
 from summarizer.errors import InputError
 from summarizer.models import DateOrigin, IngestResult, InputFailure, Source
 from summarizer.stages.clean import clean
+from summarizer.stages.deephtml import flatten_deep_html
 from summarizer.stages.fetch import Fetched, fetch_url, is_url, url_slug
 
 FEED_SUFFIXES = (".rss", ".atom", ".xml")
@@ -550,6 +551,7 @@ def _from_html(
     """
     import trafilatura
 
+    html = flatten_deep_html(html)
     text = (
         trafilatura.extract(html, include_comments=False, include_tables=False)
         or trafilatura.extract(html, include_comments=False, favor_recall=True)
@@ -694,7 +696,7 @@ def html_fragment_text(fragment: str) -> str:
     """
     import trafilatura
 
-    page = f"<html><body><article>{fragment}</article></body></html>"
+    page = flatten_deep_html(f"<html><body><article>{fragment}</article></body></html>")
     text = trafilatura.extract(
         page, include_comments=False, include_tables=False, favor_recall=True
     )
