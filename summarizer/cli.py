@@ -519,6 +519,8 @@ def _run_command(
     if any(f.stage == pipeline.BACKEND_STAGE for f in report.failures):
         _discard_recording(config, backend)
     _close(backend)  # saves a --record cassette, checks a --replay one
+    for skipped in report.skipped:
+        _say(config, f"skipped {skipped.path}: {skipped.reason}")
     for failure in report.failures:
         typer.echo(f"summarizer: {_failure_line(failure)}", err=True)
     code = _exit_code(report)

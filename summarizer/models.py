@@ -67,6 +67,7 @@ class IngestResult(Frozen):
     sources: tuple[Source, ...]
     failures: tuple[InputFailure, ...] = ()
     notes: tuple[str, ...] = ()  # what a reader should know (an encoding that was a guess)
+    skipped: tuple[InputFailure, ...] = ()  # paths a folder walk passed over, with reasons
 
 
 # --------------------------------------------------------------------------- clean
@@ -339,6 +340,7 @@ class Report(Frozen):
     agreements: tuple[Agreement, ...] = ()
     revisions: tuple[Revision, ...] = ()
     failures: tuple[InputFailure, ...] = ()
+    skipped: tuple[InputFailure, ...] = ()  # paths a folder walk passed over (stderr only)
     headline: str = ""
     key_developments: tuple[str, ...] = ()
     stats: RunStats

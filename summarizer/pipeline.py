@@ -503,6 +503,7 @@ def run(
         agreements=tuple(a for a in findings.agreements if a.event in kept_ids),
         revisions=revisions,
         failures=tuple(failures),
+        skipped=ingested.skipped,
         headline=headline,
         key_developments=developments,
         stats=_stats(runner, extractions, backend, time.perf_counter() - started).model_copy(

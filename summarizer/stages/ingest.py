@@ -40,9 +40,11 @@ import datetime as dt
 import email.utils
 import importlib
 import json
+import os
 import re
+import stat
 import unicodedata
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -57,9 +59,14 @@ from summarizer.models import DateOrigin, IngestResult, InputFailure, Source
 from summarizer.stages.clean import clean
 from summarizer.stages.deephtml import flatten_deep_html
 from summarizer.stages.fetch import Fetched, fetch_url, is_url, url_slug
+from summarizer.stages.paths import (
+    FEED_SUFFIXES,
+    article_files,
+    check_readable,
+    expand,
+    special_file_reason,
+)
 
-FEED_SUFFIXES = (".rss", ".atom", ".xml")
-ARTICLE_SUFFIXES = (".txt", ".md", ".markdown", ".html", ".htm", ".jsonl", *FEED_SUFFIXES)
 _DEFAULT_FETCH = FetchConfig()
 _NO_OVERRIDES: Mapping[str, dt.date] = MappingProxyType({})
 
@@ -118,9 +125,18 @@ def read_decoded(path: str | Path) -> Decoded:
 
 
 def read_bytes(path: Path) -> bytes:
-    """The file's bytes; :class:`InputError` if it cannot be read or is empty."""
+    """The file's bytes; :class:`InputError` if it cannot be read, is not a regular file
+    (a FIFO would block the read for ever), is empty, or is a PDF or an image."""
+    special = special_file_reason(path)
+    if special is not None:
+        raise InputError(f"{path}: {special}; pass article files")
     try:
-        data = path.read_bytes()
+        # O_NONBLOCK: should the path become a FIFO after the check, opening does not wait
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise InputError(f"{path}: not a regular file; pass article files")
+            data = handle.read()
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise InputError(
@@ -128,6 +144,7 @@ def read_bytes(path: Path) -> bytes:
         ) from None
     if not data.strip():
         raise InputError(f"{path}: the file is empty; add the article text or remove the file")
+    check_readable(path, data[:16])
     return data
 
 
@@ -906,54 +923,9 @@ def _load_file(path: Path) -> _Loaded:
 # --------------------------------------------------------------------------- paths
 
 
-def _is_hidden(path: Path, root: Path) -> bool:
-    return any(part.startswith(".") for part in path.relative_to(root).parts)
-
-
-def iter_article_files(folder: Path) -> Iterator[Path]:
-    """Article files under ``folder``, recursively, sorted, hidden ones skipped."""
-    for path in sorted(folder.rglob("*")):
-        if (
-            path.is_file()
-            and path.suffix.lower() in ARTICLE_SUFFIXES
-            and not _is_hidden(path, folder)
-        ):
-            yield path
-
-
-def _expand(paths: Sequence[str | Path]) -> tuple[list[Path | str], list[InputFailure]]:
-    """Files (folders expanded) and URLs (kept as strings), in order, each once."""
-    files: list[Path | str] = []
-    failures: list[InputFailure] = []
-    seen: set[Path | str] = set()
-    for raw in paths:
-        if is_url(raw):
-            url = str(raw).strip()
-            if url not in seen:
-                seen.add(url)
-                files.append(url)
-            continue
-        p = Path(raw)
-        if p.is_dir():
-            found = list(iter_article_files(p))
-            if not found:
-                kinds = ", ".join(ARTICLE_SUFFIXES)
-                failures.append(
-                    _fail(
-                        str(p), f"{p}: the folder has no articles ({kinds}); add some or pass files"
-                    )
-                )
-        elif p.exists():
-            found = [p]
-        else:
-            failures.append(_fail(str(p), f"{p}: no such file or folder; check the path"))
-            found = []
-        for f in found:
-            key = f.resolve()
-            if key not in seen:
-                seen.add(key)
-                files.append(f)
-    return files, failures
+def iter_article_files(folder: Path) -> list[Path]:
+    """Article files under ``folder``, recursively, sorted (see :mod:`summarizer.stages.paths`)."""
+    return article_files(folder)
 
 
 # --------------------------------------------------------------------------- ids, dates
@@ -1088,7 +1060,8 @@ def ingest(
     whatever the file says (``--published ID=YYYY-MM-DD``). ``fetch`` says how URLs
     are downloaded (timeout, size cap, proxies).
     """
-    files, failures = _expand(paths)
+    files, found = expand(paths)
+    failures = list(found.failures)
     sources: list[Source] = []
     notes: list[str] = []
     for path in files:
@@ -1098,5 +1071,8 @@ def ingest(
         notes.extend(loaded.notes)
     dated, date_failures = _apply_dates(_unique_ids(sources), published)
     return IngestResult(
-        sources=tuple(dated), failures=tuple(failures + date_failures), notes=tuple(notes)
+        sources=tuple(dated),
+        failures=tuple(failures + date_failures),
+        notes=tuple(notes),
+        skipped=tuple(found.skipped),
     )
