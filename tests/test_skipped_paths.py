@@ -23,7 +23,8 @@ from summarizer.errors import EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 
 ASCII_PDF = (
     b"%PDF-1.4\n1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj\n"
-    b"4 0 obj << /Length 44 >> stream\nBT /F1 24 Tf 72 712 Td (The mayor resigned on Monday.) Tj ET\n"
+    b"4 0 obj << /Length 44 >> stream\n"
+    b"BT /F1 24 Tf 72 712 Td (The mayor resigned on Monday.) Tj ET\n"
     b"endstream endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 )
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(range(64))
