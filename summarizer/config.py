@@ -1,14 +1,15 @@
 """Run configuration, built once at the CLI edge and passed down.
 
-Nothing below the CLI reads ``os.environ``: :func:`from_env` is the one place
-that does, and the CLI calls it with flags taking precedence.
+Nothing below the CLI reads ``os.environ``: the CLI reads it once into an
+:class:`Environment` and builds the :class:`Config` from its flags, then that
+environment, then the defaults here (``summarizer/cli/settings.py``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from urllib.parse import parse_qsl, urlencode, urlparse
@@ -142,23 +143,43 @@ class Config:
         return self
 
 
-def from_env(env: Mapping[str, str], **flags: object) -> Config:
-    """Build a Config from flags (non-None wins) then environment variables."""
-    llm_flags = {k[4:]: v for k, v in flags.items() if k.startswith("llm_") and v is not None}
-    top_flags = {k: v for k, v in flags.items() if not k.startswith("llm_") and v is not None}
-    llm = LLMConfig(
-        model=env.get("SUMMARIZER_MODEL") or None,
-        base_url=env.get("OPENAI_BASE_URL") or env.get("SUMMARIZER_BASE_URL") or None,
-        api_key=env.get("OPENAI_API_KEY") or None,
-    )
-    llm = replace(llm, **llm_flags)  # type: ignore[arg-type]
-    engine_env = env.get("SUMMARIZER_ENGINE")
-    base = Config(llm=llm)
-    if engine_env:
+def env_path(env: Mapping[str, str], name: str) -> Path | None:
+    """The path an environment variable names; None when it is unset or empty."""
+    value = env.get(name)
+    return Path(value) if value else None
+
+
+@dataclass(frozen=True)
+class Environment:
+    """What the environment sets, read once by the CLI (flags win over every field).
+
+    ``SUMMARIZER_ENGINE``, ``SUMMARIZER_MODEL``, ``OPENAI_BASE_URL`` (else
+    ``SUMMARIZER_BASE_URL``), ``OPENAI_API_KEY``, ``SUMMARIZER_CACHE_DIR``,
+    ``SUMMARIZER_STORE``; an empty variable counts as unset.
+    """
+
+    engine: EngineChoice | None = None
+    model: str | None = None
+    base_url: str | None = None
+    api_key: str | None = None
+    cache_dir: Path | None = None
+    store: Path | None = None
+
+    @classmethod
+    def read(cls, env: Mapping[str, str]) -> Environment:
+        """Parse ``env``; a ``SUMMARIZER_ENGINE`` that is not an engine is a ConfigError."""
+        engine = env.get("SUMMARIZER_ENGINE") or None
         try:
-            base = replace(base, engine=EngineChoice(engine_env))
+            choice = EngineChoice(engine) if engine else None
         except ValueError as exc:
             raise ConfigError(
-                f"SUMMARIZER_ENGINE={engine_env!r} is not one of auto, extractive, llm"
+                f"SUMMARIZER_ENGINE={engine!r} is not one of auto, extractive, llm"
             ) from exc
-    return replace(base, **top_flags)  # type: ignore[arg-type]
+        return cls(
+            engine=choice,
+            model=env.get("SUMMARIZER_MODEL") or None,
+            base_url=env.get("OPENAI_BASE_URL") or env.get("SUMMARIZER_BASE_URL") or None,
+            api_key=env.get("OPENAI_API_KEY") or None,
+            cache_dir=env_path(env, "SUMMARIZER_CACHE_DIR"),
+            store=env_path(env, "SUMMARIZER_STORE"),
+        )

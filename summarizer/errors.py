@@ -7,6 +7,7 @@ Exit codes (documented in the README):
 * 2 - usage error or nothing usable: bad flags, missing paths, no articles at all
 * 3 - configuration error (e.g. no API key for the OpenAI host)
 * 4 - the model backend failed for every source
+* 70 - internal error (a bug): rerun with --debug and report the traceback
 * 130 - interrupted (Ctrl-C); what finished is reported
 """
 
@@ -17,6 +18,7 @@ EXIT_PARTIAL = 1
 EXIT_USAGE = 2
 EXIT_CONFIG = 3
 EXIT_BACKEND = 4
+EXIT_INTERNAL = 70  # a bug: please report it with the --debug traceback
 EXIT_INTERRUPTED = 130
 
 

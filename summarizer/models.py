@@ -36,7 +36,26 @@ class DateOrigin(StrEnum):
     FEED = "feed"  # an RSS/Atom entry's published (else updated) date
     CLI = "cli"  # --published ID=YYYY-MM-DD
     INFERRED = "inferred"  # inferred from the article text
+    RUN = "run"  # another article's date in the same run, which its weekday references agree with
     UNKNOWN = "unknown"
+
+    @property
+    def phrase(self) -> str:
+        """How the origin reads after a date: "2025-07-01 (from the date line)"."""
+        return _ORIGIN_PHRASES[self]
+
+
+_ORIGIN_PHRASES = {
+    DateOrigin.HEADER: "from the date line",
+    DateOrigin.FRONT_MATTER: "from the front matter",
+    DateOrigin.HTML_META: "from the page metadata",
+    DateOrigin.JSONL: "from the record",
+    DateOrigin.FEED: "from the feed entry",
+    DateOrigin.CLI: "given with --published",
+    DateOrigin.INFERRED: "inferred from the text",
+    DateOrigin.RUN: "from another article in the run: its weekdays agree",
+    DateOrigin.UNKNOWN: "unknown",
+}
 
 
 class Source(Frozen):

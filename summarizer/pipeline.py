@@ -520,7 +520,7 @@ def run(
 
 
 def inspect(path: str | Path) -> str:
-    """What ``summarizer inspect FILE`` prints: kept text, dropped ranges, detected date."""
+    """What ``summarizer inspect PATH`` prints: kept text, dropped ranges, detected date."""
     ingested = ingest_stage.ingest([path])
     if not ingested.sources:
         reason = (

@@ -311,7 +311,7 @@ def test_format_inspection_on_seed_001() -> None:
     report = format_inspection(clean(src))
     assert "id:        001_d3990826fc62feba" in report
     assert "title:     Ukrainian drone hits a plant" in report
-    assert "published: 2025-07-01 (from cli)" in report
+    assert "published: 2025-07-01 (given with --published)" in report
     assert "encoding:  utf-8" in report
     kept_part, dropped_part = report.split("--- dropped ---")
     assert "Kellogg said on the social platform X late Monday" in kept_part

@@ -271,7 +271,7 @@ def test_inspect_shows_kept_dropped_and_date(runner: CliRunner, tmp_path: Path) 
     )
     result = runner.invoke(cli.app, ["inspect", str(article)])
     assert result.exit_code == EXIT_OK, result.stderr
-    assert "2024-04-03 (from header)" in result.stdout
+    assert "2024-04-03 (from the date line)" in result.stdout
     kept, dropped = result.stdout.split("--- dropped ---", 1)
     assert "Floodwaters breached" in kept
     assert "picnic" not in kept
@@ -410,7 +410,7 @@ def test_llm_engine_record_then_replay_is_byte_identical(runner: CliRunner, tmp_
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["brief"], "Missing argument 'paths'"),
+        (["brief"], "Missing argument 'PATH...'"),
         (["brief", "x", "--format", "pdf"], "'pdf' is not one of 'md', 'json'"),
         (["timeline", "x", "--per-date", "0"], "--per-date"),
         (["inspect"], "Missing argument"),
@@ -433,7 +433,7 @@ def test_main_runs_a_command(capsys: pytest.CaptureFixture[str], tmp_path: Path)
     with pytest.raises(SystemExit) as exited:
         cli.main(["inspect", str(article)])
     assert exited.value.code == EXIT_OK
-    assert "2024-01-02 (from header)" in capsys.readouterr().out
+    assert "2024-01-02 (from the date line)" in capsys.readouterr().out
 
 
 def test_format_html_and_chart(runner: CliRunner, fake_run: dict[str, Any], tmp_path: Path) -> None:

@@ -459,11 +459,11 @@ def test_seeds_ingest() -> None:
     # Tuesday 2025-07-01, so it borrows that date from the run.
     assert (by_id["001"].published, by_id["001"].published_from) == (
         D(2025, 7, 1),
-        DateOrigin.INFERRED,
+        DateOrigin.RUN,
     )
     for key in ("002", "003"):
         src = by_id[key]
-        assert src.published_from in (DateOrigin.UNKNOWN, DateOrigin.INFERRED)
+        assert src.published_from in (DateOrigin.UNKNOWN, DateOrigin.INFERRED, DateOrigin.RUN)
         if src.published is not None:
             assert D(2025, 6, 1) <= src.published <= D(2025, 7, 2)
     assert all(s.encoding == "utf-8" for s in result.sources)
@@ -533,6 +533,6 @@ def test_undated_article_borrows_an_agreeing_date_from_the_run(tmp_path: Path) -
     by_id = {s.id: s for s in ingest([tmp_path]).sources}
     assert (by_id["b_paper"].published, by_id["b_paper"].published_from) == (
         D(2024, 3, 5),
-        DateOrigin.INFERRED,
+        DateOrigin.RUN,
     )
     assert by_id["c_blog"].published_from is DateOrigin.UNKNOWN

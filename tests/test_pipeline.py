@@ -226,7 +226,7 @@ def test_llm_engine_uses_the_given_backend_seam() -> None:
 
 def test_inspect(story: Path) -> None:
     text = pipeline.inspect(story / "local.md")
-    assert "2024-01-03 (from front_matter)" in text
+    assert "2024-01-03 (from the front matter)" in text
     assert "morning market street" in text
     with pytest.raises(InputError, match=r"nope\.txt"):
         pipeline.inspect(story / "nope.txt")

@@ -622,11 +622,14 @@ def test_cli_store_from_the_environment_and_no_store(
     assert not env_store.exists()
     assert _cli("brief", folder, "--dry-run")[0] == EXIT_OK
     assert not env_store.exists()
-    assert _cli("chart", folder, "-o", tmp_path / "chart.svg")[0] == EXIT_OK
+    assert _cli("chart", folder, "--no-store", "-o", tmp_path / "chart.svg")[0] == EXIT_OK
     assert not env_store.exists()
     assert _cli("brief", folder)[0] == EXIT_OK
     with open_store(env_store) as store:
         assert store.run_count() == 1
+    assert _cli("chart", folder, "-o", tmp_path / "chart.svg")[0] == EXIT_OK  # saved too
+    with open_store(env_store) as store:
+        assert store.run_count() == 2
 
     code, _, err = _cli("brief", folder, "--no-store", "--since-last")
     assert code == EXIT_USAGE

@@ -246,25 +246,11 @@ def _agreement_views(report: Report, cites: Citations) -> list[dict[str, str]]:
     ]
 
 
-_ORIGIN_TEXT = {
-    "header": "from the date line",
-    "front_matter": "from the front matter",
-    "html_meta": "from the page metadata",
-    "jsonl": "from the record",
-    "cli": "given with --published",
-    "inferred": "inferred from the text",
-}
-
-
-def _origin_text(origin: str) -> str:
-    return _ORIGIN_TEXT.get(origin, f"from {origin}")
-
-
 def published_text(src: Source) -> str:
     """ "published 2025-07-01 (from the date line)", or "publication date unknown"."""
     if src.published is None:
         return "publication date unknown"
-    return f"published {src.published.isoformat()} ({_origin_text(src.published_from.value)})"
+    return f"published {src.published.isoformat()} ({src.published_from.phrase})"
 
 
 def _source_views(report: Report, cites: Citations) -> list[dict[str, Any]]:

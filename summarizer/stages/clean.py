@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from summarizer.models import CharInterval, CleanedSource, DroppedRange, Source
+from summarizer.models import CharInterval, CleanedSource, DateOrigin, DroppedRange, Source
 
 # --------------------------------------------------------------------------- lines
 
@@ -325,16 +325,20 @@ def _preview(s: str, width: int = 60) -> str:
 
 
 def format_inspection(cleaned: CleanedSource) -> str:
-    """Plain-text report for ``summarizer inspect FILE``.
+    """Plain-text report for ``summarizer inspect PATH``.
 
     Metadata (id, title, outlet, publication date and its origin, encoding), the
     header, then the kept text, then each dropped range as
-    ``[start:end] reason: first 60 characters...``.
+    ``[start:end] reason: first 60 characters...``. The publication date is the one
+    the article gives (its own text or metadata), the same whether the article is
+    inspected alone or in a folder; a date borrowed from the other articles of a
+    folder is shown on a line of its own (``run date:``).
     """
     s = cleaned.source
+    borrowed = s.published is not None and s.published_from is DateOrigin.RUN
     published = (
-        f"{s.published.isoformat()} (from {s.published_from.value})"
-        if s.published
+        f"{s.published.isoformat()} ({s.published_from.phrase})"
+        if s.published and not borrowed
         else f"unknown (pass --published {s.id}=YYYY-MM-DD)"
     )
     kept_chars = sum(k.end - k.start for k in cleaned.kept)
@@ -346,8 +350,10 @@ def format_inspection(cleaned: CleanedSource) -> str:
         f"outlet:    {s.outlet or '-'}",
         f"url:       {s.url or '-'}",
         f"published: {published}",
-        f"encoding:  {s.encoding}",
     ]
+    if borrowed and s.published:
+        out.append(f"run date:  {s.published.isoformat()} ({s.published_from.phrase})")
+    out.append(f"encoding:  {s.encoding}")
     if s.header_end:
         out.append(f"header:    [0:{s.header_end}] {_preview(s.text[: s.header_end])}")
     out.append(

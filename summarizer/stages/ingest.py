@@ -1039,9 +1039,7 @@ def _apply_dates(
         if s.published is None:
             guess = infer_from_run(s, known)
             if guess is not None:
-                out[i] = s.model_copy(
-                    update={"published": guess, "published_from": DateOrigin.INFERRED}
-                )
+                out[i] = s.model_copy(update={"published": guess, "published_from": DateOrigin.RUN})
     return out, failures
 
 
