@@ -325,10 +325,17 @@ def test_timeline_entry_cites_every_source_and_quotes_each(flood: Report) -> Non
     assert "sources disagree" in block
 
 
-def test_quotes_come_out_verbatim_not_escaped(flood: Report) -> None:
+def test_quotes_come_out_verbatim_not_live(flood: Report) -> None:
+    """Rendered, a quote reads as the source wrote it; in the raw markdown only what a
+    renderer would act on is escaped (a tag's ``<``), never quotes or ampersands."""
+    from markdown_it import MarkdownIt
+
     for text in (render.render_timeline_md(flood), render.render_brief_md(flood)):
-        assert "& <rising>, said 'the' {{ forecaster }}" in text
-        assert "&amp;" not in text and "&lt;" not in text and "&#39;" not in text
+        assert "& &lt;rising>, said 'the' {{ forecaster }}" in text
+        assert "&amp;" not in text and "&#39;" not in text
+        html = MarkdownIt("commonmark", {"html": True}).render(text)
+        assert "&amp; &lt;rising&gt;, said 'the' {{ forecaster }}" in html
+        assert "<rising>" not in html
 
 
 def test_brief_sections_and_footer(flood: Report) -> None:

@@ -1,10 +1,17 @@
 """Render a :class:`~summarizer.models.Report` as a markdown brief or a markdown timeline.
 
 Markdown goes through jinja2 templates in ``summarizer/output/templates/`` (loaded
-with :class:`jinja2.PackageLoader`, ``StrictUndefined``, no autoescape: the
-output is markdown, and quotes must come out exactly as the sources wrote
-them). This module turns the report into plain view data; the templates only
-lay it out. JSON is :mod:`summarizer.output.report_json`.
+with :class:`jinja2.PackageLoader`, ``StrictUndefined``). This module turns the report
+into plain view data; the templates only lay it out. JSON is
+:mod:`summarizer.output.report_json`.
+
+Escaping: every value a template prints passes :func:`md_escape` (jinja2's ``finalize``)
+unless it is :class:`Md`, markdown this module wrote (citation links, code spans).
+Article text (quotes, titles, outlets, model wording, paths, failure reasons) can hold
+HTML or markdown: ``<script>`` or ``![](http://tracker)`` must reach a markdown
+renderer as text, never live. jinja2's own autoescape would not do: it writes HTML
+entities for quotes and ampersands, which spoil the raw markdown a reader sees, and it
+leaves markdown links alone; :func:`md_escape` touches only what a renderer would act on.
 
 Output is deterministic: the same report renders to the same bytes (no
 timestamps, no timings), so a replayed run can be compared byte for byte.
@@ -43,16 +50,63 @@ _BRACKET_ID = re.compile(r"\[([^\[\]\s]+)\]")
 # --------------------------------------------------------------------------- environment
 
 
+class Md(str):
+    """Markdown written by this module (not article text): printed as it is."""
+
+    __slots__ = ()
+
+
+_TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # what CommonMark reads as raw HTML
+_LINK_BRACKETS = re.compile(r"([\[\]])")
+_LINE_START = re.compile(r"^(\s*)([#>+*=|-]|\d+(?=[.)]))")  # a block marker at the start
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def md_escape(text: str) -> str:
+    """``text`` as inert markdown that reads the same in raw form: one line, raw HTML
+    opened with ``&lt;``, link and image brackets backslash-escaped, a leading block
+    marker (``#``, ``>``, ``-``, ``1.``) escaped, control characters shown as ``\\xNN``."""
+    flat = " ".join(text.splitlines()) if ("\n" in text or "\r" in text) else text
+    flat = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", flat)
+    flat = _TAG_START.sub("&lt;", flat)
+    flat = _LINK_BRACKETS.sub(r"\\\1", flat)
+    return _LINE_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}", flat, count=1)
+
+
+def code_span(text: str) -> Md:
+    """``text`` in a markdown code span (contents literal), fenced past any backticks."""
+    flat = _CONTROL.sub(lambda m: f"\\x{ord(m.group(0)):02x}", " ".join(text.split()))
+    longest = max((len(run) for run in re.findall(r"`+", flat)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if flat.startswith("`") or flat.endswith("`") else ""
+    return Md(f"{fence}{pad}{flat}{pad}{fence}")
+
+
+def _finalize(value: Any) -> Any:
+    """jinja2 ``finalize``: escape every printed string that is not :class:`Md`."""
+    if isinstance(value, Md) or not isinstance(value, str):
+        return value
+    return md_escape(value)
+
+
+def _join(items: Iterable[Any], separator: str = "") -> Md:
+    """jinja2's ``join`` for markdown: items escaped unless :class:`Md`."""
+    return Md(separator.join(str(_finalize(item)) for item in items))
+
+
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("summarizer.output", "templates"),
         undefined=StrictUndefined,
-        autoescape=False,  # markdown: quotes are shown verbatim
+        autoescape=False,  # markdown, escaped by _finalize (see the module docstring)
+        finalize=_finalize,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+    env.filters["code"] = code_span
+    env.filters["join"] = _join
     return env
 
 
@@ -112,15 +166,15 @@ class Citations:
     def of(cls, report: Report) -> Citations:
         return cls({sr.source.id: i for i, sr in enumerate(report.sources, start=1)})
 
-    def marker(self, source_id: str) -> str:
+    def marker(self, source_id: str) -> Md:
         number = self.numbers.get(source_id)
         if number is None:
-            return f"[{source_id}]"
-        return f"[[{number}]](#source-{number})"
+            return Md(md_escape(f"[{source_id}]"))
+        return Md(f"[[{number}]](#source-{number})")
 
-    def markers(self, source_ids: Iterable[str]) -> str:
+    def markers(self, source_ids: Iterable[str]) -> Md:
         known = sorted(set(source_ids), key=lambda s: (self.numbers.get(s, 10**9), s))
-        return "".join(self.marker(s) for s in known)
+        return Md("".join(self.marker(s) for s in known))
 
 
 # --------------------------------------------------------------------------- view data
@@ -287,16 +341,19 @@ def _cite_development(text: str, report: Report, cites: Citations) -> str:
     become numbered markers; otherwise the development is matched to the merged
     event with the same text and gets that event's markers.
     """
-    if any(m.group(1) in cites.numbers for m in _BRACKET_ID.finditer(text)):
-        replaced = _BRACKET_ID.sub(
-            lambda m: cites.marker(m.group(1)) if m.group(1) in cites.numbers else m.group(0),
-            text,
-        )
-        return one_line(replaced)
     flat = one_line(text)
+    if any(m.group(1) in cites.numbers for m in _BRACKET_ID.finditer(flat)):
+        parts: list[str] = []
+        position = 0
+        for m in _BRACKET_ID.finditer(flat):
+            if m.group(1) in cites.numbers:
+                parts += [md_escape(flat[position : m.start()]), cites.marker(m.group(1))]
+                position = m.end()
+        parts.append(md_escape(flat[position:]))
+        return Md("".join(parts))
     for event in report.events:
         if one_line(event.text) == flat:
-            return f"{flat} {cites.markers(event.sources)}"
+            return Md(f"{md_escape(flat)} {cites.markers(event.sources)}")
     return flat
 
 
@@ -406,7 +463,7 @@ def _article_line(change: ArticleChange, report: Report, cites: Citations) -> st
     article = change.article
     if article.source_id in cites.numbers:
         name = _source_name(report, article.source_id)
-        return f"{name} {cites.marker(article.source_id)}"
+        return Md(f"{md_escape(name)} {cites.marker(article.source_id)}")
     name = record_name(
         title=article.title,
         outlet=article.outlet,
@@ -414,7 +471,7 @@ def _article_line(change: ArticleChange, report: Report, cites: Citations) -> st
         path=article.path,
         limit=NAME_LIMIT,
     )
-    return f"{name} (`{article.path}`)"
+    return Md(f"{md_escape(name)} ({code_span(article.path)})")
 
 
 def _figure_lines(claims: Iterable[Claim], cites: Citations) -> list[dict[str, str]]:
