@@ -1,7 +1,11 @@
 """The one retry layer: tenacity around a single-attempt backend.
 
 The openai client is built with ``max_retries=0``; everything transient is
-retried here: HTTP 408, 409, 429 and 5xx, connection errors and timeouts. The
+retried here: HTTP 408, 409, 429 and 5xx, connection errors and timeouts. A 5xx
+whose body says the request itself is invalid (llama.cpp's server answers an
+unsupported ``response_format`` with HTTP 500 and a validation error) is a refusal,
+not an outage: :func:`is_refusal`, never retried, and :class:`BackendCallError` says
+``refused`` so the structured-output client can try its next mode. The
 wait honours the server's ``Retry-After`` / ``retry-after-ms`` header (seconds
 or an HTTP date) and otherwise uses jittered exponential backoff. Attempts and
 the total time spent waiting are capped. Every attempt is counted in the
@@ -17,6 +21,7 @@ import email.utils
 import logging
 import math
 import random
+import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -41,7 +46,16 @@ from summarizer.transport.backend import Backend, ChatRequest, ChatResponse, Usa
 log = logging.getLogger(__name__)
 
 RETRYABLE_STATUS = frozenset({408, 409, 429})
+REFUSED_STATUS = frozenset({400, 415, 422})  # the request itself was rejected
 DETAIL_LIMIT = 200
+# What servers say when the request itself is invalid (pydantic/FastAPI validation in
+# llama.cpp's and vLLM's servers, OpenAI's error type, unsupported parameters).
+_REFUSAL_TEXT = re.compile(
+    r"validation error|input should be|extra inputs are not permitted|invalid_request_error"
+    r"|unrecognized request argument|unknown (?:field|parameter|argument)"
+    r"|(?:not|un)supported|response_format|json_schema",
+    re.IGNORECASE,
+)
 
 
 class BackendCallError(BackendError):
@@ -54,11 +68,13 @@ class BackendCallError(BackendError):
         status: int | None = None,
         attempts: int = 1,
         retryable: bool = False,
+        refused: bool = False,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.attempts = attempts
         self.retryable = retryable
+        self.refused = refused  # the server refused this request (see is_refusal)
 
 
 class MalformedResponseError(Exception):
@@ -91,10 +107,29 @@ class RetryPolicy:
 
 
 def is_retryable(exc: BaseException) -> bool:
-    """408, 409, 429, 5xx, connection errors and timeouts are worth another attempt."""
+    """408, 409, 429, 5xx (unless a refusal), connection errors and timeouts are worth
+    another attempt."""
     if isinstance(exc, openai.APIStatusError):
+        if is_refusal(exc):
+            return False
         return exc.status_code in RETRYABLE_STATUS or exc.status_code >= 500
     return isinstance(exc, openai.APIConnectionError | MalformedResponseError)
+
+
+def is_refusal(exc: BaseException) -> bool:
+    """Did the server refuse the request itself (the same answer on every attempt)?
+
+    HTTP 400/415/422, or a 5xx whose body reads as a request-validation error
+    ("Input should be 'text' or 'json_object'"), not as an outage.
+    """
+    if not isinstance(exc, openai.APIStatusError):
+        return False
+    if exc.status_code in REFUSED_STATUS:
+        return True
+    if exc.status_code < 500:
+        return False
+    body = exc.body if exc.body is not None else ""
+    return _REFUSAL_TEXT.search(f"{body} {exc.message or ''}") is not None
 
 
 def parse_retry_after(headers: Mapping[str, str], now: float | None = None) -> float | None:
@@ -229,6 +264,11 @@ def _status_message(exc: openai.APIStatusError, endpoint: str, tries: str) -> st
             f"{endpoint} is still rate-limiting (HTTP 429) {tries}; wait and rerun, lower "
             "--concurrency, or check the account's quota"
         )
+    if status >= 500 and is_refusal(exc):
+        return (
+            f"{endpoint} refused the request (HTTP {status}: {detail}); the server does not "
+            "support it: try --structured json_object or prompt, or another model"
+        )
     if status >= 500:
         return (
             f"{endpoint} failed with HTTP {status} {tries} ({detail}); check the server "
@@ -289,6 +329,7 @@ def to_backend_error(
         status=status,
         attempts=attempts,
         retryable=is_retryable(exc),
+        refused=is_refusal(exc),
     )
 
 
