@@ -12,6 +12,7 @@ source's original decoded text (:attr:`Source.text`), so
 from __future__ import annotations
 
 import datetime as dt
+import re
 from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
@@ -364,3 +365,86 @@ class Report(Frozen):
     key_developments: tuple[str, ...] = ()
     stats: RunStats
     generated_for_day: dt.date | None = None
+
+
+# --------------------------------------------------------------------------- since the previous run
+# What ``--since-last`` shows: :func:`summarizer.store.compare.diff_runs` finds it, the
+# renderers show it.
+
+_SPACE = re.compile(r"\s+")
+
+
+class ArticleRecord(Frozen):
+    """One article as a run read it."""
+
+    source_id: str
+    path: str
+    content_hash: str
+    title: str | None = None
+    outlet: str | None = None
+    published: dt.date | None = None
+
+    def outlet_key(self) -> str:
+        """Who published it: the outlet when known, else the source id."""
+        return _SPACE.sub(" ", self.outlet or self.source_id).strip().casefold()
+
+
+class ArticleChange(Frozen):
+    article: ArticleRecord
+    previous_hash: str | None = None  # set for updated articles
+
+
+class Confirmation(Frozen):
+    """A known event that an outlet cites for the first time."""
+
+    event: MergedEvent  # as in the current run
+    sources: tuple[str, ...]  # the newly citing source ids
+    previous_sources: tuple[str, ...]
+
+
+class FigureRevision(Frozen):
+    """A known event whose figure on a topic changed: what was stated, what is now."""
+
+    event: MergedEvent  # as in the current run
+    topic: str  # "killed", "injured", "distance from ukraine", ...
+    old: tuple[Claim, ...]  # quotes from the previous run
+    new: tuple[Claim, ...]  # quotes from the current run
+
+
+class RunInfo(Frozen):
+    id: int | None
+    created_at: dt.datetime
+    command: str
+
+
+class Changes(Frozen):
+    """What :func:`diff_runs` found between a previous run and the current one."""
+
+    previous: RunInfo
+    new_events: tuple[MergedEvent, ...] = ()
+    confirmations: tuple[Confirmation, ...] = ()
+    revisions: tuple[FigureRevision, ...] = ()
+    gone_events: tuple[MergedEvent, ...] = ()  # as in the previous run
+    new_articles: tuple[ArticleChange, ...] = ()
+    updated_articles: tuple[ArticleChange, ...] = ()
+    removed_articles: tuple[ArticleChange, ...] = ()
+
+    def is_empty(self) -> bool:
+        return not (
+            self.new_events
+            or self.confirmations
+            or self.revisions
+            or self.gone_events
+            or self.new_articles
+            or self.updated_articles
+            or self.removed_articles
+        )
+
+
+class NoPreviousRun(Frozen):
+    """``--since-last`` on inputs the store has no earlier run of."""
+
+    command: str
+
+
+SinceLast = Changes | NoPreviousRun

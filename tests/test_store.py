@@ -8,6 +8,7 @@ XDG_DATA_HOME at a tmp folder for the whole suite).
 
 from __future__ import annotations
 
+import ast
 import datetime as dt
 import json
 import re
@@ -26,19 +27,11 @@ from typer.testing import CliRunner
 from summarizer import cli, pipeline
 from summarizer.config import Config
 from summarizer.errors import EXIT_CONFIG, EXIT_OK, EXIT_USAGE, ConfigError
-from summarizer.models import Report
-from summarizer.store.history import (
-    SCHEMA_VERSION,
-    Changes,
-    NoPreviousRun,
-    RunHistory,
-    StoredRun,
-    default_store_path,
-    diff_runs,
-    open_store,
-    scope_of,
-    snapshot,
-)
+from summarizer.models import Changes, NoPreviousRun, Report
+from summarizer.store.compare import diff_runs
+from summarizer.store.history import RunHistory
+from summarizer.store.persist import SCHEMA_VERSION, default_store_path, open_store
+from summarizer.store.records import StoredRun, scope_of, snapshot
 
 # --------------------------------------------------------------------------- the stories
 
@@ -379,7 +372,8 @@ _WRITER = textwrap.dedent(
     """
     import sys
     from pathlib import Path
-    from summarizer.store.history import StoredRun, open_store
+    from summarizer.store.persist import open_store
+    from summarizer.store.records import StoredRun
 
     run = StoredRun.model_validate_json(Path(sys.argv[2]).read_text(encoding="utf-8"))
     ready = Path(sys.argv[4])
@@ -661,3 +655,33 @@ def test_cli_a_failed_save_keeps_the_output(
     assert code == EXIT_OK
     assert out_file.read_text(encoding="utf-8").startswith("# Daily brief: 2024-03-11")
     assert "warning: this run was not saved to the store (cannot write" in err
+
+
+# --------------------------------------------------------------------------- layering
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            found.add(node.module)
+    return found
+
+
+PACKAGE = Path(__file__).resolve().parent.parent / "summarizer"
+
+
+@pytest.mark.parametrize("module", sorted(p.name for p in (PACKAGE / "output").glob("*.py")))
+def test_renderers_receive_the_comparison_not_the_store(module: str) -> None:
+    imported = _imports(PACKAGE / "output" / module)
+    assert not {m for m in imported if m.startswith("summarizer.store")}
+
+
+def test_persistence_and_comparison_are_apart() -> None:
+    compare = _imports(PACKAGE / "store" / "compare.py")
+    persist = _imports(PACKAGE / "store" / "persist.py")
+    assert "sqlite3" not in compare and not {m for m in compare if "persist" in m}
+    assert not {m for m in persist if "compare" in m}

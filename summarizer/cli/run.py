@@ -32,7 +32,9 @@ from summarizer.models import InputFailure, Report
 from summarizer.transport.backend import Backend
 
 if TYPE_CHECKING:
-    from summarizer.store.history import RunHistory, SinceLast, StoredRun
+    from summarizer.models import SinceLast
+    from summarizer.store.history import RunHistory
+    from summarizer.store.records import StoredRun
 
 CHART = "chart"
 _NO_ARTICLES = (

@@ -73,7 +73,7 @@ def cache_dir(flag: Path | None, env: Mapping[str, str]) -> Path:
 
 def store_path(flag: Path | None, env: Mapping[str, str]) -> Path:
     """--store, else SUMMARIZER_STORE, else the platform data folder."""
-    from summarizer.store.history import default_store_path
+    from summarizer.store.persist import default_store_path
 
     return flag or env_path(env, "SUMMARIZER_STORE") or default_store_path(env)
 

@@ -32,12 +32,15 @@ from markupsafe import Markup
 from summarizer.models import (
     Agreement,
     AlignmentStatus,
+    ArticleChange,
+    Changes,
     Claim,
     Disagreement,
     MergedEvent,
     Precision,
     Report,
     Revision,
+    SinceLast,
     SourceReport,
 )
 from summarizer.output import names
@@ -51,7 +54,6 @@ from summarizer.output.render import (
     published_text,
     run_time,
 )
-from summarizer.store.history import ArticleChange, Changes, SinceLast
 
 COLLAPSE_DROPPED = 300  # dropped runs longer than this are folded away in <details>
 CHART_WIDTH = 760

@@ -29,16 +29,18 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 
 from summarizer.models import (
+    ArticleChange,
+    Changes,
     Claim,
     InputFailure,
     MergedEvent,
     Precision,
     Report,
     ResolvedDate,
+    SinceLast,
     Source,
 )
 from summarizer.output.names import headline, record_name, source_name
-from summarizer.store.history import ArticleChange, Changes, SinceLast
 
 QUOTE_LIMIT = 400  # characters of a quote shown in markdown (JSON keeps it whole)
 UNIQUE_LIMIT = 5  # "only this source reports" entries shown per source in the brief

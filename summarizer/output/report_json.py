@@ -15,6 +15,8 @@ from typing import Any
 
 from summarizer.models import (
     Agreement,
+    ArticleChange,
+    Changes,
     Claim,
     Disagreement,
     MergedEvent,
@@ -22,6 +24,7 @@ from summarizer.models import (
     Quantity,
     Report,
     Revision,
+    SinceLast,
     SourceReport,
 )
 from summarizer.output.contract import (
@@ -48,7 +51,6 @@ from summarizer.output.contract import (
 )
 from summarizer.output.names import source_name
 from summarizer.output.render import one_line
-from summarizer.store.history import ArticleChange, Changes, SinceLast
 
 _PAIR = re.compile(r"\[\s+(-?\d+),\s+(-?\d+)\s+\]")
 
