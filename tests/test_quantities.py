@@ -168,6 +168,8 @@ def test_counts_are_counts_of_a_noun_phrase_head(
         "1328 Ban Ki-moon says aid is on its way",  # a live-blog time before a name
         "In 2024 drones were used for the first time",  # a year
         "one of its deepest strikes",
+        "Rescuers searched the rubble for 12 hrs",  # a duration
+        "one man said the water rose quickly",  # a single thing is not a figure
     ],
 )
 def test_not_counts(text: str) -> None:

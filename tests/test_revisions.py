@@ -168,6 +168,30 @@ def test_follow_up_entry_revises_the_earlier_entry() -> None:
     assert [c.value for c in revision.new] == ["four killed"]
 
 
+def test_follow_up_count_of_people_stranded_revises_the_earlier_entry() -> None:
+    flood = entry(
+        "sunday",
+        MON,
+        ("gazette", "The flood in Portwell left 2,000 people stranded on the coast road."),
+    )
+    update = entry(
+        "monday",
+        TUE,
+        ("post", "The number of people stranded by the Portwell flood has risen to 2,500."),
+    )
+    (revision,) = compare([flood, update], {"gazette": MON, "post": TUE}).revisions
+    assert (revision.topic, revision.earlier_event) == ("people stranded", "sunday")
+    assert [c.value for c in revision.new] == ["2,500 people stranded"]
+
+
+def test_a_state_stated_now_is_not_a_revision_of_another_state() -> None:
+    before = entry("a", MON, ("army", "Army lawyers have examined 77 cases of alleged abuse."))
+    after = entry(
+        "b", TUE, ("mod", "Nine cases of alleged abuse by army soldiers are now complete.")
+    )
+    assert not compare([before, after], {"army": MON, "mod": TUE}).revisions
+
+
 def test_different_nights_without_revision_language_are_two_facts() -> None:
     tuesday = entry(
         "t", TUE, ("air", "Russia fired 52 drones at Ukraine overnight, the air force said.")

@@ -150,7 +150,7 @@ _PERCENT_RE = re.compile(r"^\s*(?:%|per\s*cent\b|percent\b)", re.IGNORECASE)
 _DURATION_RE = re.compile(
     r"^[\s-]*(?:(?:more|additional|further|straight|consecutive)\s+)?"
     r"(?:years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|"
-    r"nights?|year-old|a\.m\.|p\.m\.|am\b|pm\b|o'clock)",
+    r"nights?|year-old|a\.m\.|p\.m\.|am\b|pm\b|o'clock|hrs?\b|mins?\b|secs?\b)",
     re.IGNORECASE,
 )
 _MONTHS = (
@@ -358,6 +358,22 @@ def _state_after(rest: str) -> str | None:
     return word if aux or _PARTICIPLE.fullmatch(word) else None
 
 
+_NUMBER_OF = re.compile(
+    r"\bnumber\s+of\s+(?P<np>[^.;:!?\d]{2,60}?)\s+(?:has|have|had|is|was|now)?\s*"
+    r"(?:\w+\s+){0,2}?(?:to|at|reached|hit|is|was|stands\s+at|stood\s+at)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _number_of(before: str) -> NounPhrase | None:
+    """The counted phrase of "the number of people stranded has risen to 2,500"."""
+    m = _NUMBER_OF.search(before)
+    if not m:
+        return None
+    phrase = _noun_phrase(" " + m.group("np"))
+    return NounPhrase(phrase.head, phrase.predicate, 0) if phrase else None
+
+
 def _verb_before(before: str) -> str | None:
     """A verb right before the number that says what happened to the counted things:
     "fired 52 drones", "stranding 2,000 people", "leaving 1,600 households"."""
@@ -458,9 +474,11 @@ def _count_kind(m: re.Match[str], before: str, after: str) -> _Kind | None:
     scaled = m.group("scale") or m.group("sscale")
     if "." in m.group("num") and not scaled:
         return None  # 11.36, 00.50: clock times and ratios, not counts of things
-    phrase = _noun_phrase(after)
+    phrase = _noun_phrase(after) or _number_of(before)
     if phrase is None:
         return None
+    if m.group("word") and _parse_word_number(m.group("num")) < 2 and not scaled:
+        return None  # "one man said", "one people": a single thing is not a figure
     state = phrase.predicate or _verb_before(before)
     noun = phrase.head + (f" {state}" if state else "")
     return _Kind(

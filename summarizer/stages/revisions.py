@@ -42,7 +42,7 @@ from functools import lru_cache
 import snowballstemmer
 
 from summarizer.models import Evidence, MergedEvent, Quantity
-from summarizer.stages.quantities import comparable, same_figure
+from summarizer.stages.quantities import FUNCTION_WORDS, comparable, same_figure
 
 ABOUT = 0.5  # share of the smaller entry's term weight two entries must share (across entries)
 MIN_SHARED = 2  # distinctive terms two related entries must share at least
@@ -63,7 +63,7 @@ _REVISING_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _REVISING_AFTER = re.compile(
-    r"^[^.;:!?]{0,40}?\b(?:(?:up|down)\s+from\b|(?:have|has)\s+now\b|now\b)",
+    r"^[^.;:!?]{0,40}?\b(?:(?:up|down)\s+from|(?:have|has)\s+now)\b",
     re.IGNORECASE,
 )
 _SUPERSEDED_BEFORE = re.compile(
@@ -186,8 +186,9 @@ def _stem(word: str) -> str:
 
 
 def text_terms(text: str) -> set[str]:
-    """Stemmed words (numbers aside) of a text."""
-    return {t for t in map(_stem, _WORD.findall(text)) if len(t) > 2}
+    """Stemmed words of a text, numbers and function words ("the", "has") aside."""
+    words = (w for w in _WORD.findall(text) if w.lower() not in FUNCTION_WORDS)
+    return {t for t in map(_stem, words) if len(t) > 2}
 
 
 def _terms(event: MergedEvent) -> set[str]:
@@ -198,12 +199,12 @@ def _terms(event: MergedEvent) -> set[str]:
 class Relatedness:
     """How much two entries are about the same thing, from the run's own term statistics.
 
-    Each stemmed term weighs its inverse document frequency over the run's entries, so
-    words every entry has ("the", "said") weigh nothing and a place or a name weighs
-    much. Two entries' relatedness is the weight of the terms they share over the
-    smaller entry's weight of shareable terms (those at least two entries of the run
-    use: a word no other entry has cannot link anything), and is 0 unless they share
-    at least ``MIN_SHARED`` terms that not every entry uses.
+    Each stemmed term (function words aside) weighs its smoothed inverse document
+    frequency over the run's entries, log((n + 1) / df), so words most entries have
+    ("said") weigh little and a place or a name weighs much. Two entries' relatedness
+    is the weight of the terms they share over the smaller entry's weight of shareable
+    terms (those at least two entries of the run use: a word no other entry has cannot
+    link anything), and is 0 unless they share at least ``MIN_SHARED`` such terms.
     """
 
     events: Sequence[MergedEvent]
@@ -217,7 +218,7 @@ class Relatedness:
             self._terms[event.id] = terms
             df.update(terms)
         n = max(len(self.events), 1)
-        self._idf = {t: math.log(n / d) for t, d in df.items() if d > 1}
+        self._idf = {t: math.log((n + 1) / d) for t, d in df.items() if d > 1}
 
     def _weight(self, terms: set[str]) -> float:
         return sum(self._idf.get(t, 0.0) for t in terms)
@@ -261,7 +262,7 @@ def _older_candidates(new: Figure, figures: Sequence[Figure]) -> list[Figure]:
         ):
             continue
         q, r = new.quantity, old.quantity
-        if comparable(q, r) and not same_figure(q, r):
+        if comparable(q, r, strict=True) and not same_figure(q, r):
             out.append(old)
     return out
 

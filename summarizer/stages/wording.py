@@ -64,7 +64,10 @@ def claim_figure(claim: Claim) -> Quantity | None:
 
 def _about(q: Quantity, claims: Sequence[Claim]) -> bool:
     """Whether ``q`` counts what ``claims`` count (same kind, unit and counted thing)."""
-    return any((figure := claim_figure(c)) is not None and comparable(q, figure) for c in claims)
+    return any(
+        (figure := claim_figure(c)) is not None and comparable(q, figure, strict=True)
+        for c in claims
+    )
 
 
 def _values(claims: Sequence[Claim]) -> str:
