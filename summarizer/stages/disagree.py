@@ -349,7 +349,7 @@ def _revisions_across(
     ]
     if not any(f.revising for f in figures):
         return []
-    related = revisions.Relatedness(events)
+    related = revisions.Relatedness([e for e in events if e.quantities])
     out = []
     for link in revisions.link_across(figures, related):
         new_event = link.new[0].event

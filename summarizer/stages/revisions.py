@@ -24,8 +24,8 @@ Across entries (:func:`link_across`): a follow-up's "the death toll from Monday'
 has risen to four" is its own entry, dated Tuesday. A figure stated with revision
 language revises the differing figure on the same topic of an earlier entry about the
 same thing: dated no later, from sources published no later, and sharing enough of the
-run's distinctive terms (:class:`Relatedness`: terms stemmed with snowballstemmer and
-weighted by how rare they are in the run, corpus statistics rather than word lists).
+run's distinctive terms (:class:`Relatedness`: words weighted by how rare they are among
+the run's entries with figures, corpus statistics rather than word lists).
 Without revision language, two entries' different figures are two facts.
 """
 
@@ -37,9 +37,6 @@ import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
-
-import snowballstemmer
 
 from summarizer.models import Evidence, MergedEvent, Quantity
 from summarizer.stages.quantities import FUNCTION_WORDS, comparable, same_figure
@@ -175,20 +172,17 @@ def newest(groups: Sequence[Sequence[Figure]]) -> int | None:
 # --------------------------------------------------------------------------- across entries
 
 
-@lru_cache(maxsize=1)
-def _stemmer() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("english")
-
-
-@lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    return str(_stemmer().stemWord(word.lower()))
+def _fold(word: str) -> str:
+    """A word's comparable form: lower case, a plural "s" dropped ("blasts" -> "blast").
+    Cheap on purpose: relatedness runs over every entry with figures."""
+    low = word.lower()
+    return low[:-1] if len(low) > 4 and low.endswith("s") and not low.endswith("ss") else low
 
 
 def text_terms(text: str) -> set[str]:
-    """Stemmed words of a text, numbers and function words ("the", "has") aside."""
+    """The words of a text, folded, numbers and function words ("the", "has") aside."""
     words = (w for w in _WORD.findall(text) if w.lower() not in FUNCTION_WORDS)
-    return {t for t in map(_stem, words) if len(t) > 2}
+    return {t for t in map(_fold, words) if len(t) > 2}
 
 
 def _terms(event: MergedEvent) -> set[str]:
@@ -199,7 +193,7 @@ def _terms(event: MergedEvent) -> set[str]:
 class Relatedness:
     """How much two entries are about the same thing, from the run's own term statistics.
 
-    Each stemmed term (function words aside) weighs its smoothed inverse document
+    Each word (folded, function words aside) weighs its smoothed inverse document
     frequency over the run's entries, log((n + 1) / df), so words most entries have
     ("said") weigh little and a place or a name weighs much. Two entries' relatedness
     is the weight of the terms they share over the smaller entry's weight of shareable

@@ -170,7 +170,7 @@ def word_synthesis(
     """The headline and key developments with their figures worded from the findings."""
     if not (revisions or disagreements) or not events:
         return headline, tuple(developments)
-    related = Relatedness(events)
+    related = Relatedness([e for e in events if e.quantities])  # the entries with figures
     involved = {d.event for d in disagreements}
     involved |= {r.event for r in revisions} | {
         r.earlier_event for r in revisions if r.earlier_event
