@@ -42,17 +42,12 @@ if [ "$SEEDS_ONLY" -eq 0 ]; then
 fi
 
 # 3. record the seeds brief through the CLI (skipped when scenarios were named).
-#    --replay must give byte-identical output, and the brief's footer counts calls
-#    and retries: a recording in which a call timed out and was retried cannot
-#    replay identically, so record again (up to 3 times) until no retry happened.
+#    --replay gives byte-identical output even when a call timed out and was retried
+#    while recording: the cassette notes the failed attempt and the replay repeats it.
 if [ "$#" -eq 0 ] || [ "$SEEDS_ONLY" -eq 1 ]; then
-  for attempt in 1 2 3; do
-    # exit code 1 (some source failed) still writes the brief and the cassette
-    summarizer brief seeds/ --engine llm --base-url "$BASE_URL" --model local \
-      --record cassettes/seeds-brief.yaml -o cassettes/seeds-brief.md || [ $? -eq 1 ]
-    if grep -q "(0 retries)" cassettes/seeds-brief.md; then break; fi
-    echo "attempt $attempt: a call was retried during recording; recording again" >&2
-  done
+  # exit code 1 (some source failed) still writes the brief and the cassette
+  summarizer brief seeds/ --engine llm --base-url "$BASE_URL" --model local \
+    --record cassettes/seeds-brief.yaml -o cassettes/seeds-brief.md || [ $? -eq 1 ]
   echo "recorded cassettes/seeds-brief.yaml; the brief it wrote is cassettes/seeds-brief.md"
 fi
 # 4. the trap stops the server

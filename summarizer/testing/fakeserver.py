@@ -14,6 +14,17 @@ Replies come from the schedule in order; once it is empty every request gets
 the default reply, whose content comes from ``responder(body)`` (or a fixed
 string). Prompt tokens default to an offline tiktoken count of the messages.
 
+Capacity, as a local inference server has it (:mod:`summarizer.testing.slots`):
+with ``slots=N`` at most N chat requests are computed at once and the rest
+wait in arrival order; each takes ``latency`` plus ``token_latency`` seconds
+per completion token; a request whose client hung up while it waited is
+skipped, one being computed runs to the end. ``advertise_slots`` answers
+llama.cpp's ``GET /props`` and ``GET /slots`` (else they are 404, as on servers
+without them); those, and every request marked as a capacity probe, are logged
+in ``probes``, not ``requests``. With
+``context=N`` a request whose prompt plus ``max_tokens`` exceeds N tokens gets
+HTTP 400, worded as llama-cpp-python and vLLM word it.
+
 For ``--batch`` it also implements the parts of the files and batches APIs a
 batch run uses: ``POST /v1/files`` (multipart upload), ``GET /v1/files/{id}``
 and ``/v1/files/{id}/content``, ``POST /v1/batches``, ``GET /v1/batches/{id}``
@@ -36,9 +47,20 @@ from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from summarizer.testing.responders import extraction_responder
+from summarizer.testing.slots import (
+    SlotGate,
+    client_gone,
+    context_error,
+    props_payload,
+    slots_payload,
+)
+from summarizer.transport.capacity import PROBE_HEADER
 from summarizer.transport.tokens import count_messages, count_tokens
 
 Responder = Callable[[dict[str, Any]], str]
+
+__all__ = ["FakeOpenAIServer", "FakeReply", "ReceivedRequest", "Responder", "extraction_responder"]
 
 
 @dataclass(frozen=True)
@@ -121,8 +143,17 @@ class FakeOpenAIServer:
         batch_polls: int = 1,
         batch_failures: Collection[int] = (),
         batch_status: str = "completed",
+        slots: int | None = None,
+        token_latency: float = 0.0,
+        advertise_slots: bool = True,
+        context: int | None = None,
     ) -> None:
         self.model = model
+        self.gate = SlotGate(slots)
+        self.token_latency = token_latency
+        self.advertise_slots = advertise_slots
+        self.context = context
+        self.probes: list[ReceivedRequest] = []  # GET /props and /slots
         self.batch_polls = batch_polls
         self.batch_failures = frozenset(batch_failures)
         self.batch_status = batch_status
@@ -194,6 +225,10 @@ class FakeOpenAIServer:
     def _record(self, request: ReceivedRequest, *, scheduled: bool = True) -> FakeReply:
         """Log a request; chat requests take the next scheduled reply."""
         with self._lock:
+            path = request.path.split("?")[0].rstrip("/")
+            if path in PROBE_PATHS or PROBE_HEADER in request.headers:
+                self.probes.append(request)
+                return FakeReply()
             self.requests.append(request)
             if scheduled and self._schedule:
                 return self._schedule.pop(0)
@@ -226,10 +261,39 @@ class FakeOpenAIServer:
             return reply.status, reply.body
         if reply.status != 200:
             return reply.status, _error_body(reply.status)
+        too_long = self._over_context(body)
+        if too_long is not None:
+            return 400, too_long
         content = self._content_for(body, reply)
         prompt, completion = self._tokens(body, content, reply)
         model = body.get("model", self.model) if isinstance(body, dict) else self.model
         return 200, _completion(str(model), content, reply, prompt, completion)
+
+    def _over_context(self, body: Any) -> dict[str, Any] | None:
+        if self.context is None or not isinstance(body, dict):
+            return None
+        prompt = count_messages(body.get("messages", [])).n
+        wanted = int(body.get("max_tokens") or body.get("max_completion_tokens") or 0)
+        if prompt + wanted <= self.context:
+            return None
+        return context_error(self.context, prompt, wanted)
+
+    def service_seconds(self, reply: FakeReply, status: int, payload: Any) -> float:
+        """Compute time of a chat answer: latency, the reply's delay, and its tokens."""
+        seconds = self.latency + reply.delay
+        if status == 200 and isinstance(payload, dict):
+            tokens = (payload.get("usage") or {}).get("completion_tokens") or 0
+            seconds += self.token_latency * int(tokens)
+        return seconds
+
+    def probe_payload(self, path: str) -> tuple[int, Any]:
+        """llama.cpp's GET /props and /slots, when advertised."""
+        slots = self.gate.slots
+        if not self.advertise_slots or slots is None:
+            return 404, _error_body(404)
+        if path == "/props":
+            return 200, props_payload(slots, self.context)
+        return 200, slots_payload(slots, self.context, self.gate.busy)
 
     # ------------------------------------------------------------------ files and batches
 
@@ -364,10 +428,13 @@ class FakeOpenAIServer:
         }
 
     def models_payload(self) -> dict[str, Any]:
-        return {
-            "object": "list",
-            "data": [{"id": self.model, "object": "model", "owned_by": "fake"}],
-        }
+        model: dict[str, Any] = {"id": self.model, "object": "model", "owned_by": "fake"}
+        if self.context is not None:
+            model["max_model_len"] = self.context  # as vLLM reports it
+        return {"object": "list", "data": [model]}
+
+
+PROBE_PATHS = frozenset({"/props", "/slots"})
 
 
 _FILE = re.compile(r"/v1/files/([\w-]+)")
@@ -431,6 +498,9 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:
             reply = self._receive(None, scheduled=False)
             path = self.path.split("?")[0].rstrip("/")
+            if path in PROBE_PATHS:
+                self._answer(reply, *server.probe_payload(path), wait=False)
+                return
             if path == "/v1/models":
                 self._answer(reply, 200, server.models_payload())
                 return
@@ -471,7 +541,11 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
                 self._answer(reply, 404, _error_body(404))
                 return
             status, payload = server.chat_payload(body, reply)
-            self._answer(reply, status, payload)
+            seconds = server.service_seconds(reply, status, payload)
+            if not server.gate.run(seconds, lambda: client_gone(self.connection)):
+                self.close_connection = True  # its client left while it waited
+                return
+            self._answer(reply, status, payload, wait=False)
 
         def _upload(self, raw: bytes) -> None:
             fields = _multipart(self.headers.get("Content-Type", ""), raw)
@@ -490,8 +564,11 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
             status: int,
             payload: Any,
             content_type: str = "application/json",
+            *,
+            wait: bool = True,
         ) -> None:
-            time.sleep(server.latency + reply.delay)
+            if wait:
+                time.sleep(server.latency + reply.delay)
             if reply.drop:
                 self.close_connection = True
                 return
@@ -510,61 +587,3 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
             self.wfile.write(data)
 
     return Handler
-
-
-# --------------------------------------------------------------------------- a responder
-
-_ARTICLE = re.compile(r"<article id=\"([^\"]*)\"[^>]*>\n?(.*?)\n?</article>", re.DOTALL)
-_TIMELINE_ENTRY = re.compile(r"^- \S+ \[([^\]]+)\] (.+)$", re.MULTILINE)
-_FIRST_SENTENCE = re.compile(r"\S.*?[.!?](?=\s|$)", re.DOTALL)
-
-
-def _user_text(body: Mapping[str, Any]) -> str:
-    """The first user message: the prompt itself, not a later re-ask."""
-    for message in body.get("messages") or []:
-        if isinstance(message, Mapping) and message.get("role") == "user":
-            return str(message.get("content") or "")
-    return ""
-
-
-def _first_sentence(text: str, limit: int = 270) -> str:
-    match = _FIRST_SENTENCE.search(text)
-    sentence = " ".join((match.group(0) if match else text).split())
-    return sentence[:limit].strip()
-
-
-def _article_entry(article_id: str, text: str) -> dict[str, Any]:
-    first = _first_sentence(text)
-    if not first:
-        return {"id": article_id, "summary": [], "events": []}
-    event: dict[str, Any] = {
-        "text": first,
-        "quote": first,
-        "temporal_expression": None,
-        "date": None,
-        "quantities": [],
-    }
-    return {"id": article_id, "summary": [first], "events": [event]}
-
-
-def extraction_responder(body: Mapping[str, Any]) -> str:
-    """A small valid answer to the extract and synthesis prompts (for benches and tests).
-
-    Extract: for each fenced article (a call may carry several), an entry under
-    its id with the article's first sentence as the one summary item and the one
-    event, quoted verbatim. Synthesis: the first timeline entry as
-    the headline and one development citing its sources. It reads what the
-    prompt fences, so the answers are grounded, deterministic and cheap; it is
-    a fixture of the fake server, not a model.
-    """
-    user = _user_text(body)
-    articles = _ARTICLE.findall(user)
-    if articles:
-        return json.dumps({"articles": [_article_entry(i, text) for i, text in articles]})
-    entry = _TIMELINE_ENTRY.search(user)
-    if entry is not None:
-        sources = [s.strip() for s in entry.group(1).split(",")]
-        text = entry.group(2).strip()[:250]
-        development = {"text": text, "sources": sources[:8]}
-        return json.dumps({"headline": text, "key_developments": [development]})
-    return json.dumps({"verdict": "unclear", "reason": "fake server"})

@@ -15,6 +15,14 @@ The same settings serve the project's own tests: :func:`vcr_config` for
 pytest-recording (with :func:`register_matchers` in a
 ``pytest_recording_configure`` hook, and :func:`assert_fully_played` after each
 test) or :func:`cassette_session` directly.
+
+A replay must report what the recording reported, retries included, so an
+attempt that got no HTTP answer while recording (a timeout, a dropped
+connection: nothing for vcrpy to record) is noted in the cassette by
+:func:`note_failed_attempt` as a marked HTTP 599 interaction, and
+:func:`replayed_failure` turns that answer back into the same exception on
+replay. Capacity probes (requests carrying
+:data:`~summarizer.transport.capacity.PROBE_HEADER`) are never recorded.
 """
 
 from __future__ import annotations
@@ -35,6 +43,7 @@ from vcr.request import Request
 from summarizer.config import masked_url
 from summarizer.errors import BackendError, ConfigError
 from summarizer.transport.backend import Backend, ChatRequest, ChatResponse, Usage
+from summarizer.transport.capacity import PROBE_HEADER
 
 FILTERED_HEADERS = (
     "authorization",
@@ -49,6 +58,8 @@ FILTERED_QUERY = ("api-key", "key", "api_key")
 MATCH_ON = ("method", "path", "json_body")
 SECRET_PLACEHOLDER = "<REDACTED>"
 EMPTY_CASSETTE = "interactions: []\nversion: 1\n"
+FAILED_ATTEMPT_HEADER = "x-summarizer-failed-attempt"  # on a noted failure: its kind
+FAILED_ATTEMPT_STATUS = 599
 
 
 class UnplayedCassetteError(BackendError):
@@ -83,8 +94,11 @@ def scrub_response(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
-def scrub_request(request: Request) -> Request:
-    """before_record_request: no credentials in the recorded URI (``user:KEY@host``)."""
+def scrub_request(request: Request) -> Request | None:
+    """before_record_request: capacity probes are not part of a run's exchanges (None:
+    not recorded); no credentials in the recorded URI (``user:KEY@host``)."""
+    if request.headers.get(PROBE_HEADER):
+        return None
     request.uri = masked_url(request.uri)
     return request
 
@@ -136,6 +150,43 @@ def assert_fully_played(cassette: Cassette) -> None:
 def make_vcr() -> vcr.VCR:
     """A VCR with our matcher registered."""
     return register_matchers(vcr.VCR())
+
+
+# --------------------------------------------------------------------------- failed attempts
+
+_recording: list[CassetteSession] = []  # the session recording now (vcrpy's patches are global)
+
+
+def note_failed_attempt(url: str, params: dict[str, Any], kind: str) -> None:
+    """While a cassette records: note that the request ``params`` to ``url`` got no HTTP
+    answer (``kind`` "timeout" or "connection"), so that its replay fails the same way."""
+    session = _recording[-1] if _recording else None
+    if session is None:
+        return
+    request = Request(
+        "POST", url, json.dumps(params).encode("utf-8"), {"content-type": "application/json"}
+    )
+    body = {"error": {"message": f"recorded {kind}: no answer to this attempt", "type": kind}}
+    response = {
+        "status": {"code": FAILED_ATTEMPT_STATUS, "message": "Recorded failed attempt"},
+        "headers": {"content-type": ["application/json"], FAILED_ATTEMPT_HEADER: [kind]},
+        "body": {"string": json.dumps(body)},
+    }
+    session.append(request, response)
+
+
+def replayed_failure(exc: Exception) -> Exception | None:
+    """The exception a noted failed attempt stands for, when ``exc`` is its replay."""
+    import openai
+
+    if not isinstance(exc, openai.APIStatusError):
+        return None
+    kind = exc.response.headers.get(FAILED_ATTEMPT_HEADER)
+    if kind == "timeout":
+        return openai.APITimeoutError(request=exc.request)
+    if kind is not None:
+        return openai.APIConnectionError(request=exc.request)
+    return None
 
 
 # --------------------------------------------------------------------------- sessions
@@ -213,7 +264,15 @@ class CassetteSession:
                     str(working), record_mode=self.mode, **vcr_config(self.secrets)
                 )
                 self.cassette = self._context.__enter__()
+                if self.record is not None:
+                    _recording.append(self)
         return self
+
+    def append(self, request: Request, response: dict[str, Any]) -> None:
+        """Add an interaction to the cassette being recorded (filters applied)."""
+        with self._lock:
+            if self.cassette is not None and not self._closed:
+                self.cassette.append(request, response)
 
     def close(self) -> None:
         """Save (record) or check that every recording was played (replay, when strict)."""
@@ -221,6 +280,8 @@ class CassetteSession:
             if self._closed:
                 return
             self._closed = True
+            if self in _recording:
+                _recording.remove(self)
             if self._context is not None:
                 self._context.__exit__(None, None, None)
             if self.records:
@@ -235,6 +296,8 @@ class CassetteSession:
             if self._closed:
                 return
             self._closed = True
+            if self in _recording:
+                _recording.remove(self)
             if self._context is not None:
                 with contextlib.suppress(Exception):  # vcrpy saving the partial recording
                     self._context.__exit__(None, None, None)

@@ -18,13 +18,29 @@ import time
 from typing import Any
 from urllib.parse import urlparse
 
+import httpx2
 import openai
 from vcr.errors import CannotOverwriteExistingCassetteException
 
 from summarizer.config import OPENAI_HOST, Config, EngineChoice, LLMConfig
 from summarizer.errors import ReplayMissError
 from summarizer.transport.backend import ChatRequest, ChatResponse, Usage
-from summarizer.transport.cassette import CassetteBackend, CassetteSession
+from summarizer.transport.capacity import (
+    PROBE_HEADER,
+    PROBE_TIMEOUT,
+    CallLimiter,
+    Permit,
+    ServerInfo,
+    is_self_hosted,
+    probe_server,
+    scaled_timeout,
+)
+from summarizer.transport.cassette import (
+    CassetteBackend,
+    CassetteSession,
+    note_failed_attempt,
+    replayed_failure,
+)
 from summarizer.transport.retry import (
     BackendCallError,
     MalformedResponseError,
@@ -55,9 +71,22 @@ class OpenAIBackend:
     for a body that does not parse, :class:`~summarizer.errors.ReplayMissError`
     when a ``--replay`` cassette has no recording for the request, and
     :class:`~summarizer.transport.retry.BackendCallError` for an answer with no choices.
+
+    Calls in flight are held to :attr:`call_limiter`
+    (:class:`~summarizer.transport.capacity.CallLimiter`): it asks the server for
+    its slots before the first call (not when replaying a cassette, nor on
+    OpenAI's host) and lowers the limit on timeouts, 429 and 503. While a
+    cassette records, an attempt that got no HTTP answer (a timeout, a dropped
+    connection) is noted in it, so the replay makes the same attempts.
     """
 
-    def __init__(self, config: LLMConfig, *, client: openai.OpenAI | None = None) -> None:
+    def __init__(
+        self,
+        config: LLMConfig,
+        *,
+        client: openai.OpenAI | None = None,
+        limiter: CallLimiter | None = None,
+    ) -> None:
         self.config = config
         self.name = config.model or "unknown-model"
         self.usage = Usage()
@@ -69,23 +98,74 @@ class OpenAIBackend:
             max_retries=0,
             timeout=config.timeout,
         )
+        replaying = config.replay is not None and config.record is None
+        self.call_limiter = limiter or CallLimiter(
+            config.concurrency,
+            probe=self.probe,
+            queue_aware=is_self_hosted(self.base_url) and not replaying,
+        )
+
+    def probe(self) -> ServerInfo:
+        """What the server says about its slots and context (nothing when replaying)."""
+        if self.config.replay is not None and self.config.record is None:
+            return ServerInfo()
+        if _is_openai_host(self.base_url):
+            return ServerInfo()  # no such endpoints there
+        return probe_server(self.base_url, self._fetch)
+
+    def _fetch(self, url: str) -> object:
+        headers = {PROBE_HEADER: "1"}
+        if self.config.api_key:
+            headers["Authorization"] = f"Bearer {self.config.api_key}"
+        response = httpx2.get(url, headers=headers, timeout=PROBE_TIMEOUT)
+        response.raise_for_status()
+        return response.json()
 
     def complete(self, request: ChatRequest) -> ChatResponse:
         params = self.params(request)
+        permit = self.call_limiter.acquire()
         started = time.monotonic()
+        outcome = "other"
         try:
-            completion = self._client.chat.completions.create(**params)
+            completion = self._create(params, permit)
+            outcome = "ok"
         except CannotOverwriteExistingCassetteException as exc:
             raise self._replay_miss() from exc
         except ValueError as exc:  # a body that is not the JSON it claims to be
             raise MalformedResponseError(f"invalid JSON body: {exc}") from exc
+        except openai.APIError as exc:
+            outcome = "overloaded" if _overloaded(exc) else "other"
+            raise
         finally:
+            self.call_limiter.release(
+                permit, overloaded=outcome == "overloaded", ok=outcome == "ok"
+            )
             self.usage.add(calls=1, seconds=time.monotonic() - started)
         response = self._to_response(completion)
         self.usage.add(
             prompt_tokens=response.prompt_tokens, completion_tokens=response.completion_tokens
         )
         return response
+
+    def _create(self, params: dict[str, Any], permit: Permit) -> Any:
+        """One attempt; a failure with no HTTP answer is noted in a recording cassette,
+        and such a noted failure replays as the same exception."""
+        timeout = scaled_timeout(self.config.timeout, permit)
+        extra: dict[str, Any] = {"timeout": timeout} if timeout is not None else {}
+        try:
+            return self._client.chat.completions.create(**params, **extra)
+        except openai.APIStatusError as exc:
+            failure = replayed_failure(exc)
+            if failure is None:
+                raise
+            raise failure from exc
+        except openai.APIConnectionError as exc:  # timeouts included
+            kind = "timeout" if isinstance(exc, openai.APITimeoutError) else "connection"
+            note_failed_attempt(self._chat_url(), params, kind)
+            raise
+
+    def _chat_url(self) -> str:
+        return self.base_url.rstrip("/") + "/chat/completions"
 
     def params(self, request: ChatRequest) -> dict[str, Any]:
         """The keyword arguments for ``chat.completions.create``."""
@@ -131,6 +211,13 @@ class OpenAIBackend:
 
     def close(self) -> None:
         self._client.close()
+
+
+def _overloaded(exc: openai.APIError) -> bool:
+    """A timeout, 429 or 503: the server has more than it can take."""
+    if isinstance(exc, openai.APITimeoutError):
+        return True
+    return isinstance(exc, openai.APIStatusError) and exc.status_code in (429, 503)
 
 
 def _no_sleep(seconds: float) -> None:
