@@ -42,12 +42,11 @@ from bench_extractive import generate_corpus, machine, section_write  # noqa: E4
 
 from summarizer import pipeline  # noqa: E402
 from summarizer.config import Config, EngineChoice, LLMConfig  # noqa: E402
-from summarizer.engines import llm as llm_engine  # noqa: E402
+from summarizer.engines.llm import packing  # noqa: E402
 from summarizer.stages import clean, ingest, segment  # noqa: E402
 from summarizer.testing.fakeserver import FakeOpenAIServer, extraction_responder  # noqa: E402
 from summarizer.transport import tokens  # noqa: E402
-from summarizer.transport.cache import wrap_for_run  # noqa: E402
-from summarizer.transport.openai_backend import make_backend  # noqa: E402
+from summarizer.transport.factory import make_backend  # noqa: E402
 from summarizer.transport.ratelimit import RateLimiter  # noqa: E402
 
 MODEL = "fake-model"
@@ -89,13 +88,11 @@ def _is_extract(body: Any) -> bool:
 def _run(server: FakeOpenAIServer, folder: Path, config: Config) -> dict[str, Any]:
     """One pipeline run; what the server saw during it."""
     before = len(server.requests)
-    backend = wrap_for_run(make_backend(config.llm), config.llm)
+    backend = make_backend(config.llm)
     started = time.perf_counter()
     report = pipeline.run([folder], config, backend=backend)
     wall = time.perf_counter() - started
-    close = getattr(backend, "close", None)
-    if callable(close):
-        close()
+    backend.close()
     seen = [r for r in server.requests[before:] if r.path == CHAT]
     extract = [r for r in seen if _is_extract(r.body)]
     return {
@@ -125,9 +122,9 @@ def article_tokens(folder: Path) -> tuple[int, int, int, float]:
     for source in ingested.sources:
         cleaned = clean.clean(source)
         total += tokens.count_tokens(cleaned.kept_text(), MODEL).n
-        for unit in llm_engine.units_for(source, segment.segment(cleaned), llm):
+        for unit in packing.units_for(source, segment.segment(cleaned), llm):
             fences.append(unit.tokens - tokens.count_tokens(unit.text, MODEL).n)
-    instructions = tokens.count_messages(llm_engine._extract_messages([], llm), MODEL).n
+    instructions = tokens.count_messages(packing.extract_messages([], llm), MODEL).n
     return total, len(ingested.sources), instructions, sum(fences) / max(1, len(fences))
 
 

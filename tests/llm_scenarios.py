@@ -22,7 +22,8 @@ from summarizer.config import LLMConfig, StructuredMode
 from summarizer.engines import llm
 from summarizer.models import Source, SourceExtraction
 from summarizer.stages import clean, ground, segment
-from summarizer.transport.openai_backend import make_backend
+from summarizer.transport.backend import managed
+from summarizer.transport.factory import make_backend
 
 ROOT = Path(__file__).resolve().parent.parent
 CASSETTES = ROOT / "cassettes"
@@ -86,7 +87,7 @@ def run_extract(name: str, config: LLMConfig) -> tuple[SourceExtraction, SourceE
     source = quake_source()
     cleaned = clean.clean(source)
     sentences = segment.segment(cleaned)
-    with make_backend(config) as backend:
+    with managed(make_backend(config)) as backend:
         ext = llm.extract(cleaned, sentences, backend=backend, config=config)
     return ext, ground.ground_extraction(ext, source)
 
@@ -98,7 +99,7 @@ def run_packed(name: str, config: LLMConfig) -> list[tuple[SourceExtraction, Sou
     for source in sources:
         cleaned = clean.clean(source)
         prepared.append((cleaned, segment.segment(cleaned)))
-    with make_backend(config) as backend:
+    with managed(make_backend(config)) as backend:
         results = llm.extract_all(prepared, backend=backend, config=config, workers=1)
     done = []
     for source, result in zip(sources, results, strict=True):

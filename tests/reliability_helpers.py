@@ -24,7 +24,7 @@ from typer.testing import CliRunner, Result
 from summarizer import cli
 from summarizer.config import LLMConfig
 from summarizer.testing.fakeserver import FakeOpenAIServer, FakeReply, ReceivedRequest
-from summarizer.transport import openai_backend
+from summarizer.transport import factory
 from summarizer.transport.retry import RetryPolicy
 
 # small caps so every fault is given up on in well under a second
@@ -161,14 +161,14 @@ def write_articles(folder: Path, articles: Mapping[str, str] = ARTICLES) -> Path
 
 def small_caps(monkeypatch: pytest.MonkeyPatch, **overrides: Any) -> None:
     """Make the real backend factory use :data:`FAST` caps and a short client timeout."""
-    real = openai_backend.make_backend
+    real = factory.make_backend
 
     def make(config: LLMConfig, **kwargs: Any) -> Any:
         config = replace(config, timeout=TIMEOUT, **overrides)
         kwargs.setdefault("policy", FAST)
         return real(config, **kwargs)
 
-    monkeypatch.setattr(openai_backend, "make_backend", make)
+    monkeypatch.setattr(factory, "make_backend", make)
 
 
 def cli_options(command: str = "brief") -> set[str]:

@@ -6,12 +6,12 @@ import dataclasses
 import json
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from summarizer import pipeline
 from summarizer.config import Config, EngineChoice, LLMConfig
+from summarizer.engines.llm import extraction
 from summarizer.errors import ConfigError
 from summarizer.testing.fakeserver import FakeOpenAIServer, extraction_responder
 from summarizer.transport.backend import ChatRequest
@@ -19,7 +19,6 @@ from summarizer.transport.batch import (
     BatchClient,
     BatchError,
     PollPolicy,
-    collect_requests,
     make_client,
     params_function,
     parse_output,
@@ -28,8 +27,8 @@ from summarizer.transport.batch import (
     run_batch,
     write_jsonl,
 )
-from summarizer.transport.cache import CachingBackend, wrap_for_run
-from summarizer.transport.openai_backend import make_backend
+from summarizer.transport.cache import CachingBackend
+from summarizer.transport.factory import make_backend
 
 ARTICLES = {
     "harbour-gazette": (
@@ -56,9 +55,10 @@ def corpus(tmp_path: Path) -> Path:
     return folder
 
 
-def _prepared(corpus: Path, config: Config) -> list[tuple[Any, Any]]:
-    """The sources a run of ``corpus`` builds its model calls from."""
-    return list(pipeline.prepare_inputs([corpus], config))
+def _requests(corpus: Path, config: Config) -> list[ChatRequest]:
+    """The extract requests a run of ``corpus`` sends first (what --batch submits)."""
+    prepared = pipeline.prepare_inputs([corpus], config)
+    return [p.request for p in extraction.requests(prepared, config)]
 
 
 @pytest.fixture
@@ -86,7 +86,7 @@ def _setup(
         pack_tokens=pack_tokens,
     )
     config = Config(engine=EngineChoice.LLM, llm=llm, quiet=True)
-    cacher = wrap_for_run(make_backend(llm), llm)
+    cacher = make_backend(llm)
     assert isinstance(cacher, CachingBackend)
     sleeps = Sleeps()
     client = make_client(
@@ -102,7 +102,7 @@ def test_batch_run_fills_the_cache_and_the_finish_asks_only_synthesis(
     server: FakeOpenAIServer, corpus: Path, tmp_path: Path
 ) -> None:
     config, cacher, client, sleeps = _setup(server, tmp_path)
-    outcome = run_batch(_prepared(corpus, config), config, cacher, client, params_function(config))
+    outcome = run_batch(_requests(corpus, config), cacher, client, params_function(config))
 
     assert outcome.batch_id is not None and outcome.status == "completed"
     assert (outcome.requests, outcome.answered, outcome.failed) == (3, 3, 0)
@@ -135,8 +135,8 @@ def test_requests_already_cached_are_not_batched(
     server: FakeOpenAIServer, corpus: Path, tmp_path: Path
 ) -> None:
     config, cacher, client, _ = _setup(server, tmp_path)
-    first = run_batch(_prepared(corpus, config), config, cacher, client, params_function(config))
-    again = run_batch(_prepared(corpus, config), config, cacher, client, params_function(config))
+    first = run_batch(_requests(corpus, config), cacher, client, params_function(config))
+    again = run_batch(_requests(corpus, config), cacher, client, params_function(config))
     assert first.answered == 3
     assert again.batch_id is None and again.already_cached == 3
     assert server.count("/v1/batches") == 1
@@ -153,15 +153,14 @@ def test_resume_by_batch_id_after_an_interrupted_wait(
 
     client.sleep = interrupted
     with pytest.raises(KeyboardInterrupt):
-        run_batch(_prepared(corpus, config), config, cacher, client, params_function(config))
+        run_batch(_requests(corpus, config), cacher, client, params_function(config))
     (batch_id,) = server.batches
     assert len(cacher.cache) == 0
     assert cacher.cache.stats().batches == ((batch_id, 3, "submitted"),)
 
     client.sleep = Sleeps()
     resumed = run_batch(
-        _prepared(corpus, config),
-        config,
+        _requests(corpus, config),
         cacher,
         client,
         params_function(config),
@@ -175,9 +174,7 @@ def test_resume_by_batch_id_after_an_interrupted_wait(
 def test_failed_lines_are_reported_and_asked_live(corpus: Path, tmp_path: Path) -> None:
     with FakeOpenAIServer(responder=extraction_responder, batch_failures={1}) as server:
         config, cacher, client, _ = _setup(server, tmp_path)
-        outcome = run_batch(
-            _prepared(corpus, config), config, cacher, client, params_function(config)
-        )
+        outcome = run_batch(_requests(corpus, config), cacher, client, params_function(config))
         assert (outcome.answered, outcome.failed) == (2, 1)
         report = pipeline.run([corpus], config, backend=cacher)
         assert not report.failures
@@ -191,9 +188,7 @@ def test_ended_batches_keep_the_answers_they_have(
 ) -> None:
     with FakeOpenAIServer(responder=extraction_responder, batch_status=status) as server:
         config, cacher, client, _ = _setup(server, tmp_path)
-        outcome = run_batch(
-            _prepared(corpus, config), config, cacher, client, params_function(config)
-        )
+        outcome = run_batch(_requests(corpus, config), cacher, client, params_function(config))
         assert (outcome.status, outcome.answered) == (status, answered)
 
 
@@ -201,7 +196,7 @@ def test_failed_batch_is_an_error_that_says_what_to_do(corpus: Path, tmp_path: P
     with FakeOpenAIServer(responder=extraction_responder, batch_status="failed") as server:
         config, cacher, client, _ = _setup(server, tmp_path)
         with pytest.raises(BatchError, match="rerun without --batch"):
-            run_batch(_prepared(corpus, config), config, cacher, client, params_function(config))
+            run_batch(_requests(corpus, config), cacher, client, params_function(config))
 
 
 def test_unknown_batch_id_is_an_error(
@@ -210,8 +205,7 @@ def test_unknown_batch_id_is_an_error(
     config, cacher, client, _ = _setup(server, tmp_path)
     with pytest.raises(BatchError, match="no batch batch-nope"):
         run_batch(
-            _prepared(corpus, config),
-            config,
+            _requests(corpus, config),
             cacher,
             client,
             params_function(config),
@@ -224,7 +218,7 @@ def test_endpoint_without_batch_api_is_an_error(tmp_path: Path, corpus: Path) ->
         config, cacher, client, _ = _setup(server, tmp_path)
         client.client = client.client.with_options(base_url=server.base_url + "/nothing-here")
         with pytest.raises(BatchError, match="could not submit the batch"):
-            run_batch(_prepared(corpus, config), config, cacher, client, params_function(config))
+            run_batch(_requests(corpus, config), cacher, client, params_function(config))
 
 
 # --------------------------------------------------------------------------- pieces
@@ -234,7 +228,7 @@ def test_collected_requests_match_what_a_live_run_sends(
     server: FakeOpenAIServer, corpus: Path, tmp_path: Path
 ) -> None:
     config, cacher, _, _ = _setup(server, tmp_path)
-    collected = collect_requests(_prepared(corpus, config), config)
+    collected = _requests(corpus, config)
     assert len(collected) == 3 and {r.purpose for r in collected} == {"extract"}
     pipeline.run([corpus], config, backend=cacher)
     live = [r.body for r in server.requests if r.path == "/v1/chat/completions"]
@@ -308,7 +302,7 @@ def test_prefill_is_off_without_batch_flags(
     server: FakeOpenAIServer, corpus: Path, tmp_path: Path
 ) -> None:
     config, cacher, _, _ = _setup(server, tmp_path)
-    assert prefill(_prepared(corpus, config), config, cacher) is None
+    assert prefill(_requests(corpus, config), config, cacher) is None
     assert server.count() == 0
 
 
@@ -316,14 +310,14 @@ def test_prefill_needs_the_cache(server: FakeOpenAIServer, corpus: Path, tmp_pat
     config, cacher, _, _ = _setup(server, tmp_path)
     config = dataclasses.replace(config, llm=dataclasses.replace(config.llm, batch=True))
     with pytest.raises(ConfigError, match="drop --no-cache"):
-        prefill(_prepared(corpus, config), config, cacher.inner)
+        prefill(_requests(corpus, config), config, cacher.inner)
 
 
 def test_prefill_runs_the_batch(corpus: Path, tmp_path: Path) -> None:
     with FakeOpenAIServer(responder=extraction_responder) as server:  # done on the first poll
         config, cacher, _, _ = _setup(server, tmp_path)
         config = dataclasses.replace(config, llm=dataclasses.replace(config.llm, batch=True))
-        note = prefill(_prepared(corpus, config), config, cacher)
+        note = prefill(_requests(corpus, config), config, cacher)
         assert note is not None and "3 answers cached" in note
         assert len(cacher.cache) == 3
 
@@ -334,7 +328,7 @@ def test_duplicate_articles_are_batched_once(corpus: Path) -> None:
     config = Config(
         engine=EngineChoice.LLM, llm=LLMConfig(model="m", base_url="http://127.0.0.1:9/v1")
     )
-    requests = collect_requests(_prepared(corpus, config), config)
+    requests = _requests(corpus, config)
     assert len(requests) == 1  # the three short articles, packed into one call
     fenced = [r.messages[-1]["content"] for r in requests]
     assert sum(text.count("Ebro valley") for text in fenced) == 1
@@ -345,7 +339,7 @@ def test_packed_batch_holds_the_packed_calls_a_live_run_makes(
     server: FakeOpenAIServer, corpus: Path, tmp_path: Path
 ) -> None:
     config, cacher, client, _ = _setup(server, tmp_path, pack_tokens=LLMConfig().pack_tokens)
-    outcome = run_batch(_prepared(corpus, config), config, cacher, client, params_function(config))
+    outcome = run_batch(_requests(corpus, config), cacher, client, params_function(config))
     assert (outcome.requests, outcome.answered, outcome.failed) == (1, 1, 0)
     uploaded = server.file_data[server.batches[outcome.batch_id or ""]["input_file_id"]]
     (line,) = [json.loads(text) for text in uploaded.decode().splitlines()]

@@ -24,9 +24,8 @@ from summarizer.transport.cache import (
     default_cache_dir,
     prompts_hash,
     run_cache_path,
-    wrap_for_run,
 )
-from summarizer.transport.openai_backend import make_backend
+from summarizer.transport.factory import make_backend
 
 BASE = "http://127.0.0.1:8080/v1"
 REQUEST = ChatRequest(
@@ -209,7 +208,7 @@ def test_when_a_run_uses_the_cache(
 ) -> None:
     llm = dataclasses.replace(LLMConfig(model="m", cache_dir=tmp_path), **overrides)  # type: ignore[arg-type]
     assert (run_cache_path(llm) is not None) is enabled
-    wrapped = wrap_for_run(ScriptedBackend([]), llm)
+    wrapped = make_backend(llm, transport=ScriptedBackend([]))
     assert isinstance(wrapped, CachingBackend) is enabled
 
 
@@ -223,7 +222,7 @@ def test_api_key_never_reaches_the_cache_file(tmp_path: Path) -> None:
         llm = LLMConfig(
             model="fake-model", base_url=server.base_url, api_key=FAKE_KEY, cache_dir=tmp_path
         )
-        backend = wrap_for_run(make_backend(llm), llm)
+        backend = make_backend(llm)
         assert isinstance(backend, CachingBackend)
         backend.complete(REQUEST)
         backend.complete(dataclasses.replace(REQUEST, seed=3))
@@ -278,9 +277,8 @@ RUNNER = textwrap.dedent(
     import sys
     from pathlib import Path
     from summarizer import pipeline
-    from summarizer.transport.cache import wrap_for_run
     from summarizer.config import Config, EngineChoice, LLMConfig
-    from summarizer.transport.openai_backend import make_backend
+    from summarizer.transport.factory import make_backend
 
     base_url, cache_dir, folder = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
     # one call per article (no packing): the run is killed between calls
@@ -288,7 +286,7 @@ RUNNER = textwrap.dedent(
         model="fake-model", base_url=base_url, cache_dir=cache_dir, concurrency=2, pack_tokens=0
     )
     config = Config(engine=EngineChoice.LLM, llm=llm, quiet=True)
-    backend = wrap_for_run(make_backend(llm), llm)
+    backend = make_backend(llm)
     report = pipeline.run([folder], config, backend=backend)
     backend.close()
     print(len(report.sources), len(report.failures), backend.usage.calls, backend.usage.cache_hits)

@@ -32,7 +32,7 @@ from summarizer.transport.calibration import (
     calibration_path,
     load,
 )
-from summarizer.transport.openai_backend import make_backend
+from summarizer.transport.factory import make_backend
 from summarizer.transport.tokens import count_messages
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -27,7 +27,8 @@ from summarizer.transport.capacity import (
     probe_server,
     server_root,
 )
-from summarizer.transport.openai_backend import OpenAIBackend, make_backend
+from summarizer.transport.factory import make_backend
+from summarizer.transport.openai_backend import OpenAIBackend
 from summarizer.transport.retry import RetryPolicy
 
 ONCE = RetryPolicy(max_attempts=3, max_total_wait=5, timeout=1.0, backoff_initial=0.01)

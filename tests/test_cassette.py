@@ -14,7 +14,7 @@ from vcr.request import Request
 from summarizer.config import LLMConfig
 from summarizer.errors import BackendError, ConfigError, ReplayMissError
 from summarizer.testing.fakeserver import FakeOpenAIServer, FakeReply
-from summarizer.transport.backend import ChatRequest
+from summarizer.transport.backend import ChatRequest, managed
 from summarizer.transport.cassette import (
     MATCH_ON,
     CassetteSession,
@@ -25,7 +25,7 @@ from summarizer.transport.cassette import (
     register_matchers,
     vcr_config,
 )
-from summarizer.transport.openai_backend import make_backend
+from summarizer.transport.factory import make_backend
 from summarizer.transport.retry import RetryPolicy
 
 KEY = "sk-test-SECRET123456789abcdef"
@@ -58,7 +58,7 @@ def record(path: Path, requests: list[ChatRequest], *replies: FakeReply) -> tupl
     """Run ``requests`` against a fresh fake server with --record; return responses, base URL."""
     with FakeOpenAIServer(replies, responder=echo) as server:
         config = LLMConfig(model="local", base_url=server.base_url, api_key=KEY, record=path)
-        with make_backend(config, policy=FAST) as backend:
+        with managed(make_backend(config, policy=FAST)) as backend:
             responses = [backend.complete(r) for r in requests]
         return responses, server.base_url
 
@@ -74,7 +74,7 @@ def test_round_trip_replays_offline(tmp_path: Path) -> None:
     recorded, base_url = record(cassette, REQUESTS, retry_first)
     # the server is stopped now: the replay cannot reach it
     started = time.monotonic()
-    with replay_backend(cassette, base_url) as backend:
+    with managed(replay_backend(cassette, base_url)) as backend:
         replayed = [backend.complete(r) for r in REQUESTS]
     assert replayed == recorded
     assert (backend.usage.calls, backend.usage.retries) == (3, 1)  # the 429 replays too
@@ -84,7 +84,7 @@ def test_round_trip_replays_offline(tmp_path: Path) -> None:
 def test_replay_ignores_host_and_port(tmp_path: Path) -> None:
     cassette = tmp_path / "quake.yaml"
     recorded, _ = record(cassette, REQUESTS[:1])
-    with replay_backend(cassette, "https://llm.example.org:8443/v1") as backend:
+    with managed(replay_backend(cassette, "https://llm.example.org:8443/v1")) as backend:
         assert backend.complete(REQUESTS[0]) == recorded[0]
 
 
@@ -166,7 +166,7 @@ def test_unplayed_recordings_fail_on_close(tmp_path: Path) -> None:
 def test_each_recording_plays_once(tmp_path: Path) -> None:
     cassette = tmp_path / "once.yaml"
     record(cassette, REQUESTS[:1])
-    with replay_backend(cassette) as backend:
+    with managed(replay_backend(cassette)) as backend:
         backend.complete(REQUESTS[0])
         with pytest.raises(ReplayMissError):
             backend.complete(REQUESTS[0])
@@ -179,11 +179,11 @@ def test_same_file_for_record_and_replay_adds_new_episodes(tmp_path: Path) -> No
         config = LLMConfig(
             model="local", base_url=server.base_url, record=cassette, replay=cassette
         )
-        with make_backend(config, policy=FAST) as backend:
+        with managed(make_backend(config, policy=FAST)) as backend:
             for request in REQUESTS:
                 backend.complete(request)
         assert server.count() == 1  # only the new request went to the server
-    with replay_backend(cassette) as backend:
+    with managed(replay_backend(cassette)) as backend:
         for request in REQUESTS:
             backend.complete(request)
 

@@ -17,9 +17,9 @@ from summarizer import cli
 from summarizer.config import LLMConfig
 from summarizer.errors import EXIT_OK
 from summarizer.testing.fakeserver import FakeOpenAIServer, FakeReply, extraction_responder
-from summarizer.transport.backend import ChatRequest
+from summarizer.transport.backend import ChatRequest, managed
 from summarizer.transport.cassette import FAILED_ATTEMPT_HEADER
-from summarizer.transport.openai_backend import make_backend
+from summarizer.transport.factory import make_backend
 from summarizer.transport.retry import RetryPolicy
 
 ARTICLE = (
@@ -36,7 +36,7 @@ def test_a_timed_out_attempt_is_noted_and_replays_as_a_timeout(tmp_path: Path) -
     request = ChatRequest(messages=({"role": "user", "content": "Name the river."},))
     with FakeOpenAIServer([FakeReply(delay=2.5)], content='{"river": "Vasta"}') as server:
         config = LLMConfig(model="local", base_url=server.base_url, timeout=1.0, record=cassette)
-        with make_backend(config, policy=FAST) as backend:
+        with managed(make_backend(config, policy=FAST)) as backend:
             recorded = backend.complete(request)
         assert (backend.usage.calls, backend.usage.retries) == (2, 1)
         base_url = server.base_url
@@ -47,7 +47,7 @@ def test_a_timed_out_attempt_is_noted_and_replays_as_a_timeout(tmp_path: Path) -
         interactions[1]["request"]["body"]
     )
     replay = LLMConfig(model="local", base_url=base_url, timeout=1.0, replay=cassette)
-    with make_backend(replay, policy=FAST) as backend:
+    with managed(make_backend(replay, policy=FAST)) as backend:
         assert backend.complete(request) == recorded
     assert (backend.usage.calls, backend.usage.retries) == (2, 1)
 

@@ -15,6 +15,7 @@ import pytest
 from summarizer import pipeline
 from summarizer.config import Config, EngineChoice, LLMConfig
 from summarizer.engines import extractive, llm
+from summarizer.engines.llm import packing
 from summarizer.errors import BackendError
 from summarizer.models import Sentence
 from summarizer.progress import progress_bar, should_show
@@ -200,7 +201,7 @@ def test_each_sentence_is_sent_once_plus_chunk_overlap(
     config = LLMConfig(
         model="m", base_url="http://127.0.0.1:1/v1", max_input_tokens=max_input_tokens
     )
-    chunks = llm.chunks_for(src, sentences, config)
+    chunks = packing.chunks_for(src, sentences, config)
     assert len(chunks) == parts
     model = ScriptedBackend(
         [lambda r: extraction_responder({"messages": list(r.messages)})] * len(chunks)
@@ -240,6 +241,9 @@ class InFlight:
         finally:
             with self._lock:
                 self.now -= 1
+
+    def close(self) -> None:
+        self.inner.close()
 
 
 def _respond(request: ChatRequest) -> str:

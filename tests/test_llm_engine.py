@@ -20,6 +20,7 @@ import pytest
 from summarizer import pipeline
 from summarizer.config import Config, EngineChoice, LLMConfig, StructuredMode
 from summarizer.engines import extractive, llm
+from summarizer.engines.llm import answers, client, packing, synthesis
 from summarizer.errors import BackendError
 from summarizer.models import (
     AlignmentStatus,
@@ -34,7 +35,9 @@ from summarizer.models import (
 )
 from summarizer.output.render import render_brief_md
 from summarizer.output.report_json import render_json
+from summarizer.pipeline import plan
 from summarizer.stages import clean, dates, ground, merge, quantities, segment
+from summarizer.transport import tokens
 from summarizer.transport.backend import ChatRequest, ChatResponse, ScriptedBackend
 from summarizer.transport.retry import BackendCallError
 
@@ -132,7 +135,7 @@ FLOOD_ANSWER = _answer(
 def test_resolve_mode(
     base_url: str | None, structured: StructuredMode, mode: StructuredMode
 ) -> None:
-    assert llm.resolve_mode(LLMConfig(base_url=base_url, structured=structured)) is mode
+    assert client.resolve_mode(LLMConfig(base_url=base_url, structured=structured)) is mode
 
 
 @pytest.mark.parametrize(
@@ -145,13 +148,13 @@ def test_resolve_mode(
     ],
 )
 def test_parse_json_tolerates_fences_and_chatter(content: str, expected: Any) -> None:
-    assert llm.parse_json(content) == expected
+    assert client.parse_json(content) == expected
 
 
 @pytest.mark.parametrize("content", ["", "not json at all", '{"a": 1', "```json\n{oops}\n```"])
 def test_parse_json_rejects_garbage(content: str) -> None:
-    with pytest.raises(llm.InvalidAnswer):
-        llm.parse_json(content)
+    with pytest.raises(client.InvalidAnswer):
+        client.parse_json(content)
 
 
 # --------------------------------------------------------------------------- extract
@@ -228,7 +231,7 @@ def test_code_resolves_model_dates() -> None:
     ],
 )
 def test_supported_text(text: str, quote: str, supported: bool) -> None:
-    assert llm.supported_text(text, quote) is supported
+    assert answers.supported_text(text, quote) is supported
 
 
 def test_unsupported_wording_is_replaced_by_the_quote() -> None:
@@ -356,7 +359,7 @@ def test_long_article_is_split_with_overlap_and_events_merged() -> None:
     text = _long_article(40)
     cleaned, sentences = _prepare(text, "kathmandu-post", dt.date(2023, 11, 5))
     config = LLMConfig(model="local", base_url="http://127.0.0.1:8080/v1", max_input_tokens=900)
-    chunks = llm.chunks_for(cleaned.source, sentences, config)
+    chunks = packing.chunks_for(cleaned.source, sentences, config)
     assert len(chunks) >= 3
     # consecutive chunks share a sentence (the overlap); all sentences are covered
     for a, b in itertools.pairwise(chunks):
@@ -374,7 +377,7 @@ def test_long_article_is_split_with_overlap_and_events_merged() -> None:
     ext = llm.extract(cleaned, sentences, backend=model, config=config)
     assert len(model.requests) == len(chunks)
     for request in model.requests:
-        assert llm.tokens.count_messages(request.messages).n <= 900
+        assert tokens.count_messages(request.messages).n <= 900
     spans = [(e.start, e.end) for e in ext.events]
     assert len(spans) == len(set(spans))  # the overlap sentence is one event, not two
     assert len(_model(ext)) == ext.proposed_events == 2 * len(chunks) - (len(chunks) - 1)
@@ -408,7 +411,7 @@ def _synthesis(headline: str, developments: list[tuple[str, list[str]]]) -> str:
 
 def _short_ids(events: Sequence[MergedEvent]) -> dict[str, str]:
     """Source id -> the short id the synthesis prompt shows for it."""
-    return {source: alias for alias, source in llm.timeline_view(events).aliases.items()}
+    return {source: alias for alias, source in synthesis.timeline_view(events).aliases.items()}
 
 
 def test_synthesis_cites_sources_and_reasks_on_unknown_ids() -> None:
@@ -616,7 +619,7 @@ def test_plan_counts_tokens_and_calls_nothing(tmp_path: Path) -> None:
         engine=EngineChoice.LLM,
         llm=LLMConfig(model="local", base_url="http://127.0.0.1:8080/v1", max_input_tokens=900),
     )
-    text = llm.plan_run([str(tmp_path)], config)
+    text = plan.plan_run([str(tmp_path)], config)
     lines = text.splitlines()
     extract_lines = [line for line in lines if line.strip().startswith("extract")]
     assert sum("valencia-times" in line for line in extract_lines) == 1
@@ -626,8 +629,8 @@ def test_plan_counts_tokens_and_calls_nothing(tmp_path: Path) -> None:
     assert "approximate" in text  # "local" is not a model tiktoken knows
 
     prepared = [_prepare(FLOOD, "valencia-times", dt.date(2024, 3, 12))]
-    calls = llm.plan(prepared, config)
+    calls = plan.plan(prepared, config)
     model = ScriptedBackend([_valid_flood()])
     llm.extract(*prepared[0], backend=model, config=config)
-    sent = llm.tokens.count_messages(model.requests[0].messages).n
+    sent = tokens.count_messages(model.requests[0].messages).n
     assert calls[0].prompt_tokens == sent

@@ -20,8 +20,10 @@ import pytest
 from summarizer import pipeline
 from summarizer.config import Config, EngineChoice, LLMConfig, StructuredMode
 from summarizer.engines import llm
+from summarizer.engines.llm import packing, synthesis
 from summarizer.errors import BackendError, ReplayMissError
 from summarizer.models import CleanedSource, Engine, Sentence, Source
+from summarizer.pipeline import plan
 from summarizer.stages import clean, segment
 from summarizer.transport import tokens
 from summarizer.transport.backend import ChatRequest, ChatResponse, ScriptedBackend
@@ -194,7 +196,7 @@ def test_a_call_holds_at_most_the_schema_bound_of_articles() -> None:
     model = ScriptedBackend([_echo] * 40)
     llm.extract_all(_prepared(stories), backend=model, config=config)
     assert max(len(_fenced(r)) for r in model.requests) == MAX_PACK_ARTICLES
-    assert {r.max_tokens for r in model.requests} == {llm.PACK_OUTPUT_CAP}  # capped
+    assert {r.max_tokens for r in model.requests} == {packing.PACK_OUTPUT_CAP}  # capped
 
 
 def _long(n: int) -> str:
@@ -327,7 +329,7 @@ def test_prompt_mode_spells_out_the_call_schema_with_its_ids() -> None:
 
 def test_plan_lists_packed_calls_with_their_sources(tmp_path: Path) -> None:
     prepared = _prepared()
-    calls = llm.plan(prepared, LOCAL)
+    calls = plan.plan(prepared, Config(engine=EngineChoice.LLM, llm=LOCAL))
     assert len(calls) == 1
     assert calls[0].source_ids == tuple(STORIES)
     model = ScriptedBackend([_echo])
@@ -336,11 +338,11 @@ def test_plan_lists_packed_calls_with_their_sources(tmp_path: Path) -> None:
     for sid, text in STORIES.items():
         (tmp_path / f"{sid}.txt").write_text(f"date: {PUBLISHED}\n{text}", encoding="utf-8")
     config = Config(engine=EngineChoice.LLM, llm=LOCAL)
-    lines = llm.plan_run([str(tmp_path)], config).splitlines()
+    lines = plan.plan_run([str(tmp_path)], config).splitlines()
     extract = [line for line in lines if line.strip().startswith("extract")]
     assert len(extract) == 1 and all(sid in extract[0] for sid in STORIES)
     unpacked = Config(engine=EngineChoice.LLM, llm=dataclasses.replace(LOCAL, pack_tokens=0))
-    lines = llm.plan_run([str(tmp_path)], unpacked).splitlines()
+    lines = plan.plan_run([str(tmp_path)], unpacked).splitlines()
     assert sum(line.strip().startswith("extract") for line in lines) == len(STORIES)
 
 
@@ -351,7 +353,7 @@ def test_dry_run_plans_from_the_sources_a_run_reads(tmp_path: Path) -> None:
     first = next(iter(STORIES))
     (tmp_path / "zz-copy.txt").write_text(f"date: {PUBLISHED}\n{STORIES[first]}", encoding="utf-8")
     unpacked = Config(engine=EngineChoice.LLM, llm=dataclasses.replace(LOCAL, pack_tokens=0))
-    lines = llm.plan_run([str(tmp_path)], unpacked).splitlines()
+    lines = plan.plan_run([str(tmp_path)], unpacked).splitlines()
     extract = [line for line in lines if line.strip().startswith("extract")]
     assert len(extract) == len(STORIES)
     assert not any("zz-copy" in line for line in extract)
@@ -364,16 +366,16 @@ def test_synthesis_sees_a_bounded_view_of_the_timeline(tmp_path: Path) -> None:
     config = Config(engine=EngineChoice.LLM, llm=LOCAL, quiet=True)
     model = ScriptedBackend([_echo] * 20)
     report = pipeline.run([tmp_path], config, backend=model)
-    (synthesis,) = [r for r in model.requests if r.purpose == "synthesis"]
-    lines = [x for x in synthesis.messages[1]["content"].splitlines() if x.startswith("- ")]
-    assert len(report.events) > llm.MAX_TIMELINE == len(lines)
+    (asked,) = [r for r in model.requests if r.purpose == "synthesis"]
+    lines = [x for x in asked.messages[1]["content"].splitlines() if x.startswith("- ")]
+    assert len(report.events) > synthesis.MAX_TIMELINE == len(lines)
     for line in lines:
         ids = line.split("[", 1)[1].split("]", 1)[0].split(", ")
-        assert len(ids) <= llm.TIMELINE_SOURCES and all(re.fullmatch(r"s\d+", i) for i in ids)
-        assert len(line.split("] ", 1)[1]) <= llm.TIMELINE_TEXT
+        assert len(ids) <= synthesis.TIMELINE_SOURCES and all(re.fullmatch(r"s\d+", i) for i in ids)
+        assert len(line.split("] ", 1)[1]) <= synthesis.TIMELINE_TEXT
 
 
 def test_clip_cuts_on_a_word_boundary() -> None:
-    assert llm.clip("short text", 40) == "short text"
-    clipped = llm.clip("Floodwaters forced 1,200 residents from their homes in Valencia", 30)
+    assert synthesis.clip("short text", 40) == "short text"
+    clipped = synthesis.clip("Floodwaters forced 1,200 residents from their homes in Valencia", 30)
     assert clipped == "Floodwaters forced 1,200…" and len(clipped) <= 30

@@ -12,8 +12,9 @@ import pytest
 from summarizer.config import LLMConfig
 from summarizer.errors import ConfigError
 from summarizer.testing.fakeserver import FakeOpenAIServer, FakeReply
-from summarizer.transport.backend import Backend, ChatRequest
-from summarizer.transport.openai_backend import NO_KEY_PLACEHOLDER, OpenAIBackend, make_backend
+from summarizer.transport.backend import Backend, ChatRequest, managed
+from summarizer.transport.factory import make_backend
+from summarizer.transport.openai_backend import NO_KEY_PLACEHOLDER, OpenAIBackend
 from summarizer.transport.retry import BackendCallError, RetryPolicy
 
 KEY = "sk-test-SECRET123456789"
@@ -219,7 +220,7 @@ def test_openai_host_without_key_is_a_config_error(base_url: str | None) -> None
 
 
 def test_factory_result_is_a_backend_and_closes(server: FakeOpenAIServer) -> None:
-    with backend_for(server) as backend:
+    with managed(backend_for(server)) as backend:
         assert isinstance(backend, Backend)
         assert backend.name == "local"
 

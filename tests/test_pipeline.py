@@ -15,6 +15,9 @@ import pytest
 
 from summarizer import pipeline
 from summarizer.config import Config, EngineChoice
+from summarizer.engines.base import Extracted, PlannedRequest, Prepared, SourceDone
+from summarizer.engines.extractive import ExtractiveEngine
+from summarizer.engines.llm import LLMEngine
 from summarizer.errors import BackendError, InputError, ReplayMissError, SummarizerError
 from summarizer.models import (
     CleanedSource,
@@ -91,7 +94,7 @@ def test_bad_file_fails_alone(story: Path) -> None:
     assert failed == {"empty.txt": "ingest", "missing.txt": "ingest"}
 
 
-class _FailingEngine(pipeline.ExtractiveRunner):
+class _FailingEngine(ExtractiveEngine):
     """The extractive engine, except that one source raises the given error."""
 
     def __init__(self, victim: str, error: Exception) -> None:
@@ -124,7 +127,7 @@ def test_a_source_failing_in_a_stage_becomes_a_failure(
     assert all("daily" not in e.sources for e in report.events)
 
 
-class _SynthesisFails(pipeline.ExtractiveRunner):
+class _SynthesisFails(ExtractiveEngine):
     def __init__(self, error: Exception) -> None:
         super().__init__()
         self.error = error
@@ -151,6 +154,45 @@ def test_replay_miss_in_synthesis_fails_the_run(story: Path) -> None:
     miss = ReplayMissError("request POST /v1/chat/completions has no recording in x.yaml")
     with pytest.raises(ReplayMissError):
         pipeline.run([story], _config(), engine=_SynthesisFails(miss))
+
+
+class _ComposedEngine:
+    """An engine that subclasses neither engine: the pipeline sees only the protocol."""
+
+    kind = Engine.EXTRACTIVE
+    model = None
+    backend = None
+
+    def __init__(self) -> None:
+        self.inner = ExtractiveEngine()
+        self.batches: list[list[str]] = []
+
+    def extract_all(
+        self, prepared: Sequence[Prepared], on_done: SourceDone | None = None
+    ) -> list[Extracted]:
+        self.batches.append([cleaned.source.id for cleaned, _ in prepared])
+        return self.inner.extract_all(prepared, on_done)
+
+    def synthesize(
+        self, events: Sequence[MergedEvent], sources: Mapping[str, Source]
+    ) -> tuple[str, tuple[str, ...]]:
+        return self.inner.synthesize(events, sources)
+
+    def requests(self, prepared: Sequence[Prepared]) -> list[PlannedRequest]:
+        return []
+
+    def synthesis_requests(self, events: Sequence[MergedEvent]) -> list[PlannedRequest]:
+        return []
+
+
+def test_the_pipeline_sees_only_the_engine_protocol(story: Path) -> None:
+    engine = _ComposedEngine()
+    report = pipeline.run([story], _config(), engine=engine)
+    assert len(engine.batches) == 1  # every prepared source in one extract_all call
+    assert sorted(engine.batches[0]) == sorted(sr.source.id for sr in report.sources)
+    assert report_json.render_json(report) == report_json.render_json(
+        pipeline.run([story], _config())
+    )
 
 
 def test_unexpected_errors_are_not_swallowed(story: Path) -> None:
@@ -219,9 +261,9 @@ def test_llm_engine_uses_the_given_backend_seam() -> None:
 
     config = Config(engine=EngineChoice.LLM)
     runner = pipeline.make_engine(config, backend=Stub())  # type: ignore[arg-type]
-    assert isinstance(runner, pipeline.LLMRunner)
+    assert isinstance(runner, LLMEngine)
     assert (runner.kind, runner.model) == (Engine.LLM, "stub-model")
-    assert isinstance(pipeline.make_engine(_config()), pipeline.ExtractiveRunner)
+    assert isinstance(pipeline.make_engine(_config()), ExtractiveEngine)
 
 
 def test_inspect(story: Path) -> None:

@@ -55,6 +55,9 @@ class FlakyBackend:
             raise self.errors.pop(0)
         return ChatResponse(content=self.answer, prompt_tokens=20, completion_tokens=4)
 
+    def close(self) -> None:
+        """Nothing to release."""
+
 
 def retrying(
     errors: list[Exception], policy: RetryPolicy | None = None

@@ -29,7 +29,7 @@ from summarizer.errors import (
     SummarizerError,
 )
 from summarizer.models import InputFailure, Report
-from summarizer.transport.backend import Backend
+from summarizer.transport.backend import Backend, close_quietly
 
 if TYPE_CHECKING:
     from summarizer.models import SinceLast
@@ -102,12 +102,10 @@ def _dry_run(paths: Sequence[str | Path], config: Config) -> int:
     if config.resolved_engine() is not EngineChoice.LLM:
         say(config.quiet, "--dry-run: the extractive engine makes no model calls; nothing to plan")
         return EXIT_OK
-    try:
-        from summarizer.engines.llm import plan_run
-    except ImportError as exc:
-        raise InputError("--dry-run needs the llm engine, which this build lacks") from exc
+    # Imported here for start-up time only: planning loads the llm engine.
+    from summarizer.pipeline.plan import plan_run
+    from summarizer.transport.backend import base_url_of
     from summarizer.transport.calibration import load as load_calibration
-    from summarizer.transport.openai_backend import base_url_of
 
     llm = config.llm
     calibration = (
@@ -156,11 +154,13 @@ def run_command(
         report = pipeline.run(paths, config, backend=backend)
     except BaseException:
         _discard_recording(config, backend)
-        close_backend(backend, quietly=True)
+        if backend is not None:
+            close_quietly(backend)
         raise
     if any(f.stage == pipeline.BACKEND_STAGE for f in report.failures):
         _discard_recording(config, backend)
-    close_backend(backend)  # saves a --record cassette, checks a --replay one
+    if backend is not None:
+        backend.close()  # saves a --record cassette, checks a --replay one
     for skipped in report.skipped:
         say(config.quiet, f"skipped {skipped.path}: {skipped.reason}")
     for failure in report.failures:
@@ -219,10 +219,10 @@ def _save_run(config: Config, history: RunHistory | None, current: StoredRun | N
 
 def make_backend(config: Config) -> Backend:
     """The run's model backend: transport, retries, record/replay, rate limits, cache."""
-    from summarizer import pipeline
-    from summarizer.transport.cache import wrap_for_run
+    # Imported here for start-up time only: the model transport (openai, httpx).
+    from summarizer.transport.factory import make_backend as make_stack
 
-    return wrap_for_run(pipeline.make_backend(config), config.llm)
+    return make_stack(config.llm)
 
 
 def _discard_recording(config: Config, backend: object) -> None:
@@ -242,20 +242,6 @@ def _discard_recording(config: Config, backend: object) -> None:
     else:
         message = f"--record: nothing was recorded to {path}"
     say(config.quiet, f"{message}: the run's model calls did not all succeed")
-
-
-def close_backend(backend: object, *, quietly: bool = False) -> None:
-    """Close the backend if it needs it; on an earlier error, keep that error."""
-    close = getattr(backend, "close", None)
-    if not callable(close):
-        return
-    if not quietly:
-        close()
-        return
-    try:
-        close()
-    except Exception as exc:  # the run's own error matters more
-        log.debug("closing the backend after an error failed too: %s", exc)
 
 
 def _count(n: int, one: str, many: str | None = None) -> str:

@@ -16,13 +16,20 @@ are returned in reading order.
 :func:`synthesize` writes the headline (the most important event cited by several
 sources) and the key developments (top events by number of citing sources, then
 salience, then recency).
+
+:class:`ExtractiveEngine` offers both through the
+:class:`~summarizer.engines.base.EngineRunner` protocol; it makes no model calls,
+so it plans no requests.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
+from summarizer.engines.base import Extracted, PlannedRequest, Prepared, SourceDone, failure_of
+from summarizer.errors import SummarizerError
 from summarizer.models import (
     CleanedSource,
     Engine,
@@ -182,3 +189,45 @@ def synthesize(
     headline = (multi or ranked)[0].text
     developments = tuple(e.text for e in ranked if e.text != headline)[:KEY_DEVELOPMENTS]
     return headline, developments
+
+
+@dataclass
+class ExtractiveEngine:
+    """The deterministic offline engine, one source after the other."""
+
+    summary_sentences: int = 3
+    kind: Engine = Engine.EXTRACTIVE
+    model: str | None = None
+    backend: None = None  # no model behind it
+
+    def extract(self, cleaned: CleanedSource, sentences: Sequence[Sentence]) -> SourceExtraction:
+        """Events and a summary of one source."""
+        return extract(cleaned, sentences, summary_sentences=self.summary_sentences)
+
+    def extract_all(
+        self, prepared: Sequence[Prepared], on_done: SourceDone | None = None
+    ) -> list[Extracted]:
+        """Each source's extraction; a SummarizerError fails that source alone."""
+        results: list[Extracted] = []
+        for cleaned, sentences in prepared:
+            try:
+                results.append(self.extract(cleaned, sentences))
+            except SummarizerError as exc:
+                results.append(failure_of(cleaned.source, "extract", exc))
+            if on_done is not None:
+                on_done(cleaned.source.id, isinstance(results[-1], SourceExtraction))
+        return results
+
+    def synthesize(
+        self, events: Sequence[MergedEvent], sources: Mapping[str, Source]
+    ) -> tuple[str, tuple[str, ...]]:
+        """Headline and key developments (see :func:`synthesize`)."""
+        return synthesize(events, sources)
+
+    def requests(self, prepared: Sequence[Prepared]) -> list[PlannedRequest]:
+        """No model calls."""
+        return []
+
+    def synthesis_requests(self, events: Sequence[MergedEvent]) -> list[PlannedRequest]:
+        """No model calls."""
+        return []

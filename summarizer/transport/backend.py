@@ -1,17 +1,32 @@
 """The model boundary: a small Backend protocol and a scripted test double.
 
-The OpenAI-compatible implementation lives in :mod:`summarizer.transport.openai_backend`;
-everything above this boundary (the llm engine) sees only :class:`Backend`.
+The OpenAI-compatible implementation lives in :mod:`summarizer.transport.openai_backend`
+and a run's stack of wrappers around it is assembled by
+:func:`summarizer.transport.factory.make_backend`; everything above this boundary
+(the llm engine) sees only :class:`Backend`. This module imports no client library.
 """
 
 from __future__ import annotations
 
+import contextlib
+import logging
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, TypeVar, runtime_checkable
+
+from summarizer.config import LLMConfig
 
 Message = dict[str, str]
+
+DEFAULT_BASE_URL = "https://api.openai.com/v1"
+
+log = logging.getLogger("summarizer")
+
+
+def base_url_of(config: LLMConfig) -> str:
+    """The base URL to call: the configured one, else OpenAI's."""
+    return config.base_url or DEFAULT_BASE_URL
 
 
 @dataclass(frozen=True)
@@ -76,6 +91,33 @@ class Backend(Protocol):
 
     def complete(self, request: ChatRequest) -> ChatResponse: ...
 
+    def close(self) -> None:
+        """Release what the backend holds; a cassette is saved or checked here."""
+        ...
+
+
+B = TypeVar("B", bound=Backend)
+
+
+@contextlib.contextmanager
+def managed(backend: B) -> Iterator[B]:
+    """Use ``backend`` for a block and close it at the end; after an error in the block,
+    a failure to close is logged and the block's error is the one raised."""
+    try:
+        yield backend
+    except BaseException:
+        close_quietly(backend)
+        raise
+    backend.close()
+
+
+def close_quietly(backend: Backend) -> None:
+    """Close ``backend`` after another error: that error matters more than this one."""
+    try:
+        backend.close()
+    except Exception as exc:
+        log.debug("closing the backend after an error failed too: %s", exc)
+
 
 ScriptStep = ChatResponse | str | Exception | Callable[[ChatRequest], ChatResponse | str]
 
@@ -119,6 +161,24 @@ class ScriptedBackend:
     def remaining(self) -> int:
         return len(self._script)
 
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class NoCallsBackend:
+    """The backend of a run that must call no model (``--dry-run`` planning): the engine
+    is built to list its requests; a call reaching this backend is a bug."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.usage = Usage()
+
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        raise AssertionError(f"no model call may be made here ({request.purpose} request)")
+
+    def close(self) -> None:
+        """Nothing to release."""
+
 
 class WrappingBackend:
     """Base of the backends that wrap another (cache, calibration): closing closes both.
@@ -133,9 +193,7 @@ class WrappingBackend:
 
     def close(self) -> None:
         try:
-            close = getattr(self.inner, "close", None)
-            if callable(close):
-                close()
+            self.inner.close()
         finally:
             self.close_own()
 

@@ -2,13 +2,11 @@
 
 A batch run has three steps:
 
-1. **Collect.** The run's sources, already ingested, de-duplicated, cleaned and
-   segmented by the pipeline, go through the llm engine's own
-   :func:`~summarizer.engines.llm.extract_all` against a :class:`CollectingBackend`
-   that records every request and answers with an empty extraction. So the batch
-   holds exactly the requests a live run makes first (one per extract call,
-   articles packed as the run packs them), rendered by the same code. Requests
-   whose answer is already in the response cache are left out.
+1. **Collect.** The pipeline asks the engine for the requests a live run makes
+   first (:meth:`~summarizer.engines.base.EngineRunner.requests`: one per extract
+   call, articles packed as the run packs them, rendered by the same code) and
+   hands them to :func:`prefill`. Requests whose answer is already in the
+   response cache are left out.
 2. **Batch.** The requests are written as JSONL (``custom_id`` = the request's
    cache key), uploaded with the files API, and a batch is created on
    ``/v1/chat/completions`` with a 24h window. The batch id is printed and
@@ -37,49 +35,21 @@ import openai
 
 from summarizer.config import Config
 from summarizer.errors import BackendError, ConfigError
-from summarizer.models import CleanedSource, Sentence
-from summarizer.transport.backend import ChatRequest, ChatResponse, Usage
+from summarizer.transport.backend import Backend, ChatRequest, ChatResponse, base_url_of
 from summarizer.transport.cache import CachingBackend
+from summarizer.transport.openai_backend import NO_KEY_PLACEHOLDER, OpenAIBackend
 
 log = logging.getLogger("summarizer")
 
 ENDPOINT: Final = "/v1/chat/completions"
 COMPLETION_WINDOW: Final = "24h"
 TERMINAL = frozenset({"completed", "failed", "expired", "cancelled"})
-EMPTY_EXTRACTION = '{"articles": []}'
 
 ParamsFor = Callable[[ChatRequest], dict[str, Any]]
-Prepared = Sequence[tuple[CleanedSource, Sequence[Sentence]]]  # what extract_all takes
 
 
 class BatchError(BackendError):
     """The batch could not be submitted, failed, or its results could not be read."""
-
-
-# --------------------------------------------------------------------------- collect
-
-
-class CollectingBackend:
-    """Records each request and answers with an empty extraction (no model is called)."""
-
-    def __init__(self, name: str = "collector") -> None:
-        self.name = name
-        self.usage = Usage()
-        self.requests: list[ChatRequest] = []
-
-    def complete(self, request: ChatRequest) -> ChatResponse:
-        self.requests.append(request)
-        return ChatResponse(content=EMPTY_EXTRACTION, model=self.name)
-
-
-def collect_requests(prepared: Prepared, config: Config) -> list[ChatRequest]:
-    """The first request of every extract call, as a live run makes them: the run's
-    prepared sources (:func:`summarizer.pipeline.prepare_all`), packed the same way."""
-    from summarizer.engines import llm
-
-    collector = CollectingBackend()
-    llm.extract_all(prepared, backend=collector, config=config, workers=1)
-    return collector.requests
 
 
 # --------------------------------------------------------------------------- JSONL
@@ -287,8 +257,7 @@ class BatchOutcome:
 
 
 def run_batch(
-    prepared: Prepared,
-    config: Config,
+    requests: Sequence[ChatRequest],
     cacher: CachingBackend,
     client: BatchClient,
     params_for: ParamsFor,
@@ -296,8 +265,8 @@ def run_batch(
     batch_id: str | None = None,
     workdir: Path | None = None,
 ) -> BatchOutcome:
-    """Collect, submit (or resume ``batch_id``), wait, and fill the cache with the answers."""
-    requests = collect_requests(prepared, config)
+    """Submit ``requests`` (or resume ``batch_id``), wait, and fill the cache with the
+    answers."""
     keyed = {cacher.key(r): r for r in requests}
     missing = {k: r for k, r in keyed.items() if k not in cacher.cache}
     cached = len(keyed) - len(missing)
@@ -365,8 +334,6 @@ def _batch_errors(batch: Any) -> str:
 
 def make_client(config: Config, **kwargs: Any) -> BatchClient:
     """A BatchClient on the configured endpoint (its own small retry budget for polls)."""
-    from summarizer.transport.openai_backend import NO_KEY_PLACEHOLDER, base_url_of
-
     client = openai.OpenAI(
         api_key=config.llm.api_key or NO_KEY_PLACEHOLDER,
         base_url=base_url_of(config.llm),
@@ -378,8 +345,6 @@ def make_client(config: Config, **kwargs: Any) -> BatchClient:
 
 def params_function(config: Config) -> ParamsFor:
     """What a live call would send for a request (the batch line's ``body``)."""
-    from summarizer.transport.openai_backend import OpenAIBackend
-
     return OpenAIBackend(config.llm, client=_unused_client()).params
 
 
@@ -387,8 +352,8 @@ def _unused_client() -> openai.OpenAI:
     return openai.OpenAI(api_key="unused", base_url="http://127.0.0.1:9/v1", max_retries=0)
 
 
-def prefill(prepared: Prepared, config: Config, backend: object) -> str | None:
-    """``--batch``: answer the run's extract calls through a batch before the live run.
+def prefill(requests: Sequence[ChatRequest], config: Config, backend: Backend) -> str | None:
+    """``--batch``: answer the run's extract ``requests`` through a batch before the live run.
 
     ``backend`` must be the run's :class:`~summarizer.transport.cache.CachingBackend` (the
     batch's answers go into its cache). Returns a note for the run report, or
@@ -401,8 +366,7 @@ def prefill(prepared: Prepared, config: Config, backend: object) -> str | None:
             "--batch needs the response cache: drop --no-cache (and --record/--replay)"
         )
     outcome = run_batch(
-        prepared,
-        config,
+        requests,
         backend,
         make_client(config),
         params_function(config),

@@ -349,33 +349,3 @@ def run_cache_path(llm: LLMConfig) -> Path | None:
     if llm.no_cache or llm.cache_dir is None or llm.record is not None or llm.replay is not None:
         return None
     return cache_path(llm.cache_dir)
-
-
-def wrap_for_run(backend: Backend, llm: LLMConfig) -> Backend:
-    """The run's backend: cache (outermost), the --rpm/--tpm limiter, token calibration.
-
-    The calibration layer (innermost, see :mod:`summarizer.transport.calibration`) notes
-    our token count against the server's for every answered call, cassette
-    replays included, whenever a cache folder is in use.
-    """
-    from summarizer.transport.openai_backend import base_url_of
-    from summarizer.transport.ratelimit import RateLimitedBackend, RateLimiter
-
-    wrapped: Backend = backend
-    if llm.cache_dir is not None and not llm.no_cache:
-        from summarizer.transport.calibration import (
-            CalibratingBackend,
-            CalibrationStore,
-            calibration_path,
-        )
-
-        store = CalibrationStore(calibration_path(llm.cache_dir))
-        wrapped = CalibratingBackend(
-            wrapped, store, base_url=base_url_of(llm), model=llm.model or wrapped.name
-        )
-    if llm.rpm or llm.tpm:
-        wrapped = RateLimitedBackend(wrapped, RateLimiter(llm.rpm, llm.tpm), model=llm.model)
-    path = run_cache_path(llm)
-    if path is not None:
-        wrapped = CachingBackend(wrapped, path, base_url=base_url_of(llm), model=llm.model)
-    return wrapped

@@ -431,9 +431,7 @@ class CassetteBackend:
             self._close_inner()
 
     def _close_inner(self) -> None:
-        close = getattr(self.inner, "close", None)
-        if callable(close):
-            close()
+        self.inner.close()
 
     def __enter__(self) -> CassetteBackend:
         return self

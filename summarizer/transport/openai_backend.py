@@ -1,15 +1,10 @@
-"""The OpenAI-compatible backend (OpenAI, Azure, Ollama, vLLM, llama.cpp) and its factory.
+"""The OpenAI-compatible backend (OpenAI, Azure, Ollama, vLLM, llama.cpp).
 
 :class:`OpenAIBackend` makes exactly one attempt per :meth:`complete` and lets
-openai's exceptions through; the retry layer (:mod:`summarizer.transport.retry`) and
-record/replay (:mod:`summarizer.transport.cassette`) are put around it by
-:func:`make_backend`, the one way the rest of the package gets a backend::
-
-    with make_backend(config.llm) as backend:
-        response = backend.complete(ChatRequest(messages=...))
-
-Leaving the ``with`` block saves the ``--record`` cassette, or checks that a
-``--replay`` cassette was played in full.
+openai's exceptions through; the retry layer (:mod:`summarizer.transport.retry`),
+record/replay (:mod:`summarizer.transport.cassette`) and the rest of a run's stack
+are put around it by :func:`summarizer.transport.factory.make_backend`, the one way
+the rest of the package gets a backend.
 """
 
 from __future__ import annotations
@@ -22,9 +17,9 @@ import httpx2
 import openai
 from vcr.errors import CannotOverwriteExistingCassetteException
 
-from summarizer.config import OPENAI_HOST, Config, EngineChoice, LLMConfig
+from summarizer.config import OPENAI_HOST, LLMConfig
 from summarizer.errors import ReplayMissError
-from summarizer.transport.backend import ChatRequest, ChatResponse, Usage
+from summarizer.transport.backend import ChatRequest, ChatResponse, Usage, base_url_of
 from summarizer.transport.capacity import (
     PROBE_HEADER,
     PROBE_TIMEOUT,
@@ -35,27 +30,14 @@ from summarizer.transport.capacity import (
     probe_server,
     scaled_timeout,
 )
-from summarizer.transport.cassette import (
-    CassetteBackend,
-    CassetteSession,
-    note_failed_attempt,
-    replayed_failure,
-)
+from summarizer.transport.cassette import note_failed_attempt, replayed_failure
 from summarizer.transport.retry import (
     BackendCallError,
     MalformedResponseError,
-    RetryingBackend,
-    RetryPolicy,
     describe_endpoint,
 )
 
-DEFAULT_BASE_URL = "https://api.openai.com/v1"
 NO_KEY_PLACEHOLDER = "sk-no-key-required"  # local servers ignore the key; openai wants one
-
-
-def base_url_of(config: LLMConfig) -> str:
-    """The base URL to call: the configured one, else OpenAI's."""
-    return config.base_url or DEFAULT_BASE_URL
 
 
 def _is_openai_host(base_url: str) -> bool:
@@ -218,39 +200,3 @@ def _overloaded(exc: openai.APIError) -> bool:
     if isinstance(exc, openai.APITimeoutError):
         return True
     return isinstance(exc, openai.APIStatusError) and exc.status_code in (429, 503)
-
-
-def _no_sleep(seconds: float) -> None:
-    """Replays answer at once: a recorded Retry-After is counted, not waited out."""
-
-
-def make_backend(
-    config: LLMConfig,
-    *,
-    policy: RetryPolicy | None = None,
-    client: openai.OpenAI | None = None,
-) -> RetryingBackend | CassetteBackend:
-    """The backend for a run: OpenAIBackend, wrapped in retries, then in record/replay.
-
-    Raises :class:`~summarizer.errors.ConfigError` (naming OPENAI_API_KEY)
-    when the OpenAI host is configured without a key. Use the result as a
-    context manager, or call ``close()`` at the end of the run: that saves a
-    ``--record`` cassette and checks a ``--replay`` one. A pure replay does
-    not sleep between retries (recorded 429s replay at once; the waits are
-    still counted in usage).
-    """
-    Config(engine=EngineChoice.LLM, llm=config).validate()
-    inner = OpenAIBackend(config, client=client)
-    secrets = (config.api_key,) if config.api_key else ()
-    replaying_only = config.replay is not None and config.record is None
-    backend = RetryingBackend(
-        inner,
-        policy or RetryPolicy.from_config(config),
-        endpoint=inner.endpoint,
-        secrets=secrets,
-        sleep=_no_sleep if replaying_only else time.sleep,  # no server to wait for
-    )
-    if config.record is None and config.replay is None:
-        return backend
-    session = CassetteSession(record=config.record, replay=config.replay, secrets=secrets)
-    return CassetteBackend(backend, session)

@@ -134,9 +134,7 @@ class RateLimitedBackend:
         return self.inner.complete(request)
 
     def close(self) -> None:
-        close = getattr(self.inner, "close", None)
-        if callable(close):
-            close()
+        self.inner.close()
 
     def __enter__(self) -> RateLimitedBackend:
         return self

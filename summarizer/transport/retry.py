@@ -390,9 +390,7 @@ class RetryingBackend:
         )
 
     def close(self) -> None:
-        close = getattr(self.inner, "close", None)
-        if callable(close):
-            close()
+        self.inner.close()
 
     def __enter__(self) -> RetryingBackend:
         return self

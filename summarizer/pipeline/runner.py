@@ -1,0 +1,299 @@
+"""Wire the stages: ingest -> clean -> segment -> engine -> ground -> dates -> quantities
+-> merge -> disagreements and revisions -> selection -> synthesis (figures worded from the
+revisions and disagreements) -> :class:`~summarizer.models.Report`.
+
+The engine is chosen once (:func:`make_engine`, from ``config.resolved_engine()``)
+and seen only through the :class:`~summarizer.engines.base.EngineRunner` protocol:
+it extracts all the run's prepared sources, and writes the synthesis; every other
+stage is shared and never looks at which engine ran.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from summarizer.config import Config, EngineChoice
+from summarizer.engines.base import EngineRunner, Extracted, Prepared
+from summarizer.engines.extractive import ExtractiveEngine
+from summarizer.errors import BackendError, InputError, ReplayMissError
+from summarizer.models import (
+    InputFailure,
+    MergedEvent,
+    Report,
+    RunStats,
+    Source,
+    SourceExtraction,
+    SourceReport,
+)
+from summarizer.pipeline.sources import (
+    Interrupted,
+    Processed,
+    drop_duplicates,
+    finish,
+    prepare_all,
+    split_outcomes,
+)
+from summarizer.stages import clean as clean_stage
+from summarizer.stages import disagree as disagree_stage
+from summarizer.stages import ingest as ingest_stage
+from summarizer.stages import merge as merge_stage
+from summarizer.stages import select as select_stage
+from summarizer.stages import wording
+from summarizer.transport.backend import Backend, close_quietly
+
+SYNTHESIS_PATH = "(synthesis)"  # InputFailure.path when the model's synthesis failed
+
+
+def make_engine(config: Config, backend: Backend | None = None) -> EngineRunner:
+    """Choose the engine once, from ``config.resolved_engine()``; the llm engine gets
+    ``backend``, else the stack :func:`summarizer.transport.factory.make_backend` builds."""
+    if config.resolved_engine() is not EngineChoice.LLM:
+        return ExtractiveEngine(summary_sentences=config.summary_sentences)
+    # Imported here for start-up time only: the llm engine and its transport (openai,
+    # httpx, jinja2, tiktoken) cost most of a cold start, and extractive runs never use it.
+    from summarizer.engines.llm import LLMEngine
+
+    if backend is None:
+        from summarizer.transport.factory import make_backend  # start-up time, as above
+
+        backend = make_backend(config.llm)
+    return LLMEngine(backend=backend, config=config)
+
+
+# --------------------------------------------------------------------------- per source
+
+
+def _extract(
+    prepared: Sequence[Prepared], engine: EngineRunner, config: Config, total: int, failed: int
+) -> list[Extracted]:
+    """The engine's extraction of every prepared source, with a progress bar; Ctrl-C
+    says which sources had finished."""
+    # Imported here for start-up time only: rich's progress display.
+    from summarizer.progress import progress_bar
+
+    finished: list[str] = []  # source ids, for the Ctrl-C message
+    with progress_bar(total, "extracting", quiet=config.quiet) as advance:
+        for _ in range(failed):
+            advance()
+
+        def done(source_id: str, ok: bool) -> None:
+            if ok:
+                finished.append(source_id)
+            advance()
+
+        try:
+            return engine.extract_all(prepared, done)
+        except KeyboardInterrupt as stop:
+            raise Interrupted(list(finished), total) from stop
+
+
+def _process_all(
+    sources: Sequence[Source], engine: EngineRunner, config: Config
+) -> tuple[list[Processed], list[InputFailure], str | None]:
+    """Every source through the per-source stages, and the ``--batch`` note if any:
+    clean and segment each, answer ``--batch`` first, let the engine extract them all,
+    then ground, date and annotate each."""
+    prepared, outcomes = prepare_all(sources)
+    note = _prefill_batch(prepared, engine, config)
+    extracted = _extract(prepared, engine, config, len(sources), len(outcomes))
+    for (cleaned, _), result in zip(prepared, extracted, strict=True):
+        source_id = cleaned.source.id
+        outcomes[source_id] = (
+            result if isinstance(result, InputFailure) else finish(cleaned, result)
+        )
+    done, failures = split_outcomes(sources, outcomes)
+    return done, failures, note
+
+
+def _prefill_batch(
+    prepared: Sequence[Prepared], engine: EngineRunner, config: Config
+) -> str | None:
+    """``--batch``: answer the engine's extract calls through the Batch API into the cache."""
+    if not (config.llm.batch or config.llm.batch_id) or engine.backend is None:
+        return None
+    # Imported here for start-up time only: the Batch API client (openai).
+    from summarizer.transport import batch
+
+    requests = [planned.request for planned in engine.requests(prepared)]
+    return batch.prefill(requests, config, engine.backend)
+
+
+def _article_tokens(done: Sequence[Processed], engine: EngineRunner) -> int:
+    """Tokens of the cleaned article texts (runs with a model), for prompt/article
+    efficiency."""
+    if engine.backend is None:
+        return 0
+    # Imported here for start-up time only: tiktoken.
+    from summarizer.transport import tokens
+
+    return sum(tokens.count_tokens(c.kept_text(), engine.model).n for _, c, _ in done)
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def _unique_events(events: Sequence[MergedEvent]) -> dict[str, tuple[str, ...]]:
+    """Event ids reported by one source alone, by source id."""
+    unique: dict[str, list[str]] = {}
+    for event in events:
+        if len(event.sources) == 1:
+            unique.setdefault(event.sources[0], []).append(event.id)
+    return {k: tuple(v) for k, v in unique.items()}
+
+
+def _select(events: tuple[MergedEvent, ...], config: Config) -> tuple[MergedEvent, ...]:
+    if config.max_dates is None and config.per_date is None and config.day is None:
+        return events
+    return select_stage.select_timeline(
+        events, max_dates=config.max_dates, per_date=config.per_date, day=config.day
+    )
+
+
+def _stats(
+    engine: EngineRunner, extractions: Sequence[SourceExtraction], seconds: float
+) -> RunStats:
+    usage = engine.backend.usage if engine.backend is not None else None
+    return RunStats(
+        engine=engine.kind,
+        model=engine.model,
+        model_events_proposed=sum(e.proposed_events for e in extractions),
+        model_events_dropped=sum(e.dropped_events for e in extractions),
+        prompt_tokens=usage.prompt_tokens if usage else 0,
+        completion_tokens=usage.completion_tokens if usage else 0,
+        calls=usage.calls if usage else 0,
+        retries=usage.retries if usage else 0,
+        cache_hits=usage.cache_hits if usage else 0,
+        seconds=round(seconds, 3),
+        model_seconds=round(usage.seconds, 3) if usage else 0.0,
+    )
+
+
+def _synthesize(
+    engine: EngineRunner,
+    events: tuple[MergedEvent, ...],
+    sources: Mapping[str, Source],
+    config: Config,
+) -> tuple[str, tuple[str, ...], InputFailure | None]:
+    """Headline and key developments; if the model fails here, fall back to the
+    extractive synthesis and report the failure (a --replay miss still fails the run)."""
+    if not events:
+        return "", (), None
+    try:
+        headline, developments = engine.synthesize(events, sources)
+        return headline, developments, None
+    except ReplayMissError:
+        raise
+    except BackendError as exc:
+        fallback = ExtractiveEngine(summary_sentences=config.summary_sentences)
+        headline, developments = fallback.synthesize(events, sources)
+        reason = f"{exc}; the headline and key developments are extractive"
+        return (
+            headline,
+            developments,
+            InputFailure(path=SYNTHESIS_PATH, reason=reason, stage="model"),
+        )
+
+
+def _notes(sources: Sequence[Source]) -> tuple[str, ...]:
+    """Warnings a reader of the output should see."""
+    undated = sorted(s.id for s in sources if s.published is None)
+    if not undated:
+        return ()
+    return (
+        f"No publication date found for {', '.join(undated)}: relative dates there could not be "
+        "resolved; pass --published ID=YYYY-MM-DD.",
+    )
+
+
+def run(
+    paths: Sequence[str | Path],
+    config: Config,
+    backend: Backend | None = None,
+    *,
+    engine: EngineRunner | None = None,
+) -> Report:
+    """Build the report for ``paths``. Failed sources are listed in ``Report.failures``.
+
+    ``engine`` (else :func:`make_engine` with ``backend``) does the extraction and
+    synthesis. A backend the run builds itself is closed at the end; one given to it
+    is the caller's to close.
+    """
+    runner = engine or make_engine(config, backend)
+    owned = runner.backend if engine is None and backend is None else None
+    try:
+        report = _run(paths, config, runner)
+    except BaseException:
+        if owned is not None:
+            close_quietly(owned)
+        raise
+    if owned is not None:
+        owned.close()
+    return report
+
+
+def _run(paths: Sequence[str | Path], config: Config, engine: EngineRunner) -> Report:
+    started = time.perf_counter()
+    ingested = ingest_stage.ingest(paths, dict(config.published), fetch=config.fetch)
+    failures = list(ingested.failures)
+    unique_sources, duplicate_notes = drop_duplicates(ingested.sources)
+    done, source_failures, batch_note = _process_all(unique_sources, engine, config)
+    failures.extend(source_failures)
+
+    sources = {s.id: s for s, _, _ in done}
+    extractions = [ext for _, _, ext in done]
+    merged = merge_stage.merge(extractions, sources)
+    selected = _select(merged, config)
+    kept_ids = {e.id for e in selected}
+    findings = disagree_stage.compare(merged, {s.id: s.published for s in sources.values()})
+    disagreements = tuple(d for d in findings.disagreements if d.event in kept_ids)
+    revisions = tuple(
+        r for r in findings.revisions if r.event in kept_ids or r.earlier_event in kept_ids
+    )
+    headline, developments, synthesis_failure = _synthesize(engine, selected, sources, config)
+    headline, developments = wording.word_synthesis(
+        headline, developments, merged, revisions, disagreements
+    )
+    if synthesis_failure is not None:
+        failures.append(synthesis_failure)
+    unique = _unique_events(selected)
+    reports = tuple(
+        SourceReport(source=s, cleaned=c, extraction=x, unique_events=unique.get(s.id, ()))
+        for s, c, x in sorted(done, key=lambda t: t[0].id)
+    )
+    return Report(
+        sources=reports,
+        events=selected,
+        disagreements=disagreements,
+        agreements=tuple(a for a in findings.agreements if a.event in kept_ids),
+        revisions=revisions,
+        failures=tuple(failures),
+        skipped=ingested.skipped,
+        headline=headline,
+        key_developments=developments,
+        stats=_stats(engine, extractions, time.perf_counter() - started).model_copy(
+            update={
+                "notes": ingested.notes
+                + _notes(list(sources.values()))
+                + duplicate_notes
+                + ((batch_note,) if batch_note else ()),
+                "article_tokens": _article_tokens(done, engine),
+            }
+        ),
+        generated_for_day=config.day,
+    )
+
+
+def inspect(path: str | Path) -> str:
+    """What ``summarizer inspect PATH`` prints: kept text, dropped ranges, detected date."""
+    ingested = ingest_stage.ingest([path])
+    if not ingested.sources:
+        reason = (
+            ingested.failures[0].reason
+            if ingested.failures
+            else f"{path}: no article found; give a .txt, .md, .html or .jsonl file"
+        )
+        raise InputError(reason)
+    parts = [clean_stage.format_inspection(clean_stage.clean(s)) for s in ingested.sources]
+    return "\n".join(parts)

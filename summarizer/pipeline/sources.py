@@ -1,0 +1,151 @@
+"""The per-source stages around the engine, and the sources a run reads.
+
+Before the engine: ingest (done by the run), duplicate copies dropped
+(:func:`drop_duplicates`), then clean and segment (:func:`prepare_all`). After
+it: ground, date and annotate each extraction (:func:`finish_source`). A source
+whose stage raises a :class:`~summarizer.errors.SummarizerError` becomes an
+:class:`~summarizer.models.InputFailure` naming the stage; the run goes on.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
+from typing import TypeVar
+
+from summarizer.config import Config
+from summarizer.engines.base import Prepared, failure_of
+from summarizer.errors import SummarizerError
+from summarizer.models import CleanedSource, InputFailure, Sentence, Source, SourceExtraction
+from summarizer.stages import clean as clean_stage
+from summarizer.stages import dates as dates_stage
+from summarizer.stages import ground as ground_stage
+from summarizer.stages import ingest as ingest_stage
+from summarizer.stages import quantities as quantities_stage
+from summarizer.stages import segment as segment_stage
+
+log = logging.getLogger("summarizer")
+
+T = TypeVar("T")
+
+Processed = tuple[Source, CleanedSource, SourceExtraction]
+Outcomes = dict[str, Processed | InputFailure]
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C during the per-source stages: which sources had finished."""
+
+    def __init__(self, finished: Sequence[str], total: int) -> None:
+        super().__init__(f"interrupted after {len(finished)} of {total} sources")
+        self.finished = tuple(finished)
+        self.total = total
+
+
+class StageFailed(Exception):
+    """A stage failed for one source: its InputFailure."""
+
+    def __init__(self, failure: InputFailure) -> None:
+        super().__init__(failure.reason)
+        self.failure = failure
+
+
+def _stage(name: str, source: Source, func: Callable[[], T]) -> T:
+    """Run one stage for one source; a SummarizerError becomes an InputFailure."""
+    try:
+        return func()
+    except SummarizerError as exc:
+        raise StageFailed(failure_of(source, name, exc)) from exc
+
+
+def prepare_source(source: Source) -> tuple[CleanedSource, Sequence[Sentence]]:
+    """Clean and segment one source (the stages before extraction)."""
+    cleaned = _stage("clean", source, lambda: clean_stage.clean(source))
+    sentences = _stage("segment", source, lambda: segment_stage.segment(cleaned))
+    return cleaned, sentences
+
+
+def prepare_all(sources: Sequence[Source]) -> tuple[list[Prepared], Outcomes]:
+    """Clean and segment every source; those that fail are returned as failures."""
+    prepared: list[Prepared] = []
+    failed: Outcomes = {}
+    for source in sources:
+        try:
+            prepared.append(prepare_source(source))
+        except StageFailed as failure:
+            failed[source.id] = failure.failure
+    return prepared, failed
+
+
+def finish_source(source: Source, ext: SourceExtraction) -> SourceExtraction:
+    """Ground, date and annotate one source's extraction (the stages after it)."""
+    ext = _stage("ground", source, lambda: ground_stage.ground_extraction(ext, source))
+    ext = _stage("dates", source, lambda: dates_stage.date_events(ext, source))
+    return _stage("quantities", source, lambda: quantities_stage.annotate(ext))
+
+
+def finish(cleaned: CleanedSource, ext: SourceExtraction) -> Processed | InputFailure:
+    """One extracted source through the stages after extraction, or its failure."""
+    try:
+        return cleaned.source, cleaned, finish_source(cleaned.source, ext)
+    except StageFailed as failed:
+        return failed.failure
+
+
+def drop_duplicates(sources: Sequence[Source]) -> tuple[list[Source], tuple[str, ...]]:
+    """One source per article text (whitespace aside): the same file saved twice, or a
+    wire story copied 2,000 times, is one source, not 2,000 timeline citations."""
+    first: dict[str, Source] = {}
+    kept: list[Source] = []
+    copies: dict[str, int] = {}
+    for source in sources:
+        key = hashlib.sha256(" ".join(source.text.split()).encode("utf-8")).hexdigest()
+        if key in first:
+            copies[first[key].id] = copies.get(first[key].id, 0) + 1
+            continue
+        first[key] = source
+        kept.append(source)
+    notes = tuple(
+        f"Skipped {n} duplicate {'copy' if n == 1 else 'copies'} of {source_id} (same text)."
+        for source_id, n in copies.items()
+    )
+    return kept, notes
+
+
+def prepare_inputs(paths: Sequence[str | Path], config: Config) -> list[Prepared]:
+    """What a run's model calls are built from: its sources, ingested, without duplicate
+    copies, cleaned and segmented (those that fail are left out, as a run reports them)."""
+    ingested = ingest_stage.ingest(paths, dict(config.published), fetch=config.fetch)
+    unique, _ = drop_duplicates(ingested.sources)
+    prepared, _ = prepare_all(unique)
+    return prepared
+
+
+def _log_done(source: Source, cleaned: CleanedSource, ext: SourceExtraction) -> None:
+    log.info(
+        "%s: %d events, %d summary sentences, %d dropped ranges (published %s, from %s)",
+        source.id,
+        len(ext.events),
+        len(ext.summary),
+        len(cleaned.dropped),
+        source.published or "unknown",
+        source.published_from.value,
+    )
+
+
+def split_outcomes(
+    sources: Sequence[Source], outcomes: Mapping[str, Processed | InputFailure]
+) -> tuple[list[Processed], list[InputFailure]]:
+    """Processed sources and failures, each in input order."""
+    done: list[Processed] = []
+    failures: list[InputFailure] = []
+    for source in sources:
+        outcome = outcomes[source.id]
+        if isinstance(outcome, InputFailure):
+            log.info("%s failed at %s: %s", source.path, outcome.stage, outcome.reason)
+            failures.append(outcome)
+            continue
+        _log_done(*outcome)
+        done.append(outcome)
+    return done, failures
