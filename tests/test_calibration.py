@@ -188,7 +188,6 @@ def _replay_scenario(name: str, store: CalibrationStore) -> None:
         inner.close()
 
 
-@pytest.mark.skipif(not SEEDS_CASSETTE.exists(), reason="cassettes/seeds-brief.yaml not recorded")
 def test_calibrated_dry_run_is_within_ten_percent_of_the_recorded_seeds_run(
     tmp_path: Path,
 ) -> None:

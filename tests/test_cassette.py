@@ -5,18 +5,21 @@ from __future__ import annotations
 import json
 import time
 from pathlib import Path
+from typing import cast
 
 import openai
 import pytest
 import vcr
+from openai.types.chat import ChatCompletionMessageParam
 from vcr.request import Request
 
 from summarizer.config import LLMConfig
 from summarizer.errors import BackendError, ConfigError, ReplayMissError
 from summarizer.testing.fakeserver import FakeOpenAIServer, FakeReply
-from summarizer.transport.backend import ChatRequest, managed
+from summarizer.transport.backend import Backend, ChatRequest, managed
 from summarizer.transport.cassette import (
     MATCH_ON,
+    CassetteBackend,
     CassetteSession,
     UnplayedCassetteError,
     assert_fully_played,
@@ -63,22 +66,23 @@ def record(path: Path, requests: list[ChatRequest], *replies: FakeReply) -> tupl
         return responses, server.base_url
 
 
-def replay_backend(path: Path, base_url: str = "http://127.0.0.1:9/v1"):
+def replay_backend(path: Path, base_url: str = "http://127.0.0.1:9/v1") -> Backend:
     config = LLMConfig(model="local", base_url=base_url, api_key=KEY, replay=path)
     return make_backend(config, policy=FAST)
 
 
-def test_round_trip_replays_offline(tmp_path: Path) -> None:
+def test_round_trip_replays_offline(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     cassette = tmp_path / "election.yaml"
     retry_first = FakeReply(status=429, headers={"Retry-After": "1"})
     recorded, base_url = record(cassette, REQUESTS, retry_first)
     # the server is stopped now: the replay cannot reach it
-    started = time.monotonic()
+    slept: list[float] = []
+    monkeypatch.setattr(time, "sleep", slept.append)
     with managed(replay_backend(cassette, base_url)) as backend:
         replayed = [backend.complete(r) for r in REQUESTS]
     assert replayed == recorded
     assert (backend.usage.calls, backend.usage.retries) == (3, 1)  # the 429 replays too
-    assert time.monotonic() - started < 0.9  # no server to wait for: no Retry-After sleep
+    assert slept == []  # no server to wait for: the Retry-After is not slept
 
 
 def test_replay_ignores_host_and_port(tmp_path: Path) -> None:
@@ -90,7 +94,9 @@ def test_replay_ignores_host_and_port(tmp_path: Path) -> None:
 
 def test_raw_response_bytes_are_identical(tmp_path: Path) -> None:
     cassette = tmp_path / "raw.yaml"
-    messages = [{"role": "user", "content": "Floodwater reached 2 m in Grimma."}]
+    messages: list[ChatCompletionMessageParam] = [
+        {"role": "user", "content": "Floodwater reached 2 m in Grimma."}
+    ]
     with FakeOpenAIServer(content="Pegel: 2 m — “Rekord”") as server:
         client = openai.OpenAI(base_url=server.base_url, api_key=KEY, max_retries=0)
         with cassette_session(record=cassette, secrets=(KEY,)):
@@ -151,7 +157,8 @@ def test_missing_request_raises_replay_miss(tmp_path: Path) -> None:
         f"re-record with --record {cassette}"
     )
     assert backend.usage.calls == 1  # not retried
-    backend.inner.close()  # type: ignore[union-attr]
+    assert isinstance(backend, CassetteBackend)
+    backend.inner.close()  # the transport, without the cassette's played-in-full check
 
 
 def test_unplayed_recordings_fail_on_close(tmp_path: Path) -> None:
@@ -236,7 +243,9 @@ def test_no_cassette_is_a_no_op() -> None:
 def test_run_errors_win_over_unplayed_errors(tmp_path: Path) -> None:
     cassette = tmp_path / "err.yaml"
     record(cassette, REQUESTS)
-    with pytest.raises(RuntimeError, match="engine failed"), replay_backend(cassette):
+    backend = replay_backend(cassette)
+    assert isinstance(backend, CassetteBackend)
+    with pytest.raises(RuntimeError, match="engine failed"), backend:
         raise RuntimeError("engine failed")
 
 
@@ -276,7 +285,7 @@ def test_vcr_config_works_with_a_plain_vcr(tmp_path: Path) -> None:
     with recorder.use_cassette(str(cassette), record_mode="none", **config) as played:
         client.chat.completions.create(
             model="local",
-            messages=[dict(m) for m in REQUESTS[0].messages],
+            messages=cast("list[ChatCompletionMessageParam]", list(REQUESTS[0].messages)),
             response_format={"type": "json_object"},
             temperature=0.0,
             max_tokens=1024,

@@ -8,7 +8,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from test_html import flood_report
 
-from summarizer.models import Precision, Report, ResolvedDate, RunStats
+from summarizer.models import Engine, Precision, Report, ResolvedDate, RunStats
 from summarizer.output.chart import (
     BREAK_PX,
     DISAGREE_COLOUR,
@@ -158,7 +158,9 @@ def test_standalone_chart_has_no_links_and_escapes_text() -> None:
 
 
 def test_empty_report_says_so() -> None:
-    empty = Report(sources=(), events=(), disagreements=(), stats=RunStats(engine="extractive"))
+    empty = Report(
+        sources=(), events=(), disagreements=(), stats=RunStats(engine=Engine.EXTRACTIVE)
+    )
     text = render_chart_svg(empty)
     assert "No dated events to chart." in text
     ET.fromstring(text)

@@ -86,7 +86,8 @@ def fake_run(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
     def run(paths: Any, config: Config, backend: Any = None) -> Report:
         seen["paths"] = list(paths)
         seen["config"] = config
-        return seen["report"]  # type: ignore[no-any-return]
+        report: Report = seen["report"]
+        return report
 
     monkeypatch.setattr(pipeline, "run", run)
     return seen

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from isolation import isolated_env
 from reliability_helpers import FLOOD, RoutedFakeServer, llm_args, run_cli, write_articles
 
 from summarizer import cli
@@ -87,7 +88,7 @@ def test_debug_keeps_exit_4_when_the_backend_fails(tmp_path: Path) -> None:
             text=True,
             timeout=120,
             check=False,
-            env={"OPENAI_API_KEY": "sk-test", "PATH": "/usr/bin:/bin"},
+            env=isolated_env(OPENAI_API_KEY="sk-test", PATH="/usr/bin:/bin"),
         )
     assert done.returncode == EXIT_BACKEND, done.stderr
     assert "Traceback" in done.stderr

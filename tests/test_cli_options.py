@@ -50,7 +50,7 @@ def _write(folder: Path, files: dict[str, str]) -> Path:
 def _command(name: str) -> typer.main.TyperCommand:
     group = typer.main.get_command(cli.app)
     command = group.commands[name]  # type: ignore[attr-defined]
-    return command  # type: ignore[no-any-return]
+    return command
 
 
 def _long_options(name: str) -> set[str]:

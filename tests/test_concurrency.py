@@ -42,20 +42,25 @@ def test_results_keep_the_input_order(workers: int) -> None:
 
 @pytest.mark.parametrize("workers", [2, 3, 8])
 def test_at_most_n_items_run_at_once(workers: int) -> None:
+    """Exactly ``workers`` items in flight: each waits at a barrier for ``workers`` - 1
+    others (so fewer in flight would break the barrier) and the count of items inside
+    never passes ``workers`` (so more would show). No sleeps: nothing depends on timing."""
     running = 0
     peak = 0
     lock = threading.Lock()
+    together = threading.Barrier(workers, timeout=60)
 
     def work(_: int) -> None:
         nonlocal running, peak
         with lock:
             running += 1
             peak = max(peak, running)
-        time.sleep(0.02)
+        together.wait()
         with lock:
             running -= 1
 
-    map_ordered(work, range(24), workers=workers)
+    outcomes = map_ordered(work, range(workers * 4), workers=workers)
+    assert all(o.ok for o in outcomes), [o.error for o in outcomes if not o.ok]
     assert peak == workers
 
 
@@ -293,6 +298,6 @@ def test_extractive_engine_stays_sequential(tmp_path: Path) -> None:
     try:
         report = pipeline.run([tmp_path], Config(engine=EngineChoice.EXTRACTIVE))
     finally:
-        extractive.extract = original  # type: ignore[assignment]
+        extractive.extract = original
     assert len(report.sources) == 4
     assert seen == {threading.current_thread().name}

@@ -155,7 +155,7 @@ def test_the_schema_rejects_what_v1_is_not(
     assert messages and any(where in m for m in messages), messages
 
 
-READS = {
+READS: dict[type[BaseModel], type[BaseModel]] = {
     EvalSystem: ReportV1,
     EvalEvent: EventV1,
     EvalEvidence: EvidenceV1,

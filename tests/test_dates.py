@@ -403,7 +403,7 @@ def test_date_events_model_expression_and_note() -> None:
     (dated,) = date_events(_extraction(event), source).events
     assert dated.date is not None and dated.date.iso() == "2025-06-30"
     assert dated.date_note == "model said 2025-07-01; resolved in code to 2025-06-30"
-    assert text[dated.date.expression_start : dated.date.expression_end] == "late Monday"  # type: ignore[misc]
+    assert text[dated.date.expression_start : dated.date.expression_end] == "late Monday"
 
 
 def test_date_events_model_agrees_no_note() -> None:

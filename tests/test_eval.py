@@ -246,7 +246,8 @@ def test_evaluate_and_format_on_a_small_story() -> None:
         "disagreements": [{"topic": "killed", "sources": ["a", "b"]}],
     }
     result = evaluate(system, gold, TEXTS)
-    assert result.dates == PRF(0.5, 1.0, pytest.approx(2 / 3))
+    assert (result.dates.precision, result.dates.recall) == (0.5, 1.0)
+    assert result.dates.f1 == pytest.approx(2 / 3)
     assert result.rouge1.recall == pytest.approx(1.0)
     assert result.evidence is not None and result.evidence.share == 1.0
     text = format_eval(result)

@@ -22,7 +22,6 @@ connection reset mid-body. docs/reliability.md lists each row.
 from __future__ import annotations
 
 import json
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -214,14 +213,13 @@ def test_persistent_fault_fails_one_source_and_the_run_goes_on(
 ) -> None:
     small_caps(monkeypatch)
     with RoutedFakeServer({FAILING: [fault.reply]}, persistent=True) as server:
-        started = time.monotonic()
         result, out = _run(tmp_path, server)
-        elapsed = time.monotonic() - started
         port = server.port
         failing_requests = len(server.requests_for(FAILING))
     assert result.exit_code == EXIT_PARTIAL, result.stderr
+    # Bounded by the caps, not by a clock: the attempts are counted here, and the reason
+    # names the cap that ended them (the timeout, the wait cap, the attempts).
     assert failing_requests == fault.requests  # retried / re-asked / not, within the caps
-    assert elapsed < 10
     doc = json.loads(out.read_text(encoding="utf-8"))  # partial output written
     _healthy_sources_complete(doc)
     assert FAILING not in {s["id"] for s in doc["sources"]}

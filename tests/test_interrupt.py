@@ -6,7 +6,13 @@
   stops it with exit 130 and a line naming the sources that had finished; the
   previous output file is untouched;
 * a run killed mid-way, started again, makes model calls only for what is
-  missing (needs the response cache of issue 4: skipped until it is there).
+  missing (the response cache).
+
+No fixed sleeps: with ``--concurrency 2`` the sources' calls start in input order
+(delta-flood and kestrel-quake, then port-avery-vote when a worker is free), and a
+worker takes its next call only after the last one's answer was handled (cached, its
+source marked finished). So port-avery-vote's request reaching the server means
+delta-flood has finished, while kestrel-quake's call is held by the slow server.
 """
 
 from __future__ import annotations
@@ -25,7 +31,6 @@ from reliability_helpers import (
     ARTICLES,
     FAILING,
     RoutedFakeServer,
-    cli_options,
     pack_args,
     write_articles,
 )
@@ -106,6 +111,10 @@ def _env(tmp_path: Path) -> dict[str, str]:
     return env
 
 
+AFTER_FIRST = "port-avery-vote"  # asked once delta-flood's call is done (see above)
+assert sorted(ARTICLES) == ["delta-flood", FAILING, AFTER_FIRST]
+
+
 def _brief(server: RoutedFakeServer, folder: Path, out: Path, *extra: str) -> list[str]:
     return [
         sys.executable,
@@ -122,6 +131,8 @@ def _brief(server: RoutedFakeServer, folder: Path, out: Path, *extra: str) -> li
         "-o",
         str(out),
         *pack_args(),  # one source a call: the fault is routed to one source's calls
+        "--concurrency",
+        "2",
         *extra,
     ]
 
@@ -130,18 +141,16 @@ def test_ctrl_c_stops_cleanly_and_says_what_finished(tmp_path: Path) -> None:
     folder = write_articles(tmp_path / "articles")
     out = tmp_path / "brief.md"
     out.write_text(PREVIOUS, encoding="utf-8")
-    no_cache = ["--no-cache"] if "--no-cache" in cli_options() else []
     with RoutedFakeServer({FAILING: [FakeReply(delay=30)]}) as server:
         proc = subprocess.Popen(
-            _brief(server, folder, out, *no_cache),
+            _brief(server, folder, out, "--no-cache"),
             env=_env(tmp_path),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
         )
         try:
-            _wait_for(lambda: server.requests_for(FAILING))
-            time.sleep(1.0)  # let the other sources finish, whatever the concurrency
+            _wait_for(lambda: server.requests_for(FAILING) and server.requests_for(AFTER_FIRST))
             proc.send_signal(signal.SIGINT)
             stdout, stderr = proc.communicate(timeout=20)
         finally:
@@ -156,14 +165,12 @@ def test_ctrl_c_stops_cleanly_and_says_what_finished(tmp_path: Path) -> None:
     named = said.group(3).split(", ") if said.group(3) else []
     assert int(said.group(2)) == len(ARTICLES) and int(said.group(1)) == len(named)
     assert FAILING not in named and set(named) <= set(ARTICLES)
-    assert "delta-flood" in named  # read before the slow source, whatever the concurrency
+    assert "delta-flood" in named  # its call was done before port-avery-vote's was asked
     assert out.read_text(encoding="utf-8") == PREVIOUS  # nothing half-written
     assert stdout == ""
 
 
 def test_killed_run_resumes_from_the_cache(tmp_path: Path) -> None:
-    if "--cache-dir" not in cli_options():
-        pytest.skip("the response cache (issue 4) is not in this build yet")
     folder = write_articles(tmp_path / "articles")
     out = tmp_path / "brief.md"
     cache = ["--cache-dir", str(tmp_path / "cache")]
@@ -171,9 +178,8 @@ def test_killed_run_resumes_from_the_cache(tmp_path: Path) -> None:
     with RoutedFakeServer({FAILING: [FakeReply(delay=30)]}) as server:
         proc = subprocess.Popen(_brief(server, folder, out, *cache), env=_env(tmp_path))
         try:
-            _wait_for(lambda: server.requests_for(FAILING))
-            time.sleep(0.5)
-            proc.send_signal(signal.SIGKILL)
+            _wait_for(lambda: server.requests_for(FAILING) and server.requests_for(AFTER_FIRST))
+            proc.send_signal(signal.SIGKILL)  # delta-flood's answer is in the cache by now
             proc.wait(timeout=10)
         finally:
             if proc.poll() is None:
@@ -192,7 +198,7 @@ def test_killed_run_resumes_from_the_cache(tmp_path: Path) -> None:
         redone = {n: len(server.requests_for(n)) - seen[n] for n in ARTICLES}
     assert again.returncode == 0, again.stderr
     finished = [n for n, count in done_before.items() if count and n < FAILING]
-    assert finished, done_before
+    assert finished == ["delta-flood"], done_before
     for name in finished:
         assert redone[name] == 0  # answered from the cache
     assert redone[FAILING] == 1

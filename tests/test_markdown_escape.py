@@ -17,6 +17,7 @@ from markdown_it import MarkdownIt
 
 from summarizer import pipeline
 from summarizer.config import Config
+from summarizer.models import Report
 from summarizer.output.render import md_escape, render_brief_md, render_timeline_md
 
 HOSTILE = (
@@ -66,7 +67,7 @@ def _ours(name: str, value: str) -> bool:
     )
 
 
-def _report(tmp_path: Path) -> pipeline.Report:
+def _report(tmp_path: Path) -> Report:
     path = tmp_path / "marlow [draft] `v2`.txt"
     path.write_text(HOSTILE, encoding="utf-8")
     return pipeline.run([path], Config())

@@ -74,14 +74,10 @@ def seed_pipeline() -> tuple[tuple[MergedEvent, ...], dict[str, Source]]:
     """The real stages on seeds/: ingest, clean, segment, extract, (dates), quantities, merge."""
     from summarizer.engines.extractive import extract
     from summarizer.stages.clean import clean
+    from summarizer.stages.dates import date_events
     from summarizer.stages.ingest import ingest
     from summarizer.stages.merge import merge
     from summarizer.stages.segment import segment
-
-    try:
-        from summarizer.stages.dates import date_events
-    except ImportError:  # the dates stage lands separately
-        date_events = None
 
     result = ingest([SEEDS])
     sources = {s.id: s for s in result.sources}

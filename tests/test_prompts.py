@@ -8,6 +8,7 @@ from typing import Any
 import jinja2
 import pytest
 
+from summarizer.transport import prompting
 from summarizer.transport.prompting import (
     fence,
     render_messages,
@@ -168,11 +169,25 @@ def test_instructions_stay_short(name: str, limit: int) -> None:
     assert count_messages([system]).n < limit
 
 
-def test_template_hash_is_stable_and_distinct() -> None:
+def test_template_hash_follows_the_template_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A cached answer is keyed by the prompts' text: editing one template changes its hash
+    (so its cached answers stop matching) and no other template's."""
     hashes = {name: template_hash(name) for name in VALID}
     assert all(len(h) == 16 for h in hashes.values())
     assert len(set(hashes.values())) == len(hashes)
-    assert template_hash("extract") == hashes["extract"]
+    real = prompting._template_source
+
+    def edited(name: str) -> str:
+        return real(name) + ("\n" if name == "extract" else "")
+
+    monkeypatch.setattr(prompting, "_template_source", edited)
+    after = {name: template_hash(name) for name in VALID}
+    assert after["extract"] != hashes["extract"]
+    assert {n: h for n, h in after.items() if n != "extract"} == {
+        n: h for n, h in hashes.items() if n != "extract"
+    }
+    monkeypatch.setattr(prompting, "_template_source", real)
+    assert template_hash("extract") == hashes["extract"]  # the same text, the same hash
 
 
 def test_unknown_template_is_an_error() -> None:

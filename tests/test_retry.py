@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import email.utils
+import random
+from collections.abc import Sequence
 
 import httpx2
 import openai
@@ -60,11 +62,11 @@ class FlakyBackend:
 
 
 def retrying(
-    errors: list[Exception], policy: RetryPolicy | None = None
+    errors: Sequence[Exception], policy: RetryPolicy | None = None
 ) -> tuple[RetryingBackend, list[float]]:
     sleeps: list[float] = []
     backend = RetryingBackend(
-        FlakyBackend(errors),
+        FlakyBackend(list(errors)),
         policy or RetryPolicy(max_attempts=4, max_total_wait=30, backoff_initial=0.5),
         endpoint="http://127.0.0.1:8080/v1",
         secrets=(KEY,),
@@ -128,13 +130,23 @@ def test_retry_after_header_sets_the_wait() -> None:
     assert backend.usage.seconds == pytest.approx(sleeps[0])
 
 
-def test_without_header_backoff_is_jittered_exponential() -> None:
-    policy = RetryPolicy(max_attempts=5, max_total_wait=100, backoff_initial=1.0, backoff_max=8)
-    backend, sleeps = retrying([status_error(503)] * 4, policy)
+def test_without_header_backoff_is_jittered_exponential(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each wait is drawn uniformly from [0, window], the window doubling from
+    ``backoff_initial`` up to ``backoff_max`` (full jitter). The draw is pinned to the top
+    of its window here, so the windows themselves are checked, not just a bound."""
+    drawn: list[tuple[float, float]] = []
+
+    def top_of_window(low: float, high: float) -> float:
+        drawn.append((low, high))
+        return high
+
+    monkeypatch.setattr(random, "uniform", top_of_window)
+    policy = RetryPolicy(max_attempts=6, max_total_wait=100, backoff_initial=1.0, backoff_max=8)
+    backend, sleeps = retrying([status_error(503)] * 5, policy)
     backend.complete(REQUEST)
-    assert len(sleeps) == 4
-    windows = [1.0, 2.0, 4.0, 8.0]  # 2**n growth, capped by backoff_max
-    assert all(0 <= s <= w for s, w in zip(sleeps, windows, strict=True))
+    assert drawn == [(0, 1.0), (0, 2.0), (0, 4.0), (0, 8.0), (0, 8.0)]  # 2**n, capped at 8
+    assert sleeps == [1.0, 2.0, 4.0, 8.0, 8.0]
+    assert backend.usage.retries == 5
 
 
 @pytest.mark.parametrize("status", [408, 409, 429, 500, 502, 503])

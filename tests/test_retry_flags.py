@@ -10,6 +10,7 @@ import json
 import re
 import time
 from pathlib import Path
+from typing import Any
 
 from reliability_helpers import (
     ARTICLES,
@@ -24,7 +25,9 @@ from summarizer.errors import EXIT_PARTIAL
 from summarizer.testing.fakeserver import FakeReply
 
 
-def _brief(tmp_path: Path, server: RoutedFakeServer, *flags: str) -> tuple[int, dict, str]:  # type: ignore[type-arg]
+def _brief(
+    tmp_path: Path, server: RoutedFakeServer, *flags: str
+) -> tuple[int, dict[str, Any], str]:
     folder = write_articles(tmp_path / "articles")
     out = tmp_path / "out.json"
     result = run_cli(

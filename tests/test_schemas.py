@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import jsonschema
 import pytest
 from pydantic import ValidationError
 
-from summarizer.transport.schemas import DATE_LEN, EXPR_LEN, QUOTE_LEN, TEXT_LEN, EventOut
+from summarizer.transport.schemas import (
+    DATE_LEN,
+    EVENT_SCHEMA,
+    EXPR_LEN,
+    QUOTE_LEN,
+    TEXT_LEN,
+    EventOut,
+)
 
 BASE = {"text": "Floods forced 1,200 people from their homes.", "quote": "forced 1,200 people"}
 
@@ -41,5 +49,20 @@ def test_overlong_text_and_quote_still_fail(field: str, length: int) -> None:
         EventOut.model_validate({**BASE, field: "y" * length})
 
 
-def test_date_bound_matches_iso_day() -> None:
-    assert len("2024-03-11") == DATE_LEN
+@pytest.mark.parametrize(
+    ("date", "fits"),
+    [
+        ("2024-03-11", True),
+        ("2024-03", True),
+        ("2024-03-11T08:00", False),
+        ("11 March 2024", False),
+    ],
+)
+def test_the_date_bound_admits_an_iso_day_and_no_more(date: str, fits: bool) -> None:
+    """The schema sent to the model and the model that reads the answer agree: an ISO day
+    fits both; anything longer breaks the sent schema and is dropped as a hint on reading."""
+    event: dict[str, object] = {**BASE, "temporal_expression": None, "date": date}
+    event["quantities"] = []
+    assert jsonschema.Draft202012Validator(EVENT_SCHEMA).is_valid(event) is fits
+    assert EventOut.model_validate(event).date == (date if fits else None)
+    assert (len(date) <= DATE_LEN) is fits

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import tiktoken.load
@@ -26,7 +27,7 @@ QUAKE = "A magnitude 6.4 earthquake struck off Hualien early on Wednesday."
 
 
 @pytest.fixture
-def empty_tiktoken_cache(tmp_path, monkeypatch) -> Iterator[None]:
+def empty_tiktoken_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """tiktoken sees an empty cache: nothing but the bundled cl100k is available."""
     monkeypatch.setenv("TIKTOKEN_CACHE_DIR", str(tmp_path))
     tokens.load_encoding.cache_clear()
@@ -99,20 +100,30 @@ def test_downloads_are_refused_while_loading() -> None:
 
 
 @pytest.mark.parametrize(
-    "messages",
+    ("messages", "expected"),
     [
-        [{"role": "user", "content": "Who won the Lower Saxony state election?"}],
-        [
-            {"role": "system", "content": "You summarise news."},
-            {"role": "user", "content": "Quarterly revenue rose 12 percent to $4.1bn."},
-            {"role": "assistant", "content": '{"events": []}'},
-        ],
+        # the OpenAI API reports 8 prompt tokens for this request on gpt-4 and gpt-3.5-turbo
+        ([{"role": "user", "content": "Hello"}], 8),
+        # user + 9 content tokens (Who/ won/ the/ Lower/ Sax/ony/ state/ election/?), 3 per
+        # message, 3 priming the reply
+        ([{"role": "user", "content": "Who won the Lower Saxony state election?"}], 16),
+        (
+            [
+                {"role": "system", "content": "You summarise news."},
+                {"role": "user", "content": "Quarterly revenue rose 12 percent to $4.1bn."},
+                {"role": "assistant", "content": '{"events": []}'},
+            ],
+            39,
+        ),
     ],
+    ids=["hello", "one-message", "three-messages"],
 )
-def test_count_messages_adds_documented_overhead(messages: list[dict[str, str]]) -> None:
-    content = sum(count_tokens(v, "gpt-4").n for m in messages for v in m.values())
-    expected = content + TOKENS_PER_MESSAGE * len(messages) + TOKENS_REPLY_PRIMING
-    assert count_messages(messages, "gpt-4").n == expected
+def test_count_messages_matches_the_api_count(
+    messages: list[dict[str, str]], expected: int
+) -> None:
+    count = count_messages(messages, "gpt-4")
+    assert (count.n, count.approximate) == (expected, False)
+    assert (TOKENS_PER_MESSAGE, TOKENS_REPLY_PRIMING) == (3, 3)  # the documented overhead
 
 
 def test_count_messages_counts_names() -> None:
@@ -147,7 +158,9 @@ def cost(sentence: Sentence) -> int:
     return count_tokens(sentence.text).n + 1
 
 
-def check_chunks(chunks: list[list[Sentence]], given: list[Sentence], budget: int, overlap: int):
+def check_chunks(
+    chunks: list[list[Sentence]], given: list[Sentence], budget: int, overlap: int
+) -> None:
     seen = [s.index for chunk in chunks for s in chunk]
     assert sorted(set(seen)) == [s.index for s in given]  # every sentence, none invented
     for chunk in chunks:

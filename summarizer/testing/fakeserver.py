@@ -45,7 +45,7 @@ import time
 from collections.abc import Callable, Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from typing import Any, Self
 
 from summarizer.testing.responders import extraction_responder
 from summarizer.testing.slots import (
@@ -174,7 +174,7 @@ class FakeOpenAIServer:
 
     # ------------------------------------------------------------------ lifecycle
 
-    def start(self) -> FakeOpenAIServer:
+    def start(self) -> Self:
         handler = _make_handler(self)
         self._server = _QuietServer(("127.0.0.1", 0), handler)
         self._thread = threading.Thread(
@@ -192,7 +192,7 @@ class FakeOpenAIServer:
             self._thread.join(timeout=5)
             self._thread = None
 
-    def __enter__(self) -> FakeOpenAIServer:
+    def __enter__(self) -> Self:
         return self.start()
 
     def __exit__(self, *exc_info: object) -> None:

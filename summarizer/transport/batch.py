@@ -26,7 +26,7 @@ import json
 import logging
 import tempfile
 import time
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -141,7 +141,7 @@ class PollPolicy:
     maximum: float = 60.0
     give_up_after: float = 25 * 3600.0  # the 24h window, plus an hour
 
-    def delays(self) -> Iterable[float]:
+    def delays(self) -> Iterator[float]:
         delay = self.initial
         while True:
             yield delay
