@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import threading
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -29,7 +31,7 @@ from summarizer.transport.capacity import (
 )
 from summarizer.transport.factory import make_backend
 from summarizer.transport.openai_backend import OpenAIBackend
-from summarizer.transport.retry import RetryPolicy
+from summarizer.transport.retry import RetryingBackend, RetryPolicy
 
 ONCE = RetryPolicy(max_attempts=3, max_total_wait=5, timeout=1.0, backoff_initial=0.01)
 
@@ -41,7 +43,7 @@ def ask(i: int) -> ChatRequest:
 # --------------------------------------------------------------------------- probing
 
 
-def fetch_from(answers: dict[str, Any]):
+def fetch_from(answers: dict[str, Any]) -> Callable[[str], Any]:
     def fetch(url: str) -> Any:
         if url not in answers:
             raise RuntimeError("HTTP 404")
@@ -170,7 +172,7 @@ def test_the_servers_reported_slots_cap_calls_in_flight() -> None:
         backend.close()
 
 
-def test_no_probe_when_replaying_or_on_openais_host(tmp_path) -> None:
+def test_no_probe_when_replaying_or_on_openais_host(tmp_path: Path) -> None:
     config = LLMConfig(model="gpt-4o-mini", api_key="sk-test")
     assert OpenAIBackend(config).probe() == ServerInfo()
     cassette = tmp_path / "c.yaml"
@@ -225,7 +227,9 @@ def test_a_503_lowers_the_limit() -> None:
             LLMConfig(model="local", base_url=server.base_url, concurrency=4), policy=ONCE
         )
         backend.complete(ask(0))
+        assert isinstance(backend, RetryingBackend)  # no cache, cassette or pacing layers
         inner = backend.inner
+        assert isinstance(inner, OpenAIBackend)
         assert inner.call_limiter.limit == 2
         assert (backend.usage.calls, backend.usage.retries) == (2, 1)
         backend.close()
