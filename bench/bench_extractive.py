@@ -350,7 +350,7 @@ STAGES = [
     ("summarizer.stages.dates", "date_events"),
     ("summarizer.stages.quantities", "annotate"),
     ("summarizer.stages.merge", "merge"),
-    ("summarizer.stages.disagree", "find_disagreements"),
+    ("summarizer.stages.disagree", "compare"),
     ("summarizer.engines.extractive", "synthesize"),
 ]
 

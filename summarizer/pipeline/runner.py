@@ -32,6 +32,7 @@ from summarizer.pipeline.sources import (
     Processed,
     drop_duplicates,
     finish,
+    oversize_notes,
     prepare_all,
     split_outcomes,
 )
@@ -277,6 +278,7 @@ def _run(paths: Sequence[str | Path], config: Config, engine: EngineRunner) -> R
                 "notes": ingested.notes
                 + _notes(list(sources.values()))
                 + duplicate_notes
+                + oversize_notes(done)
                 + ((batch_note,) if batch_note else ()),
                 "article_tokens": _article_tokens(done, engine),
             }

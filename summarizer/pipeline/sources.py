@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -93,6 +94,35 @@ def finish(cleaned: CleanedSource, ext: SourceExtraction) -> Processed | InputFa
         return failed.failure
 
 
+def oversize_notes(done: Sequence[Processed]) -> tuple[str, ...]:
+    """One note per source cut at the size limit, naming what was read."""
+    notes = (clean_stage.oversize_note(cleaned) for _, cleaned, _ in done)
+    return tuple(note for note in notes if note)
+
+
+_SPACE = re.compile(r"\s")
+_KEY_CHUNK = 1 << 16
+
+
+def _text_key(text: str) -> str:
+    """SHA-256 of ``" ".join(text.split())``, 64 K characters at a time (chunks end at
+    whitespace, so no word is split): the list of every word of a 100 MB file would take
+    gigabytes."""
+    digest = hashlib.sha256()
+    pos, size, first = 0, len(text), True
+    while pos < size:
+        end = min(pos + _KEY_CHUNK, size)
+        if end < size:
+            space = _SPACE.search(text, end)
+            end = space.start() if space else size
+        words = text[pos:end].split()
+        if words:
+            digest.update(((" " if not first else "") + " ".join(words)).encode("utf-8"))
+            first = False
+        pos = end
+    return digest.hexdigest()
+
+
 def drop_duplicates(sources: Sequence[Source]) -> tuple[list[Source], tuple[str, ...]]:
     """One source per article text (whitespace aside): the same file saved twice, or a
     wire story copied 2,000 times, is one source, not 2,000 timeline citations."""
@@ -100,7 +130,7 @@ def drop_duplicates(sources: Sequence[Source]) -> tuple[list[Source], tuple[str,
     kept: list[Source] = []
     copies: dict[str, int] = {}
     for source in sources:
-        key = hashlib.sha256(" ".join(source.text.split()).encode("utf-8")).hexdigest()
+        key = _text_key(source.text)
         if key in first:
             copies[first[key].id] = copies.get(first[key].id, 0) + 1
             continue

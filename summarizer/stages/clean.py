@@ -40,18 +40,70 @@ class Line:
             object.__setattr__(self, "words", len(self.text.split()))
 
 
-def split_lines(text: str, start: int = 0) -> list[Line]:
-    """Non-blank lines of ``text[start:]`` with surrounding whitespace trimmed."""
+_LINE = re.compile(r"[^\r\n]+")
+
+
+def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]:
+    """Non-blank lines of ``text[start:end]`` with surrounding whitespace trimmed."""
     lines = []
-    for m in re.finditer(r"[^\r\n]+", text[start:]):
+    for m in _LINE.finditer(text, start, len(text) if end is None else end):
         raw = m.group()
         stripped = raw.strip()
         if not stripped:
             continue
         lead = len(raw) - len(raw.lstrip())
-        s = start + m.start() + lead
+        s = m.start() + lead
         lines.append(Line(s, s + len(stripped), stripped))
     return lines
+
+
+# --------------------------------------------------------------------------- size limit
+
+# How much story text is read per source. News articles are 2-50 KB with a few hundred
+# sentences; a file beyond 10 MB or 200,000 lines and sentences is a dump, not an article:
+# the rest is dropped (reason OVERSIZE) and the run's notes say what was kept
+# (:func:`oversize_note`), so one huge file can neither stall a run nor fill the memory
+# (every line and sentence becomes a record downstream).
+MAX_SOURCE_CHARS = 10_000_000
+MAX_SOURCE_UNITS = 200_000  # line breaks and sentence ends (. ! ? …): bounds the records
+OVERSIZE = "over-size-limit"
+_UNIT_END = re.compile(r"[\n.!?…]")
+_CUT_WINDOW = 100_000  # look this far back from the limit for a line, else a word, break
+
+
+def size_cut(text: str, start: int) -> int:
+    """Where the story text read from ``text`` (from ``start``) ends: ``len(text)`` when it
+    fits the limits, else after the last unit end within :data:`MAX_SOURCE_UNITS`, or the
+    last line break (failing that, space) within :data:`MAX_SOURCE_CHARS` characters."""
+    hard = start + MAX_SOURCE_CHARS
+    for units, m in enumerate(_UNIT_END.finditer(text, start, min(hard, len(text))), 1):
+        if units >= MAX_SOURCE_UNITS:
+            return m.end()
+    if len(text) <= hard:
+        return len(text)
+    floor = max(start, hard - _CUT_WINDOW)
+    for sep in ("\n", " "):
+        at = text.rfind(sep, floor, hard)
+        if at > start:
+            return at
+    return hard
+
+
+def oversize_note(cleaned: CleanedSource) -> str | None:
+    """The note naming what was kept of a source cut at the size limit, if it was."""
+    cut = next((d for d in cleaned.dropped if d.reason == OVERSIZE), None)
+    if cut is None:
+        return None
+    text = cleaned.source.text
+    read = cut.start
+    while read > 0 and text[read - 1].isspace():
+        read -= 1
+    line = text.count("\n", 0, read) + 1  # the line of the last character read
+    return (
+        f"{cleaned.source.path}: only its first {read:,} of {len(text):,} characters were "
+        f"read (up to line {line:,}): an article over {MAX_SOURCE_CHARS:,} characters or "
+        f"{MAX_SOURCE_UNITS:,} lines and sentences is cut there."
+    )
 
 
 # --------------------------------------------------------------------------- rules
@@ -258,18 +310,18 @@ def find_tail(lines: list[Line], reasons: list[str | None]) -> int | None:
     """Index of the line where the aggregator tail starts, if any.
 
     A tail heading (``Related Articles``...) or a teaser header (a "13 minutes ago" line
-    next to an outlet line) starts it, provided some story was kept before it.
+    next to an outlet line) starts it, provided some story was kept before it. One pass:
+    linear in the number of lines.
     """
-    for i, line in enumerate(lines):
-        story_before = any(r is None for r in reasons[:i])
-        if not story_before:
-            continue
+    first_kept = next((i for i, r in enumerate(reasons) if r is None), len(reasons))
+    for i in range(first_kept + 1, len(lines)):  # some story must be kept before line i
+        line = lines[i]
         if _is_tail_heading(line):
             return i
         if _AGO.match(line.text):
-            prev_ok = i > 0 and reasons[i - 1] is None and _headingish(lines[i - 1])
+            prev_ok = reasons[i - 1] is None and _headingish(lines[i - 1])
             nxt = lines[i + 1].text if i + 1 < len(lines) else ""
-            if prev_ok and any(r is None for r in reasons[: i - 1]):
+            if prev_ok and first_kept < i - 1:
                 return i - 1
             if re.match(r"^[-–—|•]\s*\S", nxt):
                 return i
@@ -295,7 +347,8 @@ def clean(source: Source) -> CleanedSource:
     """Keep the story's paragraphs; drop junk with a reason for each dropped range."""
     text = source.text
     header_end = min(max(source.header_end, 0), len(text))
-    lines = split_lines(text, header_end)
+    cut = size_cut(text, header_end)
+    lines = split_lines(text, header_end, cut)
     reasons = [classify_line(line) for line in lines]
     tail = find_tail(lines, reasons)
     body = lines if tail is None else lines[:tail]
@@ -313,7 +366,24 @@ def clean(source: Source) -> CleanedSource:
         drops.append(
             DroppedRange(start=lines[tail].start, end=lines[-1].end, reason="related-articles")
         )
+    rest = _oversize(text, cut)
+    if rest is not None:
+        drops.append(rest)
     return CleanedSource(source=source, kept=tuple(kept), dropped=tuple(_merge(drops, text)))
+
+
+_NON_SPACE = re.compile(r"\S")
+
+
+def _oversize(text: str, cut: int) -> DroppedRange | None:
+    """The text beyond the size cut, as one dropped range (``None`` when nothing is cut)."""
+    first = _NON_SPACE.search(text, cut) if cut < len(text) else None
+    if first is None:
+        return None
+    end = len(text)
+    while end > first.start() and text[end - 1].isspace():
+        end -= 1
+    return DroppedRange(start=first.start(), end=end, reason=OVERSIZE)
 
 
 # --------------------------------------------------------------------------- inspect

@@ -719,20 +719,21 @@ def _trim_prefix(text: str, match: re.Match[str]) -> str:
 def _longest_non_overlapping(
     candidates: list[tuple[int, int, int, re.Match[str]]],
 ) -> list[tuple[int, int, int, re.Match[str]]]:
-    """Greedy: longest first (then rule priority), skipping overlaps; in text order."""
-    starts: list[int] = []
-    ends: list[int] = []
-    chosen: dict[int, tuple[int, int, int, re.Match[str]]] = {}
+    """Greedy: longest first (then rule priority), skipping overlaps; in text order.
+
+    Taken characters are marked in a byte map, so each candidate costs its own length
+    (not the number already chosen): linear however many dates a long text holds.
+    """
+    taken = bytearray(max((c[1] for c in candidates), default=0))
+    chosen: list[tuple[int, int, int, re.Match[str]]] = []
     for cand in sorted(candidates, key=lambda c: (-(c[1] - c[0]), c[2], c[0])):
-        i = bisect.bisect_right(starts, cand[0])
-        if i > 0 and ends[i - 1] > cand[0]:
+        start, end = cand[0], cand[1]
+        if taken.find(1, start, end) >= 0:
             continue
-        if i < len(starts) and starts[i] < cand[1]:
-            continue
-        starts.insert(i, cand[0])
-        ends.insert(i, cand[1])
-        chosen[cand[0]] = cand
-    return [chosen[start] for start in starts]
+        taken[start:end] = b"\x01" * (end - start)
+        chosen.append(cand)
+    chosen.sort(key=lambda c: c[0])
+    return chosen
 
 
 def find_temporal_expressions(text: str, offset: int = 0) -> list[TemporalMatch]:
@@ -824,11 +825,14 @@ def _dateparser_fallback(expr: str, published: dt.date | None) -> _Span | None:
     return _day(parsed.date())
 
 
+_FOLLOWING_WORD = re.compile(r"\s+([A-Za-z]+)")
+
+
 def _is_attributive(text: str, match: TemporalMatch, local_end: int) -> bool:
     """ "Russia's February 2022 invasion": a date used as a modifier, not the event's date."""
     if set(match.prefix.split()) - {"the"} or match.kind not in {"month_year", "year", "date"}:
         return False
-    following = re.match(r"\s+([A-Za-z]+)", text[local_end:])
+    following = _FOLLOWING_WORD.match(text, local_end)
     if following is None or following.group(1) in FUNCTION_WORDS:
         return False
     return match.kind != "date" or following.group(1).islower()
@@ -852,24 +856,38 @@ _BACKGROUND_INITIAL = re.compile(
 )
 
 
-def _is_background(text: str, local_start: int) -> bool:
-    """An expression inside a background clause ("..., after X happened last month")."""
-    before = text[:local_start]
-    breaks = list(re.finditer(r"[,;:—–(]", before))
-    if not breaks:
-        return bool(_BACKGROUND_INITIAL.match(before))
-    return bool(_BACKGROUND_MID.match(before, breaks[-1].end()))
+_BREAK = re.compile(r"[,;:—–(]")
+
+
+def _breaks(text: str) -> list[int]:
+    """Where each clause break of ``text`` ends, in order (for :func:`_is_background`)."""
+    return [m.end() for m in _BREAK.finditer(text)]
+
+
+def _is_background(text: str, local_start: int, breaks: list[int] | None = None) -> bool:
+    """An expression inside a background clause ("..., after X happened last month").
+
+    Looks at the clause after the last break before ``local_start``; ``breaks`` (from
+    :func:`_breaks`, computed once per sentence) keeps this constant-time per
+    expression, so a sentence with many dates costs linear time, not quadratic.
+    """
+    ends = _breaks(text) if breaks is None else breaks
+    last = bisect.bisect_right(ends, local_start) - 1  # breaks ending at or before the date
+    if last < 0:
+        return bool(_BACKGROUND_INITIAL.match(text, 0, local_start))
+    return bool(_BACKGROUND_MID.match(text, ends[last], local_start))
 
 
 def _sentence_candidates(
     text: str, published: dt.date | None, offset: int
 ) -> list[tuple[tuple[int, int], TemporalMatch, _Span]]:
     out = []
+    breaks = _breaks(text)
     for match in find_temporal_expressions(text, offset):
         local_start, local_end = match.start - offset, match.end - offset
         if match.is_reference or _is_attributive(text, match, local_end):
             continue
-        if _is_background(text, local_start):
+        if _is_background(text, local_start, breaks):
             continue
         span = _span_for(match, published, _is_future(text, local_start, match))
         if span is None:

@@ -43,7 +43,7 @@ from summarizer.models import (
     Revision,
 )
 from summarizer.stages import revisions
-from summarizer.stages.quantities import comparable, describe, interval
+from summarizer.stages.quantities import comparable_components, describe, interval
 
 _NO_DATES: Mapping[str, dt.date | None] = MappingProxyType({})
 
@@ -137,15 +137,8 @@ def _topics(event: MergedEvent) -> dict[str, list[tuple[str, Quantity]]]:
 
 def _same_things(figures: list[tuple[str, Quantity]]) -> list[list[tuple[str, Quantity]]]:
     """Figures linked by strict comparability (connected components, in input order)."""
-    groups: list[list[tuple[str, Quantity]]] = []
-    for figure in figures:
-        linked = [g for g in groups if any(comparable(figure[1], q, strict=True) for _, q in g)]
-        merged = [figure]
-        for g in linked:
-            merged = g + merged
-            groups.remove(g)
-        groups.append(sorted(merged, key=lambda f: figures.index(f)))
-    return sorted(groups, key=lambda g: figures.index(g[0]))
+    components = comparable_components([q for _, q in figures], strict=True)
+    return [[figures[i] for i in component] for component in components]
 
 
 def _span(q: Quantity) -> str:

@@ -119,7 +119,7 @@ def read_decoded(path: str | Path) -> Decoded:
             f"{p}: this is a binary file, not article text; "
             "pass .txt, .md, .html or .jsonl articles"
         ) from None
-    if not decoded.text.strip():
+    if not decoded.text or decoded.text.isspace():  # as ``not .strip()``, without a copy
         raise InputError(f"{p}: the file is empty; add the article text or remove the file")
     return decoded
 
@@ -142,7 +142,7 @@ def read_bytes(path: Path) -> bytes:
         raise InputError(
             f"{path}: cannot read the file ({reason}); check the path and its permissions"
         ) from None
-    if not data.strip():
+    if not data or data.isspace():  # as ``not data.strip()``, without copying huge data
         raise InputError(f"{path}: the file is empty; add the article text or remove the file")
     check_readable(path, data[:16])
     return data

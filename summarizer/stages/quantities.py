@@ -36,6 +36,7 @@ Figures of different kinds, currencies or subjects are never compared.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -578,6 +579,56 @@ def same_reference(a: str | None, b: str | None) -> bool:
         for x in a.split()
         for y in b.split()
     )
+
+
+def comparable_components(
+    quantities: Sequence[Quantity], *, strict: bool = False
+) -> list[list[int]]:
+    """Connected components of :func:`comparable` over ``quantities``: lists of indices,
+    each in order, ordered by their first index.
+
+    Without comparing every pair (an event cited by thousands of sources, or one huge
+    sentence, holds thousands of figures): figures are linked through keys that
+    :func:`comparable` implies (kind, unit, and the counted thing; for distances each
+    reference word, and its prefixes of 4+ letters that another figure's word equals).
+    """
+    parent = list(range(len(quantities)))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def link(i: int, j: int) -> None:
+        ri, rj = find(i), find(j)
+        if ri != rj:
+            parent[max(ri, rj)] = min(ri, rj)
+
+    first: dict[tuple[object, ...], int] = {}
+    words: list[tuple[int, tuple[str, str | None], str]] = []
+    for i, q in enumerate(quantities):
+        base = (q.kind, q.unit or None)
+        if q.kind == "distance":
+            if q.subject is None:
+                link(i, first.setdefault((*base, "no reference"), i))
+            for word in set(q.subject.split()) if q.subject else ():
+                link(i, first.setdefault((*base, "word", word), i))
+                words.append((i, base, word))
+        elif q.kind == "count":
+            key = (*base, q.subject, q.predicate if strict else None)
+            link(i, first.setdefault(key, i))
+        else:
+            link(i, first.setdefault((*base, q.subject if q.kind == "percent" else None), i))
+    for i, base, word in words:  # "ukrain" links "ukraine" (a prefix of 4+ letters)
+        for n in range(4, len(word)):
+            j = first.get((*base, "word", word[:n]))
+            if j is not None:
+                link(i, j)
+    groups: dict[int, list[int]] = {}
+    for i in range(len(quantities)):
+        groups.setdefault(find(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
 
 
 def same_figure(a: Quantity, b: Quantity) -> bool:

@@ -20,6 +20,7 @@ Rules (no external splitter, so every offset is exact):
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -239,6 +240,13 @@ def _attributed_quotes(text: str, start: int, end: int) -> list[tuple[int, int]]
     return spans
 
 
+def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
+    """Whether ``pos`` is strictly inside one of ``spans`` (disjoint, in order; ``starts``
+    their starts): a bisection, so a paragraph with many quotations stays linear."""
+    i = bisect.bisect_left(starts, pos) - 1  # the last span starting before pos
+    return i >= 0 and pos < spans[i][1]
+
+
 def _inline_heading_cut(text: str, unit: _Unit) -> int | None:
     """A sub-heading run into its paragraph: "Pressure from the north On Sunday, ..."."""
     m = _INLINE_HEADING.match(text, unit.start, unit.end)
@@ -255,13 +263,16 @@ def _split_unit(text: str, unit: _Unit) -> tuple[list[tuple[int, int]], int | No
     if heading_end is not None:
         cuts.append(heading_end)
     protected = _attributed_quotes(text, unit.start, unit.end)
+    starts = [a for a, _ in protected]
     for m in _BOUNDARY.finditer(text, unit.start, unit.end):
         cut = m.end(2)
-        if any(a < cut < b for a, b in protected):
+        if _inside(protected, starts, cut):
             continue
         prev = _prev_word(text, m.start())
         opener, word = _next_word(text, m.end())
-        if _is_boundary(m.group(1), m.group(2), prev, opener, word, text[m.end() : unit.end]):
+        # only the first character after the boundary matters: no copy of the rest
+        after = text[m.end() : min(m.end() + 1, unit.end)]
+        if _is_boundary(m.group(1), m.group(2), prev, opener, word, after):
             cuts.append(cut)
     cuts.append(unit.end)
     spans = []

@@ -1,0 +1,513 @@
+"""Benchmark: speed on real-length news and on heavy coverage of one story (issue 12).
+
+Beside ``bench_extractive.py``'s short generated articles, this runs the extractive
+pipeline (``pipeline.run`` then ``render_json``, each corpus in a fresh interpreter) on:
+
+* ``t17``: the three t17-dev corpora, read in place from ``../shared/eval/t17-dev``
+  (research data: never copied; skipped with a note when the folder is absent);
+* ``onestory``: one story covered by many outlets: sentences of ``seeds/`` (cut with
+  the project's own clean and segment stages) reshuffled into articles of 5-10
+  sentences, a third of them lightly reworded as outlets do, published over 100 days;
+  600, 5,000 and 20,000 articles (generated, deterministic);
+* ``long``: real-length generated articles (3-8 KB each: the short corpus's stories
+  with background, reaction and context paragraphs), 100, 400 and 1,000 articles.
+
+For each run it reports wall and CPU seconds (CPU includes any worker processes),
+articles/s, MB/s, peak RSS, the per-stage CPU seconds and, per series, the growth
+exponent (least-squares slope of log CPU time against log n). A run that does not
+finish within ``--timeout`` seconds is reported as such.
+
+    python bench/bench_speed.py                      # everything, writes RESULTS.md
+    python bench/bench_speed.py --only t17 --no-write
+    python bench/bench_speed.py --only onestory --sizes 600 --no-write
+
+Not a test: figures depend on the machine and its load (reported per row).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import bench_extractive as short  # noqa: E402
+
+
+def _find_t17() -> Path:
+    """``../shared/eval/t17-dev`` seen from the checkout (or from a worktree's parent)."""
+    for base in ROOT.parents:
+        candidate = base / "shared" / "eval" / "t17-dev"
+        if candidate.is_dir():
+            return candidate
+    return ROOT.parent / "shared" / "eval" / "t17-dev"
+
+
+T17 = _find_t17()
+T17_CORPORA = ("IraqWar_guardian", "haiti_bbc", "Finan_washingtonpost")
+ONESTORY_SIZES = (600, 5000, 20000)
+LONG_SIZES = (100, 400, 1000)
+SEED = 20250701
+TIMEOUT = 900.0
+T17_TARGET_WALL = 4.0
+T17_TARGET_RATE = 75.0
+ONESTORY_TARGET_RATE = 100.0
+GROWTH_TARGET = 1.1
+RSS_TARGET_MIB = 1024
+
+# --------------------------------------------------------------------------- corpora
+
+ONESTORY_OUTLETS = 40  # generated outlet names: "Outlet 00" .. "Outlet 39"
+
+
+def seed_sentences() -> list[str]:
+    """Body sentences of ``seeds/`` (6 words or more), cut by the project's own stages."""
+    from summarizer.stages import clean, ingest, segment
+
+    out: list[str] = []
+    for source in ingest.ingest([ROOT / "seeds"]).sources:
+        for sentence in segment.segment(clean.clean(source)):
+            text = " ".join(sentence.text.split())
+            if not sentence.is_headline and len(text.split()) >= 6:
+                out.append(text)
+    return out
+
+
+def _reword(sentence: str, rng: random.Random) -> str:
+    """An outlet's light edit: attribution reworded or added, a leading connective cut."""
+    choice = rng.randrange(3)
+    if choice == 0 and " said" in sentence:
+        return sentence.replace(" said", " told reporters", 1)
+    if choice == 1 and sentence.endswith("."):
+        return sentence[:-1] + ", according to local reports."
+    for lead in ("Meanwhile, ", "But ", "However, ", "In June, "):
+        if sentence.startswith(lead):
+            rest = sentence[len(lead) :]
+            return rest[:1].upper() + rest[1:]
+    return sentence
+
+
+def onestory_corpus(n: int, folder: Path, seed: int = SEED) -> None:
+    """``n`` articles of one story: seed sentences reshuffled across outlets, dated over
+    100 days, about a third of the sentences reworded."""
+    pool = seed_sentences()
+    rng = random.Random(seed)
+    start = dt.date(2025, 6, 1)
+    for i in range(n):
+        outlet = f"Outlet {rng.randrange(ONESTORY_OUTLETS):02d}"
+        published = start + dt.timedelta(days=rng.randrange(100))
+        chosen = rng.sample(pool, k=rng.randint(5, 10))
+        body = [_reword(s, rng) if rng.random() < 0.33 else s for s in chosen]
+        paragraphs = [" ".join(body[j : j + 2]) for j in range(0, len(body), 2)]
+        header = f"date: {published.isoformat()}\nDrone war: {outlet} report {i}"
+        text = "\n\n".join([header, *paragraphs])
+        (folder / f"a{i:05d}.txt").write_text(text + "\n", encoding="utf-8")
+
+
+BACKGROUND = [
+    "In {year}, {city} was hit by a similar crisis that left {n1} people without homes.",
+    "{other}, a researcher at the {org}, said the response in {city} had been {adj}.",
+    "Authorities in {region} have spent {n2} million euros on {infra} since {year}.",
+    "Many residents of {city} said they had received little warning on {weekday}.",
+    "The {org} estimated that {n3} households in {region} were without power.",
+    "{other} told the {outlet} that {n1} volunteers had joined the effort in {city}.",
+    "Schools in {city} will remain closed until {month}, the education office said.",
+    "A report published in {year} warned that {infra} in {region} needed urgent repairs.",
+    "Prices of {goods} in {city} rose {pct} percent over the past {n4} weeks, traders said.",
+    "The opposition called for an inquiry into how {person} handled the crisis in {city}.",
+    "{n1} international observers arrived in {city} on {weekday} to assess the situation.",
+    "Transport links between {city} and {city2} were partly restored by {weekday} evening.",
+    "About {pct} percent of businesses in {city} reopened within {n4} days, a survey found.",
+    "The {org} said it had received more than {n3} calls for help from {region}.",
+    "Officials said {n2} temporary shelters had been set up across {region}.",
+    "Historians note that {city} was founded in {year2} and grew quickly after {year}.",
+    "{other} said the government should invest more in {infra} across {region}.",
+    "Insurance claims from {city} could exceed {n2} million euros, the {org} estimated.",
+    "Volunteers from {city2} brought {n3} tonnes of {goods} to {city} on {weekday}.",
+    "The last time {region} saw events on this scale was in {year}, records show.",
+    "Local radio in {city} broadcast appeals for blood donors throughout {weekday}.",
+    "{person} is due to visit {city2} next week to discuss the situation, aides said.",
+    "Some {n1} police officers were deployed to keep order in central {city}.",
+    "Economists at the {org} said the effect on {region} would last {n4} months.",
+]
+ORGS = ["Institute for Public Policy", "Red Cross", "national statistics office", "World Bank"]
+INFRA = ["flood defences", "roads", "the power grid", "schools", "hospitals", "bridges"]
+GOODS = ["bread", "fuel", "drinking water", "rice", "medicine", "building materials"]
+ADJ = ["slow", "well organised", "chaotic", "uneven", "swift"]
+
+
+def _background(rng: random.Random, values: dict[str, Any], pub: dt.date, template: str) -> str:
+    fields = dict(values)
+    fields.update(
+        other=f"{rng.choice(short.FIRST)} {short._name(rng, 3)}",
+        org=rng.choice(ORGS),
+        adj=rng.choice(ADJ),
+        infra=rng.choice(INFRA),
+        goods=rng.choice(GOODS),
+        outlet=rng.choice(short.OUTLETS),
+        city2=short._name(rng, 3),
+        year=rng.randint(1950, pub.year - 1),
+        year2=rng.randint(1200, 1900),
+        n1=rng.randint(2, 900),
+        n2=rng.randint(2, 900),
+        n3=f"{rng.randint(1, 90) * 1000:,}",
+        n4=rng.randint(2, 12),
+        pct=rng.randint(2, 90),
+        weekday=rng.choice(short.WEEKDAYS),
+        month=rng.choice(["March", "April", "May", "September", "October"]),
+    )
+    return template.format(**fields)
+
+
+def _long_article(
+    rng: random.Random, kind: str, values: dict[str, Any], outlet: str, pub: dt.date
+) -> str:
+    """A short-corpus article grown to 3-8 KB with background paragraphs between its own
+    (templates drawn without repeats until all are used)."""
+    base = short._article(rng, kind, values, outlet, pub)
+    head, _, rest = base.partition("\n\n")
+    paragraphs = [p.strip() for p in rest.split("\n\n") if p.strip()]
+    target = rng.randint(3000, 8000)
+    templates: list[str] = []
+
+    def paragraph() -> str:
+        sentences = []
+        for _ in range(rng.randint(2, 4)):
+            if not templates:
+                templates.extend(rng.sample(BACKGROUND, k=len(BACKGROUND)))
+            sentences.append(_background(rng, values, pub, templates.pop()))
+        return " ".join(sentences)
+
+    extra: list[str] = []
+    size = len(base)
+    while size < target:
+        extra.append(paragraph())
+        size += len(extra[-1]) + 2
+    out: list[str] = []  # the article's own paragraphs spread among the background ones
+    step = max(len(extra) // max(len(paragraphs), 1), 1)
+    for i, own in enumerate(paragraphs):
+        out.append(own)
+        out.extend(extra[i * step : (i + 1) * step])
+    out.extend(extra[len(paragraphs) * step :])
+    return head + "\n\n" + "\n\n".join(out) + "\n"
+
+
+def long_corpus(n: int, folder: Path, seed: int = SEED) -> None:
+    """``n`` real-length articles (3-8 KB), 3-5 outlets per story, as the short corpus."""
+    rng = random.Random(seed)
+    written = story = 0
+    while written < n:
+        kind = rng.choice(sorted(short.KINDS))
+        pub = dt.date(2025, 1, 1) + dt.timedelta(days=rng.randint(0, 300))
+        values = short._values(rng, pub)
+        for outlet in rng.sample(short.OUTLETS, k=min(rng.randint(3, 5), n - written)):
+            day = pub + dt.timedelta(days=rng.randint(0, 1))
+            text = _long_article(rng, kind, values, outlet, day)
+            name = f"s{story:05d}_{outlet.split()[0].lower()}.txt"
+            (folder / name).write_text(text, encoding="utf-8")
+            written += 1
+        story += 1
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """One benchmark input: a series name, a label, its size, and how to get its folder."""
+
+    series: str
+    label: str
+    n: int
+    make: Callable[[Path], Path]  # given a scratch folder, return the folder to run on
+
+
+def _generated(builder: Callable[[int, Path], None], n: int) -> Callable[[Path], Path]:
+    def make(scratch: Path) -> Path:
+        builder(n, scratch)
+        return scratch
+
+    return make
+
+
+def _in_place(folder: Path) -> Callable[[Path], Path]:
+    return lambda _scratch: folder
+
+
+def corpora(only: set[str], sizes: list[int] | None) -> tuple[list[Corpus], list[str]]:
+    """The corpora to run, and notes on any that are missing."""
+    chosen: list[Corpus] = []
+    notes: list[str] = []
+    if "t17" in only:
+        if T17.is_dir():
+            for name in T17_CORPORA:
+                folder = T17 / name / "articles"
+                count = len(list(folder.glob("*.txt")))
+                chosen.append(Corpus("t17", name, count, _in_place(folder)))
+        else:
+            notes.append(f"t17-dev corpora not run: {T17} does not exist on this machine.")
+    if "onestory" in only:
+        for n in sizes or ONESTORY_SIZES:
+            chosen.append(
+                Corpus("onestory", f"one story, {n:,}", n, _generated(onestory_corpus, n))
+            )
+    if "long" in only:
+        for n in sizes or LONG_SIZES:
+            chosen.append(Corpus("long", f"real-length, {n:,}", n, _generated(long_corpus, n)))
+    return chosen, notes
+
+
+# --------------------------------------------------------------------------- child run
+
+
+def _cpu_children() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def child(folder: Path) -> dict[str, Any]:
+    """Run the pipeline once on ``folder`` in this process and measure it."""
+    import importlib
+
+    from summarizer import pipeline
+    from summarizer.config import Config, EngineChoice
+    from summarizer.output import report_json
+
+    stage_seconds: dict[str, float] = {}
+    for module_name, attr in short.STAGES:
+        module = importlib.import_module(module_name)
+        setattr(module, attr, short._timed(getattr(module, attr), stage_seconds, attr))
+    from summarizer.pipeline import runner
+
+    per_source_wall: list[float] = []
+    process_all = runner._process_all
+
+    def timed_process_all(*args: Any, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return process_all(*args, **kwargs)
+        finally:
+            per_source_wall.append(time.perf_counter() - started)
+
+    runner._process_all = timed_process_all  # type: ignore[assignment]
+    config = Config(engine=EngineChoice.EXTRACTIVE, quiet=True)
+    started, cpu_started, cpu_kids = time.perf_counter(), time.process_time(), _cpu_children()
+    report = pipeline.run([folder], config)
+    rendered = time.process_time()
+    out = report_json.render_json(report)
+    stage_seconds["render_json"] = time.process_time() - rendered
+    seconds = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started + _cpu_children() - cpu_kids
+    kids_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return {
+        "articles": len(report.sources),
+        "failures": len(report.failures),
+        "events": len(report.events),
+        "disagreements": len(report.disagreements),
+        "seconds": seconds,
+        "cpu_seconds": cpu,
+        "per_source_wall": sum(per_source_wall),
+        "json_bytes": len(out.encode()),
+        "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        "worker_peak_rss_kb": kids_rss,
+        "stages": stage_seconds,
+    }
+
+
+def measure(corpus: Corpus, timeout: float) -> dict[str, Any]:
+    """Build ``corpus`` (outside the timing) and run the child on it in a fresh interpreter."""
+    with tempfile.TemporaryDirectory(prefix=f"bench_speed_{corpus.series}_") as tmp:
+        folder = corpus.make(Path(tmp))
+        files = [p for p in folder.iterdir() if p.is_file()]
+        size = sum(p.stat().st_size for p in files)
+        load = os.getloadavg()[0]
+        started = time.perf_counter()
+        try:
+            proc = subprocess.run(
+                [sys.executable, __file__, "--child", str(folder)],
+                capture_output=True,
+                text=True,
+                check=True,
+                cwd=ROOT,
+                timeout=timeout,
+            )
+        except subprocess.TimeoutExpired:
+            result: dict[str, Any] = {"timed_out": True}
+        else:
+            result = json.loads(proc.stdout)
+            result["timed_out"] = False
+        result["process_seconds"] = time.perf_counter() - started
+    result.update(
+        series=corpus.series, label=corpus.label, n=corpus.n, corpus_bytes=size, load=load
+    )
+    return result
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _row(r: dict[str, Any], timeout: float) -> str:
+    head = f"| {r['label']} | {r['n']:,} | {r['corpus_bytes'] / 1e6:.1f} MB"
+    if r["timed_out"]:
+        return head + f" | not finished in {timeout:.0f} s |" + " |" * 6 + f" {r['load']:.1f} |"
+    rss = (r["peak_rss_kb"] + r.get("worker_peak_rss_kb", 0)) / 1024
+    startup = r["process_seconds"] - r["seconds"]
+    return (
+        head + f" | {r['seconds']:.2f} | {r['cpu_seconds']:.2f} | {r['n'] / r['seconds']:.0f} | "
+        f"{r['n'] / r['cpu_seconds']:.0f} | {r['corpus_bytes'] / 1e6 / r['seconds']:.2f} | "
+        f"{rss:.0f} MiB | {startup:.1f} | {r['load']:.1f} |"
+    )
+
+
+def _growth(results: list[dict[str, Any]], series: str) -> str | None:
+    rows = [r for r in results if r["series"] == series]
+    if len(rows) < 2:
+        return None
+    if any(r["timed_out"] for r in rows):
+        return f"{series}: growth exponent not computed (a size did not finish)."
+    ns = [r["n"] for r in rows]
+    cpu = short.growth_exponent(ns, [r["cpu_seconds"] for r in rows])
+    wall = short.growth_exponent(ns, [r["seconds"] for r in rows])
+    return (
+        f"{series} ({', '.join(f'{n:,}' for n in ns)} articles): growth exponent "
+        f"**{cpu:.2f}** (CPU s; wall {wall:.2f}); linear is 1.00."
+    )
+
+
+def _verdicts(results: list[dict[str, Any]]) -> list[str]:
+    out: list[str] = []
+    t17 = [r for r in results if r["series"] == "t17"]
+    if t17:
+        ok = all(not r["timed_out"] and r["seconds"] <= T17_TARGET_WALL for r in t17)
+        out.append(
+            f"- each t17-dev corpus in <= {T17_TARGET_WALL:.0f} s wall "
+            f"(>= {T17_TARGET_RATE:.0f} articles/s): **{'met' if ok else 'NOT met'}**"
+        )
+    one = [r for r in results if r["series"] == "onestory"]
+    if one:
+        small = [r for r in one if r["n"] <= 5000]
+        ok = all(
+            not r["timed_out"] and r["n"] / r["seconds"] >= ONESTORY_TARGET_RATE for r in small
+        )
+        at = ", ".join(f"{r['n']:,}" for r in small)
+        out.append(
+            f"- one story, >= {ONESTORY_TARGET_RATE:.0f} articles/s at {at}: "
+            f"**{'met' if ok else 'NOT met'}**"
+        )
+        if len(one) > 1 and not any(r["timed_out"] for r in one):
+            slope = short.growth_exponent([r["n"] for r in one], [r["cpu_seconds"] for r in one])
+            out.append(
+                f"- one story, growth exponent <= {GROWTH_TARGET} up to {one[-1]['n']:,}: "
+                f"**{'met' if slope <= GROWTH_TARGET else 'NOT met'}** ({slope:.2f})"
+            )
+        big = one[-1]
+        if not big["timed_out"]:
+            rss = (big["peak_rss_kb"] + big.get("worker_peak_rss_kb", 0)) / 1024
+            out.append(
+                f"- one story, peak RSS < 1 GB at {big['n']:,}: "
+                f"**{'met' if rss < RSS_TARGET_MIB else 'NOT met'}** ({rss:.0f} MiB)"
+            )
+    return out
+
+
+def to_markdown(results: list[dict[str, Any]], notes: list[str], timeout: float) -> str:
+    info = short.machine()
+    lines = [
+        "## Real-length news and heavy coverage of one story",
+        "",
+        f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC with `python bench/bench_speed.py` "
+        f"on: {info['cpu']}, {info['nproc']} cores, Python {info['python']}.",
+        "",
+        "Corpora: **t17-dev** (the three Timeline17 corpora read in place from "
+        "`../shared/eval/t17-dev`: real articles, one sentence a line, with page furniture); "
+        "**one story** (generated, fixed seed: the body sentences of `seeds/` reshuffled into "
+        "articles of 5-10 sentences by 40 outlets, a third of the sentences lightly reworded, "
+        "published over 100 days); **real-length** (generated, fixed seed: the short corpus's "
+        "stories grown to 3-8 KB per article with background and context paragraphs). "
+        "Each row is `pipeline.run` (extractive engine) plus `render_json` in a fresh "
+        "interpreter; wall and CPU s cover that run (CPU includes any worker processes), "
+        "start-up s is the interpreter start and imports before it; peak RSS is the run's "
+        "process (plus its largest worker, if any); load is the 1-minute load average when "
+        "the row started (2 cores, shared machine: compare CPU s and ratios).",
+        "",
+        "| corpus | articles | size | wall s | CPU s | articles/s (wall) | articles/s (CPU) "
+        "| MB/s (wall) | peak RSS | start-up s | load |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    lines += [_row(r, timeout) for r in results]
+    lines.append("")
+    lines += [f"{note}" for note in notes]
+    growth = [g for s in ("onestory", "long") if (g := _growth(results, s))]
+    if growth:
+        lines += ["", *growth]
+    verdicts = _verdicts(results)
+    if verdicts:
+        lines += ["", "Targets (issue 12):", "", *verdicts]
+    done = [r for r in results if not r["timed_out"]]
+    if done:
+        names = sorted(
+            {k for r in done for k in r["stages"]}, key=lambda k: -done[-1]["stages"].get(k, 0.0)
+        )
+        lines += [
+            "",
+            "### CPU time per stage (seconds, summed over articles)",
+            "",
+            "| stage | " + " | ".join(r["label"] for r in done) + " |",
+            "| --- | " + " | ".join("---:" for _ in done) + " |",
+        ]
+        for name in names:
+            cells = " | ".join(f"{r['stages'].get(name, 0.0):.2f}" for r in done)
+            lines.append(f"| {name} | {cells} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument(
+        "--only",
+        nargs="+",
+        choices=("t17", "onestory", "long"),
+        default=["t17", "onestory", "long"],
+    )
+    parser.add_argument("--sizes", type=int, nargs="+", help="sizes for the generated series")
+    parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds per run")
+    parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS.md")
+    parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(args.child)))
+        return 0
+    chosen, notes = corpora(set(args.only), args.sizes)
+    results = []
+    for corpus in chosen:
+        r = measure(corpus, args.timeout)
+        state = (
+            f"not finished in {args.timeout:.0f} s"
+            if r["timed_out"]
+            else f"{r['seconds']:.2f}s wall, {r['cpu_seconds']:.2f}s CPU, "
+            f"{r['n'] / r['seconds']:.0f} articles/s, peak RSS {r['peak_rss_kb'] / 1024:.0f} MiB"
+        )
+        print(f"{corpus.label:>24}: {state}, load {r['load']:.1f}", file=sys.stderr)
+        results.append(r)
+    text = to_markdown(results, notes, args.timeout)
+    if args.no_write:
+        print(text)
+    else:
+        short.section_write(HERE / "RESULTS.md", text, "bench_speed")
+        print(f"wrote {HERE / 'RESULTS.md'}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

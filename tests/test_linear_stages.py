@@ -1,0 +1,232 @@
+"""Every stage linear in its input (issue 10, item 2): regressions counted, not timed.
+
+Each test feeds a stage a long input and counts the work it does: elements read from a
+list, characters copied out of the text (a ``str`` subclass that counts its slices),
+Python calls (a profile hook), or peak memory (tracemalloc). A quadratic version
+exceeds the bound by two orders of magnitude; a linear one stays a small multiple of
+the input. Speed itself is measured by ``bench/bench_growth.py``, not here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+import tracemalloc
+from collections.abc import Iterator
+from types import FrameType
+from typing import Any, SupportsIndex
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from summarizer import pipeline
+from summarizer.models import CharInterval, CleanedSource, Quantity, Source
+from summarizer.stages import clean, disagree, segment
+from summarizer.stages.dates import resolve_sentence_date
+from summarizer.stages.quantities import comparable, comparable_components
+
+
+class CountingList(list[Any]):
+    """A list that counts the elements handed out by indexing, slicing and iteration."""
+
+    read = 0
+
+    def __getitem__(self, index: SupportsIndex | slice) -> Any:
+        item = super().__getitem__(index)
+        CountingList.read += len(item) if isinstance(index, slice) else 1
+        return item
+
+    def __iter__(self) -> Iterator[Any]:
+        for item in super().__iter__():
+            CountingList.read += 1
+            yield item
+
+
+class CountingStr(str):
+    """A text that counts the characters copied out of it by slicing."""
+
+    copied = 0
+
+    def __getitem__(self, index: SupportsIndex | slice) -> str:
+        piece = super().__getitem__(index)
+        CountingStr.copied += len(piece)
+        return piece
+
+
+def _python_calls(func: Any, *args: Any) -> int:
+    """How many Python-level calls (generator steps included) ``func(*args)`` makes."""
+    calls = 0
+
+    def hook(frame: FrameType, event: str, arg: Any) -> None:
+        nonlocal calls
+        if event == "call":
+            calls += 1
+
+    sys.setprofile(hook)
+    try:
+        func(*args)
+    finally:
+        sys.setprofile(None)
+    return calls
+
+
+def test_find_tail_reads_each_line_a_bounded_number_of_times() -> None:
+    """Was: ``any(r is None for r in reasons[:i])`` for every line i, n^2/2 elements
+    copied (1M lines: not done after 900 s)."""
+    n = 20_000
+    lines = [clean.Line(i * 10, i * 10 + 9, f"Line {i:04d}.") for i in range(n)]
+    reasons = CountingList([None] * n)
+    CountingList.read = 0
+    assert clean.find_tail(lines, reasons) is None
+    assert CountingList.read <= 4 * n  # the quadratic version read about n^2/2 = 2e8
+
+
+def test_a_sentence_with_many_dates_is_read_in_linear_time() -> None:
+    """Was: ``_is_background`` copied and rescanned the sentence up to each date word, and
+    ``_is_attributive`` copied the rest after it (200 KB: 4.2 s; 5 MB: not done in 900 s)."""
+    clause = "the council met on Monday, after the river rose in March 2024 "
+    text = CountingStr("; ".join([clause] * 800) + ".")  # 50 KB, 1,600 dates, one sentence
+    CountingStr.copied = 0
+    resolved = resolve_sentence_date(text, dt.date(2025, 7, 1))
+    assert resolved is not None and not resolved.from_publication
+    assert CountingStr.copied <= 10 * len(text)  # quadratic: about 400 x len(text)
+
+
+def test_segmenting_a_long_paragraph_copies_linear_text() -> None:
+    """Was: ``_split_unit`` copied the rest of the paragraph at every sentence end."""
+    text = CountingStr(" ".join(f"The river rose {i} metres." for i in range(3_000)))
+    source = Source.model_construct(id="s", path="s.txt", text=text, header_end=0)
+    cleaned = CleanedSource.model_construct(
+        source=source, kept=(CharInterval(start=0, end=len(text)),), dropped=()
+    )
+    CountingStr.copied = 0
+    sentences = segment.segment(cleaned)
+    assert len(sentences) == 3_000
+    assert CountingStr.copied <= 5 * len(text)  # quadratic: about 1,500 x len(text)
+
+
+def test_segmenting_many_quotations_checks_each_boundary_once() -> None:
+    """Was: every sentence end was checked against every quotation of its paragraph."""
+    text = " ".join(f"\u201cWe counted {i} homes,\u201d the mayor said." for i in range(2_000))
+    source = Source(id="q", path="q.txt", text=text)
+    cleaned = CleanedSource(source=source, kept=(CharInterval(start=0, end=len(text)),))
+    calls = _python_calls(segment.segment, cleaned)
+    assert calls <= 100 * 2_000  # quadratic: about 2,000^2 / 2 = 2e6 generator steps
+
+
+def test_duplicate_check_of_a_huge_text_needs_no_word_list() -> None:
+    """Was: ``" ".join(text.split())``: a list of every word (a 100 MB file: over 1 GB)."""
+    text = "drone hit plant near city\n" * 200_000  # 5 MB, 1M words
+    sources = [Source(id="a", path="a.txt", text=text), Source(id="b", path="b.txt", text=text)]
+    tracemalloc.start()
+    try:
+        kept, notes = pipeline.drop_duplicates(sources)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert [s.id for s in kept] == ["a"] and notes
+    assert peak <= len(text) // 2  # the word list alone took about 12 x len(text)
+
+
+def test_a_huge_text_is_cut_with_a_note_naming_what_was_kept(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """More than ``MAX_SOURCE_UNITS`` lines and sentence ends: the rest is dropped as
+    over-size, and the note says how much was read (a 100 MB file must finish in 60 s
+    and 1 GB; shrunk here to 1,000 units)."""
+    monkeypatch.setattr(clean, "MAX_SOURCE_UNITS", 1_000)
+    lines = [f"Line {i} of a log that is not an article." for i in range(2_500)]
+    source = Source(id="big", path="big.txt", text="\n".join(lines))
+    cleaned = clean.clean(source)
+    cut = [d for d in cleaned.dropped if d.reason == clean.OVERSIZE]
+    assert len(cut) == 1 and cut[0].end == len(source.text)
+    assert max(k.end for k in cleaned.kept) <= cut[0].start
+    assert source.text[cut[0].start :].startswith("Line 500 ")  # a line and a full stop each
+    note = clean.oversize_note(cleaned)
+    assert note is not None and note.startswith("big.txt: only its first")
+    assert "(up to line 500)" in note and "1,000 lines and sentences" in note
+
+
+def test_a_huge_line_is_cut_at_a_space_within_the_character_limit(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(clean, "MAX_SOURCE_CHARS", 10_000)
+    source = Source(id="line", path="line.txt", text="word " * 5_000)
+    cleaned = clean.clean(source)
+    (cut,) = [d for d in cleaned.dropped if d.reason == clean.OVERSIZE]
+    assert cut.start <= 10_000 and source.text[cut.start - 1] == " "
+    assert cleaned.kept[-1].end <= cut.start and cut.end == len(source.text.rstrip())
+
+
+def test_an_article_under_the_limits_is_not_cut() -> None:
+    source = Source(id="a", path="a.txt", text="The river rose. " * 1000)
+    cleaned = clean.clean(source)
+    assert all(d.reason != clean.OVERSIZE for d in cleaned.dropped)
+    assert clean.oversize_note(cleaned) is None
+
+
+_KINDS = st.sampled_from(["count", "distance", "percent", "killed", "money"])
+_SUBJECTS = st.one_of(
+    st.none(),
+    st.just(""),
+    st.lists(
+        st.sampled_from(["ukrain", "ukraine", "ukrainian", "kyiv", "ky", "moscow"]), max_size=2
+    ).map(" ".join),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            _KINDS,
+            st.sampled_from([None, "km", "EUR"]),
+            _SUBJECTS,
+            st.sampled_from([None, "strand", "evacu"]),
+        ),
+        max_size=12,
+    ),
+    st.booleans(),
+)
+def test_comparable_components_are_the_pairwise_components(
+    specs: list[tuple[str, str | None, str | None, str | None]], strict: bool
+) -> None:
+    """The keyed grouping (linear; was every figure against every group, with a list
+    ``index`` per figure) gives the same groups as comparing every pair."""
+    qs = [
+        Quantity(kind=k, value=1.0, unit=u, raw="1", start=i, end=i + 1, subject=s, predicate=p)
+        for i, (k, u, s, p) in enumerate(specs)
+    ]
+    groups: list[list[int]] = []  # the previous algorithm, kept as the reference
+    for i, q in enumerate(qs):
+        linked = [g for g in groups if any(comparable(q, qs[j], strict=strict) for j in g)]
+        merged = [i]
+        for g in linked:
+            merged = g + merged
+            groups.remove(g)
+        groups.append(sorted(merged))
+    assert comparable_components(qs, strict=strict) == sorted(groups, key=lambda g: g[0])
+
+
+def test_grouping_the_figures_of_one_event_is_linear() -> None:
+    """Was: each figure compared with every group so far, and ``list.index`` (pydantic
+    equality) to sort them: 1,450 figures of one long sentence took 105 s."""
+    figures = [
+        (
+            f"s{i % 50}",
+            Quantity(
+                kind="count",
+                value=i,
+                raw=str(i),
+                start=i,
+                end=i + 1,
+                subject=("home", "person", "school")[i % 3],
+            ),
+        )
+        for i in range(3_000)
+    ]
+    calls = _python_calls(disagree._same_things, figures)
+    groups = disagree._same_things(figures)
+    assert [len(g) for g in groups] == [1_000, 1_000, 1_000]
+    assert calls <= 20 * len(figures)  # quadratic: about 3,000^2 / 2 = 4.5e6
