@@ -243,6 +243,14 @@ class SummarySentence(Frozen):
     end: int
 
 
+class SuspectedInstruction(Frozen):
+    """A sentence of the article addressed to a model as an instruction (never used)."""
+
+    text: str  # == source.text[start:end]
+    start: int
+    end: int
+
+
 class SourceExtraction(Frozen):
     """What an engine made of one source."""
 
@@ -253,6 +261,9 @@ class SourceExtraction(Frozen):
     dropped_events: int = 0  # model events the grounding gate dropped
     proposed_events: int = 0  # model events before the gate
     notes: tuple[str, ...] = ()
+    # wordings that said more than their quote's sentence: the sentence stands in
+    rewrites_dropped: int = 0
+    suspected_instructions: tuple[SuspectedInstruction, ...] = ()
 
 
 # --------------------------------------------------------------------------- merge
@@ -340,6 +351,7 @@ class RunStats(Frozen):
     model: str | None = None
     model_events_proposed: int = 0
     model_events_dropped: int = 0
+    model_rewrites_dropped: int = 0  # model wordings replaced by their source sentence
     prompt_tokens: int = 0
     completion_tokens: int = 0
     calls: int = 0

@@ -20,7 +20,7 @@ import pytest
 from summarizer import pipeline
 from summarizer.config import Config, EngineChoice, LLMConfig, StructuredMode
 from summarizer.engines import extractive, llm
-from summarizer.engines.llm import answers, client, packing, synthesis
+from summarizer.engines.llm import client, packing, synthesis
 from summarizer.errors import BackendError
 from summarizer.models import (
     AlignmentStatus,
@@ -36,7 +36,7 @@ from summarizer.models import (
 from summarizer.output.render import render_brief_md
 from summarizer.output.report_json import render_json
 from summarizer.pipeline import plan
-from summarizer.stages import clean, dates, ground, merge, quantities, segment
+from summarizer.stages import claims, clean, dates, ground, merge, quantities, segment
 from summarizer.transport import tokens
 from summarizer.transport.backend import ChatRequest, ChatResponse, ScriptedBackend
 from summarizer.transport.retry import BackendCallError
@@ -177,7 +177,7 @@ def test_extract_aligns_quotes_and_gate_drops_fabrications() -> None:
         assert FLOOD[event.start : event.end] == event.quote
     assert "flood is over" not in " ".join(e.text for e in gated.events)
     model = _model(gated)
-    assert model[1].quote.endswith("closed 40 schools")
+    assert model[1].quote.endswith("closed 40 schools.")  # a fragment reads as its sentence
     assert model[0].temporal_expression == "on Monday"
     assert model[0].model_date == "2024-03-11"
     # the rainfall sentence the model passed over keeps its extractive event
@@ -224,24 +224,34 @@ def test_code_resolves_model_dates() -> None:
 @pytest.mark.parametrize(
     ("text", "quote", "supported"),
     [
-        ("1,200 residents were evacuated", "Floodwaters forced 1,200 residents from homes", True),
+        (
+            "1,200 residents were forced from homes",
+            "Floodwaters forced 1,200 residents from homes",
+            True,
+        ),
+        # "evacuated" is not the quote's word: the quote's sentence stands in (issue 10)
+        ("1,200 residents were evacuated", "Floodwaters forced 1,200 residents from homes", False),
         ("5,000 residents were evacuated", "Floodwaters forced 1,200 residents from homes", False),
         ("The mayor resigned", "Floodwaters forced 1,200 residents from homes", False),
         ("", "Floodwaters forced 1,200 residents from homes", False),
     ],
 )
-def test_supported_text(text: str, quote: str, supported: bool) -> None:
-    assert answers.supported_text(text, quote) is supported
+def test_the_gate_keeps_only_wording_from_the_quote(text: str, quote: str, supported: bool) -> None:
+    assert claims.rewording_supported(text, quote, quote) is supported
 
 
-def test_unsupported_wording_is_replaced_by_the_quote() -> None:
+def test_unsupported_wording_is_replaced_by_the_sentence() -> None:
     cleaned, sentences = _prepare(FLOOD, "valencia-times", dt.date(2024, 3, 12))
     answer = _answer(
         [],
         [_event("Rainfall reached 90 mm in 24 hours", "Rainfall of 300 mm killed 12 people.")],
     )
     ext = llm.extract(cleaned, sentences, backend=ScriptedBackend([answer]), config=LOCAL)
-    assert _model(ext)[0].text == "Rainfall reached 90 mm in 24 hours"
+    gated = ground.ground_extraction(ext, cleaned.source)  # the shared gate decides
+    assert _model(gated)[0].text == (
+        "Rainfall reached 90 mm in 24 hours, the weather agency said on Tuesday."
+    )
+    assert gated.rewrites_dropped == 1
 
 
 def test_summary_falls_back_to_lead_sentences() -> None:
@@ -449,13 +459,13 @@ def test_synthesis_drops_unknown_ids_after_the_last_reask() -> None:
         "Floods forced 1,200 residents from their homes in Valencia.",
         [
             ("Rainfall reached 90 mm in 24 hours", ["reuters"]),
-            ("1,200 residents left their homes", [_short_ids(events)["el-diario"], "reuters"]),
+            ("1,200 residents were evacuated", [_short_ids(events)["el-diario"], "reuters"]),
         ],
     )
     config = LLMConfig(model="local", base_url="http://127.0.0.1:8080/v1", max_reasks=1)
     model = ScriptedBackend([bad, bad])
     _, developments = llm.synthesize(events, sources, backend=model, config=config)
-    assert developments == ("1,200 residents left their homes [el-diario]",)
+    assert developments == ("1,200 residents were evacuated [el-diario]",)
 
 
 def test_synthesis_falls_back_when_the_model_invents() -> None:
@@ -567,7 +577,12 @@ def test_pipeline_merges_model_events_across_sources(tmp_path: Path) -> None:
     for event in report.events:
         for ev in event.evidence:
             assert sources[ev.source].text[ev.start : ev.end] == ev.quote
-    assert "flood is over" not in render_json(report)
+    doc = json.loads(render_json(report))
+    instructions = [i["text"] for s in doc["sources"] for i in s["suspected_instructions"]]
+    assert all("flood is over" in i for i in instructions)  # listed as what it is...
+    for source in doc["sources"]:  # ...and used nowhere
+        source["suspected_instructions"] = []
+    assert "flood is over" not in json.dumps(doc)
     brief = render_brief_md(report)
     assert "2 of 5 model events had no support in the source and were dropped" in brief
     assert report.key_developments[0].startswith("1,200 residents were evacuated")

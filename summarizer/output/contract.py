@@ -186,6 +186,14 @@ class DroppedReasonV1(Contract):
     reason: str = Field(description='e.g. "related-articles", "photo-caption", "byline".')
 
 
+class SuspectedInstructionV1(Contract):
+    """A sentence of the article addressed to a model as an instruction; never used."""
+
+    text: str
+    start: int
+    end: int
+
+
 class SourceV1(Contract):
     """One article the run read."""
 
@@ -211,6 +219,16 @@ class SourceV1(Contract):
     model_events_proposed: int
     model_events_dropped: int
     notes: list[str]
+    model_rewrites_dropped: int = Field(
+        default=0,
+        description="Event wordings that said more than their quote's sentence (a content "
+        "word, name or number the sentence lacks); the sentence is shown instead.",
+    )
+    suspected_instructions: list[SuspectedInstructionV1] = Field(
+        default_factory=list,
+        description="Sentences addressed to a model as an instruction (a prompt-injection "
+        "attempt): never an event, a summary sentence, a headline or a key development.",
+    )
 
 
 class FailureV1(Contract):
@@ -233,6 +251,9 @@ class StatsV1(Contract):
     calls: int
     retries: int
     notes: list[str]
+    model_rewrites_dropped: int = Field(
+        default=0, description="Model wordings replaced by their source sentence (all sources)."
+    )
 
 
 # --------------------------------------------------------------------------- since the previous run

@@ -328,6 +328,10 @@ def _source_views(report: Report, cites: Citations) -> list[dict[str, Any]]:
                 "published_text": published_text(src),
                 "published_from": src.published_from.value,
                 "summary": one_line(" ".join(s.text for s in sr.extraction.summary)),
+                "instructions": [
+                    quoted(one_line(i.text, QUOTE_LIMIT))
+                    for i in sr.extraction.suspected_instructions
+                ],
                 "unique": [{"date": date_label(e.date), "text": one_line(e.text)} for e in shown],
                 "unique_more": len(unique) - len(shown),
                 "dropped": len(sr.cleaned.dropped),
@@ -366,6 +370,11 @@ def _footer(report: Report) -> dict[str, Any]:
         lines.append(
             f"{stats.model_events_dropped} of {stats.model_events_proposed} model events had no "
             "support in the source and were dropped."
+        )
+    if stats.model_rewrites_dropped:
+        lines.append(
+            f"{stats.model_rewrites_dropped} model event wordings said more than their source "
+            "sentence; the sentence is shown instead."
         )
     if stats.calls:
         lines.append(

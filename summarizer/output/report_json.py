@@ -48,6 +48,7 @@ from summarizer.output.contract import (
     SourceV1,
     StatsV1,
     SummarySentenceV1,
+    SuspectedInstructionV1,
 )
 from summarizer.output.names import source_name
 from summarizer.output.render import one_line
@@ -162,6 +163,11 @@ def _source_v1(sr: SourceReport) -> SourceV1:
         model_events_proposed=ext.proposed_events,
         model_events_dropped=ext.dropped_events,
         notes=list(ext.notes),
+        model_rewrites_dropped=ext.rewrites_dropped,
+        suspected_instructions=[
+            SuspectedInstructionV1(text=i.text, start=i.start, end=i.end)
+            for i in ext.suspected_instructions
+        ],
     )
 
 
@@ -177,6 +183,7 @@ def _stats_v1(report: Report) -> StatsV1:
         calls=stats.calls,
         retries=stats.retries,
         notes=list(stats.notes),
+        model_rewrites_dropped=stats.model_rewrites_dropped,
     )
 
 

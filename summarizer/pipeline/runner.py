@@ -19,6 +19,7 @@ from summarizer.engines.base import EngineRunner, Extracted, Prepared
 from summarizer.engines.extractive import ExtractiveEngine
 from summarizer.errors import BackendError, InputError, ReplayMissError
 from summarizer.models import (
+    Engine,
     InputFailure,
     MergedEvent,
     Report,
@@ -161,6 +162,9 @@ def _stats(
         model=engine.model,
         model_events_proposed=sum(e.proposed_events for e in extractions),
         model_events_dropped=sum(e.dropped_events for e in extractions),
+        model_rewrites_dropped=sum(
+            e.rewrites_dropped for e in extractions if e.engine is Engine.LLM
+        ),
         prompt_tokens=usage.prompt_tokens if usage else 0,
         completion_tokens=usage.completion_tokens if usage else 0,
         calls=usage.calls if usage else 0,

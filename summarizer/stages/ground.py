@@ -14,10 +14,26 @@ After google/langextract, each quote gets a character interval into
 
 The same stage runs for both engines; extractive quotes align exactly by
 construction.
+
+The gate then checks the claim, not only the quote (:mod:`summarizer.stages.claims`):
+
+* a quote is read with its sentence: a fragment widens to whole clauses of it
+  (the sentence itself when the fragment is a complement, "...report that X");
+* a sentence addressed to a model as an instruction is never an event (nor a summary
+  sentence): it is listed in ``SourceExtraction.suspected_instructions``, together with
+  every other such sentence of the article;
+* an event's ``text`` is its quote or a rewording whose content words, names and
+  numbers all come from the quote's sentence; otherwise the sentence stands in and
+  ``rewrites_dropped`` counts it.
+
+Sentences are found by :func:`summarizer.stages.segment.segment`, one paragraph
+(blank-line block) at a time and only where an event or an instruction is, so the
+stage stays linear in the text.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
 from collections.abc import Iterator
 
@@ -26,13 +42,18 @@ from rapidfuzz import fuzz
 from summarizer.models import (
     AlignmentStatus,
     CharInterval,
+    CleanedSource,
     Engine,
     Event,
     Grounding,
+    Sentence,
     Source,
     SourceExtraction,
     SummarySentence,
+    SuspectedInstruction,
 )
+from summarizer.stages import claims
+from summarizer.stages.segment import segment
 
 FUZZY_THRESHOLD = 90.0  # minimum rapidfuzz score for a fuzzy alignment
 MIN_FUZZY_CHARS = 12  # shorter quotes must match exactly (after normalisation)
@@ -221,6 +242,79 @@ def align(
     )
 
 
+# --------------------------------------------------------------------------- sentences
+
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+
+
+class Sentences:
+    """The sentences of a source's text, segmented one paragraph at a time on demand."""
+
+    def __init__(self, source: Source) -> None:
+        self.source = source
+        self.breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(source.text)]
+        self._cache: dict[int, tuple[Sentence, ...]] = {}
+
+    def _paragraph(self, pos: int) -> tuple[int, int]:
+        i = bisect.bisect_right(self.breaks, pos)
+        start = self.breaks[i - 1] if i > 0 else 0
+        end = self.breaks[i] if i < len(self.breaks) else len(self.source.text)
+        return start, end
+
+    def _in_paragraph(self, pos: int) -> tuple[Sentence, ...]:
+        start, end = self._paragraph(pos)
+        if start not in self._cache:
+            kept = (CharInterval(start=start, end=end),)
+            self._cache[start] = segment(CleanedSource(source=self.source, kept=kept))
+        return self._cache[start]
+
+    def covering(self, start: int, end: int) -> tuple[int, int]:
+        """The span of the sentences that ``[start, end)`` touches (itself if none)."""
+        first, last = start, end
+        pos = start
+        while pos < max(end, start + 1):
+            found = self._in_paragraph(pos)
+            touched = [s for s in found if s.start < max(end, start + 1) and s.end > start]
+            if touched:
+                first = min(first, touched[0].start)
+                last = max(last, touched[-1].end)
+            _, paragraph_end = self._paragraph(pos)
+            pos = max(paragraph_end, pos + 1)
+        return first, last
+
+    def at(self, pos: int) -> tuple[int, int] | None:
+        """The sentence holding ``pos``."""
+        for sentence in self._in_paragraph(pos):
+            if sentence.start <= pos < sentence.end:
+                return sentence.start, sentence.end
+        return None
+
+
+def suspected_instructions(source: Source, sentences: Sentences) -> list[SuspectedInstruction]:
+    """Every sentence of the source that reads as an instruction to a model, in order."""
+    found: dict[int, SuspectedInstruction] = {}
+    for candidate in claims.instruction_candidates(source.text):
+        span = sentences.at(candidate)
+        if span is None or span[0] in found:
+            continue
+        text = source.text[span[0] : span[1]]
+        if claims.is_instruction(text):
+            found[span[0]] = SuspectedInstruction(text=text, start=span[0], end=span[1])
+    return [found[k] for k in sorted(found)]
+
+
+def _sentence_of(event: Event, sentences: Sentences) -> tuple[int, int]:
+    """The span of the event's sentence(s): the extractive engine's events are sentences
+    (``sentence_index`` set, quote unchanged by the gate); others are looked up."""
+    if event.engine is Engine.EXTRACTIVE and event.sentence_index is not None:
+        return event.start, event.end
+    return sentences.covering(event.start, event.end)
+
+
+def _overlaps(start: int, end: int, spans: list[SuspectedInstruction]) -> bool:
+    return any(start < s.end and s.start < end for s in spans)
+
+
 # --------------------------------------------------------------------------- the gate
 
 
@@ -238,6 +332,30 @@ def _ground_event(event: Event, text: str) -> Event | None:
             "alignment": grounding.status,
         }
     )
+
+
+def _whole_clauses(event: Event, text: str, sentence: tuple[int, int]) -> Event:
+    """The event's quote widened to whole clauses of its sentence (the sentence itself
+    when the clauses cover all of it)."""
+    s_start, s_end = sentence
+    body = text[s_start:s_end]
+    a, b = claims.clause_span(body, event.start - s_start, event.end - s_start)
+    a, b = a + s_start, b + s_start
+    if text[s_start:a].strip(claims.EDGE) == "" and text[b:s_end].strip(claims.EDGE) == "":
+        a, b = s_start, s_end
+    if (a, b) == (event.start, event.end):
+        return event
+    return event.model_copy(update={"quote": text[a:b], "start": a, "end": b})
+
+
+def _checked_claim(event: Event, text: str, sentence: tuple[int, int]) -> tuple[Event, bool]:
+    """The event with its wording checked against its sentence; True if the wording was
+    replaced by the sentence (it said more than the sentence does)."""
+    body = text[sentence[0] : sentence[1]]
+    if claims.rewording_supported(event.text, event.quote, body):
+        return event, False
+    update = {"text": " ".join(body.split()), "quote": body}
+    return event.model_copy(update={**update, "start": sentence[0], "end": sentence[1]}), True
 
 
 def _ground_summary(item: SummarySentence, text: str) -> SummarySentence | None:
@@ -262,20 +380,31 @@ def ground_extraction(ext: SourceExtraction, source: Source) -> SourceExtraction
     become the supporting source span. Duplicate spans collapse to one event.
     ``proposed_events`` counts events before any gate ran (idempotent on reruns).
     """
+    sentences = Sentences(source)
+    instructions = suspected_instructions(source, sentences)
     kept: list[Event] = []
     seen: set[tuple[int, int]] = set()
-    dropped = 0
+    dropped = rewritten = 0
     for event in ext.events:
         grounded = _ground_event(event, source.text)
         if grounded is None:
             dropped += 1
             continue
+        sentence = _sentence_of(grounded, sentences)
+        if _overlaps(*sentence, instructions):
+            continue  # an instruction to a model, not news (listed, never an event)
+        grounded, replaced = _checked_claim(
+            _whole_clauses(grounded, source.text, sentence), source.text, sentence
+        )
+        rewritten += replaced
         if (grounded.start, grounded.end) in seen:
             continue
         seen.add((grounded.start, grounded.end))
         kept.append(grounded)
     summary = tuple(
-        s for s in (_ground_summary(item, source.text) for item in ext.summary) if s is not None
+        s
+        for s in (_ground_summary(item, source.text) for item in ext.summary)
+        if s is not None and not _overlaps(s.start, s.end, instructions)
     )
     notes = ext.notes
     if dropped and ext.engine is Engine.LLM:
@@ -284,6 +413,12 @@ def ground_extraction(ext: SourceExtraction, source: Source) -> SourceExtraction
             *notes,
             f"{dropped + ext.dropped_events} of {total} model events had no support "
             "in the source and were dropped",
+        )
+    if rewritten:
+        notes = (
+            *notes,
+            f"{rewritten} event {'wording said' if rewritten == 1 else 'wordings said'} more "
+            "than the source sentence; the sentence is shown instead",
         )
     return ext.model_copy(
         update={
@@ -294,5 +429,7 @@ def ground_extraction(ext: SourceExtraction, source: Source) -> SourceExtraction
             if ext.engine is Engine.LLM
             else ext.proposed_events,
             "notes": notes,
+            "rewrites_dropped": ext.rewrites_dropped + rewritten,
+            "suspected_instructions": tuple(instructions),
         }
     )

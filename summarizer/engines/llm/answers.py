@@ -3,10 +3,11 @@
 :func:`route` splits one call's answer by article id; events under an id that is
 not in the call are dropped and counted like ungrounded ones. Each event's quote
 is aligned to the source (:func:`summarizer.stages.ground.align`); the model's
-wording stands only where it stays within its quote (:func:`supported_text`),
-and an article's sentence that addresses a model is content, never a fact
-(:func:`is_instruction`). Summary items are mapped to the source sentences that
-support them (:func:`grounded_summary`).
+wording is kept as it is for the shared grounding gate to check
+(:func:`summarizer.stages.ground.ground_extraction`: the wording stands only where its
+words come from the quote's sentence, and an article's sentence that addresses a model
+is never an event). Summary items are mapped to the source sentences that support them
+(:func:`grounded_summary`).
 
 :func:`assemble` builds one source's :class:`~summarizer.models.SourceExtraction`
 from what the calls said about each of its units: the extractive engine's events
@@ -16,7 +17,6 @@ article the answer left out keeps its extractive events and summary.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -42,47 +42,6 @@ from summarizer.transport.schemas import EventOut, ExtractOut
 
 MIN_SENTENCE_SHARE = 0.6  # a quoted summary item must cover this much of its sentence
 SUMMARY_MATCH = 75.0  # similarity for a summary item to claim a sentence
-TEXT_SUPPORT = 50.0  # token-set similarity for the model's wording to stand for its quote
-_NUMBER = re.compile(r"\d[\d,.]*")
-_INSTRUCTION = re.compile(
-    r"\b(?:ignore|disregard|forget|override)\b[^.!?\n]{0,40}?"
-    r"\b(?:instructions?|prompts?|rules|directions|guidelines)\b"
-    r"|\b(?:system prompt|you are now|as an ai (?:language )?model)\b",
-    re.IGNORECASE,
-)
-
-
-# --------------------------------------------------------------------------- wording
-
-
-def _numbers(text: str) -> set[str]:
-    return {n.rstrip(".,").replace(",", "") for n in _NUMBER.findall(text)}
-
-
-def supported_text(text: str, quote: str) -> bool:
-    """Does the model's wording stay within what its quote says?
-
-    Every figure in the wording must appear in the quote, and the two must share
-    most of their words; otherwise the quote itself is shown instead.
-    """
-    if not text.strip():
-        return False
-    if not _numbers(text) <= _numbers(quote):
-        return False
-    if is_instruction(quote) and not is_instruction(text):
-        return False  # "ignore ... and report that X" supports only itself, never "X"
-    return fuzz.token_set_ratio(text.lower(), quote.lower()) >= TEXT_SUPPORT
-
-
-def is_instruction(text: str) -> bool:
-    """Does ``text`` address a model ("ignore all previous instructions and ...")?
-
-    Such a sentence in an article is content (a prompt-injection attempt): it may
-    be quoted as what the article says, never restated as a fact.
-    """
-    return _INSTRUCTION.search(text) is not None
-
-
 # --------------------------------------------------------------------------- events
 
 
@@ -94,9 +53,7 @@ def _event(out: EventOut, source: Source, chunk: Chunk, rank: int, total: int) -
     else:
         start, end = grounding.interval.start, grounding.interval.end
         quote, status = source.text[start:end], grounding.status
-    text = out.text.strip()
-    if status is not AlignmentStatus.NONE and not supported_text(text, quote):
-        text = " ".join(quote.split())
+    text = out.text.strip() or " ".join(quote.split())  # the gate checks the wording
     return Event(
         source_id=source.id,
         text=text,

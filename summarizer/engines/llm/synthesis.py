@@ -19,10 +19,10 @@ from typing import Any
 from summarizer.config import Config, LLMConfig
 from summarizer.engines import extractive
 from summarizer.engines.base import PlannedRequest
-from summarizer.engines.llm.answers import supported_text
 from summarizer.engines.llm.client import InvalidAnswer, ask, first_request
 from summarizer.errors import BackendError
 from summarizer.models import Claim, MergedEvent, Source
+from summarizer.stages import claims
 from summarizer.transport.backend import Backend
 from summarizer.transport.schemas import AdjudicationOut, SynthesisOut
 
@@ -83,7 +83,10 @@ def _check_citations(known: set[str]) -> Callable[[SynthesisOut], None]:
 
 
 def _supported_by(text: str, events: Sequence[MergedEvent]) -> bool:
-    return any(supported_text(text, e.text) for e in events)
+    """Do one or two of ``events`` (their wording and their sources' quotes) hold every
+    content word, name and number of ``text``? (:func:`summarizer.stages.claims.claim_supported`)"""
+    backing = [[e.text, *(ev.quote for ev in e.evidence)] for e in events]
+    return claims.claim_supported(text, backing)
 
 
 def _developments(
