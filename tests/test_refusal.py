@@ -12,6 +12,8 @@ for the rest of the run.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from reliability_helpers import FLOOD, RoutedFakeServer, llm_args, run_cli, write_articles
 from test_retry import REQUEST, retrying, status_error
@@ -60,7 +62,7 @@ def test_a_refusal_is_not_retried() -> None:
     assert "--structured" in message and "\n" not in message
 
 
-def test_json_schema_refused_fails_the_run_at_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_json_schema_refused_fails_the_run_at_once(tmp_path: Path) -> None:
     folder = write_articles(tmp_path / "in", {"delta-flood": FLOOD})
     refuse = FakeReply(status=500, body=LLAMA_REFUSAL)
     with RoutedFakeServer({"delta-flood": [refuse]}) as server:
