@@ -170,12 +170,13 @@ def _merged(
     )
 
 
-def test_synthesize_headline_is_the_top_multi_source_event() -> None:
+def test_synthesize_takes_the_lead_first_and_the_next_entries_as_developments() -> None:
+    """The pipeline orders the entries (stages.select.brief_order); synthesize keeps it."""
     events = [
-        _merged("e1", "A single outlet says the dam is cracked.", ("a",), 1.9, 3),
         _merged("e2", "The river burst its banks in Faenza.", ("a", "b", "c"), 3.4, 2),
         _merged("e3", "The government pledged 20 million euros.", ("a", "b"), 2.3, 4),
         _merged("e4", "Schools closed across the region.", ("b", "c"), 2.2, 4),
+        _merged("e1", "A single outlet says the dam is cracked.", ("a",), 1.9, 3),
     ]
     headline, developments = synthesize(events, {})
     assert headline == "The river burst its banks in Faenza."
@@ -184,6 +185,12 @@ def test_synthesize_headline_is_the_top_multi_source_event() -> None:
         "Schools closed across the region.",
         "A single outlet says the dam is cracked.",
     )
+
+
+def test_synthesize_headline_drops_a_leading_connective() -> None:
+    lead = _merged("e1", "Meanwhile, floodwater reached the old town of Faenza.", ("a",), 2.0, 2)
+    headline, _ = synthesize([lead], {})
+    assert headline == "Floodwater reached the old town of Faenza."
 
 
 def test_synthesize_without_events() -> None:

@@ -13,9 +13,9 @@ The per-source summary takes a few sentences, lead-biased: the score is the even
 score plus a bonus that decays with the sentence's position; the chosen sentences
 are returned in reading order.
 
-:func:`synthesize` writes the headline (the most important event cited by several
-sources) and the key developments (top events by number of citing sources, then
-salience, then recency).
+:func:`synthesize` writes the headline (the first of the entries it is given, which the
+pipeline orders by :func:`~summarizer.stages.select.brief_order`) and the key
+developments (the next entries).
 
 :class:`ExtractiveEngine` offers both through the
 :class:`~summarizer.engines.base.EngineRunner` protocol; it makes no model calls,
@@ -40,6 +40,7 @@ from summarizer.models import (
     SourceExtraction,
     SummarySentence,
 )
+from summarizer.stages.select import trim_connective
 
 EVENT_THRESHOLD = 2.0  # minimum score for a sentence to be an event
 MAX_EVENTS = 400  # per source: bounds merge time on a huge file (news articles have ~50)
@@ -173,21 +174,20 @@ def extract(
     )
 
 
-def _rank_key(event: MergedEvent) -> tuple[int, float, float, str]:
-    return (-len(event.sources), -event.importance, -event.date.start.toordinal(), event.id)
-
-
 def synthesize(
     events: Sequence[MergedEvent], sources: Mapping[str, Source]
 ) -> tuple[str, tuple[str, ...]]:
-    """Headline (the top multi-source event) and key developments (top events)."""
-    del sources  # the extractive synthesis needs only the merged events
-    ranked = sorted(events, key=_rank_key)
-    if not ranked:
+    """Headline and key developments from ``events``, most important first (the pipeline
+    orders them with :func:`~summarizer.stages.select.brief_order`: the brief day's lead
+    first). The headline is the lead's sentence without a leading connective
+    ("Meanwhile, ..."), so it stands alone; the developments are the next entries."""
+    del sources  # the extractive synthesis needs only the ordered entries
+    if not events:
         return "", ()
-    multi = [e for e in ranked if len(e.sources) > 1]
-    headline = (multi or ranked)[0].text
-    developments = tuple(e.text for e in ranked if e.text != headline)[:KEY_DEVELOPMENTS]
+    headline = trim_connective(events[0].text)
+    developments = tuple(dict.fromkeys(e.text for e in events[1:] if e.text != events[0].text))[
+        :KEY_DEVELOPMENTS
+    ]
     return headline, developments
 
 

@@ -10,6 +10,7 @@ stage is shared and never looks at which engine ran.
 
 from __future__ import annotations
 
+import logging
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -19,10 +20,12 @@ from summarizer.engines.base import EngineRunner, Extracted, Prepared
 from summarizer.engines.extractive import ExtractiveEngine
 from summarizer.errors import BackendError, InputError, ReplayMissError
 from summarizer.models import (
+    CleanedSource,
     Engine,
     InputFailure,
     MergedEvent,
     Report,
+    ResolvedDate,
     RunStats,
     Source,
     SourceExtraction,
@@ -37,13 +40,16 @@ from summarizer.pipeline.sources import (
     prepare_all,
     split_outcomes,
 )
+from summarizer.stages import claims, wording
 from summarizer.stages import clean as clean_stage
+from summarizer.stages import dates as dates_stage
 from summarizer.stages import disagree as disagree_stage
 from summarizer.stages import ingest as ingest_stage
 from summarizer.stages import merge as merge_stage
 from summarizer.stages import select as select_stage
-from summarizer.stages import wording
 from summarizer.transport.backend import Backend, close_quietly
+
+log = logging.getLogger("summarizer")
 
 SYNTHESIS_PATH = "(synthesis)"  # InputFailure.path when the model's synthesis failed
 
@@ -145,11 +151,36 @@ def _unique_events(events: Sequence[MergedEvent]) -> dict[str, tuple[str, ...]]:
     return {k: tuple(v) for k, v in unique.items()}
 
 
-def _select(events: tuple[MergedEvent, ...], config: Config) -> tuple[MergedEvent, ...]:
+def _select(
+    events: tuple[MergedEvent, ...], config: Config, signals: select_stage.DateSignals
+) -> tuple[MergedEvent, ...]:
     if config.max_dates is None and config.per_date is None and config.day is None:
         return events
     return select_stage.select_timeline(
-        events, max_dates=config.max_dates, per_date=config.per_date, day=config.day
+        events,
+        max_dates=config.max_dates,
+        per_date=config.per_date,
+        day=config.day,
+        signals=signals,
+    )
+
+
+def date_signals(done: Sequence[Processed]) -> select_stage.DateSignals:
+    """How often the articles refer to each date (anywhere in their kept text) and how
+    many were published each day: what the timeline's days are ranked by."""
+
+    def mentioned(source: Source, cleaned: CleanedSource) -> list[ResolvedDate]:
+        text = source.text
+        return [
+            resolved
+            for k in cleaned.kept
+            for _, resolved in dates_stage.date_mentions(
+                text[k.start : k.end], source.published, k.start
+            )
+        ]
+
+    return select_stage.date_signals(
+        (source.published, mentioned(source, cleaned)) for source, cleaned, _ in done
     )
 
 
@@ -177,16 +208,23 @@ def _stats(
 
 def _synthesize(
     engine: EngineRunner,
-    events: tuple[MergedEvent, ...],
+    events: Sequence[MergedEvent],
     sources: Mapping[str, Source],
     config: Config,
 ) -> tuple[str, tuple[str, ...], InputFailure | None]:
-    """Headline and key developments; if the model fails here, fall back to the
-    extractive synthesis and report the failure (a --replay miss still fails the run)."""
+    """Headline and key developments from ``events`` (most important first, the brief's
+    lead first: :func:`~summarizer.stages.select.brief_order`). A model's headline must
+    state one of the day's leading facts (:func:`_states_a_lead`), else the extractive
+    headline replaces it. If the model fails here, fall back to the extractive synthesis
+    and report the failure (a --replay miss still fails the run)."""
     if not events:
         return "", (), None
     try:
         headline, developments = engine.synthesize(events, sources)
+        if engine.kind is Engine.LLM and not _states_a_lead(headline, events):
+            log.info("the model's headline is not one of the day's leading facts; replaced")
+            fallback = ExtractiveEngine(summary_sentences=config.summary_sentences)
+            headline = fallback.synthesize(events, sources)[0]
         return headline, developments, None
     except ReplayMissError:
         raise
@@ -199,6 +237,18 @@ def _synthesize(
             developments,
             InputFailure(path=SYNTHESIS_PATH, reason=reason, stage="model"),
         )
+
+
+def _states_a_lead(headline: str, events: Sequence[MergedEvent]) -> bool:
+    """Does a model's headline say what one of the brief day's leading entries says
+    (:func:`~summarizer.stages.select.leading_events`; checked as the llm engine checks
+    all its wording, :func:`~summarizer.stages.claims.claim_supported`)? A lead alone
+    must hold it: a headline about another day is not the day's headline."""
+    leads = select_stage.leading_events(events)
+    return any(
+        claims.claim_supported(headline, [[e.text, *(ev.quote for ev in e.evidence)]])
+        for e in leads
+    )
 
 
 def _notes(sources: Sequence[Source]) -> tuple[str, ...]:
@@ -249,14 +299,17 @@ def _run(paths: Sequence[str | Path], config: Config, engine: EngineRunner) -> R
     sources = {s.id: s for s, _, _ in done}
     extractions = [ext for _, _, ext in done]
     merged = merge_stage.merge(extractions, sources)
-    selected = _select(merged, config)
+    signals = date_signals(done)
+    selected = _select(merged, config, signals)
     kept_ids = {e.id for e in selected}
     findings = disagree_stage.compare(merged, {s.id: s.published for s in sources.values()})
     disagreements = tuple(d for d in findings.disagreements if d.event in kept_ids)
     revisions = tuple(
         r for r in findings.revisions if r.event in kept_ids or r.earlier_event in kept_ids
     )
-    headline, developments, synthesis_failure = _synthesize(engine, selected, sources, config)
+    day = config.day or select_stage.brief_day(selected, (s.published for s in sources.values()))
+    lead_first = select_stage.brief_order(selected, signals, day)
+    headline, developments, synthesis_failure = _synthesize(engine, lead_first, sources, config)
     headline, developments = wording.word_synthesis(
         headline, developments, merged, revisions, disagreements
     )
@@ -301,5 +354,9 @@ def inspect(path: str | Path) -> str:
             else f"{path}: no article found; give a .txt, .md, .html or .jsonl file"
         )
         raise InputError(reason)
-    parts = [clean_stage.format_inspection(clean_stage.clean(s)) for s in ingested.sources]
+    if len(ingested.sources) == 1:  # one article: no corpus to find boilerplate in
+        return clean_stage.format_inspection(clean_stage.clean(ingested.sources[0]))
+    prepared, failed = prepare_all(ingested.sources)
+    parts = [clean_stage.format_inspection(cleaned) for cleaned, _ in prepared]
+    parts += [f"{f.path}: {f.reason}\n" for f in failed.values() if isinstance(f, InputFailure)]
     return "\n".join(parts)

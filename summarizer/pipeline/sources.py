@@ -1,7 +1,8 @@
 """The per-source stages around the engine, and the sources a run reads.
 
 Before the engine: ingest (done by the run), duplicate copies dropped
-(:func:`drop_duplicates`), then clean and segment (:func:`prepare_all`). After
+(:func:`drop_duplicates`), then clean and segment, and drop the corpus' recurring
+boilerplate (:func:`prepare_all`). After
 it: ground, date and annotate each extraction (:func:`finish_source`). A source
 whose stage raises a :class:`~summarizer.errors.SummarizerError` becomes an
 :class:`~summarizer.models.InputFailure` naming the stage; the run goes on.
@@ -20,6 +21,7 @@ from summarizer.config import Config
 from summarizer.engines.base import Prepared, failure_of
 from summarizer.errors import SummarizerError
 from summarizer.models import CleanedSource, InputFailure, Sentence, Source, SourceExtraction
+from summarizer.stages import boilerplate as boilerplate_stage
 from summarizer.stages import clean as clean_stage
 from summarizer.stages import dates as dates_stage
 from summarizer.stages import ground as ground_stage
@@ -68,7 +70,9 @@ def prepare_source(source: Source) -> tuple[CleanedSource, Sequence[Sentence]]:
 
 
 def prepare_all(sources: Sequence[Source]) -> tuple[list[Prepared], Outcomes]:
-    """Clean and segment every source; those that fail are returned as failures."""
+    """Clean and segment every source, then drop the page furniture that recurs across
+    the corpus (:mod:`~summarizer.stages.boilerplate`); those that fail are returned as
+    failures."""
     prepared: list[Prepared] = []
     failed: Outcomes = {}
     for source in sources:
@@ -76,7 +80,7 @@ def prepare_all(sources: Sequence[Source]) -> tuple[list[Prepared], Outcomes]:
             prepared.append(prepare_source(source))
         except StageFailed as failure:
             failed[source.id] = failure.failure
-    return prepared, failed
+    return boilerplate_stage.drop_boilerplate(prepared), failed
 
 
 def finish_source(source: Source, ext: SourceExtraction) -> SourceExtraction:

@@ -919,6 +919,42 @@ def resolve_sentence_date(
     return ResolvedDate(start=published, precision=Precision.DAY, from_publication=True)
 
 
+def is_stamp(text: str, match: TemporalMatch, offset: int = 0) -> bool:
+    """A page's own time stamp ("Tuesday 4 January 2005 08.43 GMT", "Updated: July 1,
+    2025"): a date followed by a clock time or after "published"/"updated"."""
+    start, end = match.start - offset, match.end - offset
+    return bool(_CLOCK.search(text[end : end + 16])) or bool(
+        _PUBLISHED_CUE.search(text[max(0, start - 30) : start])
+    )
+
+
+def date_mentions(
+    text: str, published: dt.date | None, offset: int = 0
+) -> list[tuple[TemporalMatch, ResolvedDate]]:
+    """Every date ``text`` refers to, resolved against ``published``: what the article
+    talks about, for ranking days by how often articles refer to them.
+
+    Unlike :func:`resolve_sentence_date` (which picks the one date of an event), every
+    expression counts: a reference point ("since the January 12 earthquake"), a modifier
+    ("the January 30 election") or a background clause still refers to that day. The
+    page's own time stamp (:func:`is_stamp`) does not.
+    """
+    out = []
+    stamp_start: int | None = None  # where the stamp after the current match begins
+    for match in reversed(find_temporal_expressions(text, offset)):
+        # "Tuesday 4 January 2005 08.43 GMT": the weekday belongs to the stamp after it
+        joined = stamp_start is not None and not text[match.end - offset : stamp_start].strip(" ,")
+        if joined or is_stamp(text, match, offset):
+            stamp_start = match.start - offset
+            continue
+        stamp_start = None
+        local = match.start - offset
+        span = _span_for(match, published, _is_future(text, local, match))
+        if span is not None:
+            out.append((match, _to_resolved(span, match, match.text)))
+    return out[::-1]
+
+
 # --------------------------------------------------------------------------- publication date
 
 _CLOCK = re.compile(r"^\W{0,3}(?:at\s+)?\d{1,2}[:.]\d{2}\b|^\W{0,3}\d{1,2}\s*[ap]\.?m\b", re.I)

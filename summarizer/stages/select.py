@@ -1,17 +1,285 @@
-"""Select the timeline: the most important dates, and the entries kept for each.
+"""Select the timeline: the days that matter, and the entries that tell each day.
 
-:func:`select_timeline` keeps the ``max_dates`` most important dates and ``per_date``
-entries per date (timeline summarisation), or, with ``day``, that day's entries first
-and earlier dates as context.
+Timeline summarisation after news-tls DATEWISE (Ghalandari and Ifrim 2020), without
+its supervised ranker:
+
+* **Which days.** A day matters when many articles refer to it: :class:`DateSignals`
+  counts, per date, the distinct articles whose text mentions it (explicit or
+  resolved relative dates anywhere in the article, not only in event sentences;
+  later articles count, so an event the coverage keeps coming back to ranks high),
+  and, as a weaker signal (:data:`PUBLISHED_WEIGHT`), the articles published that
+  day. A month, a year or a range competes with the days by its mentions per day
+  it spans. Dates inside the corpus' own span (from :data:`LEAD_DAYS` before its
+  first publication to its last) come before older history and announced future
+  dates, which a timeline of this coverage mentions only as background.
+* **Which entries.** A day's candidates are the merged entries dated that day. Each
+  is scored by how central it is (cosine of its stemmed, corpus-weighted terms to
+  the day's centroid: the entries of that day, weighted by how many sources report
+  them, and, at :data:`FOLLOWING_WEIGHT`, those of the next day, when the follow-up
+  coverage appears) and how informative (the engine's salience); an entry that
+  repeats one already chosen is passed over.
+
+:func:`rank_timeline` orders every entry by that judgement (the best entry of the
+best day first); :func:`select_timeline` keeps ``max_dates`` days and ``per_date``
+entries per day (``--max-dates``/``--per-date``); the brief's headline
+(:func:`headline_event`) and key developments follow the same order, and so does
+the chart, which draws the selected entries.
 """
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
-from collections import defaultdict
-from collections.abc import Iterable, Sequence
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
 
-from summarizer.models import MergedEvent, Precision
+import snowballstemmer
+
+from summarizer.models import MergedEvent, Precision, ResolvedDate
+
+PUBLISHED_WEIGHT = 0.5  # an article published on a day counts half a mention of it
+LEAD_DAYS = 7  # a corpus reports events up to a week before its first article
+FOLLOWING_WEIGHT = 0.5  # the next day's entries in a day's centroid
+SALIENCE_WEIGHT = 0.3  # per unit of the engine's salience
+REDUNDANT = 0.5  # cosine above which an entry repeats one already chosen
+DISTINCT = 8  # how many entries of a day are kept apart from repeats
+KEY_DEVELOPMENTS = 5
+
+DateKey = tuple[str, str | None]  # (ResolvedDate.iso(), ResolvedDate.iso_end())
+
+
+def date_key(date: ResolvedDate) -> DateKey:
+    """The key entries are grouped by: the date as displayed."""
+    return (date.iso(), date.iso_end())
+
+
+def _days_spanned(date: ResolvedDate) -> int:
+    if date.precision is Precision.DAY:
+        return 1
+    if date.precision is Precision.MONTH:
+        return calendar.monthrange(date.start.year, date.start.month)[1]
+    if date.precision is Precision.YEAR:
+        return 366 if calendar.isleap(date.start.year) else 365
+    end = date.end or date.start
+    return max((end - date.start).days + 1, 1)
+
+
+# --------------------------------------------------------------------------- days
+
+
+@dataclass(frozen=True)
+class DateSignals:
+    """How much a corpus talks about each date.
+
+    ``mentions``: distinct articles referring to the date (by :func:`date_key`);
+    ``published``: articles published on each day; ``first``/``last``: the span of
+    publication dates.
+    """
+
+    mentions: Mapping[DateKey, int] = field(default_factory=dict)
+    published: Mapping[dt.date, int] = field(default_factory=dict)
+    first: dt.date | None = None
+    last: dt.date | None = None
+
+    def score(self, date: ResolvedDate) -> float:
+        """Mentions (plus half the day's publications) per day the date spans."""
+        mentioned = self.mentions.get(date_key(date), 0)
+        published = self.published.get(date.start, 0) if date.precision is Precision.DAY else 0
+        return (mentioned + PUBLISHED_WEIGHT * published) / _days_spanned(date)
+
+    def in_span(self, date: ResolvedDate) -> bool:
+        """Inside the coverage: from LEAD_DAYS before the first article to the last."""
+        if self.first is None or self.last is None:
+            return True
+        end = date.end or date.start
+        return self.first - dt.timedelta(days=LEAD_DAYS) <= date.start and end <= self.last
+
+
+def date_signals(articles: Iterable[tuple[dt.date | None, Iterable[ResolvedDate]]]) -> DateSignals:
+    """:class:`DateSignals` from each article's publication date and the dates it mentions."""
+    mentions: Counter[DateKey] = Counter()
+    published: Counter[dt.date] = Counter()
+    for day, dates in articles:
+        if day is not None:
+            published[day] += 1
+        mentions.update({date_key(d) for d in dates})
+    days = sorted(published)
+    return DateSignals(
+        mentions=dict(mentions),
+        published=dict(published),
+        first=days[0] if days else None,
+        last=days[-1] if days else None,
+    )
+
+
+def _fallback_signals(events: Sequence[MergedEvent]) -> DateSignals:
+    """Without article signals: a date is mentioned by the sources of its entries."""
+    cited: dict[DateKey, set[str]] = defaultdict(set)
+    for e in events:
+        cited[date_key(e.date)].update(e.sources)
+    return DateSignals(mentions={k: len(v) for k, v in cited.items()})
+
+
+def _group(events: Iterable[MergedEvent]) -> dict[DateKey, list[MergedEvent]]:
+    groups: dict[DateKey, list[MergedEvent]] = defaultdict(list)
+    for e in events:
+        groups[date_key(e.date)].append(e)
+    return groups
+
+
+def rank_dates(
+    groups: Mapping[DateKey, Sequence[MergedEvent]], signals: DateSignals
+) -> list[DateKey]:
+    """Date keys, the ones that matter most first (see the module docstring); ties go to
+    the date more sources report entries on, then to the greater sum of the entries'
+    importance, then to the earlier date."""
+
+    def key(k: DateKey) -> tuple[bool, float, int, float, str]:
+        date = groups[k][0].date
+        support = len({s for e in groups[k] for s in e.sources})
+        weight = sum(e.importance for e in groups[k])
+        return (not signals.in_span(date), -signals.score(date), -support, -weight, k[0])
+
+    return sorted(groups, key=key)
+
+
+# --------------------------------------------------------------------------- entries
+
+
+@lru_cache(maxsize=1)
+def _stemmer() -> snowballstemmer.stemmer:
+    return snowballstemmer.stemmer("english")
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}|\d[\d,.]*")
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    return str(_stemmer().stemWord(word))
+
+
+def _terms(text: str) -> Counter[str]:
+    return Counter(_stem(w.lower().rstrip(".,")) for w in _WORD.findall(text))
+
+
+Vector = dict[str, float]
+
+
+def _norm(vector: Mapping[str, float]) -> Vector:
+    size = math.sqrt(sum(v * v for v in vector.values()))
+    return {t: v / size for t, v in vector.items()} if size else {}
+
+
+def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(v * b.get(t, 0.0) for t, v in a.items())
+
+
+def _vectors(events: Sequence[MergedEvent]) -> dict[str, Vector]:
+    """Unit tf-idf vectors of the entries' texts, idf over all entries of the run."""
+    counts = {e.id: _terms(e.text) for e in events}
+    df: Counter[str] = Counter()
+    for c in counts.values():
+        df.update(c.keys())
+    n = max(len(counts), 1)
+    return {
+        eid: _norm({t: (1 + math.log(tf)) * math.log(1 + n / df[t]) for t, tf in c.items()})
+        for eid, c in counts.items()
+    }
+
+
+def _next_day(k: DateKey, groups: Mapping[DateKey, Sequence[MergedEvent]]) -> DateKey | None:
+    date = groups[k][0].date
+    if date.precision is not Precision.DAY:
+        return None
+    following = (date.start + dt.timedelta(days=1)).isoformat(), None
+    return following if following in groups else None
+
+
+def _centroid(
+    k: DateKey, groups: Mapping[DateKey, Sequence[MergedEvent]], vectors: Mapping[str, Vector]
+) -> Vector:
+    centroid: dict[str, float] = defaultdict(float)
+    members = [(e, 1.0) for e in groups[k]]
+    following = _next_day(k, groups)
+    if following is not None:
+        members += [(e, FOLLOWING_WEIGHT) for e in groups[following]]
+    for event, weight in members:
+        for t, v in vectors[event.id].items():
+            centroid[t] += weight * len(event.sources) * v
+    return _norm(centroid)
+
+
+def _salience(event: MergedEvent) -> float:
+    """The engine's salience, recovered from the merge's importance (sources + salience/2)."""
+    return max(event.importance - len(event.sources), 0.0) * 2
+
+
+def _entry_score(event: MergedEvent, centroid: Mapping[str, float], vector: Vector) -> float:
+    return _cosine(vector, centroid) + SALIENCE_WEIGHT * _salience(event)
+
+
+def _rank_entries(
+    entries: Sequence[MergedEvent], centroid: Vector, vectors: Mapping[str, Vector]
+) -> list[MergedEvent]:
+    """Most central and informative first; an entry repeating one of the first
+    :data:`DISTINCT` chosen goes last (a day shows a few entries: further down, the
+    order is the score's)."""
+    ordered = sorted(entries, key=lambda e: (-_entry_score(e, centroid, vectors[e.id]), e.id))
+    chosen: list[MergedEvent] = []
+    repeats: list[MergedEvent] = []
+    for i, e in enumerate(ordered):
+        if len(chosen) >= DISTINCT:
+            return chosen + ordered[i:] + repeats
+        if any(_cosine(vectors[e.id], vectors[c.id]) > REDUNDANT for c in chosen):
+            repeats.append(e)
+        else:
+            chosen.append(e)
+    return chosen + repeats
+
+
+@dataclass(frozen=True)
+class Ranking:
+    """Dates most important first, and each date's entries most important first."""
+
+    dates: tuple[DateKey, ...]
+    entries: Mapping[DateKey, tuple[MergedEvent, ...]]
+
+    def ordered(self) -> list[MergedEvent]:
+        """Every entry: the best entry of each date (dates by rank), then the second..."""
+        out: list[MergedEvent] = []
+        depth = max((len(v) for v in self.entries.values()), default=0)
+        for i in range(depth):
+            out += [self.entries[k][i] for k in self.dates if i < len(self.entries[k])]
+        return out
+
+
+def rank(events: Sequence[MergedEvent], signals: DateSignals | None = None) -> Ranking:
+    """Rank the dates and, within each, the entries (see the module docstring)."""
+    signals = signals if signals is not None else _fallback_signals(events)
+    groups = _group(events)
+    vectors = _vectors(events)
+    entries = {
+        k: tuple(_rank_entries(v, _centroid(k, groups, vectors), vectors))
+        for k, v in groups.items()
+    }
+    return Ranking(dates=tuple(rank_dates(groups, signals)), entries=entries)
+
+
+def rank_timeline(
+    events: Sequence[MergedEvent], signals: DateSignals | None = None
+) -> list[MergedEvent]:
+    """Every entry, most important first (the order key developments are taken in)."""
+    return rank(events, signals).ordered()
+
+
+# --------------------------------------------------------------------------- selection
 
 
 def _on_day(event: MergedEvent, day: dt.date) -> bool:
@@ -21,42 +289,123 @@ def _on_day(event: MergedEvent, day: dt.date) -> bool:
     return d.precision is Precision.DAY and d.start == day
 
 
-def _by_date(events: Iterable[MergedEvent]) -> dict[tuple[str, str | None], list[MergedEvent]]:
-    groups: dict[tuple[str, str | None], list[MergedEvent]] = defaultdict(list)
-    for e in events:
-        groups[(e.date.iso(), e.date.iso_end())].append(e)
-    for g in groups.values():
-        g.sort(key=lambda e: (-e.importance, e.id))
-    return groups
-
-
 def select_timeline(
     events: Sequence[MergedEvent],
     *,
     max_dates: int | None = None,
     per_date: int | None = None,
     day: dt.date | None = None,
+    signals: DateSignals | None = None,
 ) -> tuple[MergedEvent, ...]:
-    """Keep the ``max_dates`` most important dates and ``per_date`` entries per date.
+    """Keep the ``max_dates`` dates that matter most and each one's ``per_date`` best entries.
 
-    A date's importance is the sum of the importance of the entries it keeps. With
-    ``day``, entries dated after it are left out, that day's entries always stay
-    (and come first), and earlier dates follow as context, oldest first. Without
-    ``day``, the result is in date order, oldest first; within a date, most
-    important first.
+    With ``day``, entries dated after it are left out, that day's entries always stay
+    (and come first), and the earlier dates that matter most follow as context, oldest
+    first. Without ``day``, the result is in date order, oldest first; within a date,
+    best first.
     """
     pool = [e for e in events if day is None or e.date.start <= day or _on_day(e, day)]
-    groups = _by_date(pool)
+    ranking = rank(pool, signals)
+    groups = {k: list(v) for k, v in ranking.entries.items()}
     if per_date is not None:
         groups = {k: v[: max(per_date, 0)] for k, v in groups.items()}
     today = {k for k, v in groups.items() if day is not None and any(_on_day(e, day) for e in v)}
-    ranked = sorted(
-        (k for k in groups if k not in today),
-        key=lambda k: (-sum(e.importance for e in groups[k]), k),
-    )
+    ranked = [k for k in ranking.dates if k not in today and groups[k]]
     if max_dates is not None:
         ranked = ranked[: max(max_dates - len(today), 0)]
-    keep_dates = sorted(ranked, key=lambda k: min(e.date.start for e in groups[k]))
+    keep_dates = sorted(ranked, key=lambda k: (groups[k][0].date.start, k))
     first = [e for k in sorted(today) for e in groups[k]]
     rest = [e for k in keep_dates for e in groups[k]]
     return tuple(first + rest)
+
+
+# --------------------------------------------------------------------------- the brief's lead
+
+HEADLINE_CHOICES = 3  # the headline is one of the day's best entries
+DAY_DEVELOPMENTS = 2  # key developments: the day's next entries, then other days'
+
+# Discourse connectives that tie a sentence to the one before it (English, general).
+_CONNECTIVE = re.compile(
+    r"^(?:(?:meanwhile|at\s+the\s+same\s+time|in\s+addition|additionally|also|however|"
+    r"but|and|separately|elsewhere|moreover|furthermore|nevertheless|nonetheless|still|"
+    r"in\s+(?:a\s+)?separate\s+(?:development|incident|statement)s?|in\s+other\s+news|"
+    r"on\s+the\s+other\s+hand|besides|likewise|similarly|instead|then|so|thus|therefore|"
+    r"as\s+well|too|earlier|later|later\s+on|at\s+the\s+time)(?:\s*,\s*|\s+))+",
+    re.IGNORECASE,
+)
+_DEPENDENT_OPENER = re.compile(
+    r"^(?:he|she|they|it|this|that|these|those|his|her|their|its|we|i|you|there)\b|^[\"“‘'(]",
+    re.IGNORECASE,
+)
+
+
+def trim_connective(text: str) -> str:
+    """``text`` without a leading connective ("Meanwhile, a drone hit ..." -> "A drone
+    hit ..."), so it reads on its own; the evidence keeps the quote as written."""
+    stripped = text.strip()
+    trimmed = _CONNECTIVE.sub("", stripped, count=1)
+    if not trimmed or len(trimmed.split()) < 4:
+        return stripped
+    return trimmed[0].upper() + trimmed[1:]
+
+
+def stands_alone(text: str) -> bool:
+    """Does the sentence (once a connective is trimmed) read without the one before it:
+    no leading pronoun or quotation to resolve?"""
+    return not _DEPENDENT_OPENER.match(trim_connective(text))
+
+
+def brief_day(events: Sequence[MergedEvent], published: Iterable[dt.date | None]) -> dt.date | None:
+    """The day a brief is for: the latest publication date (else the latest entry's day)."""
+    days = [d for d in published if d is not None]
+    if days:
+        return max(days)
+    dated = [e.date.start for e in events if e.date.precision is Precision.DAY]
+    return max(dated, default=None)
+
+
+def _lead_date(ranking: Ranking, day: dt.date | None) -> DateKey | None:
+    """The date of the brief's lead: ``day`` if it has entries, else the latest day before
+    it that has, else the date that matters most."""
+    if day is not None:
+        on_day = [k for k in ranking.dates if any(_on_day(e, day) for e in ranking.entries[k])]
+        if on_day:
+            return on_day[0]
+        before = [
+            k
+            for k in ranking.dates
+            if (d := ranking.entries[k][0].date).precision is Precision.DAY and d.start < day
+        ]
+        if before:
+            return max(before, key=lambda k: ranking.entries[k][0].date.start)
+    return ranking.dates[0] if ranking.dates else None
+
+
+def brief_order(
+    events: Sequence[MergedEvent], signals: DateSignals | None, day: dt.date | None
+) -> list[MergedEvent]:
+    """Every entry, most important for a brief of ``day`` first: the headline's entry (of
+    that day's :data:`HEADLINE_CHOICES` best entries, the one reported by the most
+    sources among those that stand alone), the day's next :data:`DAY_DEVELOPMENTS`
+    entries, then the rest in :func:`rank_timeline` order, those that stand alone
+    first."""
+    ranking = rank(events, signals)
+    lead = _lead_date(ranking, day)
+    if lead is None:
+        return []
+    today = list(ranking.entries[lead])
+    choices = today[:HEADLINE_CHOICES]
+    headline = min(choices, key=lambda e: (not stands_alone(e.text), -len(e.sources)))
+    first = [headline, *[e for e in today if e is not headline][:DAY_DEVELOPMENTS]]
+    chosen = {e.id for e in first}
+    rest = [e for e in ranking.ordered() if e.id not in chosen]
+    return first + sorted(rest, key=lambda e: not stands_alone(e.text))  # stable: rank kept
+
+
+def leading_events(ordered: Sequence[MergedEvent]) -> list[MergedEvent]:
+    """The entries a headline may state: the lead of :func:`brief_order`'s result and the
+    best entries of the same date (at most :data:`HEADLINE_CHOICES`)."""
+    if not ordered:
+        return []
+    lead = date_key(ordered[0].date)
+    return [e for e in ordered if date_key(e.date) == lead][:HEADLINE_CHOICES]

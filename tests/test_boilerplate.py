@@ -1,0 +1,197 @@
+"""Corpus-level boilerplate (stages/boilerplate.py), on a small flood story written for
+these tests: four days of coverage by a local paper and two other outlets."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from summarizer import pipeline
+from summarizer.config import Config
+from summarizer.models import CleanedSource, Sentence
+from summarizer.pipeline.sources import prepare_source
+from summarizer.stages.boilerplate import drop_boilerplate, tokens
+from summarizer.stages.ingest import ingest
+
+FOOTER = (
+    "The Riverside Gazette has covered the valley towns since 1911 and relies on readers "
+    "like you to keep going."
+)
+STAMPS = {  # the page's time stamp and letters line: the same but for the date and time
+    "2025-03-03": "Monday 3 March 2025 08.43 GMT Letters for the Gazette go to the desk on "
+    "Mill Street, open weekdays.",
+    "2025-03-04": "Tuesday 4 March 2025 17.02 GMT Letters for the Gazette go to the desk on "
+    "Mill Street, open weekdays.",
+    "2025-03-05": "Wednesday 5 March 2025 09.15 GMT Letters for the Gazette go to the desk on "
+    "Mill Street, open weekdays.",
+    "2025-03-06": "Thursday 6 March 2025 11.30 GMT Letters for the Gazette go to the desk on "
+    "Mill Street, open weekdays.",
+}
+MAYOR = (
+    "Mayor Ana Ruiz said the Old Bridge would stay closed until the water level drops "
+    "below two metres."
+)
+RESCUE = "Rescuers pulled 14 people from flooded homes in Marlow on Monday."
+
+ARTICLES = {
+    "gazette-mon": (
+        "2025-03-03",
+        [
+            STAMPS["2025-03-03"],
+            "The river Vale burst its banks in Marlow on Monday, flooding 300 homes.",
+            RESCUE,
+            FOOTER,
+        ],
+    ),
+    "gazette-tue": (
+        "2025-03-04",
+        [
+            STAMPS["2025-03-04"],
+            "Water levels in Marlow kept rising on Tuesday as more rain fell upstream.",
+            RESCUE,
+            MAYOR,
+            FOOTER,
+        ],
+    ),
+    "courier-tue": (
+        "2025-03-04",
+        ["Traffic was diverted around Marlow on Tuesday after the flood.", MAYOR],
+    ),
+    "post-tue": (
+        "2025-03-04",
+        ["Engineers inspected the Old Bridge in Marlow on Tuesday morning.", MAYOR],
+    ),
+    "gazette-wed": (
+        "2025-03-05",
+        [
+            STAMPS["2025-03-05"],
+            "The council opened a second shelter at the Marlow sports hall on Wednesday.",
+            FOOTER,
+        ],
+    ),
+    "gazette-thu": (
+        "2025-03-06",
+        [
+            STAMPS["2025-03-06"],
+            "Clean-up crews began clearing mud from the Marlow high street on Thursday.",
+            FOOTER,
+        ],
+    ),
+}
+
+
+def _write(folder: Path, articles: dict[str, tuple[str, list[str]]]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (day, lines) in articles.items():
+        body = "\n\n".join(lines)
+        (folder / f"{name}.txt").write_text(
+            f"date: {day}\n{name} flood report\n\n{body}\n", encoding="utf-8"
+        )
+    return folder
+
+
+@pytest.fixture
+def story(tmp_path: Path) -> Path:
+    return _write(tmp_path / "flood", ARTICLES)
+
+
+def _prepared(folder: Path) -> list[tuple[CleanedSource, tuple[Sentence, ...]]]:
+    out = []
+    for source in ingest([folder]).sources:
+        cleaned, sentences = prepare_source(source)
+        out.append((cleaned, tuple(sentences)))
+    return out
+
+
+def _kept_and_dropped(folder: Path) -> tuple[str, list[str]]:
+    kept, dropped = [], []
+    for cleaned, sentences in drop_boilerplate(_prepared(folder)):
+        kept += [s.text for s in sentences]
+        text = cleaned.source.text
+        dropped += [
+            text[d.start : d.end] for d in cleaned.dropped if d.reason.startswith("boilerplate")
+        ]
+    return "\n".join(kept), dropped
+
+
+def test_furniture_recurring_across_days_is_dropped(story: Path) -> None:
+    kept, dropped = _kept_and_dropped(story)
+    assert FOOTER not in kept
+    assert dropped.count(FOOTER) == 4
+
+
+def test_near_duplicates_differing_in_date_and_time_are_dropped(story: Path) -> None:
+    kept, dropped = _kept_and_dropped(story)
+    assert "Letters for the Gazette" not in kept
+    assert sum("Letters for the Gazette" in d for d in dropped) == 4
+
+
+def test_a_statement_several_outlets_quote_on_one_day_stays(story: Path) -> None:
+    kept, _ = _kept_and_dropped(story)
+    assert kept.count(MAYOR) == 3
+
+
+def test_a_sentence_repeated_on_two_days_stays(story: Path) -> None:
+    kept, _ = _kept_and_dropped(story)
+    assert kept.count(RESCUE) == 2
+
+
+def test_the_news_itself_stays(story: Path) -> None:
+    kept, _ = _kept_and_dropped(story)
+    for name, (_, lines) in ARTICLES.items():
+        assert lines[1] in kept or lines[0] in kept, name
+
+
+def test_kept_ranges_no_longer_cover_dropped_sentences(story: Path) -> None:
+    for cleaned, _ in drop_boilerplate(_prepared(story)):
+        for drop in cleaned.dropped:
+            assert all(k.end <= drop.start or k.start >= drop.end for k in cleaned.kept)
+        assert FOOTER not in cleaned.kept_text()
+
+
+def test_comment_wrappers_of_a_site_template_are_dropped(tmp_path: Path) -> None:
+    days = ["2025-03-03", "2025-03-04", "2025-03-05"]
+    articles = {}
+    for i, day in enumerate(days):
+        comments = [
+            f"Reader view number {i}{j} on the flood response Posted by: reader{i}{j} | "
+            f"March {3 + i}, 2025 {j + 1}:0{j} PM | Report abuse"
+            for j in range(3)
+        ]
+        news = f"The water board released {100 + i} million litres from the Vale reservoir."
+        articles[f"blog-{day}"] = (day, [news, *comments])
+    kept, dropped = _kept_and_dropped(_write(tmp_path / "blog", articles))
+    assert "Report abuse" not in kept
+    assert sum("Report abuse" in d for d in dropped) == 9
+
+
+def test_a_daily_figure_update_is_news_not_furniture(tmp_path: Path) -> None:
+    articles = {
+        f"update-{i}": (day, [f"The water board released {100 + i} million litres on {day}."])
+        for i, day in enumerate(["2025-03-03", "2025-03-04", "2025-03-05", "2025-03-06"])
+    }
+    kept, dropped = _kept_and_dropped(_write(tmp_path / "updates", articles))
+    assert not dropped
+    for i in range(4):
+        assert f"released {100 + i} million litres" in kept
+
+
+def test_a_run_drops_the_furniture_and_reports_it(story: Path) -> None:
+    report = pipeline.run([story], Config(quiet=True))
+    quotes = " ".join(ev.quote for e in report.events for ev in e.evidence)
+    assert "Riverside Gazette has covered" not in quotes
+    assert "Ana Ruiz" in quotes
+    reasons = [d.reason for sr in report.sources for d in sr.cleaned.dropped]
+    assert any(r.startswith("boilerplate (4 articles, 4 days)") for r in reasons)
+
+
+def test_inspect_of_a_folder_shows_the_boilerplate_ranges(story: Path) -> None:
+    shown = pipeline.inspect(story)
+    assert "boilerplate (4 articles, 4 days): The Riverside Gazette has covered" in shown
+
+
+def test_tokens_normalise_digits_and_calendar_words() -> None:
+    assert tokens("Tuesday 4 March 2025 08.43 GMT") == tokens("Friday 17 June 1999 23.01 GMT")
+    assert tokens("rose to 50") != tokens("rose to 70")
+    assert tokens("Flood!") == ["flood"]
