@@ -4,10 +4,11 @@
 
 Runs ``bench_extractive.py`` (100, 1,000 and 5,000 articles), ``bench_speed.py``
 (t17-dev, one story at 600 to 20,000 articles, real-length articles),
-``bench_growth.py`` (one huge file: growth per stage, a 100 MB file) and
-``bench_llm.py`` one after the other on this machine; each replaces its own
-section of RESULTS.md, and this script writes the header section saying that
-all rows below come from this one run (start and end time, machine, load).
+``bench_growth.py`` (one huge file: growth per stage, a 100 MB file), ``bench_llm.py``
+and ``bench_startup.py`` (start-up of the command line) one after the other on this
+machine; each replaces its own section of RESULTS.md, and this script writes the
+header section saying that all rows below come from this one run (start and end time,
+machine, load).
 Not a test: the figures depend on the machine.
 """
 
@@ -25,7 +26,13 @@ sys.path.insert(0, str(HERE))
 
 from bench_extractive import machine, section_write  # noqa: E402
 
-BENCHES = ("bench_extractive.py", "bench_speed.py", "bench_growth.py", "bench_llm.py")
+BENCHES = (
+    "bench_extractive.py",
+    "bench_speed.py",
+    "bench_growth.py",
+    "bench_llm.py",
+    "bench_startup.py",
+)
 
 
 def _now() -> str:

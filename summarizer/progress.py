@@ -16,16 +16,6 @@ import sys
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
-from rich.console import Console
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    TextColumn,
-    TimeElapsedColumn,
-    TimeRemainingColumn,
-)
-
 
 def should_show(total: int, *, quiet: bool = False, stream: TextIO | None = None) -> bool:
     """Draw a bar only for more than one item, not quiet, on a terminal."""
@@ -55,6 +45,18 @@ def progress_bar(
     if not (force or should_show(total, quiet=quiet, stream=stream)):
         yield _noop
         return
+    # Imported here for start-up time only: rich is drawn on a terminal alone, and most
+    # runs (quiet, piped, a single source) never draw.
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
     console = Console(file=stream, force_terminal=force or None)
     bar = Progress(
         TextColumn("[progress.description]{task.description}"),

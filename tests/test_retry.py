@@ -11,12 +11,11 @@ import openai
 import pytest
 
 from summarizer.errors import BackendError
-from summarizer.transport.backend import ChatRequest, ChatResponse, Usage
+from summarizer.transport.backend import ChatRequest, ChatResponse, Usage, describe_endpoint
 from summarizer.transport.retry import (
     BackendCallError,
     RetryingBackend,
     RetryPolicy,
-    describe_endpoint,
     is_retryable,
     parse_retry_after,
     redact,

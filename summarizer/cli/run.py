@@ -28,11 +28,10 @@ from summarizer.errors import (
     InputError,
     SummarizerError,
 )
-from summarizer.models import InputFailure, Report
 from summarizer.transport.backend import Backend, close_quietly
 
-if TYPE_CHECKING:
-    from summarizer.models import SinceLast
+if TYPE_CHECKING:  # annotations only: --help need not build the pydantic models
+    from summarizer.models import InputFailure, Report, SinceLast
     from summarizer.store.history import RunHistory
     from summarizer.store.records import StoredRun
 

@@ -6,7 +6,6 @@ caller's (:func:`summarizer.cli.commands.run_command` passes it in).
 from __future__ import annotations
 
 import datetime as dt
-import urllib.request
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TypeVar
@@ -104,6 +103,9 @@ def _llm(options: RunOptions, environment: Environment, env: Mapping[str, str]) 
 
 def _fetch(options: RunOptions) -> FetchConfig:
     """How URL inputs are downloaded: --fetch-timeout, and the environment's proxies."""
+    # Imported here for start-up time only: urllib.request loads ssl and http.client.
+    import urllib.request
+
     proxies = urllib.request.getproxies()
     return FetchConfig(
         timeout=first(options.fetch_timeout, default=_FETCH.timeout), proxies=proxies

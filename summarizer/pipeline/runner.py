@@ -40,6 +40,7 @@ from summarizer.pipeline.sources import (
     prepare_all,
     split_outcomes,
 )
+from summarizer.progress import progress_bar
 from summarizer.stages import claims, wording
 from summarizer.stages import clean as clean_stage
 from summarizer.stages import dates as dates_stage
@@ -78,9 +79,6 @@ def _extract(
 ) -> list[Extracted]:
     """The engine's extraction of every prepared source, with a progress bar; Ctrl-C
     says which sources had finished."""
-    # Imported here for start-up time only: rich's progress display.
-    from summarizer.progress import progress_bar
-
     finished: list[str] = []  # source ids, for the Ctrl-C message
     with progress_bar(total, "extracting", quiet=config.quiet) as advance:
         for _ in range(failed):

@@ -13,17 +13,16 @@ from __future__ import annotations
 
 import re
 import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
-from email.message import Message
-from http.client import HTTPException
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from summarizer.config import FetchConfig
 from summarizer.errors import InputError
+
+if TYPE_CHECKING:
+    from email.message import Message
 
 _CHUNK = 64 * 1024
 _SAVE_IT = "or save the page and pass the file"
@@ -104,6 +103,12 @@ def fetch_url(url: str, config: FetchConfig) -> Fetched:
     """GET ``url``; raise :class:`InputError` (one line: the URL and what to do) on failure."""
     if not is_url(url):
         raise InputError(f"{url}: not an http(s) address; pass a file or an http(s) URL")
+    # Imported here for start-up time only: urllib.request loads ssl, http.client and
+    # email, which runs without URL inputs never use.
+    import urllib.error
+    import urllib.request
+    from http.client import HTTPException
+
     request = urllib.request.Request(
         url, headers={"User-Agent": config.user_agent, "Accept": _ACCEPT}
     )

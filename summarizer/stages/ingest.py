@@ -50,9 +50,6 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-import charset_normalizer
-import yaml
-
 from summarizer.config import FetchConfig
 from summarizer.errors import InputError
 from summarizer.models import DateOrigin, IngestResult, InputFailure, Source
@@ -266,6 +263,9 @@ def _guess_encoding(data: bytes) -> Decoded:
     western, western_encoding = _western(data)
     if _reads_western(western):
         return Decoded(*_checked(western, western_encoding))
+    # Imported here for start-up time only: most files are UTF-8 or read as Western.
+    import charset_normalizer
+
     readings: dict[str, tuple[str, str]] = {}
     for match in charset_normalizer.from_bytes(data):
         readings.setdefault(str(match), (str(match), match.encoding))
@@ -525,6 +525,9 @@ def _from_markdown(path: Path, text: str, encoding: str) -> Source:
     m = _FRONT_MATTER_RE.match(text)
     if not m:
         return _from_plain(path, text, encoding, base={})
+    # Imported here for start-up time only: only front matter needs a YAML parser.
+    import yaml
+
     try:
         meta = yaml.safe_load(m.group("yaml")) or {}
     except yaml.YAMLError as exc:

@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol, TypeVar, runtime_checkable
+from urllib.parse import urlparse
 
 from summarizer.config import LLMConfig
 
@@ -27,6 +28,14 @@ log = logging.getLogger("summarizer")
 def base_url_of(config: LLMConfig) -> str:
     """The base URL to call: the configured one, else OpenAI's."""
     return config.base_url or DEFAULT_BASE_URL
+
+
+def describe_endpoint(base_url: str | None) -> str:
+    """scheme://host[:port]/path of a base URL, without any credentials in it."""
+    parsed = urlparse(base_url or DEFAULT_BASE_URL)
+    host = parsed.hostname or "?"
+    port = f":{parsed.port}" if parsed.port else ""
+    return f"{parsed.scheme}://{host}{port}{parsed.path.rstrip('/')}"
 
 
 @dataclass(frozen=True)

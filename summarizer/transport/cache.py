@@ -31,9 +31,15 @@ from pathlib import Path
 from summarizer.config import LLMConfig
 from summarizer.errors import ConfigError
 from summarizer.store.sqlite import connect, make_folder, open_database
-from summarizer.transport.backend import Backend, ChatRequest, ChatResponse, Usage, WrappingBackend
+from summarizer.transport.backend import (
+    Backend,
+    ChatRequest,
+    ChatResponse,
+    Usage,
+    WrappingBackend,
+    describe_endpoint,
+)
 from summarizer.transport.prompting import PROMPTS_PACKAGE
-from summarizer.transport.retry import describe_endpoint
 
 CACHE_FILE = "responses.sqlite3"
 BUSY_TIMEOUT_MS = 30_000

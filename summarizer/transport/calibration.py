@@ -25,8 +25,14 @@ from pathlib import Path
 
 from summarizer.errors import ConfigError
 from summarizer.store.sqlite import make_folder, open_database
-from summarizer.transport.backend import Backend, ChatRequest, ChatResponse, Usage, WrappingBackend
-from summarizer.transport.retry import describe_endpoint
+from summarizer.transport.backend import (
+    Backend,
+    ChatRequest,
+    ChatResponse,
+    Usage,
+    WrappingBackend,
+    describe_endpoint,
+)
 from summarizer.transport.tokens import count_messages
 
 CALIBRATION_FILE = "calibration.sqlite3"

@@ -19,7 +19,13 @@ from vcr.errors import CannotOverwriteExistingCassetteException
 
 from summarizer.config import OPENAI_HOST, LLMConfig
 from summarizer.errors import ReplayMissError
-from summarizer.transport.backend import ChatRequest, ChatResponse, Usage, base_url_of
+from summarizer.transport.backend import (
+    ChatRequest,
+    ChatResponse,
+    Usage,
+    base_url_of,
+    describe_endpoint,
+)
 from summarizer.transport.capacity import (
     PROBE_HEADER,
     PROBE_TIMEOUT,
@@ -31,11 +37,7 @@ from summarizer.transport.capacity import (
     scaled_timeout,
 )
 from summarizer.transport.cassette import note_failed_attempt, replayed_failure
-from summarizer.transport.retry import (
-    BackendCallError,
-    MalformedResponseError,
-    describe_endpoint,
-)
+from summarizer.transport.retry import BackendCallError, MalformedResponseError
 
 NO_KEY_PLACEHOLDER = "sk-no-key-required"  # local servers ignore the key; openai wants one
 

@@ -26,7 +26,6 @@ import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlparse
 
 import openai
 from tenacity import (
@@ -41,7 +40,12 @@ from tenacity.wait import wait_base
 
 from summarizer.config import LLMConfig
 from summarizer.errors import BackendError
-from summarizer.transport.backend import Backend, ChatRequest, ChatResponse, Usage
+from summarizer.transport.backend import (
+    Backend,
+    ChatRequest,
+    ChatResponse,
+    Usage,
+)
 
 log = logging.getLogger(__name__)
 
@@ -216,14 +220,6 @@ def build_retrying(
 
 
 # --------------------------------------------------------------------------- messages
-
-
-def describe_endpoint(base_url: str | None) -> str:
-    """scheme://host[:port]/path of a base URL, without any credentials in it."""
-    parsed = urlparse(base_url or "https://api.openai.com/v1")
-    host = parsed.hostname or "?"
-    port = f":{parsed.port}" if parsed.port else ""
-    return f"{parsed.scheme}://{host}{port}{parsed.path.rstrip('/')}"
 
 
 def redact(text: str, secrets: tuple[str, ...]) -> str:
