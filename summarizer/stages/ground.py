@@ -53,6 +53,7 @@ from summarizer.models import (
     SuspectedInstruction,
 )
 from summarizer.stages import claims
+from summarizer.stages.clean import size_cut
 from summarizer.stages.segment import segment
 
 FUZZY_THRESHOLD = 90.0  # minimum rapidfuzz score for a fuzzy alignment
@@ -245,62 +246,129 @@ def align(
 # --------------------------------------------------------------------------- sentences
 
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+MAX_LISTED = 50  # suspected instructions listed per source, at most
+_WINDOW = 5_000  # characters either side of a position, at most, segmented to find its sentence
 
 
 class Sentences:
-    """The sentences of a source's text, segmented one paragraph at a time on demand."""
+    """The sentences of a source's text, segmented one block at a time on demand.
+
+    A block is a paragraph (blank-line delimited); in a huge paragraph, a window of
+    about :data:`_WINDOW` characters either side of the position asked about, cut at
+    line breaks where it can, so a 100 MB one-line file is never segmented whole for
+    one sentence. Blocks are cached and reused for later positions well inside them:
+    positions asked in order cost one pass over the text.
+    """
 
     def __init__(self, source: Source) -> None:
         self.source = source
         self.breaks = [m.end() for m in _PARAGRAPH_BREAK.finditer(source.text)]
-        self._cache: dict[int, tuple[Sentence, ...]] = {}
+        self._starts: list[int] = []  # sorted starts of the cached blocks
+        self._blocks: dict[int, tuple[int, bool, tuple[Sentence, ...]]] = {}
 
-    def _paragraph(self, pos: int) -> tuple[int, int]:
+    def _block(self, pos: int) -> tuple[int, int, bool]:
+        """(start, end, whole paragraph?) of the block to segment for ``pos``."""
         i = bisect.bisect_right(self.breaks, pos)
         start = self.breaks[i - 1] if i > 0 else 0
         end = self.breaks[i] if i < len(self.breaks) else len(self.source.text)
-        return start, end
+        if end - start <= 2 * _WINDOW:
+            return start, end, True
+        text = self.source.text
+        low, high = max(start, pos - _WINDOW), min(end, pos + _WINDOW)
+        line_start = text.rfind("\n", low, pos)
+        line_end = text.find("\n", pos, high)
+        return (
+            line_start + 1 if line_start != -1 else low,
+            line_end if line_end != -1 else high,
+            False,
+        )
 
-    def _in_paragraph(self, pos: int) -> tuple[Sentence, ...]:
-        start, end = self._paragraph(pos)
-        if start not in self._cache:
-            kept = (CharInterval(start=start, end=end),)
-            self._cache[start] = segment(CleanedSource(source=self.source, kept=kept))
-        return self._cache[start]
+    def _cached(self, pos: int) -> tuple[int, tuple[Sentence, ...]] | None:
+        i = bisect.bisect_right(self._starts, pos) - 1
+        if i < 0:
+            return None
+        start = self._starts[i]
+        end, whole, found = self._blocks[start]
+        margin = 0 if whole else _WINDOW // 5  # a window's edge may cut a sentence
+        if start + (margin if start > 0 else 0) <= pos < end - margin:
+            return end, found
+        return None
+
+    def in_block(self, pos: int) -> tuple[int, tuple[Sentence, ...]]:
+        """The end of the block holding ``pos`` and the block's sentences."""
+        cached = self._cached(pos)
+        if cached is not None:
+            return cached
+        start, end, whole = self._block(pos)
+        kept = (CharInterval(start=start, end=end),)
+        found = segment(CleanedSource(source=self.source, kept=kept))
+        if start not in self._blocks:
+            bisect.insort(self._starts, start)
+        self._blocks[start] = (end, whole, found)
+        return end, found
 
     def covering(self, start: int, end: int) -> tuple[int, int]:
         """The span of the sentences that ``[start, end)`` touches (itself if none)."""
         first, last = start, end
+        stop = max(end, start + 1)
         pos = start
-        while pos < max(end, start + 1):
-            found = self._in_paragraph(pos)
-            touched = [s for s in found if s.start < max(end, start + 1) and s.end > start]
+        while pos < stop:
+            block_end, found = self.in_block(pos)
+            touched = [s for s in found if s.start < stop and s.end > start]
             if touched:
                 first = min(first, touched[0].start)
                 last = max(last, touched[-1].end)
-            _, paragraph_end = self._paragraph(pos)
-            pos = max(paragraph_end, pos + 1)
+            pos = max(block_end, pos + 1)
         return first, last
 
     def at(self, pos: int) -> tuple[int, int] | None:
         """The sentence holding ``pos``."""
-        for sentence in self._in_paragraph(pos):
-            if sentence.start <= pos < sentence.end:
-                return sentence.start, sentence.end
+        _, found = self.in_block(pos)
+        i = bisect.bisect_right([s.start for s in found], pos) - 1
+        if i >= 0 and found[i].start <= pos < found[i].end:
+            return found[i].start, found[i].end
         return None
 
 
 def suspected_instructions(source: Source, sentences: Sentences) -> list[SuspectedInstruction]:
-    """Every sentence of the source that reads as an instruction to a model, in order."""
+    """The sentences of the source that read as instructions to a model, in order: at
+    most :data:`MAX_LISTED`, in the text the cleaner reads (:func:`clean.size_cut`).
+    Events are checked one by one as well (:func:`ground_extraction`), so the caps bound
+    the listing, never the protection."""
     found: dict[int, SuspectedInstruction] = {}
-    for candidate in claims.instruction_candidates(source.text):
-        span = sentences.at(candidate)
-        if span is None or span[0] in found:
+    limit = size_cut(source.text, source.header_end)
+    checked_until = -1  # candidates come in order: one check per sentence
+    for candidate in claims.instruction_candidates(source.text[:limit]):
+        if len(found) >= MAX_LISTED:
+            break
+        if candidate < checked_until:
             continue
+        rough = _rough_sentence(source.text, candidate)
+        checked_until = rough[1]
+        if not claims.is_instruction(source.text[rough[0] : rough[1]]):
+            continue  # most candidates: no segmenting needed
+        span = sentences.at(candidate)
+        if span is None:
+            continue
+        checked_until = span[1]
         text = source.text[span[0] : span[1]]
         if claims.is_instruction(text):
             found[span[0]] = SuspectedInstruction(text=text, start=span[0], end=span[1])
     return [found[k] for k in sorted(found)]
+
+
+_ROUGH_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
+_ROUGH_REACH = 2_000  # characters searched either side for a sentence end
+
+
+def _rough_sentence(text: str, pos: int) -> tuple[int, int]:
+    """From the sentence end before ``pos`` to the one after it, by punctuation alone
+    (a cheap first look; the segmenter has the last word)."""
+    low = max(0, pos - _ROUGH_REACH)
+    start = max(text.rfind(mark, low, pos) for mark in ".!?…\n") + 1 or low
+    after = _ROUGH_END.search(text, pos, min(len(text), pos + _ROUGH_REACH))
+    end = after.end() if after else min(len(text), pos + _ROUGH_REACH)
+    return start, end
 
 
 def _sentence_of(event: Event, sentences: Sentences) -> tuple[int, int]:
@@ -313,6 +381,21 @@ def _sentence_of(event: Event, sentences: Sentences) -> tuple[int, int]:
 
 def _overlaps(start: int, end: int, spans: list[SuspectedInstruction]) -> bool:
     return any(start < s.end and s.start < end for s in spans)
+
+
+def _is_instruction(
+    sentence: tuple[int, int], text: str, listed: list[SuspectedInstruction]
+) -> bool:
+    """Is the sentence an instruction to a model? (Listed if it was not yet.)"""
+    if _overlaps(*sentence, listed):
+        return True
+    body = text[sentence[0] : sentence[1]]
+    if not claims.is_instruction(body):
+        return False
+    if len(listed) < MAX_LISTED:
+        listed.append(SuspectedInstruction(text=body, start=sentence[0], end=sentence[1]))
+        listed.sort(key=lambda i: i.start)
+    return True
 
 
 # --------------------------------------------------------------------------- the gate
@@ -391,7 +474,7 @@ def ground_extraction(ext: SourceExtraction, source: Source) -> SourceExtraction
             dropped += 1
             continue
         sentence = _sentence_of(grounded, sentences)
-        if _overlaps(*sentence, instructions):
+        if _is_instruction(sentence, source.text, instructions):
             continue  # an instruction to a model, not news (listed, never an event)
         grounded, replaced = _checked_claim(
             _whole_clauses(grounded, source.text, sentence), source.text, sentence
@@ -404,7 +487,7 @@ def ground_extraction(ext: SourceExtraction, source: Source) -> SourceExtraction
     summary = tuple(
         s
         for s in (_ground_summary(item, source.text) for item in ext.summary)
-        if s is not None and not _overlaps(s.start, s.end, instructions)
+        if s is not None and not _is_instruction((s.start, s.end), source.text, instructions)
     )
     notes = ext.notes
     if dropped and ext.engine is Engine.LLM:
