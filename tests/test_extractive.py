@@ -7,10 +7,14 @@ import os
 import re
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from summarizer.engines import extractive
 from summarizer.engines.extractive import EVENT_THRESHOLD, extract, sentence_score, synthesize
 from summarizer.models import (
     CharInterval,
@@ -195,3 +199,40 @@ def test_synthesize_headline_drops_a_leading_connective() -> None:
 
 def test_synthesize_without_events() -> None:
     assert synthesize([], {}) == ("", ())
+
+
+_VOCABULARIES = ("_REPORTING_WORDS", "_ACTION_WORDS", "_BACKGROUND_WORDS", "_NUMBER_WORDS")
+_PIECES = sorted(
+    {
+        word
+        for name in (*_VOCABULARIES, "_TEMPORAL_WORDS")
+        for word in getattr(extractive, name).words | getattr(extractive, name).cues
+    }
+    | {"to", "down", "out", "week", "month", "analysts", "experts", "is", "has", "only"}
+    | {"2024", "12,000", "5x", "1.5", "x2024", "the", "latest", "shows", "for", "have"}
+    | {"é", "saïd", "ſaid", "\u212aills", "İs", "ıs", "“said”", "said_", "_said", "٢٠٢٤"}
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from(_PIECES),
+            st.sampled_from([str.lower, str.upper, str.title]),
+            st.sampled_from([" ", "  ", "\n", "-", "'", ", ", ".", "_", ""]),
+        ),
+        max_size=12,
+    )
+)
+def test_word_sets_decide_exactly_as_the_patterns(
+    parts: list[tuple[str, Callable[[str], str], str]],
+) -> None:
+    """The scorer's word sets give the same answer as its regexes on any text (they only
+    let it skip the regex scan when the words decide)."""
+    text = "".join(case(piece) + sep for piece, case, sep in parts)
+    words = extractive._words(text)
+    for name in (*_VOCABULARIES, "_TEMPORAL_WORDS"):
+        vocabulary = getattr(extractive, name)
+        assert vocabulary.found(text, words) == bool(vocabulary.pattern.search(text)), name
+        assert vocabulary.count(text, words) == len(vocabulary.pattern.findall(text)), name
