@@ -147,7 +147,11 @@ def test_acquire_waits_while_the_limit_is_reached() -> None:
 
 def test_queue_aware_timeouts_only_without_reported_slots() -> None:
     unknown = CallLimiter(4, queue_aware=True)
-    assert [unknown.acquire().timeout_factor for _ in range(3)] == [1, 2, 3]
+    permits = [unknown.acquire() for _ in range(3)]
+    assert [p.timeout_factor for p in permits] == [4, 4, 4]
+    for permit in permits:
+        unknown.release(permit, overloaded=True)
+    assert unknown.acquire().timeout_factor == 2  # the limit was cut
     known = CallLimiter(4, queue_aware=True, probe=lambda: ServerInfo(slots=4))
     assert [known.acquire().timeout_factor for _ in range(3)] == [1, 1, 1]
     hosted = CallLimiter(4, queue_aware=False)
@@ -196,7 +200,7 @@ def one_slot_server() -> FakeOpenAIServer:
 
 def test_queued_calls_do_not_time_out_on_a_one_slot_server() -> None:
     """Six calls at once, 0.3 s each, 1 s timeout: the last ones wait up to 1.5 s in the
-    server's queue. Each call's timeout covers the calls ahead of it, so none is retried."""
+    server's queue. Each call's timeout covers the others in flight, so none is retried."""
     with one_slot_server() as server:
         config = LLMConfig(model="local", base_url=server.base_url, timeout=1.0, concurrency=6)
         backend = make_backend(config, policy=ONCE)

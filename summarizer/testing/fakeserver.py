@@ -18,10 +18,12 @@ Capacity, as a local inference server has it (:mod:`summarizer.testing.slots`):
 with ``slots=N`` at most N chat requests are computed at once and the rest
 wait in arrival order; each takes ``latency`` plus ``token_latency`` seconds
 per completion token; a request whose client hung up while it waited is
-skipped, one being computed runs to the end. ``advertise_slots`` answers
-llama.cpp's ``GET /props`` and ``GET /slots`` (else they are 404, as on servers
-without them); those, and every request marked as a capacity probe, are logged
-in ``probes``, not ``requests``. With
+skipped, one being computed runs to the end. ``advertise_slots`` (the default)
+answers llama.cpp's ``GET /props`` and ``GET /slots`` with the slot count (without
+``slots``, :data:`UNLIMITED_SLOTS`: it serves any number at once); with
+``advertise_slots=False`` they are 404, as on servers without them
+(llama-cpp-python, Ollama). Those, and every request marked as a capacity
+probe, are logged in ``probes``, not ``requests``. With
 ``context=N`` a request whose prompt plus ``max_tokens`` exceeds N tokens gets
 HTTP 400, worded as llama-cpp-python and vLLM word it.
 
@@ -288,8 +290,8 @@ class FakeOpenAIServer:
 
     def probe_payload(self, path: str) -> tuple[int, Any]:
         """llama.cpp's GET /props and /slots, when advertised."""
-        slots = self.gate.slots
-        if not self.advertise_slots or slots is None:
+        slots = self.gate.slots or UNLIMITED_SLOTS
+        if not self.advertise_slots:
             return 404, _error_body(404)
         if path == "/props":
             return 200, props_payload(slots, self.context)
@@ -435,6 +437,7 @@ class FakeOpenAIServer:
 
 
 PROBE_PATHS = frozenset({"/props", "/slots"})
+UNLIMITED_SLOTS = 64  # what a server without a slot limit reports
 
 
 _FILE = re.compile(r"/v1/files/([\w-]+)")

@@ -21,9 +21,12 @@ waits, is retried, and the server still computes the abandoned request. So:
   to where it started. Additive increase, multiplicative decrease, as TCP does.
 * Each call's timeout covers its own computation, not its wait in the server's
   queue: on a self-hosted server that reports no slots (loopback or a private
-  network address), a call sent while k calls are in flight gets k x ``--timeout``
-  (the calls ahead of it may each take that long on a one-slot server). A
-  server that reports its slots, or a hosted API, gets ``--timeout`` as it is.
+  network address), a call gets ``--timeout`` times the calls the limit lets be in
+  flight, since on a one-slot server each of the others may be ahead of it (calls
+  sent at the same moment reach the server in any order, so a call's place
+  among them says nothing). A server that reports its slots, or a hosted API,
+  gets ``--timeout`` as it is. The price: a hung self-hosted server is given up
+  on after that longer time.
 
 Written here rather than taken from a library: the retry library (tenacity)
 retries one call; nothing in it shares a limit across threads.
@@ -185,7 +188,7 @@ class CallLimiter:
 
     ``probe`` (called once, before the first call or the first look at
     :attr:`ceiling`) says what the server reports; ``queue_aware`` scales each
-    call's timeout by the calls ahead of it when the server reports no slots.
+    call's timeout by the calls allowed in flight when the server reports no slots.
     """
 
     def __init__(
@@ -233,12 +236,12 @@ class CallLimiter:
             while self.in_flight >= self.limit:
                 self._cond.wait()
             self.in_flight += 1
-            return Permit(self._epoch, self.in_flight, self._timeout_factor(self.in_flight))
+            return Permit(self._epoch, self.in_flight, self._timeout_factor())
 
-    def _timeout_factor(self, in_flight: int) -> int:
+    def _timeout_factor(self) -> int:
         if not self.queue_aware or self.server.slots is not None:
             return 1
-        return in_flight  # the calls ahead may each take a full timeout on one slot
+        return self.limit  # the others in flight may each take a full timeout on one slot
 
     def release(self, permit: Permit, *, overloaded: bool = False, ok: bool = False) -> None:
         """The call is over: ``overloaded`` (timeout, 429, 503) cuts, ``ok`` counts up."""
