@@ -83,13 +83,6 @@ class InputFailure(Frozen):
     stage: str = "ingest"
 
 
-class IngestResult(Frozen):
-    sources: tuple[Source, ...]
-    failures: tuple[InputFailure, ...] = ()
-    notes: tuple[str, ...] = ()  # what a reader should know (an encoding that was a guess)
-    skipped: tuple[InputFailure, ...] = ()  # paths a folder walk passed over, with reasons
-
-
 # --------------------------------------------------------------------------- clean
 
 
@@ -121,6 +114,16 @@ class CleanedSource(Frozen):
 
     def kept_text(self) -> str:
         return "\n".join(self.source.text[k.start : k.end] for k in self.kept)
+
+
+class IngestResult(Frozen):
+    sources: tuple[Source, ...]
+    failures: tuple[InputFailure, ...] = ()
+    notes: tuple[str, ...] = ()  # what a reader should know (an encoding that was a guess)
+    skipped: tuple[InputFailure, ...] = ()  # paths a folder walk passed over, with reasons
+    # The sources ingest cleaned to infer their publication date (each bound to its dated
+    # source): the pipeline takes them as they are, so no source is cleaned twice.
+    cleaned: tuple[CleanedSource, ...] = ()
 
 
 # --------------------------------------------------------------------------- segment

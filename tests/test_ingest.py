@@ -11,15 +11,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from summarizer.errors import InputError
-from summarizer.models import DateOrigin, Source
-from summarizer.stages import ingest as ingest_module
+from summarizer.models import DateOrigin, Precision, Source
 from summarizer.stages.clean import clean
+from summarizer.stages.dates import parse_written_date, resolve_expression
 from summarizer.stages.ingest import (
     decode_bytes,
-    find_explicit_dates,
     headline_at,
     ingest,
-    parse_date,
     parse_header,
     read_text,
 )
@@ -391,13 +389,22 @@ def test_headline_at(text: str, title: str | None) -> None:
         (20240105, None),
     ],
 )
-def test_parse_date(value: object, expected: dt.date | None) -> None:
-    assert parse_date(value) == expected
+def test_parse_written_date(value: object, expected: dt.date | None) -> None:
+    assert parse_written_date(value) == expected
 
 
-def test_find_explicit_dates() -> None:
-    text = "Talks on Sunday (June 1, 2025) followed a 07/01/2025 memo and 3 March 2024 talks."
-    assert find_explicit_dates(text) == [D(2025, 6, 1), D(2025, 7, 1), D(2024, 3, 3)]
+@pytest.mark.parametrize(
+    "written",
+    ["June 1, 2025", "1 June 2025", "1st of June 2025", "2025-06-01", "06/01/2025", "01.06.2025"],
+)
+def test_a_date_as_written_reads_as_the_same_date_in_prose(written: str) -> None:
+    """One grammar: a header's date and the same words in a story name the same day."""
+    assert parse_written_date(written) == D(2025, 6, 1)
+    resolved = resolve_expression(written, D(2030, 1, 1))
+    assert resolved is not None
+    assert (resolved.start, resolved.precision) == (D(2025, 6, 1), Precision.DAY)
+    header = parse_header(f"Published: {written.upper()} 10:42 BST\nThe ferry sank.\n")
+    assert header.published == D(2025, 6, 1)
 
 
 def test_inference_ignores_dates_in_appended_junk(tmp_path: Path) -> None:
@@ -481,10 +488,7 @@ def test_jsonl_written_round_trip(tmp_path: Path) -> None:
     assert result.sources[1].published_from is DateOrigin.UNKNOWN
 
 
-def test_fallback_inference_without_dates_module(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    monkeypatch.setattr(ingest_module, "_dates_function", lambda name: None)
+def test_inference_takes_an_explicit_date_whose_weekday_agrees(tmp_path: Path) -> None:
     path = tmp_path / "talks.txt"
     path.write_text(
         "Negotiators met in Geneva on Friday (March 8, 2024) and again on 9 March 2024.\n",

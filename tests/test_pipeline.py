@@ -21,6 +21,7 @@ from summarizer.engines.llm import LLMEngine
 from summarizer.errors import BackendError, InputError, ReplayMissError, SummarizerError
 from summarizer.models import (
     CleanedSource,
+    DateOrigin,
     Engine,
     MergedEvent,
     Precision,
@@ -30,6 +31,8 @@ from summarizer.models import (
     SourceExtraction,
 )
 from summarizer.output import render, report_json
+from summarizer.stages import clean as clean_stage
+from summarizer.stages import ingest as ingest_stage
 
 # A story that is not the seeds: an earthquake reported by three outlets.
 ARTICLES = {
@@ -193,6 +196,34 @@ def test_the_pipeline_sees_only_the_engine_protocol(story: Path) -> None:
     assert report_json.render_json(report) == report_json.render_json(
         pipeline.run([story], _config())
     )
+
+
+def test_each_source_is_cleaned_once(story: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Ingest cleans an undated story to infer its date; the pipeline reuses that."""
+    (story / "undated.txt").write_text(
+        "Rescuers reached Wajima on Thursday (January 4, 2024), officials said.\n"
+        "Aftershocks rattled the peninsula again, residents said.\n",
+        encoding="utf-8",
+    )
+    real = clean_stage.clean
+    cleaned: list[str] = []
+
+    def counting(source: Source) -> CleanedSource:
+        cleaned.append(source.id)
+        return real(source)
+
+    monkeypatch.setattr(clean_stage, "clean", counting)
+    monkeypatch.setattr(ingest_stage, "clean", counting)
+    report = pipeline.run([story], _config())
+    undated = next(sr.source for sr in report.sources if sr.source.id == "undated")
+    assert (undated.published, undated.published_from) == (dt.date(2024, 1, 4), DateOrigin.INFERRED)
+    assert sorted(cleaned) == sorted(sr.source.id for sr in report.sources)  # once each
+    monkeypatch.setattr(clean_stage, "clean", real)
+    monkeypatch.setattr(ingest_stage, "clean", real)
+    ingested = ingest_stage.ingest([story])
+    assert [c.source.id for c in ingested.cleaned] == ["undated"]
+    reused, _ = pipeline.prepare_all(ingested.sources, ingested.cleaned)
+    assert reused == pipeline.prepare_all(ingested.sources)[0]  # as if cleaned again
 
 
 def test_unexpected_errors_are_not_swallowed(story: Path) -> None:

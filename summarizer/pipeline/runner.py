@@ -96,12 +96,15 @@ def _extract(
 
 
 def _process_all(
-    sources: Sequence[Source], engine: EngineRunner, config: Config
+    sources: Sequence[Source],
+    engine: EngineRunner,
+    config: Config,
+    ingest_cleaned: Sequence[CleanedSource] = (),
 ) -> tuple[list[Processed], list[InputFailure], str | None]:
     """Every source through the per-source stages, and the ``--batch`` note if any:
-    clean and segment each, answer ``--batch`` first, let the engine extract them all,
-    then ground, date and annotate each."""
-    prepared, outcomes = prepare_all(sources)
+    clean (unless ingest did: ``ingest_cleaned``) and segment each, answer ``--batch``
+    first, let the engine extract them all, then ground, date and annotate each."""
+    prepared, outcomes = prepare_all(sources, ingest_cleaned)
     note = _prefill_batch(prepared, engine, config)
     extracted = _extract(prepared, engine, config, len(sources), len(outcomes))
     for (cleaned, _), result in zip(prepared, extracted, strict=True):
@@ -291,7 +294,9 @@ def _run(paths: Sequence[str | Path], config: Config, engine: EngineRunner) -> R
     ingested = ingest_stage.ingest(paths, dict(config.published), fetch=config.fetch)
     failures = list(ingested.failures)
     unique_sources, duplicate_notes = drop_duplicates(ingested.sources)
-    done, source_failures, batch_note = _process_all(unique_sources, engine, config)
+    done, source_failures, batch_note = _process_all(
+        unique_sources, engine, config, ingested.cleaned
+    )
     failures.extend(source_failures)
 
     sources = {s.id: s for s, _, _ in done}
@@ -353,8 +358,9 @@ def inspect(path: str | Path) -> str:
         )
         raise InputError(reason)
     if len(ingested.sources) == 1:  # one article: no corpus to find boilerplate in
-        return clean_stage.format_inspection(clean_stage.clean(ingested.sources[0]))
-    prepared, failed = prepare_all(ingested.sources)
+        (cleaned,) = ingested.cleaned or (clean_stage.clean(ingested.sources[0]),)
+        return clean_stage.format_inspection(cleaned)
+    prepared, failed = prepare_all(ingested.sources, ingested.cleaned)
     parts = [clean_stage.format_inspection(cleaned) for cleaned, _ in prepared]
     parts += [f"{f.path}: {f.reason}\n" for f in failed.values() if isinstance(f, InputFailure)]
     return "\n".join(parts)

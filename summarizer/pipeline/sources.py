@@ -62,22 +62,36 @@ def _stage(name: str, source: Source, func: Callable[[], T]) -> T:
         raise StageFailed(failure_of(source, name, exc)) from exc
 
 
-def prepare_source(source: Source) -> tuple[CleanedSource, Sequence[Sentence]]:
-    """Clean and segment one source (the stages before extraction)."""
-    cleaned = _stage("clean", source, lambda: clean_stage.clean(source))
-    sentences = _stage("segment", source, lambda: segment_stage.segment(cleaned))
-    return cleaned, sentences
+def clean_once(source: Source, cleaned: CleanedSource | None = None) -> CleanedSource:
+    """``source`` cleaned: ``cleaned`` when ingest already cleaned it (to infer its
+    publication date), else :func:`summarizer.stages.clean.clean` now."""
+    if cleaned is None:
+        return _stage("clean", source, lambda: clean_stage.clean(source))
+    return cleaned if cleaned.source is source else cleaned.model_copy(update={"source": source})
 
 
-def prepare_all(sources: Sequence[Source]) -> tuple[list[Prepared], Outcomes]:
-    """Clean and segment every source, then drop the page furniture that recurs across
-    the corpus (:mod:`~summarizer.stages.boilerplate`); those that fail are returned as
-    failures."""
+def prepare_source(
+    source: Source, cleaned: CleanedSource | None = None
+) -> tuple[CleanedSource, Sequence[Sentence]]:
+    """Clean (unless ``cleaned`` is given) and segment one source (the stages before
+    extraction)."""
+    done = clean_once(source, cleaned)
+    sentences = _stage("segment", source, lambda: segment_stage.segment(done))
+    return done, sentences
+
+
+def prepare_all(
+    sources: Sequence[Source], cleaned: Sequence[CleanedSource] = ()
+) -> tuple[list[Prepared], Outcomes]:
+    """Clean and segment every source (those in ``cleaned`` are not cleaned again), then
+    drop the page furniture that recurs across the corpus
+    (:mod:`~summarizer.stages.boilerplate`); those that fail are returned as failures."""
+    by_id = {c.source.id: c for c in cleaned}
     prepared: list[Prepared] = []
     failed: Outcomes = {}
     for source in sources:
         try:
-            prepared.append(prepare_source(source))
+            prepared.append(prepare_source(source, by_id.get(source.id)))
         except StageFailed as failure:
             failed[source.id] = failure.failure
     return boilerplate_stage.drop_boilerplate(prepared), failed
@@ -152,7 +166,7 @@ def prepare_inputs(paths: Sequence[str | Path], config: Config) -> list[Prepared
     copies, cleaned and segmented (those that fail are left out, as a run reports them)."""
     ingested = ingest_stage.ingest(paths, dict(config.published), fetch=config.fetch)
     unique, _ = drop_duplicates(ingested.sources)
-    prepared, _ = prepare_all(unique)
+    prepared, _ = prepare_all(unique, ingested.cleaned)
     return prepared
 
 

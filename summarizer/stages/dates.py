@@ -25,8 +25,8 @@ Resolution rules against the publication date ``P`` (documented and tested):
 * "N days/weeks ago" -> day precision; "N months ago" -> month; "N years ago"
   -> year; vague counts ("a few", "several") -> a range. Hedges ("nearly",
   "about") are accepted and ignored.
-* Explicit dates ("July 1, 2025", "1 July 2025", "2025-07-01", "07/01/2025")
-  are used as written: slashed numeric dates are month/day/year unless the
+* Explicit dates ("July 1, 2025", "1 July 2025", "2025-07-01", "2025/7/1",
+  "07/01/2025") are used as written: slashed numeric dates are month/day/year unless the
   first number is above 12; dotted ones are day.month.year. A weekday with an
   explicit date ("on Sunday (June 1, 2025)") takes the explicit date.
 * Years ("in 2022") -> year precision; months with years ("February 2022") ->
@@ -39,6 +39,13 @@ February 2022 invasion") and background clauses (", after ... last month";
 that is not a statement's own ("said on Tuesday") wins, then the earliest. No
 usable expression: the publication date, marked ``from_publication``.
 
+Dates a file states about itself (a header line, front matter, HTML, JSONL or feed
+metadata: :data:`WRITTEN_DATE`, :func:`written_date`, :func:`parse_written_date`) use the
+same grammar of explicit dates, in any letter case, maybe after a weekday ("Tue, 1 Jul
+2025") and, for ISO dates, with a clock time ("2025-07-01T10:42:00Z"). Ingest reads
+them with it; the publication date a file does not state is inferred here too
+(:func:`infer_publication_date`, :func:`infer_from_related`).
+
 Nothing here raises on any text: unparseable input gives no match or ``None``.
 """
 
@@ -47,6 +54,7 @@ from __future__ import annotations
 import bisect
 import calendar
 import datetime as dt
+import email.utils
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -145,7 +153,7 @@ _MONTH = (
     r"Nov\.?|Dec\.?)(?![A-Za-z])"
 )
 _WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d])(?!,\d)"
+_DAY = r"(?<!\d)(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d])(?!,\d)"
 _YEAR = r"(?<![\d,.$£€])(?:1[89]\d\d|20\d\d|21\d\d)(?!\d)(?!,\d{3})(?!\s*%)"
 _PREFIX_WORD = (
     r"(?:in|on|at|since|until|till|by|from|during|through|throughout|before|after|of|"
@@ -155,7 +163,7 @@ _PREFIX = rf"(?P<prefix>(?:(?i:{_PREFIX_WORD})[\s-]+){{0,4}})"
 _PREFIX_REQUIRED = rf"(?P<prefix>(?:(?i:{_PREFIX_WORD})[\s-]+){{1,4}})"
 _MDY = rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}"
 _DMY = rf"{_DAY}\s+(?i:of\s+)?{_MONTH},?\s+{_YEAR}"
-_ISO = r"(?<![\d-])\d{4}-\d{2}-\d{2}(?![\d-])"
+_ISO = r"(?<![\d-])\d{4}[-/]\d{1,2}[-/]\d{1,2}(?![\d-])"
 _NUMERIC = r"(?<![\d/.])\d{1,2}[/.]\d{1,2}[/.]\d{4}(?![\d/])"
 _MD = rf"{_MONTH}\s+{_DAY}"
 _DM = rf"{_DAY}\s+(?i:of\s+)?{_MONTH}"
@@ -306,10 +314,11 @@ _POINT_PARTS = re.compile(
     rf"|(?P<d2>{_DAY})\s+(?i:of\s+)?(?P<m2>{_MONTH})(?:,?\s+(?P<y2>{_YEAR}))?"
     rf"|(?P<y3>{_YEAR})"
 )
+_POINT_PARTS_ANY_CASE = re.compile(_POINT_PARTS.pattern, re.IGNORECASE)  # dates as written
 
 
-def _parse_point(text: str) -> _Point | None:
-    match = _POINT_PARTS.fullmatch(text.strip())
+def _parse_point(text: str, parts: re.Pattern[str] = _POINT_PARTS) -> _Point | None:
+    match = parts.fullmatch(text.strip())
     if not match:
         return None
     g = match.groupdict()
@@ -335,11 +344,11 @@ def _parse_numeric(text: str) -> _Point | None:
     return _Point(year, first, second)
 
 
-def _parse_explicit(text: str) -> _Point | None:
+def _parse_explicit(text: str, *, any_case: bool = False) -> _Point | None:
     text = text.strip()
     if re.fullmatch(rf"{_ISO}|{_NUMERIC}", text):
         return _parse_numeric(text)
-    return _parse_point(text)
+    return _parse_point(text, _POINT_PARTS_ANY_CASE if any_case else _POINT_PARTS)
 
 
 def _complete_day(point: _Point, published: dt.date | None, future: bool) -> _Span | None:
@@ -352,6 +361,50 @@ def _complete_day(point: _Point, published: dt.date | None, future: bool) -> _Sp
             return None
         year = _month_day_year(point.month, point.day, published, future)
     return _day(_safe_date(year, point.month, point.day))
+
+
+# --------------------------------------------------------------------------- dates as written
+
+# A weekday before a stated date, as headers and feeds abbreviate it ("Tue, 1 Jul 2025").
+_WRITTEN_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?[ \t]+"
+_ISO_TIME = r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+# One explicit full date as a file states it (any letter case): groups ``written_iso``
+# or ``written`` hold the date itself, without weekday or clock time.
+WRITTEN_DATE = (
+    rf"(?i:(?:{_WRITTEN_WEEKDAY})?(?:(?P<written_iso>{_ISO}){_ISO_TIME}"
+    rf"|(?P<written>{_MDY}|{_DMY}|{_NUMERIC})))"
+)
+_WRITTEN = re.compile(WRITTEN_DATE)
+
+
+def written_date(match: re.Match[str]) -> dt.date | None:
+    """The day a :data:`WRITTEN_DATE` match names, or ``None`` if there is no such day
+    ("February 30, 2024")."""
+    point = _parse_explicit(match.group("written_iso") or match.group("written"), any_case=True)
+    if point is None or point.year is None or point.month is None or point.day is None:
+        return None
+    return _safe_date(point.year, point.month, point.day)
+
+
+def parse_written_date(value: object) -> dt.date | None:
+    """A date a file states about itself (front matter, HTML, JSONL or feed metadata):
+    a date object, else the first written date in a string, else an RFC 2822 date
+    ("Thu, 24 Oct 2024 08:00:00 +0000"); ``None`` when there is none."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    match = _WRITTEN.search(text)
+    found = written_date(match) if match else None
+    if found is not None:
+        return found
+    try:
+        return email.utils.parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError):
+        return None
 
 
 # --------------------------------------------------------------------------- resolvers

@@ -22,12 +22,14 @@ What ``Source.text`` holds (every offset in the pipeline indexes it):
 
 Publication date, in order of precedence: ``--published ID=DATE`` (``cli``), then a
 date the file states (``header``, ``front_matter``, ``html_meta``, ``jsonl``, ``feed``),
-then a date inferred (``inferred``), else ``unknown``. Inference runs on the *cleaned*
-story text, so a date inside an appended aggregator teaser is never used: first
-:func:`summarizer.stages.dates.infer_publication_date` (an explicit full date, or agreeing
-weekday references; see :func:`infer_published` for the fallback rule), then, for a
-story still undated, the date of another article in the same run that its past-tense
-weekday references agree with (:func:`infer_from_run`).
+then a date inferred (``inferred``), else ``unknown``. Dates as written are read with
+the one date grammar of :mod:`summarizer.stages.dates` (``parse_written_date``).
+Inference runs on the *cleaned* story text, so a date inside an appended aggregator
+teaser is never used: first :func:`summarizer.stages.dates.infer_publication_date` (an
+explicit full date, or agreeing weekday references), then, for a story still undated,
+the date of another article in the same run that its past-tense weekday references
+agree with (:func:`summarizer.stages.dates.infer_from_related`). The sources cleaned for
+this are returned with the result (``IngestResult.cleaned``): each source is cleaned once.
 
 Bad input never stops the run: each failure is an :class:`InputFailure` whose reason
 is one line naming the file and what to do, and the other sources still go through.
@@ -37,14 +39,12 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import email.utils
-import importlib
 import json
 import os
 import re
 import stat
 import unicodedata
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -52,8 +52,15 @@ from typing import Any
 
 from summarizer.config import FetchConfig
 from summarizer.errors import InputError
-from summarizer.models import DateOrigin, IngestResult, InputFailure, Source
+from summarizer.models import CleanedSource, DateOrigin, IngestResult, InputFailure, Source
 from summarizer.stages.clean import clean
+from summarizer.stages.dates import (
+    WRITTEN_DATE,
+    infer_from_related,
+    infer_publication_date,
+    parse_written_date,
+    written_date,
+)
 from summarizer.stages.deephtml import flatten_deep_html
 from summarizer.stages.fetch import Fetched, fetch_url, is_url, url_slug
 from summarizer.stages.paths import (
@@ -292,99 +299,17 @@ def _checked(text: str, encoding: str) -> tuple[str, str]:
     return text, encoding
 
 
-# --------------------------------------------------------------------------- dates as written
+# --------------------------------------------------------------------------- header block
 
-_MONTHS = {
-    name: i
-    for i, names in enumerate(
-        (
-            ("january", "jan"),
-            ("february", "feb"),
-            ("march", "mar"),
-            ("april", "apr"),
-            ("may",),
-            ("june", "jun"),
-            ("july", "jul"),
-            ("august", "aug"),
-            ("september", "sep", "sept"),
-            ("october", "oct"),
-            ("november", "nov"),
-            ("december", "dec"),
-        ),
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"  # noqa: E501
-_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?[ \t]+"
-_ORD = r"(?:st|nd|rd|th)?"
-# Named groups: iso (Y-M-D), mdy (Month D, Y), dmy (D Month Y), num (D/M/Y or M/D/Y).
-DATE_PATTERN = (
-    rf"(?:(?P<iso>\d{{4}}[-/]\d{{1,2}}[-/]\d{{1,2}})(?:T\d{{2}}:\d{{2}}(?::\d{{2}}(?:\.\d+)?)?"
-    rf"(?:Z|[+-]\d{{2}}:?\d{{2}})?)?"
-    rf"|(?:{_WEEKDAY})?(?P<mdy>{_MONTH}\.?[ \t]+\d{{1,2}}{_ORD},?[ \t]+\d{{4}})"
-    rf"|(?:{_WEEKDAY})?(?P<dmy>\d{{1,2}}{_ORD}[ \t]+(?:of[ \t]+)?{_MONTH}\.?,?[ \t]+\d{{4}})"
-    rf"|(?P<num>\d{{1,2}}[/.]\d{{1,2}}[/.]\d{{4}}))"
-)
-_DATE_RE = re.compile(DATE_PATTERN, re.IGNORECASE)
+# A clock time after a header's date ("Published: 1 July 2025 10:42 BST").
 _TIME = (
     r"(?:[ \t]*,?[ \t]*(?:at[ \t]+)?\d{1,2}[:.]\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?"
     r"(?:[ \t]+(?:[A-Z]{2,5}|[+-]\d{2}:?\d{2}))?)?"
 )
 
-
-def _date_from_match(m: re.Match[str]) -> dt.date | None:
-    """Turn a :data:`DATE_PATTERN` match into a date (``None`` if not a real date)."""
-    try:
-        if m.group("iso"):
-            y, mo, d = (int(x) for x in re.split(r"[-/]", m.group("iso")))
-            return dt.date(y, mo, d)
-        if m.group("mdy") or m.group("dmy"):
-            raw = (m.group("mdy") or m.group("dmy")).lower().replace(",", " ").replace(".", " ")
-            words = [re.sub(r"(st|nd|rd|th)$", "", w) for w in raw.split() if w != "of"]
-            month = next(_MONTHS[w] for w in words if w in _MONTHS)
-            day, year = (int(w) for w in words if w.isdigit())
-            return dt.date(year, month, day)
-        a, b, year = (int(x) for x in re.split(r"[/.]", m.group("num")))
-        separator = "." if "." in m.group("num") else "/"
-        # "07/01/2025" is month/day (US); "01.07.2025" or a first number over 12 is day/month.
-        if separator == "." or a > 12:
-            return dt.date(year, b, a)
-        return dt.date(year, a, b)
-    except (ValueError, StopIteration):
-        return None
-
-
-def parse_date(value: object) -> dt.date | None:
-    """A date from a metadata value: a date object or a string in any common form."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if not isinstance(value, str) or not value.strip():
-        return None
-    s = value.strip()
-    m = _DATE_RE.search(s)
-    if m:
-        found = _date_from_match(m)
-        if found:
-            return found
-    try:
-        return email.utils.parsedate_to_datetime(s).date()
-    except (TypeError, ValueError, IndexError):
-        return None
-
-
-def find_explicit_dates(text: str) -> list[dt.date]:
-    """Every explicit full date in ``text`` ("July 1, 2025", "1 July 2025", ISO, 07/01/2025)."""
-    return [d for m in _DATE_RE.finditer(text) if (d := _date_from_match(m)) is not None]
-
-
-# --------------------------------------------------------------------------- header block
-
 _DATE_KEYS = r"date|dated|published(?:[ \t]+(?:on|at))?|posted(?:[ \t]+on)?|updated|pubdate"
 _DATE_LINE_RE = re.compile(
-    rf"[ \t]*(?:(?P<key>{_DATE_KEYS})\b[ \t]*[:：\-–—]?[ \t]*)?(?P<date>{DATE_PATTERN}){_TIME}"
+    rf"[ \t]*(?:(?P<key>{_DATE_KEYS})\b[ \t]*[:：\-–—]?[ \t]*)?(?P<date>{WRITTEN_DATE}){_TIME}"
     r"[ \t]*(?P<eol>\r?\n|$)?",
     re.IGNORECASE,
 )
@@ -428,7 +353,7 @@ def parse_header(text: str, start: int = 0) -> Header:
     while pos < len(text):
         date_m = _DATE_LINE_RE.match(text, pos)
         if date_m and header.published is None and (date_m.group("key") or date_m.group("eol")):
-            header.published = _date_from_match(date_m)
+            header.published = written_date(date_m)
             if header.published is None:
                 break
             pos = date_m.end()
@@ -539,7 +464,7 @@ def _from_markdown(path: Path, text: str, encoding: str) -> Source:
     if not isinstance(meta, dict):
         raise InputError(f"{path}: the front matter is not a key: value block; fix or remove it")
     base: dict[str, Any] = {"header_end": _skip_space(text, m.end())}
-    published = parse_date(_pick(meta, "date", "published", "pubdate", "published_at"))
+    published = parse_written_date(_pick(meta, "date", "published", "pubdate", "published_at"))
     if published:
         base.update(published=published, published_from=DateOrigin.FRONT_MATTER)
     for key, names in (
@@ -583,7 +508,7 @@ def _from_html(
             "or paste its text into a .txt file"
         )
     meta = trafilatura.extract_metadata(html, extensive=False)
-    published = parse_date(meta.date) if meta.date else None
+    published = parse_written_date(meta.date) if meta.date else None
     return Source(
         id=source_id or Path(path).stem,
         path=str(path),
@@ -628,7 +553,7 @@ def _jsonl_record(path: Path, lineno: int, line: str, encoding: str) -> Source:
     record_id = _pick(record, "id")
     if isinstance(record_id, str | int) and str(record_id).strip():
         base["id"] = str(record_id).strip()
-    published = parse_date(_pick(record, "date", "published", "published_at"))
+    published = parse_written_date(_pick(record, "date", "published", "published_at"))
     if published:
         base.update(published=published, published_from=DateOrigin.JSONL)
     for key, names in _RECORD_FIELDS:
@@ -754,7 +679,7 @@ def _entry_text(entry: Mapping[str, Any]) -> str:
 def _entry_published(entry: Mapping[str, Any]) -> dt.date | None:
     """The date as written (local to the feed), else feedparser's UTC parse."""
     for key in ("published", "updated", "created"):
-        found = parse_date(entry.get(key))
+        found = parse_written_date(entry.get(key))
         if found:
             return found
     for key in ("published_parsed", "updated_parsed", "created_parsed"):
@@ -951,50 +876,30 @@ def _unique_ids(sources: list[Source]) -> list[Source]:
 _INFER_WINDOW = 20_000  # the lead carries the date; bounds the cost on huge files
 
 
-def story_text(source: Source) -> str:
-    """The cleaned story text dates are inferred from (first 20,000 characters)."""
-    return clean(source).kept_text()[:_INFER_WINDOW]
+class _Stories:
+    """The cleaned story text of each source whose date is inferred, cleaned once.
 
-
-def infer_published(source: Source) -> dt.date | None:
-    """Infer a publication date from the cleaned story text (never from dropped junk).
-
-    Calls :func:`summarizer.stages.dates.infer_publication_date` when that module provides it.
-    Fallback rule: the first explicit full date in the story ("on Sunday (June 1,
-    2025)" gives 2025-06-01). News leads carry the date of the news, which for wire
-    copy is the day of publication; we take that day rather than guessing the next.
+    The date is inferred from the story (never from dropped junk); the cleaned
+    sources are handed on in :attr:`~summarizer.models.IngestResult.cleaned`, so the
+    pipeline does not clean them again.
     """
-    story = story_text(source)
-    infer = _dates_function("infer_publication_date")
-    if infer is not None:
-        result: dt.date | None = infer(story)
-        return result
-    found = find_explicit_dates(story)
-    return found[0] if found else None
 
+    def __init__(self) -> None:
+        self.cleaned: dict[str, CleanedSource] = {}
 
-def infer_from_run(source: Source, others: Sequence[dt.date]) -> dt.date | None:
-    """Borrow the publication date of another article in the same run, if weekdays agree.
+    def text(self, source: Source) -> str:
+        """The cleaned story text dates are inferred from (first 20,000 characters)."""
+        if source.id not in self.cleaned:
+            self.cleaned[source.id] = clean(source)
+        return self.cleaned[source.id].kept_text()[:_INFER_WINDOW]
 
-    Uses :func:`summarizer.stages.dates.infer_from_related`: among the other sources' dates,
-    the one that the story's past-tense weekday references agree with ("said Tuesday",
-    "late Monday" agree with Tuesday 2025-07-01); none or a tie gives ``None``.
-    """
-    related = _dates_function("infer_from_related")
-    if related is None or not others:
-        return None
-    result: dt.date | None = related(story_text(source), others)
-    return result
-
-
-def _dates_function(name: str) -> Callable[..., Any] | None:
-    """A function of :mod:`summarizer.stages.dates`, imported lazily; ``None`` if absent."""
-    try:
-        module = importlib.import_module("summarizer.stages.dates")
-    except ImportError:
-        return None
-    found: Callable[..., Any] | None = getattr(module, name, None)
-    return found
+    def bound_to(self, sources: Sequence[Source]) -> tuple[CleanedSource, ...]:
+        """The cleaned sources, each holding its source as ingest returns it (dated)."""
+        return tuple(
+            self.cleaned[s.id].model_copy(update={"source": s})
+            for s in sources
+            if s.id in self.cleaned
+        )
 
 
 def _resolve_overrides(
@@ -1022,10 +927,14 @@ def _resolve_overrides(
 
 def _apply_dates(
     sources: list[Source], published: Mapping[str, dt.date]
-) -> tuple[list[Source], list[InputFailure]]:
-    """Overrides first; then dates the files state; then inference from each story;
-    then, for what is still undated, a date borrowed from the run (weekdays agree)."""
+) -> tuple[list[Source], list[InputFailure], tuple[CleanedSource, ...]]:
+    """Overrides first; then dates the files state; then inference from each story
+    (:func:`~summarizer.stages.dates.infer_publication_date`); then, for what is still
+    undated, a date borrowed from the run whose weekdays the story agrees with
+    (:func:`~summarizer.stages.dates.infer_from_related`). Also returns the sources
+    cleaned for inference."""
     overrides, failures = _resolve_overrides(sources, published)
+    stories = _Stories()
     out = []
     for s in sources:
         if s.id in overrides:
@@ -1033,17 +942,17 @@ def _apply_dates(
                 update={"published": overrides[s.id], "published_from": DateOrigin.CLI}
             )
         elif s.published is None:
-            guess = infer_published(s)
+            guess = infer_publication_date(stories.text(s))
             if guess is not None:
                 s = s.model_copy(update={"published": guess, "published_from": DateOrigin.INFERRED})
         out.append(s)
     known = sorted({s.published for s in out if s.published is not None})
     for i, s in enumerate(out):
-        if s.published is None:
-            guess = infer_from_run(s, known)
+        if s.published is None and known:
+            guess = infer_from_related(stories.text(s), known)
             if guess is not None:
                 out[i] = s.model_copy(update={"published": guess, "published_from": DateOrigin.RUN})
-    return out, failures
+    return out, failures, stories.bound_to(out)
 
 
 # --------------------------------------------------------------------------- entry point
@@ -1070,9 +979,10 @@ def ingest(
         sources.extend(loaded.sources)
         failures.extend(loaded.failures)
         notes.extend(loaded.notes)
-    dated, date_failures = _apply_dates(_unique_ids(sources), published)
+    dated, date_failures, cleaned = _apply_dates(_unique_ids(sources), published)
     return IngestResult(
         sources=tuple(dated),
+        cleaned=cleaned,
         failures=tuple(failures + date_failures),
         notes=tuple(notes),
         skipped=tuple(found.skipped),
