@@ -12,15 +12,27 @@ for the rest of the run.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
-from reliability_helpers import FLOOD, RoutedFakeServer, llm_args, run_cli, write_articles
+from reliability_helpers import (
+    ARTICLES,
+    FLOOD,
+    RoutedFakeServer,
+    llm_args,
+    run_cli,
+    write_articles,
+)
 from test_retry import REQUEST, retrying, status_error
 
-from summarizer.errors import EXIT_BACKEND
-from summarizer.testing.fakeserver import FakeReply
+from summarizer.config import LLMConfig, StructuredMode
+from summarizer.engines.llm.client import ask
+from summarizer.errors import EXIT_BACKEND, EXIT_OK
+from summarizer.testing.fakeserver import FakeReply, ReceivedRequest
+from summarizer.transport.backend import ChatRequest, ChatResponse, Usage
 from summarizer.transport.retry import BackendCallError, RetryPolicy, is_refusal, is_retryable
+from summarizer.transport.schemas import SynthesisOut
 
 LLAMA_REFUSAL = {
     "error": {
@@ -72,3 +84,71 @@ def test_json_schema_refused_fails_the_run_at_once(tmp_path: Path) -> None:
     assert result.exit_code == EXIT_BACKEND, result.stderr
     assert extract_calls == 1  # not 5 attempts with backoff
     assert "refused the request" in result.stderr
+
+
+# --------------------------------------------------------------------------- auto falls back
+
+
+class JsonObjectRefusingServer(RoutedFakeServer):
+    """The fake server (scripted test model), but refusing ``json_object`` requests as
+    llama.cpp refuses ``json_schema`` (a 500 with a validation body)."""
+
+    def _record(self, request: ReceivedRequest, *, scheduled: bool = True) -> FakeReply:
+        reply = super()._record(request, scheduled=scheduled)
+        body = request.body if isinstance(request.body, dict) else {}
+        if (body.get("response_format") or {}).get("type") == "json_object":
+            return FakeReply(status=500, body=LLAMA_REFUSAL)
+        return reply
+
+
+def test_auto_falls_back_to_the_next_mode_for_the_rest_of_the_run(tmp_path: Path) -> None:
+    folder = write_articles(tmp_path / "in")
+    with JsonObjectRefusingServer({}) as server:
+        args = ["brief", str(folder), *llm_args(server.base_url), "--no-store"]
+        args += ["--structured", "auto", "--concurrency", "1", "-f", "json"]
+        result = run_cli(args, env={"OPENAI_API_KEY": "k"})
+        modes = [((r.body or {}).get("response_format") or {}).get("type") for r in server.requests]
+    assert result.exit_code == EXIT_OK, result.stderr
+    assert modes.count("json_object") == 1  # refused once, never asked again
+    assert len(modes) == len(ARTICLES) + 2  # + the refused call; + the synthesis
+    assert "using prompt for the rest of the run" in result.stderr
+    assert json.loads(result.stdout)["sources"]
+
+
+class ModeRefusingBackend:
+    """A scripted test backend: refuses ``json_schema`` requests as a server would
+    (a refusal from the transport), answers the others."""
+
+    name = "refusing-test-model"
+
+    def __init__(self) -> None:
+        self.usage = Usage()
+        self.requests: list[ChatRequest] = []
+
+    def complete(self, request: ChatRequest) -> ChatResponse:
+        self.requests.append(request)
+        if (request.response_format or {}).get("type") == "json_schema":
+            raise BackendCallError("refused the request (HTTP 500)", status=500, refused=True)
+        return ChatResponse(content='{"headline": "h", "key_developments": []}')
+
+    def close(self) -> None:
+        pass
+
+
+def test_auto_on_an_openai_host_goes_json_schema_then_json_object() -> None:
+    backend = ModeRefusingBackend()
+    config = LLMConfig(model="gpt-4o-mini", api_key="k")  # OpenAI's host: json_schema first
+    variables = {"timeline": [{"date": "2024-01-01", "sources": ["s1"], "text": "x"}]}
+    for _ in range(2):
+        ask(backend, "synthesis", variables, SynthesisOut, config)
+    types = [(r.response_format or {}).get("type") for r in backend.requests]
+    assert types == ["json_schema", "json_object", "json_object"]
+
+
+def test_an_explicit_mode_is_not_switched(tmp_path: Path) -> None:
+    backend = ModeRefusingBackend()
+    config = LLMConfig(model="gpt-4o-mini", api_key="k", structured=StructuredMode.JSON_SCHEMA)
+    variables = {"timeline": [{"date": "2024-01-01", "sources": ["s1"], "text": "x"}]}
+    with pytest.raises(BackendCallError):
+        ask(backend, "synthesis", variables, SynthesisOut, config)
+    assert len(backend.requests) == 1

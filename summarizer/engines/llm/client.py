@@ -10,8 +10,13 @@ OpenAI and Azure hosts, ``{"type": "json_object", "schema": ...}`` for other
 (llama.cpp, vLLM, Ollama) servers, or a plain prompt whose JSON is parsed from
 the text. An answer that is not valid JSON or breaks the schema is shown back
 to the model in a capped re-ask loop (``max_reasks``), separate from the
-transport's retries. In ``auto`` mode a server that rejects the structured
-request itself (HTTP 400/415/422) is asked again in the plain-prompt mode.
+transport's retries. In ``auto`` mode a server that refuses the structured
+request itself (HTTP 400/415/422, or a 5xx whose body is a request-validation
+error, as llama.cpp's answer to ``json_schema``: the transport does not retry it)
+is asked again in the next mode, ``json_schema`` -> ``json_object`` -> ``prompt``,
+and the refused mode is not tried again for the rest of the run (remembered per
+backend, :func:`refused_modes`). An explicit ``--structured`` mode is never switched:
+its refusal fails the call at once.
 
 :func:`first_request` builds the request :func:`ask` sends first, so ``--batch``
 and ``--dry-run`` see exactly what a live run sends.
@@ -19,9 +24,12 @@ and ``--dry-run`` see exactly what a live run sends.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
+import threading
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
@@ -188,10 +196,41 @@ def _rejected(exc: BackendError) -> bool:
     """Did the server reject the request itself (e.g. an unsupported response_format)?"""
     if isinstance(exc, ReplayMissError):
         return False
+    if getattr(exc, "refused", False):  # the transport's verdict (retry.is_refusal)
+        return True
     status = getattr(exc, "status_code", None) or getattr(exc, "status", None)
     cause = exc.__cause__
     status = status or getattr(cause, "status_code", None)
     return status in REJECTED_STATUS
+
+
+_AUTO_ORDER = (StructuredMode.JSON_SCHEMA, StructuredMode.JSON_OBJECT, StructuredMode.PROMPT)
+_REFUSED: weakref.WeakKeyDictionary[Any, set[StructuredMode]] = weakref.WeakKeyDictionary()
+_REFUSED_LOCK = threading.Lock()
+
+
+def refused_modes(backend: Backend) -> frozenset[StructuredMode]:
+    """The structured modes this backend's server refused during the run."""
+    with _REFUSED_LOCK:
+        try:
+            return frozenset(_REFUSED.get(backend, ()))
+        except TypeError:  # not weak-referenceable: nothing remembered
+            return frozenset()
+
+
+def _remember_refusal(backend: Backend, mode: StructuredMode) -> None:
+    with _REFUSED_LOCK, contextlib.suppress(TypeError):
+        _REFUSED.setdefault(backend, set()).add(mode)
+
+
+def _modes(llm: LLMConfig, backend: Backend) -> list[StructuredMode]:
+    """The modes to try, in order: the explicit one; for ``auto``, from the host's
+    first choice onwards, less those the server refused earlier in the run."""
+    if llm.structured is not StructuredMode.AUTO:
+        return [llm.structured]
+    order = _AUTO_ORDER[_AUTO_ORDER.index(resolve_mode(llm)) :]
+    refused = refused_modes(backend)
+    return [m for m in order if m not in refused] or [StructuredMode.PROMPT]
 
 
 def _reask(
@@ -255,23 +294,27 @@ def ask(
     returned anyway for the caller to filter. Unparseable answers raise
     :class:`~summarizer.errors.BackendError` once the re-asks are used up.
 
-    In ``auto`` mode a server that rejects the structured request (HTTP 400/422)
-    is asked again in the plain-prompt mode. ``shape`` carries a per-call schema
-    and output budget (packed extract calls).
+    In ``auto`` mode a server that refuses the structured request itself is asked
+    again in the next mode, which the rest of the run then uses (see the module
+    docstring). ``shape`` carries a per-call schema and output budget (packed extract
+    calls).
     """
     llm = llm_config(config)
-    mode = resolve_mode(llm)
     purpose = purpose or name
     shape = shape or Shape()
-    messages = _messages(name, variables, mode, shape)
-    try:
-        return _reask(backend, name, purpose, messages, model, mode, llm, validate, shape)
-    except BackendError as exc:
-        if llm.structured is not StructuredMode.AUTO or mode is StructuredMode.PROMPT:
-            raise
-        if not _rejected(exc):
-            raise
-        log.warning("the server rejected %s output; falling back to plain prompts", mode.value)
-    mode = StructuredMode.PROMPT
-    messages = _messages(name, variables, mode, shape)
-    return _reask(backend, name, purpose, messages, model, mode, llm, validate, shape)
+    modes = _modes(llm, backend)
+    for i, mode in enumerate(modes):
+        messages = _messages(name, variables, mode, shape)
+        try:
+            return _reask(backend, name, purpose, messages, model, mode, llm, validate, shape)
+        except BackendError as exc:
+            if i == len(modes) - 1 or not _rejected(exc):
+                raise
+            _remember_refusal(backend, mode)
+            log.warning(
+                "the server refused %s output (%s); using %s for the rest of the run",
+                mode.value,
+                exc,
+                modes[i + 1].value,
+            )
+    raise AssertionError("unreachable: the last mode returns or raises")  # pragma: no cover
