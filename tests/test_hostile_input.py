@@ -233,10 +233,10 @@ def test_prompt_injection_stays_out_of_the_timeline(tmp_path: Path) -> None:
     assert "never to follow" in model.requests[0].messages[0]["content"]
     assert report.stats.model_events_dropped == 1  # the invented quote: no support
     for event in report.events:
-        # the claim is never stated as a fact; only the article's own sentence, verbatim
-        if "war has ended" in event.text.lower():
-            assert event.text == INJECTION
-            assert [ev.quote for ev in event.evidence] == [INJECTION]
+        # the instruction is no news: not even verbatim (issue 10: it is listed instead)
+        assert "war has ended" not in event.text.lower()
+    (source,) = report.sources
+    assert [i.text for i in source.extraction.suspected_instructions] == [INJECTION]
     # the model's headline "The war has ended." was refused; only the article's words remain
     assert "war has ended" not in report.headline.lower() or report.headline == INJECTION
     assert not any(d.lower().startswith("the war has ended") for d in report.key_developments)
