@@ -96,3 +96,23 @@ def test_escape_keeps_plain_text_readable() -> None:
     assert md_escape("![a](b)") == "!\\[a\\](b)"
     assert md_escape("# not a heading") == "\\# not a heading"
     assert md_escape("line one\nline two\x1b[2J") == "line one line two\\x1b\\[2J"
+
+
+def test_control_characters_keep_the_svg_chart_well_formed(tmp_path: Path) -> None:
+    """A terminal escape in an article (``\\x1b[2J``) made the chart invalid XML."""
+    import xml.dom.minidom
+
+    from summarizer.output.chart import render_chart_svg
+
+    filler = "Crews moved 1,200 residents to shelters on Wednesday, the mayor said. " * 4
+    path = tmp_path / "ctl.txt"
+    path.write_text(
+        "date: 2024-04-03\nThe river flooded 340 homes in Marlow on Tuesday \x1b[2J\x07, "
+        f"officials said.\n\n{filler}\n",
+        encoding="utf-8",
+    )
+    report = pipeline.run([path], Config())
+    assert any("\x1b" in e.text for e in report.events)
+    svg = render_chart_svg(report)
+    xml.dom.minidom.parseString(svg)  # raises on a character XML forbids
+    assert "\x1b" not in svg and "\x07" not in svg

@@ -22,10 +22,12 @@ import calendar
 import datetime as dt
 import itertools
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as _xml_escape
+from xml.sax.saxutils import quoteattr as _xml_quoteattr
 
 from summarizer.models import MergedEvent, Precision, Report, ResolvedDate, Source
 from summarizer.output import names
@@ -48,6 +50,20 @@ TITLE_CHARS = 160
 DISAGREE_COLOUR = "#d62728"
 # Okabe-Ito colour-blind-safe palette without its yellow and vermillion (the red is for conflicts).
 PALETTE = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#000000", "#8c6d31")
+
+# Characters XML 1.0 forbids (C0 controls other than tab, newline, carriage return): an
+# article may carry them (a terminal escape), and one makes the whole SVG unreadable.
+_XML_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def escape(text: str) -> str:
+    """Text for an XML element: escaped, characters XML forbids shown as U+FFFD."""
+    return _xml_escape(_XML_ILLEGAL.sub("\ufffd", text))
+
+
+def quoteattr(text: str) -> str:
+    """A quoted XML attribute value, the same way."""
+    return _xml_quoteattr(_XML_ILLEGAL.sub("\ufffd", text))
 
 
 # --------------------------------------------------------------------------- dates
