@@ -17,7 +17,7 @@ from isolation import isolated_env
 from reliability_helpers import FLOOD, RoutedFakeServer, llm_args, run_cli, write_articles
 
 from summarizer import cli
-from summarizer.errors import EXIT_BACKEND, EXIT_CONFIG, EXIT_OK, EXIT_USAGE
+from summarizer.errors import EXIT_BACKEND, EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
 from summarizer.testing.fakeserver import FakeReply
 
 LLM = ["--engine", "llm", "--model", "m", "--base-url", "http://127.0.0.1:9/v1", "--no-store"]
@@ -147,3 +147,27 @@ def test_cache_dir_pointing_at_a_file(command: str, tmp_path: Path) -> None:
     assert str(afile) in line and "--cache-dir" in line
     assert "internal error" not in result.stderr
     assert afile.read_text(encoding="utf-8") == "not a folder"
+
+
+@pytest.mark.parametrize("where", ["parent is a file", "a folder"])
+def test_an_unusable_record_path_is_a_config_error(where: str, tmp_path: Path) -> None:
+    """Found probing item 7: ``--record afile/x.yaml`` was an internal error (exit 70,
+    NotADirectoryError) once the run had done all its work."""
+    afile = tmp_path / "afile"
+    afile.write_text("not a folder", encoding="utf-8")
+    folder = tmp_path / "cassettes"
+    folder.mkdir()
+    target = afile / "x.yaml" if where == "parent is a file" else folder
+    result = run_cli(["brief", str(_article(tmp_path)), *LLM, "--record", str(target)])
+    assert result.exit_code == EXIT_CONFIG, result.stderr
+    (line,) = _error_lines(result.stderr)
+    assert f"--record {target}" in line
+    assert "internal error" not in result.stderr
+
+
+def test_a_malformed_url_is_one_failure_not_a_crash(tmp_path: Path) -> None:
+    """Found probing item 7: ``summarizer brief 'http://[::1'`` was an internal error."""
+    result = run_cli(["brief", "http://[::1", str(_article(tmp_path)), "--no-store"])
+    assert result.exit_code == EXIT_PARTIAL, result.stderr
+    assert "failed (fetch): http://[::1: not a valid URL" in result.stderr
+    assert "internal error" not in result.stderr

@@ -16,7 +16,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
+from urllib.parse import SplitResult, urlsplit
 
 from summarizer.config import FetchConfig
 from summarizer.errors import InputError
@@ -72,11 +72,22 @@ class Fetched:
         )
 
 
+def _split(url: str) -> SplitResult | None:
+    """``urlsplit``, or None for an address it cannot parse (``http://[::1``)."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return None
+
+
 def is_url(value: object) -> bool:
-    """True for an ``http://`` or ``https://`` address with a host."""
+    """True for an ``http://`` or ``https://`` address with a host (or one meant as such
+    that does not parse: fetching it then fails with a one-line reason)."""
     if not isinstance(value, str):
         return False
-    parts = urlsplit(value.strip())
+    parts = _split(value.strip())
+    if parts is None:
+        return value.strip().lower().startswith(("http://", "https://"))
     return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
 
 
@@ -85,8 +96,13 @@ def url_slug(url: str, limit: int = 60) -> str:
 
     ``https://www.example.com/news/storm-hits.html`` gives ``example-com-storm-hits``.
     """
-    parts = urlsplit(url)
-    host = (parts.hostname or "url").lower().removeprefix("www.")
+    parts = _split(url)
+    if parts is None:
+        return "url"
+    try:
+        host = (parts.hostname or "url").lower().removeprefix("www.")
+    except ValueError:  # a port that is not a number
+        host = "url"
     segments = [s for s in parts.path.split("/") if s]
     last = Path(segments[-1]).stem if segments else ""
     words = re.findall(r"[a-z0-9]+", f"{host} {last} {parts.query}".lower())
@@ -103,6 +119,8 @@ def fetch_url(url: str, config: FetchConfig) -> Fetched:
     """GET ``url``; raise :class:`InputError` (one line: the URL and what to do) on failure."""
     if not is_url(url):
         raise InputError(f"{url}: not an http(s) address; pass a file or an http(s) URL")
+    if _split(url) is None:
+        raise InputError(f"{url}: not a valid URL; check the address")
     # Imported here for start-up time only: urllib.request loads ssl, http.client and
     # email, which runs without URL inputs never use.
     import urllib.error

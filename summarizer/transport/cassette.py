@@ -223,6 +223,8 @@ class CassetteSession:
             )
         if replay is not None:
             check_cassette(Path(replay))
+        if record is not None:
+            _check_record_path(Path(record))
         self.record = Path(record) if record is not None else None
         self.replay = Path(replay) if replay is not None else None
         self.secrets = secrets
@@ -345,6 +347,19 @@ class CassetteSession:
         if path is None:  # pragma: no cover - guarded in __init__
             raise ConfigError("a cassette session needs a file")
         return path
+
+
+def _check_record_path(path: Path) -> None:
+    """:class:`ConfigError` (one line) before any work when ``--record`` cannot be written."""
+    if path.is_dir():
+        raise ConfigError(f"--record {path} is a folder; give a file name for the cassette")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise ConfigError(
+            f"--record {path}: cannot create its folder {path.parent} ({reason}); pick another path"
+        ) from None
 
 
 def _count_interactions(path: Path) -> int:
