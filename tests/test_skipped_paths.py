@@ -101,3 +101,17 @@ def test_a_pdf_is_never_read_as_an_article(name: str, data: bytes, tmp_path: Pat
     assert result.exit_code == EXIT_USAGE, result.stderr
     assert f"failed (ingest): {pdf}: this is a PDF document, not article text" in result.stderr
     assert "resigned" not in result.stdout
+
+
+def test_a_path_reached_twice_is_named_once(tmp_path: Path) -> None:
+    """A folder linked from another (and passed twice) names its odd files once."""
+    real = tmp_path / "in" / "real"
+    real.mkdir(parents=True)
+    (real / "flood.txt").write_text(FLOOD, encoding="utf-8")
+    (real / "scan.pdf").write_bytes(ASCII_PDF)
+    (tmp_path / "in" / "alias").symlink_to("real", target_is_directory=True)
+    folder = tmp_path / "in"
+    result = run_cli(["brief", str(folder), str(real), "--no-store", "-o", str(tmp_path / "o.md")])
+    assert result.exit_code == EXIT_OK, result.stderr
+    lines = _skip_lines(result.stderr)
+    assert len(lines) == 1 and "scan.pdf" in lines[0], result.stderr

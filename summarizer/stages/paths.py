@@ -155,6 +155,25 @@ def article_files(folder: Path) -> list[Path]:
     return found.files
 
 
+def _key(path: str) -> str:
+    """One name for a path reached several ways (through links, or passed twice)."""
+    try:  # a dangling link or a loop is named by itself
+        return str(Path(path).resolve()) if Path(path).exists() else path
+    except (OSError, RuntimeError):
+        return path
+
+
+def _once(skipped: list[InputFailure]) -> list[InputFailure]:
+    seen: set[str] = set()
+    kept = []
+    for item in skipped:
+        key = _key(item.path)
+        if key not in seen:
+            seen.add(key)
+            kept.append(item)
+    return kept
+
+
 def expand(paths: Sequence[str | Path]) -> tuple[list[Path | str], Found]:
     """Files (folders walked) and URLs (kept as strings), in order, each once, with the
     paths passed over (``Found.skipped``) and those that cannot be used (``failures``)."""
@@ -173,6 +192,7 @@ def expand(paths: Sequence[str | Path]) -> tuple[list[Path | str], Found]:
             if key not in seen:
                 seen.add(key)
                 files.append(f)
+    found.skipped = _once(found.skipped)
     return files, found
 
 
