@@ -65,10 +65,11 @@ def test_date_signals_count_articles_not_sentences() -> None:
     mentions = [r for _, r in date_mentions(text, WED)]
     assert len(mentions) == 2 and {m.start for m in mentions} == {MON}
     signals = select.date_signals([(WED, mentions), (WED, []), (MON, mentions[:1])])
-    assert signals.mentions[(MON.isoformat(), None)] == 2  # two articles, three mentions
+    # two articles, three mentions: the later article counts fully, the day's own half
+    assert signals.mentions[(MON.isoformat(), None)] == 1 + select.EARLY_WEIGHT
     assert signals.published == {WED: 2, MON: 1}
     day = ResolvedDate(start=MON, precision=Precision.DAY)
-    assert signals.score(day) == 2 + select.PUBLISHED_WEIGHT * 1
+    assert signals.score(day) == 1 + select.EARLY_WEIGHT + select.PUBLISHED_WEIGHT * 1
 
 
 def test_a_page_time_stamp_is_not_a_mention() -> None:

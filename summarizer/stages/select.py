@@ -5,9 +5,11 @@ its supervised ranker:
 
 * **Which days.** A day matters when many articles refer to it: :class:`DateSignals`
   counts, per date, the distinct articles whose text mentions it (explicit or
-  resolved relative dates anywhere in the article, not only in event sentences;
-  later articles count, so an event the coverage keeps coming back to ranks high),
-  and, as a weaker signal (:data:`PUBLISHED_WEIGHT`), the articles published that
+  resolved relative dates anywhere in the article, not only in event sentences). An
+  article published after the day counts fully: an event the coverage keeps coming
+  back to ranks high; one published on the day or before it (the day's own report,
+  an announcement) counts :data:`EARLY_WEIGHT`, and so, as the weaker signal of
+  coverage on the day (:data:`PUBLISHED_WEIGHT`), does each article published that
   day. A month, a year or a range competes with the days by its mentions per day
   it spans. Dates inside the corpus' own span (from :data:`LEAD_DAYS` before its
   first publication to its last) come before older history and announced future
@@ -42,6 +44,7 @@ import snowballstemmer
 from summarizer.models import MergedEvent, Precision, ResolvedDate
 
 PUBLISHED_WEIGHT = 0.5  # an article published on a day counts half a mention of it
+EARLY_WEIGHT = 0.5  # a mention on the day itself or before it (an announcement) counts half
 LEAD_DAYS = 7  # a corpus reports events up to a week before its first article
 FOLLOWING_WEIGHT = 0.5  # the next day's entries in a day's centroid
 SALIENCE_WEIGHT = 0.3  # per unit of the engine's salience
@@ -75,12 +78,14 @@ def _days_spanned(date: ResolvedDate) -> int:
 class DateSignals:
     """How much a corpus talks about each date.
 
-    ``mentions``: distinct articles referring to the date (by :func:`date_key`);
+    ``mentions``: distinct articles referring to the date (by :func:`date_key`), an
+    article published after the date counting 1, one published on it or before it
+    :data:`EARLY_WEIGHT`;
     ``published``: articles published on each day; ``first``/``last``: the span of
     publication dates.
     """
 
-    mentions: Mapping[DateKey, int] = field(default_factory=dict)
+    mentions: Mapping[DateKey, float] = field(default_factory=dict)
     published: Mapping[dt.date, int] = field(default_factory=dict)
     first: dt.date | None = None
     last: dt.date | None = None
@@ -101,12 +106,14 @@ class DateSignals:
 
 def date_signals(articles: Iterable[tuple[dt.date | None, Iterable[ResolvedDate]]]) -> DateSignals:
     """:class:`DateSignals` from each article's publication date and the dates it mentions."""
-    mentions: Counter[DateKey] = Counter()
+    mentions: dict[DateKey, float] = defaultdict(float)
     published: Counter[dt.date] = Counter()
     for day, dates in articles:
         if day is not None:
             published[day] += 1
-        mentions.update({date_key(d) for d in dates})
+        for key, date in {date_key(d): d for d in dates}.items():
+            later = day is not None and (date.end or date.start) < day
+            mentions[key] += 1.0 if later else EARLY_WEIGHT
     days = sorted(published)
     return DateSignals(
         mentions=dict(mentions),
