@@ -89,6 +89,7 @@ def inspect(
     """Show the kept text, the dropped ranges and the detected publication date."""
 
     def body() -> int:
+        # Imported here for start-up time only: the pipeline and its stages, for inspect.
         from summarizer import pipeline
 
         typer.echo(pipeline.inspect(path), nl=False)
@@ -105,6 +106,7 @@ def _run_eval(
     output: Path | None,
 ) -> int:
     """``summarizer eval``: load both files, re-read the source texts, score, print."""
+    # Imported here for start-up time only: the evaluation, for eval.
     from summarizer.evaluation import evaluate
 
     check_output(output)
@@ -177,6 +179,7 @@ def eval_command(
 
 
 def _open_cache(folder: Path | None) -> Any:
+    # Imported here for start-up time only: the response cache, for cache commands.
     from summarizer.transport.cache import ResponseCache, cache_path
 
     return ResponseCache(cache_path(cache_dir(folder, os.environ)))

@@ -97,6 +97,7 @@ def guarded(debug: bool, body: Callable[[], int]) -> NoReturn:
 def _traceback(debug: bool) -> None:
     """With --debug, the traceback of the exception being handled, on stderr."""
     if debug:
+        # Imported here for start-up time only: --debug alone prints a traceback.
         import traceback
 
         sys.stderr.write(traceback.format_exc())

@@ -6,6 +6,10 @@ model backend the configuration asks for, writes the output (atomically with
 skipped duplicates) are part of the output (the brief's footer, ``stats.notes`` in
 JSON, the HTML report), so they are printed on stderr only for ``chart``, whose SVG
 has no place for them.
+
+Imports inside functions here are for start-up time only: the pipeline, the stores
+and the renderers are loaded when a run uses them, so ``--help`` and usage errors
+stay fast and an extractive run never loads the model transport.
 """
 
 from __future__ import annotations
@@ -48,6 +52,7 @@ def emit(text: str, output: Path | None) -> None:
         sys.stdout.write(text)
         sys.stdout.flush()
         return
+    # Imported here for start-up time only (see the module docstring).
     from summarizer.io import write_atomic
 
     write_atomic(output, text)
@@ -68,6 +73,7 @@ def check_output(output: Path | None) -> None:
 
 def inputs(paths: Sequence[str]) -> list[str | Path]:
     """URLs stay as typed (a Path would fold ``//``); everything else is a Path."""
+    # Imported here for start-up time only (see the module docstring).
     from summarizer.stages.fetch import is_url
 
     return [p if is_url(p) else Path(p) for p in paths]
@@ -82,6 +88,7 @@ def _exit_code(report: Report) -> int:
 
 
 def _failure_line(failure: InputFailure) -> str:
+    # Imported here for start-up time only (see the module docstring).
     from summarizer.output.render import failure_text
 
     return f"failed ({failure.stage}): {failure_text(failure)}"
@@ -118,17 +125,21 @@ def _render(
     kind: str, fmt: str, report: Report, config: Config, since_last: SinceLast | None
 ) -> str:
     """The output text: the chart's SVG, JSON, HTML, or the markdown brief or timeline."""
+    # Imported here for start-up time only (see the module docstring).
     from summarizer.output import render
 
     if kind == CHART:
+        # Imported here for start-up time only (see the module docstring).
         from summarizer.output.chart import render_chart_svg
 
         return render_chart_svg(report)
     if fmt == "json":
+        # Imported here for start-up time only (see the module docstring).
         from summarizer.output.report_json import render_json
 
         return render_json(report, since_last=since_last)
     if fmt == "html":
+        # Imported here for start-up time only (see the module docstring).
         from summarizer.output.html import render_html
 
         return render_html(report, since_last=since_last)
@@ -141,6 +152,7 @@ def run_command(
     kind: str, paths: Sequence[str | Path], config: Config, fmt: str, output: Path | None
 ) -> int:
     """Run ``kind`` (brief, timeline or chart) on ``paths``; the exit code."""
+    # Imported here for start-up time only (see the module docstring).
     from summarizer import pipeline
 
     check_output(output)
@@ -186,6 +198,7 @@ def _history(kind: str, paths: Sequence[str | Path], config: Config) -> RunHisto
     Opened before any work, so an unusable store fails the command at once; with
     --since-last the previous run of the same command on the same inputs is read here.
     """
+    # Imported here for start-up time only (see the module docstring).
     from summarizer.store.history import RunHistory
 
     if config.store is None:
@@ -229,6 +242,7 @@ def _discard_recording(config: Config, backend: object) -> None:
     drop the recording, leave any existing cassette as it was, and say so."""
     if config.llm.record is None or backend is None:
         return
+    # Imported here for start-up time only (see the module docstring).
     from summarizer.transport.cassette import find_session
 
     session = find_session(backend)
@@ -279,6 +293,7 @@ def _report_stats(kind: str, config: Config, report: Report, output: Path | None
 
 
 def _token_ratio(config: Config, prompt_tokens: int, article_tokens: int) -> None:
+    # Imported here for start-up time only (see the module docstring).
     from summarizer.transport.tokens import count_tokens
 
     ratio = prompt_tokens / article_tokens

@@ -65,6 +65,7 @@ def check_combinations(options: RunOptions, since_last: bool) -> None:
 
 def cache_dir(flag: Path | None, env: Mapping[str, str]) -> Path:
     """--cache-dir, else SUMMARIZER_CACHE_DIR, else the platform cache folder."""
+    # Imported here for start-up time only: --help needs no cache module (nor jinja2).
     from summarizer.transport.cache import default_cache_dir
 
     return flag or env_path(env, "SUMMARIZER_CACHE_DIR") or default_cache_dir(env)
@@ -72,6 +73,7 @@ def cache_dir(flag: Path | None, env: Mapping[str, str]) -> Path:
 
 def store_path(flag: Path | None, env: Mapping[str, str]) -> Path:
     """--store, else SUMMARIZER_STORE, else the platform data folder."""
+    # Imported here for start-up time only: --help needs no run store (sqlite).
     from summarizer.store.persist import default_store_path
 
     return flag or env_path(env, "SUMMARIZER_STORE") or default_store_path(env)

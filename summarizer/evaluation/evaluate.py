@@ -524,6 +524,7 @@ def source_texts(system: EvalSystem, paths: Sequence[str | Path] = ()) -> dict[s
     """Source id -> the decoded text the pipeline saw, re-ingested from ``paths``
     (default: the ``path`` of each source in the system JSON). Unreadable ones are left out,
     and so are URLs: ``eval`` works offline."""
+    # Imported here for start-up time only: ingest is needed to re-read sources alone.
     from summarizer.stages.ingest import (
         ingest,  # the ingest stage decodes exactly as the pipeline did
     )

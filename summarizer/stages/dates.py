@@ -865,6 +865,7 @@ def _dateparser_fallback(expr: str, published: dt.date | None) -> _Span | None:
     if len(expr) > 60 or not re.search(r"\d{4}", expr):
         return None
     try:
+        # Imported here for start-up time only: dateparser for dates the rules do not read.
         import dateparser
 
         settings: dict[str, object] = {"STRICT_PARSING": True, "PREFER_DATES_FROM": "past"}

@@ -494,6 +494,7 @@ def _from_html(
     ``path`` is a file or a URL; ``source_id`` defaults to the file's stem and ``url``
     (the address fetched) is used when the page names no canonical URL.
     """
+    # Imported here for start-up time only: trafilatura (and lxml) for HTML inputs alone.
     import trafilatura
 
     html = flatten_deep_html(html)
@@ -602,6 +603,7 @@ def _slug(text: str, limit: int = _SLUG_CHARS) -> str:
 
 def parse_feed(data: bytes, headers: Mapping[str, str] | None = None) -> Any:
     """feedparser's result for ``data`` (bytes in a stream: never read as a path or URL)."""
+    # Imported here for start-up time only: feedparser for feeds alone.
     import io
 
     import feedparser
@@ -639,6 +641,7 @@ def html_fragment_text(fragment: str) -> str:
     trafilatura first, as for pages; markup it finds no text in (a one-line summary,
     say) falls back to lxml's text, whitespace collapsed.
     """
+    # Imported here for start-up time only: trafilatura for feed entries in HTML alone.
     import trafilatura
 
     page = flatten_deep_html(f"<html><body><article>{fragment}</article></body></html>")
@@ -647,6 +650,7 @@ def html_fragment_text(fragment: str) -> str:
     )
     if text and text.strip():
         return str(text).strip()
+    # Imported here for start-up time only: lxml for HTML alone.
     import lxml.html
 
     try:

@@ -177,6 +177,7 @@ def note_failed_attempt(url: str, params: dict[str, Any], kind: str) -> None:
 
 def replayed_failure(exc: Exception) -> Exception | None:
     """The exception a noted failed attempt stands for, when ``exc`` is its replay."""
+    # Imported here for start-up time only: openai, for a replayed failed attempt alone.
     import openai
 
     if not isinstance(exc, openai.APIStatusError):
@@ -372,6 +373,7 @@ def check_cassette(path: Path) -> list[Any]:
     vcrpy reads the file itself and fails on damage with a parser traceback
     (ScannerError) or, worse, plays nothing; checking first names the file and the fix.
     """
+    # Imported here for start-up time only: a YAML parser when a cassette file is checked.
     import yaml
 
     def damaged(reason: str) -> ConfigError:
