@@ -10,6 +10,10 @@ entry's title and source); this module turns them into one display name:
   left (a word, or a dated name such as ``2010-01-13_1004``);
 * else (``000_f0c46d1c1a81e5b6.txt``): the opening words of the story, in quotes, so
   the reader sees which article it is and that it had no title.
+
+A title, outlet or opening that is an instruction to a model
+(:func:`summarizer.stages.claims.is_instruction`) never names a source: the brief lists
+it as a suspected instruction instead.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ import re
 from pathlib import PurePosixPath
 
 from summarizer.models import Source
+from summarizer.stages.claims import is_instruction
 
 UNTITLED = "untitled article"
 LEAD_WORDS = 8  # words of the story's opening shown for an untitled, unnamed file
@@ -33,6 +38,12 @@ _HASH = re.compile(
 
 def _flat(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
+
+
+def _usable(text: str | None) -> str:
+    """``text`` flattened, or "" when it is an instruction to a model."""
+    flat = _flat(text or "")
+    return "" if flat and is_instruction(flat) else flat
 
 
 def cut(text: str, limit: int | None) -> str:
@@ -75,7 +86,7 @@ def _without_hashes(name: str) -> str | None:
 def lead_label(source: Source, words: int = LEAD_WORDS) -> str | None:
     """The story's opening words in quotes (``“A drone hit a plant in …”``), or None."""
     opening = source.text[source.header_end :].strip().split()
-    if not opening:
+    if not opening or not _usable(" ".join(opening[:40])):
         return None
     shown = " ".join(opening[:words])
     more = "…" if len(opening) > words else ""
@@ -84,8 +95,8 @@ def lead_label(source: Source, words: int = LEAD_WORDS) -> str | None:
 
 def headline(source: Source) -> str:
     """The article's headline, else its file name without hashes, else its opening words."""
-    if source.title and source.title.strip():
-        return _flat(source.title)
+    if _usable(source.title):
+        return _flat(source.title or "")
     return file_label(source.path, source.id) or lead_label(source) or source.id
 
 
@@ -97,8 +108,8 @@ def display_name(
     limit: int | None = None,
 ) -> str:
     """``Outlet: Headline``, the headline, the outlet, else ``fallback``; cut to ``limit``."""
-    title = _flat(title or "")
-    outlet = _flat(outlet or "")
+    title = _usable(title)
+    outlet = _usable(outlet)
     if title and outlet and not title.casefold().startswith(outlet.casefold()):
         return cut(f"{outlet}: {title}", limit)
     return cut(title or outlet or fallback, limit)
