@@ -166,6 +166,28 @@ def test_comment_wrappers_of_a_site_template_are_dropped(tmp_path: Path) -> None
     assert sum("Report abuse" in d for d in dropped) == 9
 
 
+def test_a_long_footer_glued_to_each_articles_last_words_is_dropped(tmp_path: Path) -> None:
+    footer = (
+        "Letters for publication should be sent to the letters desk of the Riverside Gazette "
+        "at its Mill Street office and must include a full postal address and a daytime "
+        "telephone number"
+    )
+    bios = ["Ana Ruiz is a hydrologist", "Tom Okafor teaches history", "Lena Vogel farms"]
+    articles = {
+        f"column-{i}": (
+            day,
+            [f"The valley flooded again on {day}, the column says.", bio + " " + footer],
+        )
+        for i, (day, bio) in enumerate(
+            zip(["2025-03-03", "2025-03-04", "2025-03-05"], bios, strict=True)
+        )
+    }
+    kept, dropped = _kept_and_dropped(_write(tmp_path / "columns", articles))
+    assert "Letters for publication" not in kept
+    assert sum(footer in d for d in dropped) == 3
+    assert kept.count("the column says") == 3
+
+
 def test_a_daily_figure_update_is_news_not_furniture(tmp_path: Path) -> None:
     articles = {
         f"update-{i}": (day, [f"The water board released {100 + i} million litres on {day}."])

@@ -16,7 +16,9 @@ longer one is covered by overlapping :data:`SHINGLE`-token shingles. A determini
 sample of the shingles (those whose first token's checksum is divisible by
 :data:`SAMPLE`, so the same text always yields the same sample) is counted, which
 keeps memory small on 20,000 articles; a sentence is boilerplate when the recurring
-sampled shingles cover at least :data:`COVERAGE` of what its sampled shingles cover.
+sampled shingles cover at least :data:`COVERAGE` of what its sampled shingles cover,
+or one unbroken stretch of at least :data:`LONG_RUN` tokens (a letters-page footer
+glued to the article's last sentence: a news sentence shares a phrase, not 24 words).
 A news sentence that merely shares a phrase with others ("the 7.0-magnitude
 earthquake that struck ...") keeps most of its words unshared and is kept. One more
 kind of furniture is only part of a sentence: a site template's time-stamped wrapper
@@ -46,6 +48,7 @@ from summarizer.stages.dates import MONTHS, WEEKDAYS
 SHINGLE = 8  # tokens per shingle
 SAMPLE = 4  # about one shingle in SAMPLE is counted
 COVERAGE = 0.8  # share of a sentence's sampled tokens in recurring shingles
+LONG_RUN = 24  # tokens: a recurring run this long is copy, whatever surrounds it
 MIN_ARTICLES = 3
 MIN_DAYS = 3
 TEMPLATE_REPEATS = 2  # a template's run occurs this many times per article on average
@@ -195,14 +198,30 @@ def _covered(spans: Iterable[tuple[int, int]]) -> int:
     return total
 
 
+def _longest_run(spans: Iterable[tuple[int, int]]) -> int:
+    """The longest stretch of tokens the (overlapping or touching) spans cover."""
+    best, start, reach = 0, -1, -1
+    for a, b in sorted(spans):
+        if a > reach:
+            start = a
+        reach = max(reach, b)
+        best = max(best, reach - start)
+    return best
+
+
 def _recurring(unit: _Unit, counts: _Counts, min_articles: int, min_days: int) -> bool:
-    """Is the sentence furniture: mostly recurring runs, or holding a template's stamp?"""
+    """Is the sentence furniture: mostly recurring runs, one long recurring run (a footer
+    glued to the article's last words), or holding a template's stamp?"""
     if not unit.keys:
         return False
     if any(counts.template(k, min_articles, min_days) for k in unit.stamps):
         return True
     hits = [(a, b) for k, a, b in unit.keys if counts.recurring(k, min_articles, min_days)]
-    return bool(hits) and _covered(hits) >= COVERAGE * _covered((a, b) for _, a, b in unit.keys)
+    if not hits:
+        return False
+    if _longest_run(hits) >= LONG_RUN:
+        return True
+    return _covered(hits) >= COVERAGE * _covered((a, b) for _, a, b in unit.keys)
 
 
 def _subtract(kept: Sequence[CharInterval], holes: Sequence[tuple[int, int]]) -> list[CharInterval]:
