@@ -113,6 +113,17 @@ def test_history_outside_the_coverage_comes_after_the_covered_days() -> None:
     assert [e.id for e in kept] == ["e2"]
 
 
+def test_a_day_and_a_range_starting_on_it_are_two_dates() -> None:
+    week = ResolvedDate(start=MON, end=dt.date(2025, 3, 9), precision=Precision.RANGE)
+    events = [
+        _entry("e1", MON, "Floodwater reached the old town of Orla."),
+        MergedEvent(id="e2", date=week, text="Rain fell all week.", sources=("b",), evidence=()),
+    ]
+    kept = select.select_timeline(events, max_dates=2, per_date=1, day=MON)
+    assert [e.id for e in kept] == ["e1", "e2"]
+    assert [e.id for e in select.select_timeline(events, max_dates=2)] == ["e1", "e2"]
+
+
 def test_per_date_keeps_the_central_entries_and_skips_repeats() -> None:
     events = [
         _entry("e1", TUE, "Floodwater reached the old town of Orla on Tuesday.", ("a", "b")),

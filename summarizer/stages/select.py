@@ -60,6 +60,11 @@ def date_key(date: ResolvedDate) -> DateKey:
     return (date.iso(), date.iso_end())
 
 
+def _order(key: DateKey) -> tuple[str, str]:
+    """A sort key for date keys: a day before the range that starts on it."""
+    return key[0], key[1] or ""
+
+
 def _days_spanned(date: ResolvedDate) -> int:
     if date.precision is Precision.DAY:
         return 1
@@ -145,11 +150,11 @@ def rank_dates(
     the date more sources report entries on, then to the greater sum of the entries'
     importance, then to the earlier date."""
 
-    def key(k: DateKey) -> tuple[bool, float, int, float, str]:
+    def key(k: DateKey) -> tuple[bool, float, int, float, str, str]:
         date = groups[k][0].date
         support = len({s for e in groups[k] for s in e.sources})
         weight = sum(e.importance for e in groups[k])
-        return (not signals.in_span(date), -signals.score(date), -support, -weight, k[0])
+        return (not signals.in_span(date), -signals.score(date), -support, -weight, *_order(k))
 
     return sorted(groups, key=key)
 
@@ -320,8 +325,8 @@ def select_timeline(
     ranked = [k for k in ranking.dates if k not in today and groups[k]]
     if max_dates is not None:
         ranked = ranked[: max(max_dates - len(today), 0)]
-    keep_dates = sorted(ranked, key=lambda k: (groups[k][0].date.start, k))
-    first = [e for k in sorted(today) for e in groups[k]]
+    keep_dates = sorted(ranked, key=lambda k: (groups[k][0].date.start, _order(k)))
+    first = [e for k in sorted(today, key=_order) for e in groups[k]]
     rest = [e for k in keep_dates for e in groups[k]]
     return tuple(first + rest)
 
