@@ -220,6 +220,34 @@ def test_run_in_subheading(text: str, heading: str, rest: str) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "heading", "rest"),
+    [
+        (
+            "Flood defences fail in the valley as the river keeps rising and the council "
+            "admits its pumps were never tested Tuesday 4 March 2025 08.43 GMT The river "
+            "Vale burst its banks in Marlow on Monday.",
+            "Flood defences fail in the valley as the river keeps rising and the council "
+            "admits its pumps were never tested Tuesday 4 March 2025 08.43 GMT",
+            "The river Vale burst its banks in Marlow on Monday.",
+        ),
+        (
+            "September 19, 2008 4:53 PM Lawmakers met late into the night.",
+            "September 19, 2008 4:53 PM",
+            "Lawmakers met late into the night.",
+        ),
+    ],
+)
+def test_a_page_time_stamp_ends_the_title_block(text: str, heading: str, rest: str) -> None:
+    sents = segment(_cleaned(text))
+    assert [(s.text, s.is_headline) for s in sents] == [(heading, True), (rest, False)]
+
+
+def test_a_time_in_a_sentence_is_no_stamp() -> None:
+    text = "The quake struck at 16:53 local time on 12 January 2010, officials said."
+    assert _texts(text) == [text]
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Delegates met in On Air studios on Monday.",  # "in" joins: no run-in heading

@@ -81,6 +81,18 @@ _JOINING_WORDS = _words(
     """in on at to of from for by with and or the a an as than that said says told
     into onto over under between"""
 )
+# A page's time stamp run into the text ("... slaughter Tuesday 4 January 2005 08.43 GMT
+# There has never been ..."): it ends the title block, so the lede starts after it.
+_MONTHS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
+)
+_PAGE_STAMP = re.compile(
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+    rf"(?:\d{{1,2}}\s+{_MONTHS}|{_MONTHS}\s+\d{{1,2}},?)\s+\d{{4}},?\s+"
+    r"\d{1,2}[.:]\d{2}\s*(?:[AaPp]\.?[Mm]\.?\s*)?(?:GMT|BST|UTC|CET|CEST|EST|EDT|ET)?(?=\s|$)"
+)
+STAMP_WITHIN = 400  # characters: a stamp this near a unit's start ends its title block
 HEADLINE_MAX_WORDS = 25
 WRAP_MAX_WIDTH = 100
 WRAP_MIN_WIDTH = 40
@@ -248,7 +260,11 @@ def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
 
 
 def _inline_heading_cut(text: str, unit: _Unit) -> int | None:
-    """A sub-heading run into its paragraph: "Pressure from the north On Sunday, ..."."""
+    """A sub-heading run into its paragraph: "Pressure from the north On Sunday, ...", or
+    a title block ended by the page's time stamp ("... Tuesday 4 January 2005 08.43 GMT")."""
+    stamp = _PAGE_STAMP.search(text, unit.start, min(unit.end, unit.start + STAMP_WITHIN))
+    if stamp is not None and stamp.end() < unit.end:
+        return stamp.end()
     m = _INLINE_HEADING.match(text, unit.start, unit.end)
     if not m or m.group("last").lower() in _JOINING_WORDS:
         return None
@@ -288,6 +304,8 @@ def _is_headline(text: str, unit: _Unit, span: tuple[int, int], heading_end: int
     line = text[span[0] : span[1]]
     whole = unit.lines == 1 and span == (unit.start, unit.end)
     run_in = heading_end is not None and span[0] == unit.start and span[1] <= heading_end
+    if run_in and span[1] == heading_end and _PAGE_STAMP.search(line):
+        return True  # a title block and its time stamp, however long the standfirst
     return (whole or run_in) and not _has_terminal(line) and len(line.split()) <= HEADLINE_MAX_WORDS
 
 
