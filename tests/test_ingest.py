@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from summarizer.errors import InputError
 from summarizer.models import DateOrigin, Precision, Source
 from summarizer.stages.clean import clean
-from summarizer.stages.dates import parse_written_date, resolve_expression
+from summarizer.stages.dategrammar import parse_written_date
+from summarizer.stages.dates import resolve_expression
 from summarizer.stages.ingest import (
     decode_bytes,
     headline_at,

@@ -43,7 +43,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from summarizer.models import CharInterval, CleanedSource, DroppedRange, Sentence
-from summarizer.stages.dates import MONTHS, WEEKDAYS
+from summarizer.stages.dategrammar import MONTHS, WEEKDAYS
 
 SHINGLE = 8  # tokens per shingle
 SAMPLE = 4  # about one shingle in SAMPLE is counted

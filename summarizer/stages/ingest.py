@@ -54,13 +54,8 @@ from summarizer.config import FetchConfig
 from summarizer.errors import InputError
 from summarizer.models import CleanedSource, DateOrigin, IngestResult, InputFailure, Source
 from summarizer.stages.clean import clean
-from summarizer.stages.dates import (
-    WRITTEN_DATE,
-    infer_from_related,
-    infer_publication_date,
-    parse_written_date,
-    written_date,
-)
+from summarizer.stages.dategrammar import WRITTEN_DATE, parse_written_date, written_date
+from summarizer.stages.dates import infer_from_related, infer_publication_date
 from summarizer.stages.deephtml import flatten_deep_html
 from summarizer.stages.fetch import Fetched, fetch_url, is_url, url_slug
 from summarizer.stages.paths import (

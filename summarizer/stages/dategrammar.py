@@ -1,0 +1,358 @@
+"""The date grammar: month and weekday names, the patterns of explicit dates, calendar
+helpers, and the dates files state about themselves (:data:`WRITTEN_DATE`).
+
+Shared by the prose rules (:mod:`summarizer.stages.daterules`) and by ingest (header
+lines, front matter, HTML, JSONL and feed dates). See :mod:`summarizer.stages.dates`
+for how dates are resolved.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import email.utils
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from summarizer.models import (
+    Precision,
+)
+
+# --------------------------------------------------------------------------- vocabulary
+
+WEEKDAYS = {
+    name: i
+    for i, name in enumerate(
+        ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+    )
+}
+MONTHS = {
+    "january": 1,
+    "february": 2,
+    "march": 3,
+    "april": 4,
+    "may": 5,
+    "june": 6,
+    "july": 7,
+    "august": 8,
+    "september": 9,
+    "october": 10,
+    "november": 11,
+    "december": 12,
+    "jan": 1,
+    "feb": 2,
+    "mar": 3,
+    "apr": 4,
+    "jun": 6,
+    "jul": 7,
+    "aug": 8,
+    "sep": 9,
+    "sept": 9,
+    "oct": 10,
+    "nov": 11,
+    "dec": 12,
+}
+NUMBER_WORDS = {
+    "a": 1,
+    "an": 1,
+    "one": 1,
+    "two": 2,
+    "three": 3,
+    "four": 4,
+    "five": 5,
+    "six": 6,
+    "seven": 7,
+    "eight": 8,
+    "nine": 9,
+    "ten": 10,
+    "eleven": 11,
+    "twelve": 12,
+    "a couple of": 2,
+    "a couple": 2,
+}
+VAGUE_COUNTS = {"a few": (2, 4), "few": (2, 4), "several": (3, 9)}
+UNIT_DAYS = {"day": 1, "week": 7}
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Leading words that mark an expression as a reference point, not the event's date.
+REFERENCE_WORDS = frozenset({"since", "until", "till", "by"})
+FUTURE_CUE = re.compile(
+    r"\b(?:will|would|shall|won't|wouldn't|due\s+to|expected\s+to|scheduled|set\s+to|"
+    r"plans?\s+to|planning\s+to|to\s+be\s+held|is\s+to|are\s+to|going\s+to|aims?\s+to|"
+    r"upcoming|intends?\s+to|ahead\s+of)\b|['’]ll\b",
+    re.IGNORECASE,
+)
+SPEECH_CUE = re.compile(
+    r"\b(?:said|says|say|told|tells|announced|added|wrote|writes|stated|reported|"
+    r"claimed|confirmed|posted|tweeted|declared|insisted|warned)\b",
+    re.IGNORECASE,
+)
+FUNCTION_WORDS = _words(
+    "the a an and or that when which who to of in on at for with as by from is was"
+)
+
+# --------------------------------------------------------------------------- regex parts
+
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept\.?|Sep\.?|Oct\.?|"
+    r"Nov\.?|Dec\.?)(?![A-Za-z])"
+)
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+_DAY = r"(?<!\d)(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d])(?!,\d)"
+_YEAR = r"(?<![\d,.$£€])(?:1[89]\d\d|20\d\d|21\d\d)(?!\d)(?!,\d{3})(?!\s*%)"
+_PREFIX_WORD = (
+    r"(?:in|on|at|since|until|till|by|from|during|through|throughout|before|after|of|"
+    r"early|late|mid|earlier|later|the|end|start|beginning|middle|as)"
+)
+_PREFIX = rf"(?P<prefix>(?:(?i:{_PREFIX_WORD})[\s-]+){{0,4}})"
+_PREFIX_REQUIRED = rf"(?P<prefix>(?:(?i:{_PREFIX_WORD})[\s-]+){{1,4}})"
+_MDY = rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}"
+_DMY = rf"{_DAY}\s+(?i:of\s+)?{_MONTH},?\s+{_YEAR}"
+_ISO = r"(?<![\d-])\d{4}[-/]\d{1,2}[-/]\d{1,2}(?![\d-])"
+_NUMERIC = r"(?<![\d/.])\d{1,2}[/.]\d{1,2}[/.]\d{4}(?![\d/])"
+_MD = rf"{_MONTH}\s+{_DAY}"
+_DM = rf"{_DAY}\s+(?i:of\s+)?{_MONTH}"
+_EXPLICIT = rf"(?:{_MDY}|{_DMY}|{_ISO}|{_NUMERIC}|{_MD}|{_DM})"
+_POINT = rf"(?:{_MONTH}(?:\s+{_DAY})?(?:,?\s+{_YEAR})?|{_DAY}\s+{_MONTH}(?:,?\s+{_YEAR})?|{_YEAR})"
+_NUM = (
+    r"(?:\d{1,3}|a\s+couple\s+of|a\s+couple|a\s+few|few|several|a|an|one|two|three|four|"
+    r"five|six|seven|eight|nine|ten|eleven|twelve)"
+)
+_HEDGE = (
+    r"(?:about|nearly|almost|around|some|roughly|more\s+than|over|less\s+than|just|only|"
+    r"barely|approximately|at\s+least)"
+)
+
+
+# --------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class TemporalMatch:
+    """A temporal expression found in text; offsets include the ``offset`` given."""
+
+    text: str
+    start: int
+    end: int
+    kind: str  # the rule that matched, e.g. "weekday", "month_year", "ago"
+    prefix: str = ""  # leading words as written, lower-cased ("late on", "since")
+
+    @property
+    def is_reference(self) -> bool:
+        """A reference point ("since June 2022", "until Friday"), not an event date."""
+        return bool(set(self.prefix.split()) & REFERENCE_WORDS)
+
+
+@dataclass(frozen=True)
+class _Span:
+    start: dt.date
+    end: dt.date | None
+    precision: Precision
+
+
+@dataclass(frozen=True)
+class _Rule:
+    kind: str
+    pattern: re.Pattern[str]
+    resolve: Callable[[re.Match[str], dt.date | None, bool], _Span | None]
+    trigger: frozenset[str]  # features of which the text must have one (see _features)
+
+
+# --------------------------------------------------------------------------- calendar helpers
+
+
+def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _month_end(year: int, month: int) -> dt.date | None:
+    if not (1 <= year <= 9999 and 1 <= month <= 12):
+        return None
+    return _safe_date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
+    index = year * 12 + (month - 1) + delta
+    return index // 12, index % 12 + 1
+
+
+def _add_days(day: dt.date, delta: int) -> dt.date | None:
+    try:
+        return day + dt.timedelta(days=delta)
+    except OverflowError:
+        return None
+
+
+def _day(d: dt.date | None) -> _Span | None:
+    return _Span(d, None, Precision.DAY) if d else None
+
+
+def _month(year: int, month: int) -> _Span | None:
+    return _Span(d, None, Precision.MONTH) if (d := _safe_date(year, month, 1)) else None
+
+
+def _year(year: int) -> _Span | None:
+    return _Span(d, None, Precision.YEAR) if (d := _safe_date(year, 1, 1)) else None
+
+
+def _range(start: dt.date | None, end: dt.date | None) -> _Span | None:
+    if start is None or end is None or end < start:
+        return None
+    if start == end:
+        return _day(start)
+    return _Span(start, end, Precision.RANGE)
+
+
+def _month_year(month: int, published: dt.date, future: bool) -> int:
+    """Year of a month named without one: the latest not after ``P`` (or next, if future)."""
+    if future:
+        return published.year if month >= published.month else published.year + 1
+    return published.year if month <= published.month else published.year - 1
+
+
+def _month_day_year(month: int, day: int, published: dt.date, future: bool) -> int:
+    here = (month, day)
+    now = (published.month, published.day)
+    if future:
+        return published.year if here >= now else published.year + 1
+    return published.year if here <= now else published.year - 1
+
+
+def _weekday_date(weekday: int, published: dt.date, mode: str) -> dt.date | None:
+    """``mode``: past (on or before P), future (on or after), last (<P), next (>P)."""
+    back = (published.weekday() - weekday) % 7
+    ahead = (weekday - published.weekday()) % 7
+    if mode == "past":
+        return _add_days(published, -back)
+    if mode == "last":
+        return _add_days(published, -(back or 7))
+    if mode == "next":
+        return _add_days(published, ahead or 7)
+    return _add_days(published, ahead)
+
+
+def _month_number(text: str) -> int | None:
+    return MONTHS.get(text.lower().rstrip("."))
+
+
+def _int(text: str) -> int:
+    return int(re.sub(r"\D", "", text) or 0)
+
+
+# --------------------------------------------------------------------------- point parsing
+
+
+@dataclass(frozen=True)
+class _Point:
+    """A partly specified calendar point: any of year, month, day may be missing."""
+
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+
+
+_POINT_PARTS = re.compile(
+    rf"(?P<m1>{_MONTH})(?:\s+(?P<d1>{_DAY}))?(?:,?\s+(?P<y1>{_YEAR}))?"
+    rf"|(?P<d2>{_DAY})\s+(?i:of\s+)?(?P<m2>{_MONTH})(?:,?\s+(?P<y2>{_YEAR}))?"
+    rf"|(?P<y3>{_YEAR})"
+)
+_POINT_PARTS_ANY_CASE = re.compile(_POINT_PARTS.pattern, re.IGNORECASE)  # dates as written
+
+
+def _parse_point(text: str, parts: re.Pattern[str] = _POINT_PARTS) -> _Point | None:
+    match = parts.fullmatch(text.strip())
+    if not match:
+        return None
+    g = match.groupdict()
+    month_text = g["m1"] or g["m2"]
+    day_text = g["d1"] or g["d2"]
+    year_text = g["y1"] or g["y2"] or g["y3"]
+    return _Point(
+        year=_int(year_text) if year_text else None,
+        month=_month_number(month_text) if month_text else None,
+        day=_int(day_text) if day_text else None,
+    )
+
+
+def _parse_numeric(text: str) -> _Point | None:
+    parts = re.split(r"[/.-]", text)
+    if len(parts) != 3:
+        return None
+    if len(parts[0]) == 4:  # ISO
+        return _Point(int(parts[0]), int(parts[1]), int(parts[2]))
+    first, second, year = (int(p) for p in parts)
+    if "." in text or first > 12:  # day.month.year, or an unambiguous day/month
+        return _Point(year, second, first)
+    return _Point(year, first, second)
+
+
+def _parse_explicit(text: str, *, any_case: bool = False) -> _Point | None:
+    text = text.strip()
+    if re.fullmatch(rf"{_ISO}|{_NUMERIC}", text):
+        return _parse_numeric(text)
+    return _parse_point(text, _POINT_PARTS_ANY_CASE if any_case else _POINT_PARTS)
+
+
+def _complete_day(point: _Point, published: dt.date | None, future: bool) -> _Span | None:
+    """A point with month and day (and maybe year) -> a day."""
+    if point.month is None or point.day is None:
+        return None
+    year = point.year
+    if year is None:
+        if published is None:
+            return None
+        year = _month_day_year(point.month, point.day, published, future)
+    return _day(_safe_date(year, point.month, point.day))
+
+
+# --------------------------------------------------------------------------- dates as written
+
+# A weekday before a stated date, as headers and feeds abbreviate it ("Tue, 1 Jul 2025").
+_WRITTEN_WEEKDAY = r"(?:mon|tues?|wed(?:nes)?|thu(?:rs)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?[ \t]+"
+_ISO_TIME = r"(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+# One explicit full date as a file states it (any letter case): groups ``written_iso``
+# or ``written`` hold the date itself, without weekday or clock time.
+WRITTEN_DATE = (
+    rf"(?i:(?:{_WRITTEN_WEEKDAY})?(?:(?P<written_iso>{_ISO}){_ISO_TIME}"
+    rf"|(?P<written>{_MDY}|{_DMY}|{_NUMERIC})))"
+)
+_WRITTEN = re.compile(WRITTEN_DATE)
+
+
+def written_date(match: re.Match[str]) -> dt.date | None:
+    """The day a :data:`WRITTEN_DATE` match names, or ``None`` if there is no such day
+    ("February 30, 2024")."""
+    point = _parse_explicit(match.group("written_iso") or match.group("written"), any_case=True)
+    if point is None or point.year is None or point.month is None or point.day is None:
+        return None
+    return _safe_date(point.year, point.month, point.day)
+
+
+def parse_written_date(value: object) -> dt.date | None:
+    """A date a file states about itself (front matter, HTML, JSONL or feed metadata):
+    a date object, else the first written date in a string, else an RFC 2822 date
+    ("Thu, 24 Oct 2024 08:00:00 +0000"); ``None`` when there is none."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    match = _WRITTEN.search(text)
+    found = written_date(match) if match else None
+    if found is not None:
+        return found
+    try:
+        return email.utils.parsedate_to_datetime(text).date()
+    except (TypeError, ValueError, IndexError):
+        return None
