@@ -8,8 +8,9 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
+import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -272,6 +273,8 @@ def test_two_processes_share_one_cache_without_corrupting_it(tmp_path: Path) -> 
     assert {rows[f"key-{i}"] for i in range(150, 300)} <= {"A", "B"}
 
 
+RUNNER_CONCURRENCY = 2  # model calls the runner makes at once
+
 RUNNER = textwrap.dedent(
     """
     import sys
@@ -283,7 +286,8 @@ RUNNER = textwrap.dedent(
     base_url, cache_dir, folder = sys.argv[1], Path(sys.argv[2]), sys.argv[3]
     # one call per article (no packing): the run is killed between calls
     llm = LLMConfig(
-        model="fake-model", base_url=base_url, cache_dir=cache_dir, concurrency=2, pack_tokens=0
+        model="fake-model", base_url=base_url, cache_dir=cache_dir,
+        concurrency={concurrency}, pack_tokens=0,
     )
     config = Config(engine=EngineChoice.LLM, llm=llm, quiet=True)
     backend = make_backend(llm)
@@ -291,7 +295,7 @@ RUNNER = textwrap.dedent(
     backend.close()
     print(len(report.sources), len(report.failures), backend.usage.calls, backend.usage.cache_hits)
     """
-)
+).format(concurrency=RUNNER_CONCURRENCY)
 
 STORIES = [
     "A magnitude 6.{i} earthquake struck off the coast of Hualien on Tuesday, officials said.",
@@ -332,6 +336,38 @@ def _rows(cache_dir: Path) -> int:
         conn.close()
 
 
+class _StallAfter:
+    """A responder that answers the first ``answered`` chat requests and holds every later
+    one until :meth:`release`; :attr:`stalled` is set once ``answered + workers`` requests
+    have arrived, that is when every worker of the run is waiting on a held request.
+
+    A worker sends its next request only after its previous answer was committed to the
+    cache, so at that point exactly ``answered`` answers are in the cache: the run can be
+    killed there without depending on timing.
+    """
+
+    def __init__(self, answered: int, workers: int) -> None:
+        self.answered = answered
+        self.workers = workers
+        self.stalled = threading.Event()
+        self._open = threading.Event()
+        self._lock = threading.Lock()
+        self._arrived = 0
+
+    def __call__(self, body: dict[str, Any]) -> str:
+        with self._lock:
+            self._arrived += 1
+            arrival = self._arrived
+        if arrival > self.answered:
+            if arrival >= self.answered + self.workers:
+                self.stalled.set()
+            self._open.wait()
+        return extraction_responder(body)
+
+    def release(self) -> None:
+        self._open.set()
+
+
 def test_killed_run_restarted_redoes_only_what_is_missing(tmp_path: Path) -> None:
     n_articles = 12
     corpus = tmp_path / "corpus"
@@ -340,20 +376,24 @@ def test_killed_run_restarted_redoes_only_what_is_missing(tmp_path: Path) -> Non
     script.write_text(RUNNER, encoding="utf-8")
     cache_dir = tmp_path / "cache"
     total_calls = n_articles + 1  # one extract per short article, one synthesis
+    committed = 4
+    responder = _StallAfter(answered=committed, workers=RUNNER_CONCURRENCY)
 
-    with FakeOpenAIServer(responder=extraction_responder, latency=0.25) as server:
+    with FakeOpenAIServer(responder=responder) as server:
         proc = _run(script, server.base_url, cache_dir, corpus)
-        deadline = time.monotonic() + 60
-        while _rows(cache_dir) < 4 and time.monotonic() < deadline and proc.poll() is None:
-            time.sleep(0.05)
-        proc.send_signal(signal.SIGKILL)
-        proc.wait(timeout=30)
-        committed = _rows(cache_dir)
-        assert 4 <= committed < total_calls, "the run was not killed mid-way"
+        try:
+            # a guard against a hang only: the run stalls after `committed` answers
+            assert responder.stalled.wait(timeout=300), "the run never reached the held calls"
+            assert _rows(cache_dir) == committed
+            assert proc.poll() is None
+        finally:
+            proc.send_signal(signal.SIGKILL)
+            proc.communicate(timeout=60)
+            responder.release()
         before_rerun = server.count("/v1/chat/completions")
 
         rerun = _run(script, server.base_url, cache_dir, corpus)
-        out, err = rerun.communicate(timeout=120)
+        out, err = rerun.communicate(timeout=300)
         assert rerun.returncode == 0, err
         rerun_calls = server.count("/v1/chat/completions") - before_rerun
 
