@@ -79,12 +79,24 @@ def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# Leading words that mark an expression as a reference point, not the event's date.
-REFERENCE_WORDS = frozenset({"since", "until", "till", "by"})
+# Leading words that mark an expression as the bound of a period ("since June 2022",
+# "until Friday"), not the event's date. "by Saturday evening" is not one: it dates the
+# state reached then ("had burned 12,000 acres by Saturday evening").
+REFERENCE_WORDS = frozenset({"since", "until", "till"})
+# Future time in the date's clause: modal and going-to futures, scheduling ("due on",
+# "scheduled for", "set for"), and the verbs of intent and expectation whose infinitive
+# or "for"/"on" complement names a time still to come ("hoped to run ... on Thursday",
+# "is expected to", "plans to"); "due to" before a determiner is causal, not future.
 FUTURE_CUE = re.compile(
-    r"\b(?:will|would|shall|won't|wouldn't|due\s+to|expected\s+to|scheduled|set\s+to|"
-    r"plans?\s+to|planning\s+to|to\s+be\s+held|is\s+to|are\s+to|going\s+to|aims?\s+to|"
-    r"upcoming|intends?\s+to|ahead\s+of)\b|['’]ll\b",
+    r"\b(?:will|shall|won't|would|wouldn't|going\s+to|upcoming|ahead\s+of|to\s+be\s+held|"
+    r"(?:is|are|was|were)\s+to|due(?!\s+to\b)|"
+    r"due\s+to\s+(?!(?:the|a|an|its|their|his|her|this|that|these|those)\b)|"
+    r"(?:scheduled|slated|set|planned|timetabled)\s+(?:for|to)|scheduled|"
+    r"(?:hope|plan|intend|aim|expect|want|wish|seek|prepare|promise|pledge|vow|threaten|"
+    r"propose)(?:s|d|ed|ing)?\s+to|"
+    r"(?:hoping|planning|planned|aiming|sought|preparing|promising|proposing)\s+to|"
+    r"(?:expected|likely|poised)\s+to|(?<!than\s)expected(?=\s*$|\s+(?:on|in|by)\b))\b"
+    r"|['’]ll\b",
     re.IGNORECASE,
 )
 SPEECH_CUE = re.compile(

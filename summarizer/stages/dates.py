@@ -1,8 +1,9 @@
 """Dates, in code: find temporal expressions and resolve them against a publication date.
 
-All date logic lives here and in two modules beside it: the grammar
-(:mod:`summarizer.stages.dategrammar`: names, patterns, dates as files state them) and
-the rules (:mod:`summarizer.stages.daterules`). A table of rules (``RULES``) pairs a
+All date logic lives here and in three modules beside it: the grammar
+(:mod:`summarizer.stages.dategrammar`: names, patterns, dates as files state them),
+the rules (:mod:`summarizer.stages.daterules`) and the role of a date in its clause
+(:mod:`summarizer.stages.dateclauses`). A table of rules (``RULES``) pairs a
 regular expression with a resolver; :func:`find_temporal_expressions` runs the table
 and keeps the longest non-overlapping matches, and the resolvers turn a match
 into a :class:`~summarizer.models.ResolvedDate` with a precision.
@@ -11,9 +12,10 @@ Resolution rules against the publication date ``P`` (documented and tested):
 
 * Weekdays ("late Monday", "on Tuesday", "Sunday afternoon") refer to the past:
   the most recent such day on or before ``P`` (the weekday of ``P`` itself is
-  ``P``). In a future-tense context ("will meet on Monday") or after "next" /
-  "coming" they refer to the next such day (on or after ``P``; strictly after
-  for "next"). "last Monday" is strictly before ``P``.
+  ``P``). In a future context in their clause ("will meet on Monday", "hoped to run
+  a reduced service on Thursday", "is expected to", "is due on", "scheduled for")
+  or after "next" / "coming" they refer to the next such day (on or after ``P``;
+  strictly after for "next"). "last Monday" is strictly before ``P``.
 * "overnight", "during the night", "tonight", "today", "this morning" -> ``P``:
   a news report's "overnight" is the night that ended on the publication
   morning, so it is dated the publication day. "last night" and "yesterday"
@@ -34,12 +36,15 @@ Resolution rules against the publication date ``P`` (documented and tested):
 * Years ("in 2022") -> year precision; months with years ("February 2022") ->
   month precision.
 
-Choosing a sentence's date (:func:`resolve_sentence_date`): reference points
-("since June 2022", "until Friday"), dates used as modifiers ("Russia's
-February 2022 invasion") and background clauses (", after ... last month";
-"While talks were held a month ago, ...") are skipped; of the rest, a date
-that is not a statement's own ("said on Tuesday") wins, then the earliest. No
-usable expression: the publication date, marked ``from_publication``.
+Choosing a sentence's date (:func:`resolve_sentence_date`), by the role of each
+expression in its clause: period bounds ("since June 2022", "until Friday", a clause
+"since the first case was confirmed on May 29"), dates used as modifiers ("Russia's
+February 2022 invasion"), background clauses (", after ... last month"; "While talks
+were held a month ago, ...") and the other term of a comparison (", up from 48 on
+Tuesday"; "nearly three times its size on Friday"; ", well above the figure its chief
+executive gave on Monday") are skipped; "by Saturday evening" dates the state reached
+then. Of the rest, a date that is not a statement's own ("said on Tuesday") wins, then
+the earliest. No usable expression: the publication date, marked ``from_publication``.
 
 Dates a file states about itself (a header line, front matter, HTML, JSONL or feed
 metadata: ``dategrammar.WRITTEN_DATE``, ``written_date``, ``parse_written_date``) use the
@@ -53,7 +58,6 @@ Nothing here raises on any text: unparseable input gives no match or ``None``.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import re
 from collections.abc import Iterable
@@ -66,11 +70,18 @@ from summarizer.models import (
     Source,
     SourceExtraction,
 )
+from summarizer.stages.dateclauses import (
+    clause_breaks,
+    clause_start,
+    is_attributive,
+    is_background,
+    is_comparison,
+    is_future,
+    is_period_bound,
+    is_speech_date,
+)
 from summarizer.stages.dategrammar import (
     _WEEKDAY,
-    FUNCTION_WORDS,
-    FUTURE_CUE,
-    SPEECH_CUE,
     WEEKDAYS,
     TemporalMatch,
     _day,
@@ -172,16 +183,6 @@ def _to_resolved(span: _Span, match: TemporalMatch | None, expression: str) -> R
     )
 
 
-def _is_future(text: str, start: int, match: TemporalMatch) -> bool:
-    """Future tense before the expression in its clause ("will meet on Monday")."""
-    window = text[max(0, start - 70) : start]
-    window = re.split(r"[.;!?\"“”]|[,.]['’]", window)[-1]
-    speech = list(SPEECH_CUE.finditer(window))
-    if speech:  # "... will ...,' he said on Monday": the date of the statement
-        window = window[speech[-1].end() :]
-    return bool(FUTURE_CUE.search(window)) or match.prefix.startswith(("next", "coming"))
-
-
 def resolve_expression(expr: str, published: dt.date) -> ResolvedDate | None:
     """Resolve one temporal expression as written (e.g. from the llm engine)."""
     if not isinstance(expr, str) or not expr.strip():
@@ -189,7 +190,7 @@ def resolve_expression(expr: str, published: dt.date) -> ResolvedDate | None:
     matches = find_temporal_expressions(expr)
     if matches:
         best = max(matches, key=lambda m: (m.end - m.start, -m.start))
-        span = _span_for(best, published, _is_future(expr, best.start, best))
+        span = _span_for(best, published, is_future(expr, best.start, best))
         if span:
             return _to_resolved(span, None, expr.strip())
     span = _dateparser_fallback(expr, published)
@@ -215,74 +216,24 @@ def _dateparser_fallback(expr: str, published: dt.date | None) -> _Span | None:
     return _day(parsed.date())
 
 
-_FOLLOWING_WORD = re.compile(r"\s+([A-Za-z]+)")
-
-
-def _is_attributive(text: str, match: TemporalMatch, local_end: int) -> bool:
-    """ "Russia's February 2022 invasion": a date used as a modifier, not the event's date."""
-    if set(match.prefix.split()) - {"the"} or match.kind not in {"month_year", "year", "date"}:
-        return False
-    following = _FOLLOWING_WORD.match(text, local_end)
-    if following is None or following.group(1) in FUNCTION_WORDS:
-        return False
-    return match.kind != "date" or following.group(1).islower()
-
-
-def _is_speech_date(text: str, local_start: int) -> bool:
-    """ "he said late on Monday": the date of the statement rather than of the event."""
-    window = text[max(0, local_start - 45) : local_start]
-    window = re.split(r"[,;:.]|\bthat\b", window)[-1]
-    return bool(SPEECH_CUE.search(window))
-
-
-_BACKGROUND_MID = re.compile(
-    r"\s*(?:(?:just|only|shortly|soon|days|weeks|months|years|hours)\s+)?"
-    r"(?:after|following|before|amid|since|ahead\s+of|prior\s+to|although|though|despite)\b",
-    re.IGNORECASE,
-)
-_BACKGROUND_INITIAL = re.compile(
-    r"\s*[\"'“‘]?(?:while|although|though|even\s+though|despite|amid|since|whereas)\b",
-    re.IGNORECASE,
-)
-
-
-_BREAK = re.compile(r"[,;:—–(]")
-
-
-def _breaks(text: str) -> list[int]:
-    """Where each clause break of ``text`` ends, in order (for :func:`_is_background`)."""
-    return [m.end() for m in _BREAK.finditer(text)]
-
-
-def _is_background(text: str, local_start: int, breaks: list[int] | None = None) -> bool:
-    """An expression inside a background clause ("..., after X happened last month").
-
-    Looks at the clause after the last break before ``local_start``; ``breaks`` (from
-    :func:`_breaks`, computed once per sentence) keeps this constant-time per
-    expression, so a sentence with many dates costs linear time, not quadratic.
-    """
-    ends = _breaks(text) if breaks is None else breaks
-    last = bisect.bisect_right(ends, local_start) - 1  # breaks ending at or before the date
-    if last < 0:
-        return bool(_BACKGROUND_INITIAL.match(text, 0, local_start))
-    return bool(_BACKGROUND_MID.match(text, ends[last], local_start))
-
-
 def _sentence_candidates(
     text: str, published: dt.date | None, offset: int
 ) -> list[tuple[tuple[int, int], TemporalMatch, _Span]]:
     out = []
-    breaks = _breaks(text)
+    breaks = clause_breaks(text)
     for match in find_temporal_expressions(text, offset):
         local_start, local_end = match.start - offset, match.end - offset
-        if match.is_reference or _is_attributive(text, match, local_end):
+        if match.is_reference or is_attributive(text, match, local_end):
             continue
-        if _is_background(text, local_start, breaks):
+        if is_background(text, local_start, breaks):
             continue
-        span = _span_for(match, published, _is_future(text, local_start, match))
+        clause = clause_start(breaks, local_start)
+        if is_comparison(text, clause, local_start) or is_period_bound(text, clause, local_start):
+            continue
+        span = _span_for(match, published, is_future(text, local_start, match))
         if span is None:
             continue
-        rank = (1 if _is_speech_date(text, local_start) else 0, local_start)
+        rank = (1 if is_speech_date(text, local_start) else 0, local_start)
         out.append((rank, match, span))
     return out
 
@@ -339,7 +290,7 @@ def date_mentions(
             continue
         stamp_start = None
         local = match.start - offset
-        span = _span_for(match, published, _is_future(text, local, match))
+        span = _span_for(match, published, is_future(text, local, match))
         if span is not None:
             out.append((match, _to_resolved(span, match, match.text)))
     return out[::-1]
@@ -376,7 +327,7 @@ def _infer(text: str, today: dt.date) -> dt.date | None:
     weekday_dates: list[dt.date] = []
     placed_dates: list[dt.date] = []
     for match in _find(text, 0, _EXPLICIT_KINDS):
-        if match.is_reference or _is_future(text, match.start, match):
+        if match.is_reference or is_future(text, match.start, match):
             continue
         if match.kind == "weekday_date":
             day = _agreeing_weekday_date(match, today)
@@ -445,7 +396,7 @@ def _past_weekdays(text: str) -> list[int]:
     for match in _find(text, 0, _WEEKDAY_KINDS):
         if match.kind != "weekday" or match.is_reference:
             continue
-        if _is_future(text, match.start, match) or re.search(
+        if is_future(text, match.start, match) or re.search(
             r"(?i)\b(?:last|next|this)\b", match.text
         ):
             continue
@@ -486,7 +437,7 @@ def _resolve_model_expression(event: Event, source: Source) -> ResolvedDate | No
     located = _locate(expr, quoted[0], quoted[1]) if quoted else None
     if quoted and located and located.kind != "model":
         local = located.start - quoted[1]
-        span = _span_for(located, source.published, _is_future(quoted[0], local, located))
+        span = _span_for(located, source.published, is_future(quoted[0], local, located))
         if span:
             return _to_resolved(span, located, expr.strip())
     if source.published is None:

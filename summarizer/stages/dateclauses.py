@@ -1,0 +1,174 @@
+"""The role of a temporal expression in its sentence: what the clause around a date says
+about it, for :func:`~summarizer.stages.dates.resolve_sentence_date`.
+
+A sentence often names several days; one is the day of its fact. The others are the
+bound of a period ("since the first case was confirmed on May 29"), a modifier ("the
+February 2022 invasion"), a background clause (", after prices soared last month"), the
+other term of a comparison (", up from 48 on Tuesday"; "nearly three times its size on
+Friday"; ", well above the figure its chief executive gave on Monday") or the day a
+statement was made ("said on Tuesday"), which gives way to the event's own. Whether a
+weekday or month points forward depends on the clause too ("will meet on Monday",
+"hoped to run a reduced service on Thursday", "is due on", "scheduled for").
+
+These are rules of English temporal grammar written as regular expressions over the
+sentence (no story's words): a parser would need a model this offline tool does not
+ship, and dateparser resolves expressions but does not say which one a sentence's fact
+belongs to. Each test looks at the clause before the date only (its last clause break
+found by bisection), so a sentence with many dates costs linear time.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+
+from summarizer.stages.dategrammar import FUNCTION_WORDS, FUTURE_CUE, SPEECH_CUE, TemporalMatch
+
+_PAST_REFERENCE = re.compile(r"\b(?:after|following|since|in\s+response\s+to)\b", re.I)
+
+
+def is_future(text: str, start: int, match: TemporalMatch) -> bool:
+    """Future time before the expression in its clause ("will meet on Monday", "hoped to
+    run a reduced service on Thursday"), unless a statement verb ("..., he said on
+    Monday") or a past event's reference ("vowed to respond after the attack on Monday")
+    comes between the cue and the date."""
+    if match.prefix.startswith(("next", "coming")):
+        return True
+    window = text[max(0, start - 80) : start]
+    window = re.split(r"[.;!?\"“”,—–(]|[,.]['’]", window)[-1]
+    speech = list(SPEECH_CUE.finditer(window))
+    if speech:  # "... will ...,' he said on Monday": the date of the statement
+        window = window[speech[-1].end() :]
+    cues = list(FUTURE_CUE.finditer(window))
+    return bool(cues) and not _PAST_REFERENCE.search(window, cues[-1].end())
+
+
+_FOLLOWING_WORD = re.compile(r"\s+([A-Za-z]+)")
+
+
+def is_attributive(text: str, match: TemporalMatch, local_end: int) -> bool:
+    """ "Russia's February 2022 invasion": a date used as a modifier, not the event's date."""
+    if set(match.prefix.split()) - {"the"} or match.kind not in {"month_year", "year", "date"}:
+        return False
+    following = _FOLLOWING_WORD.match(text, local_end)
+    if following is None or following.group(1) in FUNCTION_WORDS:
+        return False
+    return match.kind != "date" or following.group(1).islower()
+
+
+_DETERMINER_BEFORE = re.compile(
+    r"\b(?:the|a|an|its|their|his|her|our|of|with|all|more|new)\s+$", re.I
+)
+
+
+def is_speech_date(text: str, local_start: int) -> bool:
+    """ "he said late on Monday", "told reporters in Kyiv on Tuesday": the date of the
+    statement rather than of the event.
+
+    The statement verb must govern the date: at most five words, and no figure, between
+    them ("said cases rose to 73 on Wednesday" dates the rise), and the verb must not be
+    a participle used as an adjective ("Confirmed cases rose ...", "the reported deaths").
+    """
+    window_start = max(0, local_start - 60)
+    window = text[window_start:local_start]
+    cut = list(re.finditer(r"[,;:.]|\bthat\b", window))
+    clause_start = cut[-1].end() if cut else 0
+    cues = list(SPEECH_CUE.finditer(window, clause_start))
+    if not cues:
+        return False
+    cue = cues[-1]
+    gap = window[cue.end() :]
+    if re.search(r"\d", gap) or len(gap.split()) > 5 or cue.group()[0].isupper():
+        return False
+    before = text[max(0, window_start + cue.start() - 12) : window_start + cue.start()]
+    return not _DETERMINER_BEFORE.search(before)
+
+
+_BACKGROUND_MID = re.compile(
+    r"\s*(?:(?:just|only|shortly|soon|days|weeks|months|years|hours)\s+)?"
+    r"(?:after|following|before|amid|since|ahead\s+of|prior\s+to|although|though|despite)\b",
+    re.IGNORECASE,
+)
+_BACKGROUND_INITIAL = re.compile(
+    r"\s*[\"'“‘]?(?:while|although|though|even\s+though|despite|amid|since|whereas)\b",
+    re.IGNORECASE,
+)
+
+
+_BREAK = re.compile(r"[,;:—–(]")
+
+
+def clause_breaks(text: str) -> list[int]:
+    """Where each clause break of ``text`` ends, in order (for :func:`is_background`)."""
+    return [m.end() for m in _BREAK.finditer(text)]
+
+
+def is_background(text: str, local_start: int, breaks: list[int] | None = None) -> bool:
+    """An expression inside a background clause ("..., after X happened last month").
+
+    Looks at the clause after the last break before ``local_start``; ``breaks`` (from
+    :func:`clause_breaks`, computed once per sentence) keeps this constant-time per
+    expression, so a sentence with many dates costs linear time, not quadratic.
+    """
+    ends = clause_breaks(text) if breaks is None else breaks
+    last = bisect.bisect_right(ends, local_start) - 1  # breaks ending at or before the date
+    if last < 0:
+        return bool(_BACKGROUND_INITIAL.match(text, 0, local_start))
+    return bool(_BACKGROUND_MID.match(text, ends[last], local_start))
+
+
+# A figure: what follows "from" in a baseline ("up from 48") and "than" in a hedge
+# ("more than 20 people", which is no comparison with a date).
+_FIGURE = (
+    r"(?:(?:about|around|nearly|almost|some|roughly|approximately|just|only|at\s+least|"
+    r"more\s+than|less\s+than|fewer\s+than)\s+)?(?:[$£€¥]?\d|(?:one|two|three|four|five|"
+    r"six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|sixty|seventy|"
+    r"eighty|ninety|hundreds|thousands|millions|dozens|half|a\s+(?:dozen|hundred|thousand|"
+    r"million|third|quarter|half))\b)"
+)
+# Markers of a comparison's other term: the figure or state a fact is measured against
+# ("rose to 73 on Wednesday, up from 48 on Tuesday"; "nearly three times its size on
+# Friday"; "larger than the one on Monday"). A date after one of these in its clause is
+# the baseline's date, not the fact's.
+_COMPARISON = re.compile(
+    rf"\b(?:up|down|higher|lower|more|less|fewer|greater|unchanged)\s+from\b"
+    rf"|\bfrom\s+{_FIGURE}"
+    rf"|\b(?:compared|comparison)\s+(?:with|to)\b|\bversus\b|\bvs\b"
+    rf"|\bthan\s+(?!{_FIGURE}|(?:expected|anticipated|forecast|planned|usual|normal|ever|"
+    rf"before|previously)\b)"
+    rf"|\btimes\s+(?:the|its|their|his|her|that|those|what)\b"
+    rf"|\b(?:double|twice|triple|half)\s+(?:the|its|their|his|her|that|what)\b",
+    re.IGNORECASE,
+)
+# A comparison clause after a break: ", well above the figure its chief executive gave on
+# Monday".
+_COMPARISON_INITIAL = re.compile(
+    rf"\s*(?:(?:well|far|much|slightly|just|still|nearly|almost|roughly|comfortably)\s+)?"
+    rf"(?:above|below|beyond|short\s+of|exceeding)\s+(?!{_FIGURE})",
+    re.IGNORECASE,
+)
+# A new figure after the marker is the fact's own ("from 48 on Tuesday to 73 on Wednesday").
+_COMPARISON_RESET = re.compile(rf"\b(?:to|at|reaching|hitting)\s+{_FIGURE}", re.IGNORECASE)
+# "since"/"until" opening a clause bound a period: "Two people have died since the first
+# case was confirmed on May 29" is not dated May 29.
+_PERIOD_CLAUSE = re.compile(r"\b(?:since|until|till)\b", re.IGNORECASE)
+
+
+def clause_start(breaks: list[int], local_start: int) -> int:
+    last = bisect.bisect_right(breaks, local_start) - 1
+    return breaks[last] if last >= 0 else 0
+
+
+def is_comparison(text: str, clause: int, local_start: int) -> bool:
+    """The date of a comparison's other term (see :data:`_COMPARISON`)."""
+    if clause > 0 and _COMPARISON_INITIAL.match(text, clause, local_start):
+        return True
+    markers = list(_COMPARISON.finditer(text, clause, local_start))
+    if not markers:
+        return False
+    return not _COMPARISON_RESET.search(text, markers[-1].end(), local_start)
+
+
+def is_period_bound(text: str, clause: int, local_start: int) -> bool:
+    """A date inside a "since ..." or "until ..." clause: the start or end of a period."""
+    return bool(_PERIOD_CLAUSE.search(text, clause, local_start))
