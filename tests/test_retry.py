@@ -188,7 +188,7 @@ def test_total_wait_cap_bounds_the_sum_of_sleeps() -> None:
 @pytest.mark.parametrize(
     ("status", "hint"),
     [
-        (400, "--structured"),
+        (400, "check --model"),
         (401, "check OPENAI_API_KEY"),
         (403, "OPENAI_API_KEY"),
         (404, "--base-url"),

@@ -279,15 +279,29 @@ def scaled_timeout(timeout: float, permit: Permit) -> float | None:
     return timeout * permit.timeout_factor if permit.timeout_factor > 1 else None
 
 
-def calls_in_flight(backend: object, configured: int | None) -> int:
-    """The most calls in flight a backend stack allows: its :class:`CallLimiter`'s ceiling
-    (found through the wrappers' ``inner``), else ``configured`` or the default."""
+def find_limiter(backend: object) -> CallLimiter | None:
+    """The :class:`CallLimiter` of a backend stack (found through the wrappers' ``inner``)."""
     seen: object | None = backend
     for _ in range(16):  # a stack is a handful of wrappers deep
         limiter = getattr(seen, "call_limiter", None)
         if isinstance(limiter, CallLimiter):
-            return limiter.ceiling
+            return limiter
         seen = getattr(seen, "inner", None)
         if seen is None:
             break
+    return None
+
+
+def calls_in_flight(backend: object, configured: int | None) -> int:
+    """The most calls in flight a backend stack allows: its limiter's ceiling (the server
+    asked first), else ``configured`` or the default."""
+    limiter = find_limiter(backend)
+    if limiter is not None:
+        return limiter.ceiling
     return configured or DEFAULT_CONCURRENCY
+
+
+def server_context(backend: object) -> int | None:
+    """The context (tokens per request) the backend's server reported, if it did."""
+    limiter = find_limiter(backend)
+    return limiter.server.context if limiter is not None else None

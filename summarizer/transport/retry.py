@@ -73,12 +73,30 @@ class BackendCallError(BackendError):
         attempts: int = 1,
         retryable: bool = False,
         refused: bool = False,
+        context_limit: int | None = None,
+        too_long: bool = False,
     ) -> None:
         super().__init__(message)
         self.status = status
         self.attempts = attempts
         self.retryable = retryable
         self.refused = refused  # the server refused this request (see is_refusal)
+        self.too_long = too_long  # refused as longer than the model's context
+        self.context_limit = context_limit  # the context size the refusal names, if any
+
+
+# How OpenAI, vLLM, llama.cpp, llama-cpp-python and Ollama word a request longer than
+# the context ("This model's maximum context length is 8192 tokens. However, you
+# requested ...", "the request exceeds the available context size", ...).
+_TOO_LONG_TEXT = re.compile(
+    r"context (?:length|window|size)|maximum (?:model|context) length|max_model_len"
+    r"|too many tokens|prompt is too long|exceeds? the (?:available )?context",
+    re.IGNORECASE,
+)
+_CONTEXT_LIMIT = re.compile(
+    r"(?:context (?:length|window|size)|model length|max_model_len)\D{0,24}?(\d{3,8})",
+    re.IGNORECASE,
+)
 
 
 class MalformedResponseError(Exception):
@@ -230,19 +248,52 @@ def redact(text: str, secrets: tuple[str, ...]) -> str:
     return text
 
 
-def _server_detail(exc: openai.APIStatusError) -> str:
+def _server_detail(exc: openai.APIStatusError, limit: int = DETAIL_LIMIT) -> str:
     body: Any = exc.body
     detail: Any = None
     if isinstance(body, dict):
         error = body.get("error", body)
         detail = error.get("message") if isinstance(error, dict) else error
     text = " ".join(str(detail or exc.message or "").split())
-    return text[: DETAIL_LIMIT - 1] + "…" if len(text) > DETAIL_LIMIT else text
+    return text[: limit - 1] + "…" if len(text) > limit else text
 
 
-def _status_message(exc: openai.APIStatusError, endpoint: str, tries: str) -> str:
+def too_long(exc: BaseException) -> bool:
+    """Was the request refused as longer than the model's context?"""
+    if not isinstance(exc, openai.APIStatusError) or exc.status_code not in {400, 413, 422}:
+        return False
+    return bool(_TOO_LONG_TEXT.search(_server_detail(exc, limit=1000)))
+
+
+def context_limit(exc: BaseException) -> int | None:
+    """The context size a too-long refusal names ("maximum context length is 8192")."""
+    if not too_long(exc):
+        return None
+    assert isinstance(exc, openai.APIStatusError)
+    match = _CONTEXT_LIMIT.search(_server_detail(exc, limit=1000))
+    return int(match.group(1)) if match else None
+
+
+def structured_hint(structured: str | None) -> str:
+    """The other --structured modes worth trying after ``structured`` was refused."""
+    if structured == "json_schema":
+        return "try --structured json_object or prompt (for servers without json_schema)"
+    if structured == "json_object":
+        return "try --structured prompt (for servers without a JSON mode)"
+    return "the request used plain prompts already"
+
+
+def _status_message(
+    exc: openai.APIStatusError, endpoint: str, tries: str, structured: str | None
+) -> str:
     status = exc.status_code
     detail = _server_detail(exc)
+    if too_long(exc):
+        return (
+            f"{endpoint} refused the request as longer than the model's context (HTTP "
+            f"{status}: {detail}); lower --max-input-tokens or --pack-tokens, or give the "
+            "server a larger context"
+        )
     if status == 401:
         return f"{endpoint} rejected the API key (HTTP 401); check OPENAI_API_KEY"
     if status == 403:
@@ -263,7 +314,7 @@ def _status_message(exc: openai.APIStatusError, endpoint: str, tries: str) -> st
     if status >= 500 and is_refusal(exc):
         return (
             f"{endpoint} refused the request (HTTP {status}: {detail}); the server does not "
-            "support it: try --structured json_object or prompt, or another model"
+            f"support it: {structured_hint(structured)}, or another model"
         )
     if status >= 500:
         return (
@@ -273,8 +324,8 @@ def _status_message(exc: openai.APIStatusError, endpoint: str, tries: str) -> st
     if status in RETRYABLE_STATUS:
         return f"{endpoint} answered HTTP {status} {tries} ({detail}); retry later"
     return (
-        f"{endpoint} rejected the request (HTTP {status}: {detail}); check --model and "
-        "--structured (json_object or prompt suit servers without json_schema)"
+        f"{endpoint} rejected the request (HTTP {status}: {detail}); check --model; "
+        f"{structured_hint(structured)}"
     )
 
 
@@ -295,13 +346,15 @@ def to_backend_error(
     waited: float,
     policy: RetryPolicy,
     secrets: tuple[str, ...] = (),
+    structured: str | None = None,
 ) -> BackendCallError:
-    """One-line BackendCallError for an openai error we give up on."""
+    """One-line BackendCallError for an openai error we give up on; ``structured`` is
+    the request's response_format type (None: plain prompts), for the hint."""
     tries = _tries(attempts, waited, retry_after_of(exc), policy)
     status: int | None = None
     if isinstance(exc, openai.APIStatusError):
         status = exc.status_code
-        message = _status_message(exc, endpoint, tries)
+        message = _status_message(exc, endpoint, tries, structured)
     elif isinstance(exc, openai.APITimeoutError):
         message = (
             f"no answer from {endpoint} within the {policy.timeout:g}s timeout {tries}; "
@@ -326,6 +379,8 @@ def to_backend_error(
         attempts=attempts,
         retryable=is_retryable(exc),
         refused=is_refusal(exc),
+        too_long=too_long(exc),
+        context_limit=context_limit(exc),
     )
 
 
@@ -371,6 +426,7 @@ class RetryingBackend:
                 waited=waited,
                 policy=self.policy,
                 secrets=self._secrets,
+                structured=(request.response_format or {}).get("type"),
             ) from exc
 
     def _count_retry(self, state: RetryCallState) -> None:

@@ -40,14 +40,18 @@ from pydantic import BaseModel, ValidationError
 from summarizer.config import Config, LLMConfig, StructuredMode
 from summarizer.errors import BackendError, ReplayMissError
 from summarizer.transport.backend import Backend, ChatRequest, ChatResponse, Message
+from summarizer.transport.capacity import server_context
 from summarizer.transport.prompting import render_messages, render_prompt
 from summarizer.transport.schemas import SCHEMAS, response_format
+from summarizer.transport.tokens import count_messages, encoding_for
 
 log = logging.getLogger("summarizer")
 
 OutT = TypeVar("OutT", bound=BaseModel)
 
 REJECTED_STATUS = frozenset({400, 415, 422})
+REASK_ANSWER_TOKENS = 200  # at most this much of an unusable answer goes back in a re-ask
+CONTEXT_MARGIN = 0.05  # share of the context kept free: our token count is approximate
 _FENCED = re.compile(r"```(?:json|JSON)?\s*(.*?)```", re.DOTALL)
 
 
@@ -194,8 +198,8 @@ def first_request(
 
 def _rejected(exc: BackendError) -> bool:
     """Did the server reject the request itself (e.g. an unsupported response_format)?"""
-    if isinstance(exc, ReplayMissError):
-        return False
+    if isinstance(exc, ReplayMissError) or getattr(exc, "too_long", False):
+        return False  # too long for the context: plain prompts would be longer still
     if getattr(exc, "refused", False):  # the transport's verdict (retry.is_refusal)
         return True
     status = getattr(exc, "status_code", None) or getattr(exc, "status", None)
@@ -233,6 +237,53 @@ def _modes(llm: LLMConfig, backend: Backend) -> list[StructuredMode]:
     return [m for m in order if m not in refused] or [StructuredMode.PROMPT]
 
 
+def clip_tokens(text: str, limit: int, model: str | None) -> str:
+    """``text`` cut to at most ``limit`` tokens (``…`` marks a cut)."""
+    encoding, _ = encoding_for(model)
+    ids = encoding.encode(text, disallowed_special=())
+    if len(ids) <= limit:
+        return text
+    return encoding.decode(ids[: max(0, limit - 1)]).rstrip() + "…"
+
+
+def reask_messages(
+    messages: Sequence[Message],
+    answer: str,
+    error: str,
+    *,
+    quotes: bool,
+    model: str | None,
+    max_tokens: int,
+    context: int | None,
+) -> tuple[Message, ...]:
+    """A re-ask: the first request's messages, the unusable answer cut short, and the
+    instruction with the error.
+
+    Each re-ask replaces the previous one, so it is never more than the first request
+    plus the instruction and :data:`REASK_ANSWER_TOKENS` of the answer; when the
+    server reported its context (tokens per request, ``max_tokens`` included), the
+    answer's share is cut further to fit it, counted before sending.
+    """
+    reask: Message = {"role": "user", "content": render_prompt("reask", error=error, quotes=quotes)}
+    budget = REASK_ANSWER_TOKENS
+    if context is not None:
+        used = count_messages([*messages, {"role": "assistant", "content": ""}, reask], model).n
+        budget = min(budget, int(context * (1 - CONTEXT_MARGIN)) - used - max_tokens)
+    shown = clip_tokens(answer, budget, model) if budget >= 20 else "…"
+    return (*messages, {"role": "assistant", "content": shown or "…"}, reask)
+
+
+def _unusable_hint(mode: StructuredMode, cut_off: bool) -> str:
+    """What to try when the answers stayed unusable: fitting the mode in use."""
+    if cut_off:
+        return "try a smaller --pack-tokens or --max-input-tokens (less per call), or another model"
+    if mode is StructuredMode.JSON_SCHEMA:
+        return "try --structured json_object, or another model"
+    if mode is StructuredMode.JSON_OBJECT:
+        return "try --structured prompt, or another model"
+    return "try another model"
+
+
 def _reask(
     backend: Backend,
     name: str,
@@ -244,12 +295,15 @@ def _reask(
     validate: Callable[[OutT], None] | None,
     shape: Shape,
 ) -> OutT:
-    conversation = list(messages)
+    conversation = tuple(messages)
     error = ""
+    cut_off = False
     for attempt in range(llm.max_reasks + 1):
-        response = backend.complete(_request(conversation, name, purpose, mode, llm, shape))
+        request = _request(conversation, name, purpose, mode, llm, shape)
+        response = backend.complete(request)
         if response.refusal:
             raise BackendError(f"the model refused the {purpose} request: {response.refusal}")
+        cut_off = response.finish_reason == "length"
         try:
             answer = parse_answer(response, model)
         except InvalidAnswer as exc:
@@ -264,15 +318,18 @@ def _reask(
                     return answer  # usable JSON; the caller filters what the check refused
                 error = str(exc)
         log.info("%s answer invalid (attempt %d): %s", purpose, attempt + 1, error)
-        reask = render_prompt("reask", error=error, quotes=name == "extract")
-        conversation += [
-            {"role": "assistant", "content": response.content},
-            {"role": "user", "content": reask},
-        ]
-    hint = "another model" if mode is StructuredMode.PROMPT else "another model or --structured"
+        conversation = reask_messages(
+            messages,
+            response.content,
+            error,
+            quotes=name == "extract",
+            model=llm.model,
+            max_tokens=request.max_tokens,
+            context=server_context(backend),
+        )
     raise BackendError(
         f"the model's {purpose} answer was still unusable after {llm.max_reasks} re-asks "
-        f"({error}); try {hint}"
+        f"({error}); {_unusable_hint(mode, cut_off)}"
     )
 
 
