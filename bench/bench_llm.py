@@ -16,7 +16,10 @@ quoting each article's first sentence). Measured:
   tokens go (instructions per call, article fences, the synthesis call);
 * a cached rerun of the 50 articles (default packing): model calls made
   (target 0) and wall time;
-* one real-time check of the --rpm limiter's pacing.
+* one real-time check of the --rpm limiter's pacing;
+* calls in flight against servers with 1, 2 and 8 slots (bench_slots.py: the
+  default run against a one-slot server within 1.15x of ``--concurrency 1``,
+  and >= 85 % of ideal with 8 slots).
 
     python bench/bench_llm.py              # writes its section of bench/RESULTS.md
     python bench/bench_llm.py --no-write   # prints it
@@ -38,6 +41,7 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
+import bench_slots  # noqa: E402
 from bench_extractive import generate_corpus, machine, section_write  # noqa: E402
 
 from summarizer import pipeline  # noqa: E402
@@ -341,10 +345,28 @@ def _ratio_cause(toks: list[dict[str, Any]]) -> str:
     return "Prompt tokens beyond the article text: " + "; ".join(parts) + "."
 
 
+def run_slots(no_write: bool) -> None:
+    """The adaptive-concurrency part (bench_slots.py): its own section of RESULTS.md."""
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        generate_corpus(bench_slots.ARTICLES, folder, SEED + 2)
+        rows = bench_slots.bench_slots(folder)
+    when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    text = bench_slots.to_markdown(rows, machine(), when)
+    if no_write:
+        print(text)
+    else:
+        section_write(HERE / "RESULTS.md", text, "bench_llm_slots")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS.md")
+    parser.add_argument("--only", choices=["slots"], help="run only this part")
     args = parser.parse_args(argv)
+    run_slots(args.no_write)
+    if args.only == "slots":
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         fifty, two_hundred = Path(tmp) / "fifty", Path(tmp) / "two_hundred"
         fifty.mkdir()

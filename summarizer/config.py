@@ -69,7 +69,9 @@ class LLMConfig:
     max_attempts: int = 5
     max_total_wait: float = 120.0
     max_reasks: int = 2
-    concurrency: int = 4
+    # --concurrency N: model calls in flight at most; None: the server's slot count when it
+    # reports one (llama.cpp), else 4 (summarizer.transport.capacity); lowered on overload
+    concurrency: int | None = None
     rpm: int | None = None  # --rpm: requests per minute, paced before the server refuses
     tpm: int | None = None  # --tpm: tokens per minute (prompt estimate + max_tokens)
     cache_dir: Path | None = None  # --cache-dir: the response cache's folder
@@ -79,6 +81,8 @@ class LLMConfig:
     record: Path | None = None
     replay: Path | None = None
     dry_run: bool = False
+    price_in: float | None = None  # --price-in: USD per million prompt tokens (cost estimate)
+    price_out: float | None = None  # --price-out: USD per million completion tokens
 
     def is_local(self) -> bool:
         """True when the base URL points at this machine (no key needed)."""

@@ -3,10 +3,11 @@
 Exit codes (documented in the README):
 
 * 0 - everything went through
-* 1 - output was written, but some sources failed (listed in the output and on stderr)
+* 1 - output was written, but some sources failed (listed in the output and on stderr);
+  also when the model failed every source and the output is the extractive brief
 * 2 - usage error or nothing usable: bad flags, missing paths, no articles at all
 * 3 - configuration error (e.g. no API key for the OpenAI host)
-* 4 - the model backend failed for every source
+* 4 - the model backend failed and nothing could be produced
 * 70 - internal error (a bug): rerun with --debug and report the traceback
 * 130 - interrupted (Ctrl-C); what finished is reported
 """

@@ -362,6 +362,7 @@ class RunStats(Frozen):
     seconds: float = 0.0
     notes: tuple[str, ...] = ()
     cache_hits: int = 0  # model answers served from the response cache
+    cached_prompt_tokens: int = 0  # prompt tokens of those answers, as first asked
     article_tokens: int = 0  # tokens of the cleaned article texts (llm engine)
     model_seconds: float = 0.0  # time spent in model calls, retries and backoff included
 

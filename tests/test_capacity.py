@@ -237,3 +237,31 @@ def test_a_503_lowers_the_limit() -> None:
         assert inner.call_limiter.limit == 2
         assert (backend.usage.calls, backend.usage.retries) == (2, 1)
         backend.close()
+
+
+def _storm_articles(folder, n: int) -> None:
+    for i in range(n):
+        (folder / f"storm-{i:02d}.txt").write_text(
+            f"date: 2025-01-1{i % 9}\nStorm Eowyn cut power to {10 + i},000 homes in county {i} "
+            "on Friday, the grid operator said.\n",
+            encoding="utf-8",
+        )
+
+
+@pytest.mark.parametrize(("concurrency", "peak"), [(None, 8), (3, 3)])
+def test_without_the_flag_a_run_uses_every_slot_the_server_reports(
+    tmp_path, concurrency: int | None, peak: int
+) -> None:
+    from summarizer import pipeline
+    from summarizer.config import Config, EngineChoice
+    from summarizer.testing.fakeserver import extraction_responder
+
+    _storm_articles(tmp_path, 12)
+    with FakeOpenAIServer(slots=8, latency=0.3, responder=extraction_responder) as server:
+        llm = LLMConfig(model="m", base_url=server.base_url, concurrency=concurrency, pack_tokens=0)
+        config = Config(engine=EngineChoice.LLM, llm=llm, quiet=True)
+        backend = make_backend(llm, policy=ONCE)
+        report = pipeline.run([tmp_path], config, backend=backend)
+        backend.close()
+        assert len(report.sources) == 12 and not report.failures
+        assert server.gate.peak == peak

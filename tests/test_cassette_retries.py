@@ -67,7 +67,7 @@ def test_a_recording_with_a_timeout_replays_byte_identically(tmp_path: Path) -> 
         result = runner.invoke(cli.app, [*base, "--record", str(cassette), "-o", str(recorded)])
         assert result.exit_code == EXIT_OK, result.output
     brief = recorded.read_text(encoding="utf-8")
-    assert "Model usage: 3 calls (1 retries)" in brief
+    assert "Model usage: 3 calls (1 retry)" in brief
     result = runner.invoke(cli.app, [*base, "--replay", str(cassette), "-o", str(replayed)])
     assert result.exit_code == EXIT_OK, result.output
     assert replayed.read_bytes() == recorded.read_bytes()

@@ -14,11 +14,17 @@ from pathlib import Path
 
 import pytest
 from isolation import isolated_env
-from reliability_helpers import FLOOD, RoutedFakeServer, llm_args, run_cli, write_articles
+from reliability_helpers import (
+    FLOOD,
+    VOTE,
+    RoutedFakeServer,
+    llm_args,
+    run_cli,
+    write_articles,
+)
 
 from summarizer import cli
 from summarizer.errors import EXIT_BACKEND, EXIT_CONFIG, EXIT_OK, EXIT_PARTIAL, EXIT_USAGE
-from summarizer.testing.fakeserver import FakeReply
 
 LLM = ["--engine", "llm", "--model", "m", "--base-url", "http://127.0.0.1:9/v1", "--no-store"]
 
@@ -70,26 +76,36 @@ def test_debug_keeps_the_exit_code(
 
 
 def test_debug_keeps_exit_4_when_the_backend_fails(tmp_path: Path) -> None:
-    """In a real process, as the issue's repro: exit 4, not 1, with --debug."""
-    folder = write_articles(tmp_path / "in", {"delta-flood": FLOOD})
-    with RoutedFakeServer({"delta-flood": [FakeReply(status=401)]}) as server:
-        done = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "summarizer.cli",
-                "brief",
-                str(folder),
-                *llm_args(server.base_url),
-                "--no-store",
-                "--debug",
-            ],
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
-            env=isolated_env(OPENAI_API_KEY="sk-test", PATH="/usr/bin:/bin"),
-        )
+    """In a real process: exit 4, not 1, with --debug. Since issue 13 a model that fails
+    every call still leaves the extractive brief (exit 1), so the backend failure here is
+    a --replay cassette that the run does not play in full (recorded, through the fake
+    server, for another article)."""
+    recorded = write_articles(tmp_path / "recorded", {"delta-flood": FLOOD})
+    other = write_articles(tmp_path / "in", {"port-avery-vote": VOTE})
+    cassette = tmp_path / "run.yaml"
+    with RoutedFakeServer({}) as server:
+        base = llm_args(server.base_url)
+        made = run_cli(["brief", str(recorded), *base, "--record", str(cassette), "--no-store"])
+        assert made.exit_code == EXIT_OK, made.stderr
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "summarizer.cli",
+            "brief",
+            str(other),
+            *base,
+            "--replay",
+            str(cassette),
+            "--no-store",
+            "--debug",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+        env=isolated_env(OPENAI_API_KEY="sk-test", PATH="/usr/bin:/bin"),
+    )
     assert done.returncode == EXIT_BACKEND, done.stderr
     assert "Traceback" in done.stderr
 

@@ -42,7 +42,7 @@ from reliability_helpers import (
     write_articles,
 )
 
-from summarizer.errors import EXIT_BACKEND, EXIT_OK, EXIT_PARTIAL
+from summarizer.errors import EXIT_OK, EXIT_PARTIAL
 from summarizer.testing.fakeserver import FakeReply
 
 GOOD = json.loads(
@@ -264,9 +264,13 @@ def test_429_retry_after_is_honoured(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert doc["stats"]["calls"] == len(ARTICLES) + 1 + 1  # extracts, the retry, synthesis
 
 
-def test_every_source_failing_exits_4_and_keeps_the_previous_output(
+def test_every_source_failing_writes_the_extractive_brief_with_exit_1(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """Issue 13: when every model call fails, the run still writes the extractive brief of
+    the same sources, marked as such, lists the failures and exits 1 (exit 4 is left for
+    a run that produced nothing). The synthesis is the extractive engine's too: no
+    model call is made for it."""
     small_caps(monkeypatch)
     out = tmp_path / "out.json"
     out.write_text("yesterday's brief", encoding="utf-8")
@@ -274,11 +278,19 @@ def test_every_source_failing_exits_4_and_keeps_the_previous_output(
     with RoutedFakeServer(faults, persistent=True) as server:
         result, _ = _run(tmp_path, server)
         counts = [len(server.requests_for(name)) for name in ARTICLES]
-    assert result.exit_code == EXIT_BACKEND
+        synthesis = [r for r in server.requests if source_of(r.body) is None]
+    assert result.exit_code == EXIT_PARTIAL, result.stderr
     assert counts == [ATTEMPTS] * len(ARTICLES)
-    assert "the model backend failed for every source" in result.stderr
+    assert synthesis == []
     assert result.stderr.count("failed (model):") == len(ARTICLES)
-    assert out.read_text(encoding="utf-8") == "yesterday's brief"  # nothing lost
+    doc = json.loads(out.read_text(encoding="utf-8"))
+    assert doc["stats"]["engine"] == "extractive"
+    assert any(note.startswith("Every model call failed") for note in doc["stats"]["notes"])
+    assert {s["id"] for s in doc["sources"]} == set(ARTICLES)
+    assert [f["stage"] for f in doc["failures"]] == ["model"] * len(ARTICLES)
+    assert all("HTTP 503" in f["reason"] for f in doc["failures"])
+    quotes = {ev["quote"] for e in doc["events"] for ev in e["evidence"]}
+    assert set(LEADS.values()) <= quotes  # every source's lead, quoted from the article
 
 
 def test_synthesis_failure_falls_back_to_extractive_synthesis(

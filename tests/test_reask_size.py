@@ -141,7 +141,7 @@ def test_cut_off_answers_point_at_the_size_of_each_call() -> None:
     [
         ("json_schema", "try --structured json_object or prompt"),
         ("json_object", "try --structured prompt"),
-        (None, "plain prompts already"),
+        (None, "a plain prompt, so try another model or server"),
     ],
 )
 def test_a_rejected_request_suggests_only_other_modes(kind: str | None, hint: str) -> None:

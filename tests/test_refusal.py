@@ -13,6 +13,7 @@ for the rest of the run.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ from test_retry import REQUEST, retrying, status_error
 
 from summarizer.config import LLMConfig, StructuredMode
 from summarizer.engines.llm.client import ask
-from summarizer.errors import EXIT_BACKEND, EXIT_OK
+from summarizer.errors import EXIT_OK, EXIT_PARTIAL
 from summarizer.testing.fakeserver import FakeReply, ReceivedRequest
 from summarizer.transport.backend import ChatRequest, ChatResponse, Usage
 from summarizer.transport.retry import BackendCallError, RetryPolicy, is_refusal, is_retryable
@@ -65,13 +66,14 @@ def test_a_validation_500_is_a_refusal_not_an_outage() -> None:
 def test_a_refusal_is_not_retried() -> None:
     policy = RetryPolicy(max_attempts=5, max_total_wait=60, backoff_initial=0.01)
     backend, sleeps = retrying([status_error(500, body=LLAMA_REFUSAL)] * 5, policy)
+    schema = {"type": "json_schema", "json_schema": {"name": "x", "schema": {}}}
     with pytest.raises(BackendCallError) as info:
-        backend.complete(REQUEST)
+        backend.complete(replace(REQUEST, response_format=schema))  # what llama.cpp refused
     assert sleeps == [] and backend.usage.calls == 1
     assert info.value.refused
     message = str(info.value)
     assert "refused the request (HTTP 500" in message and "Input should be" in message
-    assert "--structured" in message and "\n" not in message
+    assert "try --structured json_object or prompt" in message and "\n" not in message
 
 
 def test_json_schema_refused_fails_the_run_at_once(tmp_path: Path) -> None:
@@ -81,7 +83,7 @@ def test_json_schema_refused_fails_the_run_at_once(tmp_path: Path) -> None:
         args = ["brief", str(folder), *llm_args(server.base_url), "--no-store"]
         result = run_cli([*args, "--structured", "json_schema"], env={"OPENAI_API_KEY": "k"})
         extract_calls = len(server.requests_for("delta-flood"))
-    assert result.exit_code == EXIT_BACKEND, result.stderr
+    assert result.exit_code == EXIT_PARTIAL, result.stderr  # the extractive brief (issue 13)
     assert extract_calls == 1  # not 5 attempts with backoff
     assert "refused the request" in result.stderr
 

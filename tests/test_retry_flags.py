@@ -77,7 +77,7 @@ def test_usage_line_counts_retries_and_time_waited(tmp_path: Path) -> None:
         asked = len(server.requests)
     assert code == 0, stderr
     usage = re.search(
-        r"usage: (\d+) calls, (\d+) retries, \d+ prompt \+ \d+ completion tokens, "
+        r"usage: (\d+) calls?, (\d+) retr(?:y|ies), \d+ prompt \+ \d+ completion tokens, "
         r"([\d.]+)s in model calls \(summed",
         stderr,
     )

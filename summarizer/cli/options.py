@@ -207,11 +207,33 @@ class RunOptions:
     concurrency: Annotated[
         int | None,
         typer.Option(
-            "--concurrency", metavar="N", min=1, help="Model calls in flight (default 4)."
+            "--concurrency",
+            metavar="N",
+            min=1,
+            help="Model calls in flight at most (default: the server's slots when it reports "
+            "them, else 4; lowered while the server times out or answers 429/503).",
         ),
     ] = None
     rpm: Annotated[
         int | None, typer.Option("--rpm", metavar="N", min=1, help="Pace to N requests a minute.")
+    ] = None
+    price_in: Annotated[
+        float | None,
+        typer.Option(
+            "--price-in",
+            metavar="USD",
+            min=0.0,
+            help="Price per million prompt tokens, for the cost estimate (known models have one).",
+        ),
+    ] = None
+    price_out: Annotated[
+        float | None,
+        typer.Option(
+            "--price-out",
+            metavar="USD",
+            min=0.0,
+            help="Price per million completion tokens, for the cost estimate.",
+        ),
     ] = None
     tpm: Annotated[
         int | None, typer.Option("--tpm", metavar="N", min=1, help="Pace to N tokens a minute.")

@@ -282,20 +282,40 @@ def _report_stats(kind: str, config: Config, report: Report, output: Path | None
     if stats.calls:
         say(
             config.quiet,
-            f"usage: {stats.calls} calls, {stats.retries} retries, {stats.prompt_tokens} prompt "
+            f"usage: {_count(stats.calls, 'call')}, {_count(stats.retries, 'retry', 'retries')}, "
+            f"{stats.prompt_tokens} prompt "
             f"+ {stats.completion_tokens} completion tokens, "
-            f"{stats.model_seconds:.1f}s in model calls (summed over concurrent calls)",
+            f"{stats.model_seconds:.1f}s in model calls (summed over concurrent calls)"
+            + _cost_note(config, stats.prompt_tokens, stats.completion_tokens),
         )
     if stats.cache_hits:
-        say(config.quiet, f"cache: {stats.cache_hits} answers from the response cache")
-    if stats.article_tokens and stats.prompt_tokens:
-        _token_ratio(config, stats.prompt_tokens, stats.article_tokens)
+        answers = _count(stats.cache_hits, "answer")
+        say(config.quiet, f"cache: {answers} from the response cache")
+    if stats.article_tokens and (stats.prompt_tokens or stats.cached_prompt_tokens):
+        _token_ratio(config, stats.prompt_tokens, stats.cached_prompt_tokens, stats.article_tokens)
 
 
-def _token_ratio(config: Config, prompt_tokens: int, article_tokens: int) -> None:
+def _cost_note(config: Config, prompt_tokens: int, completion_tokens: int) -> str:
+    """``; estimated cost $X (price, where it comes from)``, or nothing without a price."""
+    # Imported here for start-up time only (see the module docstring).
+    from summarizer.transport.pricing import format_cost, price_for
+
+    llm = config.llm
+    price = price_for(llm.model, llm.price_in, llm.price_out)
+    if price is None:
+        return ""
+    cost = format_cost(price.cost(prompt_tokens, completion_tokens))
+    return f"; estimated cost {cost} ({price.describe()})"
+
+
+def _token_ratio(config: Config, fresh: int, cached: int, article_tokens: int) -> None:
+    """Prompt tokens over article tokens, like with like: the articles are every source's,
+    so the prompt tokens are every call's, those of answers from the cache (a resumed or
+    repeated run) counted as they were when first asked."""
     # Imported here for start-up time only (see the module docstring).
     from summarizer.transport.tokens import count_tokens
 
+    prompt_tokens = fresh + cached
     ratio = prompt_tokens / article_tokens
     count = count_tokens("", config.llm.model)
     units = (
@@ -303,7 +323,9 @@ def _token_ratio(config: Config, prompt_tokens: int, article_tokens: int) -> Non
         if count.approximate
         else ""
     )
+    from_cache = f"; {cached} of them in answers from the cache" if cached else ""
     say(
         config.quiet,
-        f"prompt tokens / article tokens: {ratio:.2f} ({prompt_tokens} / {article_tokens}{units})",
+        f"prompt tokens / article tokens: {ratio:.2f} "
+        f"({prompt_tokens} / {article_tokens}{from_cache}{units})",
     )

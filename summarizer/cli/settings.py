@@ -100,6 +100,8 @@ def _llm(options: RunOptions, environment: Environment, env: Mapping[str, str]) 
         record=options.record,
         replay=options.replay,
         dry_run=options.dry_run,
+        price_in=options.price_in,
+        price_out=options.price_out,
     )
 
 

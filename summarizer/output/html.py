@@ -53,6 +53,7 @@ from summarizer.output.render import (
     one_line,
     published_text,
     run_time,
+    usage_counts,
 )
 
 COLLAPSE_DROPPED = 300  # dropped runs longer than this are folded away in <details>
@@ -445,7 +446,7 @@ def _facts(report: Report) -> dict[str, Any]:
     lines = [f"Engine: {stats.engine.value}" + (f", model {stats.model}" if stats.model else "")]
     if stats.calls:
         lines.append(
-            f"Model usage: {stats.calls} calls ({stats.retries} retries), "
+            f"Model usage: {usage_counts(stats.calls, stats.retries)}, "
             f"{stats.prompt_tokens} prompt and {stats.completion_tokens} completion tokens."
         )
     lines.extend(stats.notes)

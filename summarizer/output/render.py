@@ -378,12 +378,19 @@ def _footer(report: Report) -> dict[str, Any]:
         )
     if stats.calls:
         lines.append(
-            f"Model usage: {stats.calls} calls ({stats.retries} retries), "
+            f"Model usage: {usage_counts(stats.calls, stats.retries)}, "
             f"{stats.prompt_tokens} prompt and {stats.completion_tokens} completion tokens."
         )
     lines.extend(stats.notes)
     failures = [f"{failure_text(f)} (stage: {f.stage})" for f in report.failures]
     return {"lines": lines, "failures": failures}
+
+
+def usage_counts(calls: int, retries: int) -> str:
+    """``3 calls (1 retry)``: counts in the singular when they are one."""
+    call_word = "call" if calls == 1 else "calls"
+    retry_word = "retry" if retries == 1 else "retries"
+    return f"{calls} {call_word} ({retries} {retry_word})"
 
 
 def failure_text(failure: InputFailure) -> str:

@@ -26,6 +26,7 @@ from summarizer.stages import merge
 from summarizer.transport import tokens
 from summarizer.transport.backend import NoCallsBackend
 from summarizer.transport.calibration import Calibration
+from summarizer.transport.pricing import format_cost, price_for
 
 
 @dataclass(frozen=True)
@@ -39,6 +40,7 @@ class PlannedCall:
     prompt_tokens: int
     approximate: bool
     source_ids: tuple[str, ...] = ()  # every source in the call (a packed call has several)
+    max_tokens: int = 0  # the answer's budget (completion tokens at most)
 
 
 def planned_calls(requests: Sequence[PlannedRequest], model: str | None) -> list[PlannedCall]:
@@ -60,6 +62,7 @@ def planned_calls(requests: Sequence[PlannedRequest], model: str | None) -> list
                 count.n,
                 count.approximate,
                 planned.source_ids,
+                planned.request.max_tokens,
             )
         )
     return calls
@@ -110,7 +113,26 @@ def format_plan(
             f"counts them (x{calibration.factor:.3f}, from {calibration.calls:,} earlier calls "
             "to this endpoint and model)"
         )
+        total = calibration.scale(total)
+    lines.extend(_cost_lines(total, sum(c.max_tokens for c in calls), config))
     return "\n".join(lines) + "\n"
+
+
+def _cost_lines(prompt_tokens: int, most_completion: int, config: Config) -> list[str]:
+    """The estimated cost, from ``--price-in``/``--price-out`` or the model's list price:
+    the prompt tokens, plus from none to every planned call's full answer budget."""
+    llm = config.llm
+    price = price_for(llm.model, llm.price_in, llm.price_out)
+    if price is None:
+        return []
+    low = format_cost(price.cost(prompt_tokens, 0))
+    high = format_cost(price.cost(prompt_tokens, most_completion))
+    if low == high:
+        return [f"estimated cost: {low} ({price.describe()}; re-asks not included)"]
+    return [
+        f"estimated cost: {low} to {high} (the prompt tokens, plus up to {most_completion:,} "
+        f"completion tokens; {price.describe()}; re-asks not included)"
+    ]
 
 
 def plan_run(

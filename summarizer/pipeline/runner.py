@@ -16,7 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from summarizer.config import Config, EngineChoice
-from summarizer.engines.base import EngineRunner, Extracted, Prepared
+from summarizer.engines.base import BACKEND_STAGE, EngineRunner, Extracted, Prepared
 from summarizer.engines.extractive import ExtractiveEngine
 from summarizer.errors import BackendError, InputError, ReplayMissError
 from summarizer.models import (
@@ -95,25 +95,50 @@ def _extract(
             raise Interrupted(list(finished), total) from stop
 
 
+FALLBACK_NOTE = (
+    "Every model call failed: this is the extractive engine's brief of the same sources "
+    "(the failures are listed)."
+)
+
+
 def _process_all(
     sources: Sequence[Source],
     engine: EngineRunner,
     config: Config,
     ingest_cleaned: Sequence[CleanedSource] = (),
-) -> tuple[list[Processed], list[InputFailure], str | None]:
-    """Every source through the per-source stages, and the ``--batch`` note if any:
-    clean (unless ingest did: ``ingest_cleaned``) and segment each, answer ``--batch``
-    first, let the engine extract them all, then ground, date and annotate each."""
+) -> tuple[list[Processed], list[InputFailure], str | None, bool]:
+    """Every source through the per-source stages, the ``--batch`` note if any, and
+    whether the run fell back to the extractive engine: clean (unless ingest did:
+    ``ingest_cleaned``) and segment each, answer ``--batch`` first, let the engine
+    extract them all, then ground, date and annotate each. When the model failed every
+    source, the extractive engine extracts them all instead (:func:`_fallback`): the
+    run still has a brief, and the failures stay listed."""
     prepared, outcomes = prepare_all(sources, ingest_cleaned)
     note = _prefill_batch(prepared, engine, config)
     extracted = _extract(prepared, engine, config, len(sources), len(outcomes))
+    model_failures, extracted = _fallback(extracted, prepared, engine, config)
     for (cleaned, _), result in zip(prepared, extracted, strict=True):
         source_id = cleaned.source.id
         outcomes[source_id] = (
             result if isinstance(result, InputFailure) else finish(cleaned, result)
         )
     done, failures = split_outcomes(sources, outcomes)
-    return done, failures, note
+    return done, model_failures + failures, note, bool(model_failures)
+
+
+def _fallback(
+    extracted: list[Extracted], prepared: Sequence[Prepared], engine: EngineRunner, config: Config
+) -> tuple[list[InputFailure], list[Extracted]]:
+    """(the model's failures, the extractive engine's extractions) when the model failed
+    every source; else ([], ``extracted``) unchanged."""
+    failures = [r for r in extracted if isinstance(r, InputFailure)]
+    if engine.kind is not Engine.LLM or not failures or len(failures) < len(extracted):
+        return [], extracted
+    if any(f.stage != BACKEND_STAGE for f in failures):
+        return [], extracted
+    log.warning("every model call failed; the brief is the extractive engine's")
+    extractive = ExtractiveEngine(summary_sentences=config.summary_sentences)
+    return failures, extractive.extract_all(prepared)
 
 
 def _prefill_batch(
@@ -202,6 +227,7 @@ def _stats(
         calls=usage.calls if usage else 0,
         retries=usage.retries if usage else 0,
         cache_hits=usage.cache_hits if usage else 0,
+        cached_prompt_tokens=usage.cached_prompt_tokens if usage else 0,
         seconds=round(seconds, 3),
         model_seconds=round(usage.seconds, 3) if usage else 0.0,
     )
@@ -294,10 +320,11 @@ def _run(paths: Sequence[str | Path], config: Config, engine: EngineRunner) -> R
     ingested = ingest_stage.ingest(paths, dict(config.published), fetch=config.fetch)
     failures = list(ingested.failures)
     unique_sources, duplicate_notes = drop_duplicates(ingested.sources)
-    done, source_failures, batch_note = _process_all(
+    done, source_failures, batch_note, fell_back = _process_all(
         unique_sources, engine, config, ingested.cleaned
     )
     failures.extend(source_failures)
+    writer = ExtractiveEngine(summary_sentences=config.summary_sentences) if fell_back else engine
 
     sources = {s.id: s for s, _, _ in done}
     extractions = [ext for _, _, ext in done]
@@ -312,7 +339,7 @@ def _run(paths: Sequence[str | Path], config: Config, engine: EngineRunner) -> R
     )
     day = config.day or select_stage.brief_day(selected, (s.published for s in sources.values()))
     lead_first = select_stage.brief_order(selected, signals, day)
-    headline, developments, synthesis_failure = _synthesize(engine, lead_first, sources, config)
+    headline, developments, synthesis_failure = _synthesize(writer, lead_first, sources, config)
     headline, developments = wording.word_synthesis(
         headline, developments, merged, revisions, disagreements
     )
@@ -335,7 +362,9 @@ def _run(paths: Sequence[str | Path], config: Config, engine: EngineRunner) -> R
         key_developments=developments,
         stats=_stats(engine, extractions, time.perf_counter() - started).model_copy(
             update={
-                "notes": ingested.notes
+                "engine": writer.kind,
+                "notes": ((FALLBACK_NOTE,) if fell_back else ())
+                + ingested.notes
                 + _notes(list(sources.values()))
                 + duplicate_notes
                 + oversize_notes(done)

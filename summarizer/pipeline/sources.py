@@ -191,7 +191,8 @@ def split_outcomes(
     for source in sources:
         outcome = outcomes[source.id]
         if isinstance(outcome, InputFailure):
-            log.info("%s failed at %s: %s", source.path, outcome.stage, outcome.reason)
+            # debug: the command prints each failure once (stderr and the output)
+            log.debug("%s failed at %s: %s", source.path, outcome.stage, outcome.reason)
             failures.append(outcome)
             continue
         _log_done(*outcome)

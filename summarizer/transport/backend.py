@@ -70,6 +70,7 @@ class Usage:
     completion_tokens: int = 0
     seconds: float = 0.0
     cache_hits: int = 0  # answers served from the response cache (no call made)
+    cached_prompt_tokens: int = 0  # the prompt tokens those answers cost when first asked
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
 
     def add(
@@ -81,9 +82,11 @@ class Usage:
         completion_tokens: int = 0,
         seconds: float = 0.0,
         cache_hits: int = 0,
+        cached_prompt_tokens: int = 0,
     ) -> None:
         with self._lock:
             self.cache_hits += cache_hits
+            self.cached_prompt_tokens += cached_prompt_tokens
             self.calls += calls
             self.retries += retries
             self.prompt_tokens += prompt_tokens

@@ -334,7 +334,7 @@ class CachingBackend(WrappingBackend):
         key = self.key(request)
         cached = self.cache.get(key)
         if cached is not None:
-            self.usage.add(cache_hits=1)
+            self.usage.add(cache_hits=1, cached_prompt_tokens=cached.prompt_tokens)
             return cached
         response = self.inner.complete(request)
         self.cache.put(key, response, model=self.model, purpose=request.purpose)

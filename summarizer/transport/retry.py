@@ -275,12 +275,13 @@ def context_limit(exc: BaseException) -> int | None:
 
 
 def structured_hint(structured: str | None) -> str:
-    """The other --structured modes worth trying after ``structured`` was refused."""
+    """What to try after a request in mode ``structured`` (None: plain prompts) was
+    refused: the other --structured modes, never the one in use."""
     if structured == "json_schema":
         return "try --structured json_object or prompt (for servers without json_schema)"
     if structured == "json_object":
         return "try --structured prompt (for servers without a JSON mode)"
-    return "the request used plain prompts already"
+    return "the request was a plain prompt, so try another model or server"
 
 
 def _status_message(
@@ -314,7 +315,7 @@ def _status_message(
     if status >= 500 and is_refusal(exc):
         return (
             f"{endpoint} refused the request (HTTP {status}: {detail}); the server does not "
-            f"support it: {structured_hint(structured)}, or another model"
+            f"support it: {structured_hint(structured)}"
         )
     if status >= 500:
         return (

@@ -2,7 +2,7 @@
 
 :func:`extract_all` cuts every source into units and packs them into calls
 (:mod:`summarizer.engines.llm.packing`), asks each call on a worker thread
-(:func:`summarizer.transport.concurrency.map_ordered`, ``concurrency`` at most),
+(:func:`summarizer.transport.concurrency.map_ordered`, as many as the server takes),
 and builds each source's extraction from the answers
 (:mod:`summarizer.engines.llm.answers`). :func:`extract` does the same for one
 source alone. :func:`requests` lists the first request of every call a run would
@@ -37,6 +37,7 @@ from summarizer.engines.llm.packing import Pack, Unit, UnitKey, output_budget, p
 from summarizer.errors import ReplayMissError, SummarizerError
 from summarizer.models import CleanedSource, Sentence, SourceExtraction
 from summarizer.transport.backend import Backend
+from summarizer.transport.capacity import calls_in_flight
 from summarizer.transport.concurrency import map_ordered
 from summarizer.transport.schemas import ExtractOut, extract_schema
 
@@ -134,7 +135,8 @@ def extract_all(
     """Events and a summary of each source, several short articles per model call.
 
     The units of all sources are packed (:func:`pack_units`) and the calls run on
-    ``workers`` threads (default ``concurrency``). Returns, in input order, each
+    ``workers`` threads (default: as many as the backend lets be in flight,
+    :func:`~summarizer.transport.capacity.calls_in_flight`). Returns, in input order, each
     source's extraction or the error that failed it; ``on_done(source_id, ok)``
     is called (from a worker thread) as each source's last call finishes.
     """
@@ -150,7 +152,8 @@ def extract_all(
         progress.pack_done(pack, result)
         return result
 
-    outcomes = map_ordered(one, packs, workers=workers or llm.concurrency)
+    workers = workers or calls_in_flight(backend, llm.concurrency)
+    outcomes = map_ordered(one, packs, workers=workers)
     results: dict[UnitKey, Found | SummarizerError] = {}
     unknown: dict[str, int] = {}
     for pack, outcome in zip(packs, outcomes, strict=True):
