@@ -2,13 +2,21 @@
 
     python bench/bench_startup.py               # 9 runs each, writes bench/RESULTS.md
     python bench/bench_startup.py --runs 5 --no-write
+    git archive main | tar -x -C /tmp/before     # a tree to compare with, then:
+    python bench/bench_startup.py --baseline /tmp/before
 
 Runs, each as a fresh process, N times, interleaved so machine load hits them alike:
 
 * ``summarizer brief seeds/`` (extractive: no model configured; the run store and
   caches in a temporary folder), target <= 0.8 s wall;
+* ``summarizer timeline seeds/ --format json`` (the same, JSON: no template rendered);
 * ``summarizer --help``, target <= 0.4 s wall;
 * ``python -c pass``, the interpreter's own start, for scale.
+
+With ``--baseline DIR`` (another checkout of the project, same interpreter and
+packages) the brief, the JSON timeline and ``--help`` also run from ``DIR``'s code,
+interleaved with this tree's, and a table sets their CPU medians side by side: a
+change's effect on start-up, measured under the same load.
 
 Reports the median wall time (and the range) and the median CPU time (user + sys of
 the child) of each. Then runs ``python -X importtime`` on the brief once and lists
@@ -66,15 +74,41 @@ def _env(home: Path) -> dict[str, str]:
     return env
 
 
-def commands() -> dict[str, list[str]]:
-    """The commands timed; ``summarizer`` is the installed console script when present."""
+ARGS = {"brief": ["brief", "seeds/"], "json": ["timeline", "seeds/", "--format", "json"]}
+ARGS["help"] = ["--help"]
+COMPARED = ("brief", "json", "help")  # the commands --baseline runs from both trees
+
+
+def commands(baseline: Path | None = None) -> dict[str, list[str]]:
+    """The commands timed; ``summarizer`` is the installed console script when present.
+
+    With a ``baseline`` folder, each compared command also runs as ``NAME@baseline``
+    from that tree and as ``NAME@this`` from this one, both by the same launcher (the
+    tree first on ``sys.path``), so the two differ in the code alone.
+    """
     script = Path(sys.executable).with_name("summarizer")
     summarizer = [str(script)] if script.exists() else [sys.executable, "-c", CLI]
-    return {
-        "brief": [*summarizer, "brief", "seeds/"],
-        "help": [*summarizer, "--help"],
-        "python": [sys.executable, "-c", "pass"],
-    }
+    out = {name: [*summarizer, *args] for name, args in ARGS.items()}
+    out["python"] = [sys.executable, "-c", "pass"]
+    if baseline is not None:
+        for name in COMPARED:
+            for label, tree in (("baseline", baseline), ("this", ROOT)):
+                out[f"{name}@{label}"] = [*_launcher(tree), *ARGS[name]]
+    return out
+
+
+def _launcher(tree: Path, code: str = CLI) -> list[str]:
+    """``python -c CODE`` with ``tree``'s code first on ``sys.path``."""
+    return [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(tree)!r}); {code}"]
+
+
+def check_tree(tree: Path) -> None:
+    """Refuse a baseline whose own code is not what the launcher runs."""
+    where = "import summarizer; print(summarizer.__file__)"
+    done = subprocess.run(_launcher(tree, where), capture_output=True, text=True, check=False)
+    found = done.stdout.strip()
+    if not found or not Path(found).resolve().is_relative_to(tree):
+        raise SystemExit(f"--baseline {tree}: not a checkout ({found or done.stderr[-300:]})")
 
 
 def _time_once(argv: Sequence[str], env: Mapping[str, str]) -> tuple[float, float]:
@@ -90,9 +124,11 @@ def _time_once(argv: Sequence[str], env: Mapping[str, str]) -> tuple[float, floa
     return wall, cpu
 
 
-def measure(runs: int, env: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+def measure(
+    runs: int, env: Mapping[str, str], baseline: Path | None = None
+) -> dict[str, dict[str, Any]]:
     """Each command ``runs`` times, interleaved (one warm-up round first, not counted)."""
-    argvs = commands()
+    argvs = commands(baseline)
     samples: dict[str, list[tuple[float, float]]] = {name: [] for name in argvs}
     for round_ in range(runs + 1):
         for name, argv in argvs.items():
@@ -148,6 +184,7 @@ def to_markdown(
     info: Mapping[str, str],
     runs: int,
     load: float,
+    baseline: str | None = None,
 ) -> str:
     now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     lines = [
@@ -167,6 +204,7 @@ def to_markdown(
     ]
     for name, label in (
         ("brief", "`summarizer brief seeds/`"),
+        ("json", "`summarizer timeline seeds/ --format json`"),
         ("help", "`summarizer --help`"),
         ("python", "`python -c pass` (interpreter alone)"),
     ):
@@ -185,6 +223,7 @@ def to_markdown(
         f"{brief['cpu']:.3f} s ({brief['wall'] / max(brief['cpu'], 1e-9):.1f}x). The brief "
         "runs on one thread, so its CPU time is about what it takes on an idle core.",
         "",
+        *_comparison(results, baseline),
         "### What the brief imports (`python -X importtime`, one run)",
         "",
         f"Not imported by an extractive run: {', '.join(profile['absent']) or 'none'}"
@@ -205,17 +244,48 @@ def to_markdown(
     return "\n".join(lines)
 
 
+def _comparison(results: Mapping[str, Mapping[str, Any]], baseline: str | None) -> list[str]:
+    """The side-by-side table of a ``--baseline`` run (nothing without one)."""
+    if baseline is None:
+        return []
+    lines = [
+        f"Side by side with `{baseline}` (`--baseline`): the same commands from both "
+        "trees, by the same launcher, in the same interleaved rounds.",
+        "",
+        "| command | baseline CPU s | this CPU s | ratio | baseline wall s | this wall s |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name in COMPARED:
+        base, this = results[f"{name}@baseline"], results[f"{name}@this"]
+        lines.append(
+            f"| `summarizer {' '.join(ARGS[name])}` | {base['cpu']:.3f} | {this['cpu']:.3f} | "
+            f"{this['cpu'] / max(base['cpu'], 1e-9):.2f} | {base['wall']:.3f} | "
+            f"{this['wall']:.3f} |"
+        )
+    return [*lines, ""]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=RUNS)
     parser.add_argument("--no-write", action="store_true", help="print, do not touch RESULTS.md")
+    parser.add_argument(
+        "--baseline", type=Path, metavar="DIR", help="another checkout to compare with"
+    )
+    parser.add_argument(
+        "--baseline-name", metavar="TEXT", help="how the table names it (default: DIR)"
+    )
     args = parser.parse_args(argv)
+    if args.baseline is not None:
+        args.baseline = args.baseline.resolve()
+        check_tree(args.baseline)
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench-startup-") as folder:
         env = _env(Path(folder))
-        results = measure(args.runs, env)
+        results = measure(args.runs, env, args.baseline)
         profile = import_profile(env)
-    text = to_markdown(results, profile, machine(), args.runs, load)
+    name = args.baseline_name or (str(args.baseline) if args.baseline else None)
+    text = to_markdown(results, profile, machine(), args.runs, load, name)
     print(text)
     if not args.no_write:
         section_write(HERE / "RESULTS.md", text, name="bench_startup")

@@ -107,7 +107,7 @@ class FetchConfig:
     timeout: float = 20.0  # --fetch-timeout: seconds for the whole download of one URL
     max_bytes: int = 10_000_000  # a larger page or feed is refused
     user_agent: str = "summarizer (multi-source news summariser)"
-    # Proxies by scheme, read at the CLI edge (urllib.request.getproxies); none by default.
+    # Proxies by scheme, read at the CLI edge (``*_proxy`` variables); none by default.
     proxies: Mapping[str, str] = field(default_factory=dict)
 
 

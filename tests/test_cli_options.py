@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
 import re
 import sqlite3
 from pathlib import Path
@@ -21,7 +22,7 @@ from typer.testing import CliRunner
 from summarizer import cli
 from summarizer.cli.errors import nearest
 from summarizer.cli.options import RunOptions
-from summarizer.cli.settings import build_config
+from summarizer.cli.settings import build_config, proxies_from
 from summarizer.config import EngineChoice, StructuredMode
 from summarizer.errors import EXIT_CONFIG, EXIT_OK, EXIT_USAGE, ConfigError
 
@@ -268,6 +269,33 @@ def test_base_url_variables_and_a_bad_engine() -> None:
     with pytest.raises(ConfigError, match="SUMMARIZER_ENGINE='fast'") as raised:
         build_config(RunOptions(), {"SUMMARIZER_ENGINE": "fast"})
     assert raised.value.exit_code == EXIT_CONFIG
+
+
+PROXY_ENVIRONMENTS = [
+    pytest.param({"HTTP_PROXY": "http://up:3128", "https_proxy": "http://low:3128"}, id="cases"),
+    pytest.param({"HTTPS_PROXY": "http://up:1", "https_proxy": "http://low:2"}, id="lower-wins"),
+    pytest.param({"HTTP_PROXY": "http://up:1", "http_proxy": ""}, id="empty-lower-removes"),
+    pytest.param({"HTTP_PROXY": "http://cgi:1", "REQUEST_METHOD": "GET"}, id="cgi"),
+    pytest.param({"http_proxy": "http://p:1", "REQUEST_METHOD": "GET"}, id="cgi-lower"),
+    pytest.param({"no_proxy": "localhost,.internal", "ALL_PROXY": "socks5://s:1"}, id="no-all"),
+    pytest.param({"FTP_PROXY": "", "proxy": "x"}, id="none"),
+]
+
+
+@pytest.mark.parametrize("env", PROXY_ENVIRONMENTS)
+def test_proxies_are_read_from_the_environment_as_urllib_reads_them(
+    env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import urllib.request
+
+    for name in list(os.environ):
+        if name.lower().endswith("_proxy") or name == "REQUEST_METHOD":
+            monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    expected = urllib.request.getproxies_environment()
+    assert build_config(RunOptions(), env).fetch.proxies == expected
+    assert proxies_from(env) == expected
 
 
 # --------------------------------------------------------------------------- notes, inspect

@@ -27,7 +27,7 @@ except SystemExit as stop:
     code = stop.code
 sys.stdout.flush()
 print()
-print(json.dumps({"code": code, "modules": sorted({m.split(".")[0] for m in sys.modules})}))
+print(json.dumps({"code": code, "modules": sorted(sys.modules)}))
 """
 
 STORY = (
@@ -53,6 +53,13 @@ def _run(args: list[str], home: Path) -> dict[str, object]:
     return result
 
 
+def _packages(result: dict[str, object]) -> set[str]:
+    """The top-level packages the run imported."""
+    modules = result["modules"]
+    assert isinstance(modules, list)
+    return {str(m).split(".")[0] for m in modules}
+
+
 def _story(home: Path) -> None:
     (home / "story").mkdir()
     (home / "story" / "ferry.txt").write_text(STORY, encoding="utf-8")
@@ -67,9 +74,19 @@ def test_an_extractive_run_imports_no_model_transport(tmp_path: Path, args: list
     _story(tmp_path)
     result = _run(args, tmp_path)
     assert result["code"] == 0
-    modules = result["modules"]
-    assert isinstance(modules, list) and "summarizer" in modules
+    modules = _packages(result)
+    assert "summarizer" in modules
     assert [m for m in MODEL_TRANSPORT if m in modules] == []
+
+
+def test_a_json_run_renders_no_template_and_fetches_nothing(tmp_path: Path) -> None:
+    """jinja2 is for markdown and prompts, urllib.request (ssl, http.client) for URL
+    inputs; the markdown brief still loads jinja2, as the check shows."""
+    _story(tmp_path)
+    modules = _run(["timeline", "story", "--format", "json"], tmp_path)["modules"]
+    assert isinstance(modules, list) and "summarizer.output.report_json" in modules
+    assert [m for m in ("jinja2", "urllib.request", "ssl", "http.client") if m in modules] == []
+    assert "jinja2" in _packages(_run(["brief", "story"], tmp_path))
 
 
 def test_the_check_sees_what_a_run_loads(tmp_path: Path) -> None:
@@ -79,6 +96,5 @@ def test_the_check_sees_what_a_run_loads(tmp_path: Path) -> None:
     llm = ["--engine", "llm", "--model", "m", "--base-url", "http://127.0.0.1:9/v1"]
     result = _run(["brief", "story", *llm, "--dry-run"], tmp_path)
     assert result["code"] == 0
-    modules = result["modules"]
-    assert isinstance(modules, list)
+    modules = _packages(result)
     assert "tiktoken" in modules and "openai" not in modules

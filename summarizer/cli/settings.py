@@ -105,15 +105,39 @@ def _llm(options: RunOptions, environment: Environment, env: Mapping[str, str]) 
     )
 
 
-def _fetch(options: RunOptions) -> FetchConfig:
+def _fetch(options: RunOptions, env: Mapping[str, str]) -> FetchConfig:
     """How URL inputs are downloaded: --fetch-timeout, and the environment's proxies."""
-    # Imported here for start-up time only: urllib.request loads ssl and http.client.
-    import urllib.request
-
-    proxies = urllib.request.getproxies()
     return FetchConfig(
-        timeout=first(options.fetch_timeout, default=_FETCH.timeout), proxies=proxies
+        timeout=first(options.fetch_timeout, default=_FETCH.timeout), proxies=proxies_from(env)
     )
+
+
+_PROXY = "_proxy"
+
+
+def proxies_from(env: Mapping[str, str]) -> dict[str, str]:
+    """Proxies by scheme from ``*_proxy`` variables, as ``urllib.request`` reads them.
+
+    Hand-written because ``urllib.request.getproxies_environment`` costs every run the
+    import of ssl and http.client (about 20 ms) when only URL inputs use proxies. Same
+    rules: any case, the lower-case name wins; under CGI (``REQUEST_METHOD`` set) an
+    upper-case ``HTTP_PROXY`` is ignored (a client can set it through a header); an
+    empty lower-case variable removes the scheme. ``no_proxy`` is kept as ``no``.
+    """
+    proxies: dict[str, str] = {}
+    for name, value in env.items():
+        if value and name.lower().endswith(_PROXY):
+            proxies[name.lower()[: -len(_PROXY)]] = value
+    if "REQUEST_METHOD" in env:
+        proxies.pop("http", None)
+    for name, value in env.items():
+        if name.endswith(_PROXY):
+            scheme = name.lower()[: -len(_PROXY)]
+            if value:
+                proxies[scheme] = value
+            else:
+                proxies.pop(scheme, None)
+    return proxies
 
 
 def build_config(
@@ -125,7 +149,7 @@ def build_config(
     config = Config(
         engine=first(options.engine, environment.engine, default=_CONFIG.engine),
         llm=_llm(options, environment, env),
-        fetch=_fetch(options),
+        fetch=_fetch(options, env),
         published=parse_published(options.published),
         day=parse_day(options.day, "--day"),
         max_dates=options.max_dates,

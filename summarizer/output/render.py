@@ -24,9 +24,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
-
-from jinja2 import Environment, PackageLoader, StrictUndefined
+from typing import TYPE_CHECKING, Any
 
 from summarizer.models import (
     ArticleChange,
@@ -41,6 +39,9 @@ from summarizer.models import (
     Source,
 )
 from summarizer.output.names import headline, record_name, source_name
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 QUOTE_LIMIT = 400  # characters of a quote shown in markdown (JSON keeps it whole)
 UNIQUE_LIMIT = 5  # "only this source reports" entries shown per source in the brief
@@ -98,6 +99,10 @@ def _join(items: Iterable[Any], separator: str = "") -> Md:
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
+    # Imported here for start-up time only: a JSON run (one_line, failure_text) needs
+    # none of jinja2.
+    from jinja2 import Environment, PackageLoader, StrictUndefined
+
     env = Environment(
         loader=PackageLoader("summarizer.output", "templates"),
         undefined=StrictUndefined,

@@ -39,7 +39,6 @@ from summarizer.transport.backend import (
     WrappingBackend,
     describe_endpoint,
 )
-from summarizer.transport.prompting import PROMPTS_PACKAGE
 
 CACHE_FILE = "responses.sqlite3"
 BUSY_TIMEOUT_MS = 30_000
@@ -94,6 +93,10 @@ def cache_path(cache_dir: Path) -> Path:
 
 def prompts_hash() -> str:
     """One hash over every prompt template: editing any template changes every key."""
+    # Imported here for start-up time only: prompting loads jinja2, which a run without
+    # a model (that still reads the default cache folder from this module) never needs.
+    from summarizer.transport.prompting import PROMPTS_PACKAGE
+
     digest = hashlib.sha256()
     folder = resources.files(PROMPTS_PACKAGE)
     for entry in sorted(folder.iterdir(), key=lambda e: e.name):
