@@ -188,6 +188,22 @@ def test_a_long_footer_glued_to_each_articles_last_words_is_dropped(tmp_path: Pa
     assert kept.count("the column says") == 3
 
 
+def test_sentences_differing_in_a_name_are_different_facts(tmp_path: Path) -> None:
+    towns = ["Orla", "Kessel", "Marlow", "Vantry"]
+    articles = {
+        f"quake-{town.lower()}": (
+            day,
+            [f"The {town} quake was felt 300 kilometres away, the seismology institute said."],
+        )
+        for town, day in zip(
+            towns, ["2025-03-03", "2025-03-04", "2025-03-05", "2025-03-06"], strict=True
+        )
+    }
+    kept, dropped = _kept_and_dropped(_write(tmp_path / "quakes", articles))
+    assert not dropped
+    assert all(f"The {town} quake" in kept for town in towns)
+
+
 def test_a_daily_figure_update_is_news_not_furniture(tmp_path: Path) -> None:
     articles = {
         f"update-{i}": (day, [f"The water board released {100 + i} million litres on {day}."])

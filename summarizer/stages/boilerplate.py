@@ -40,7 +40,7 @@ import re
 import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from summarizer.models import CharInterval, CleanedSource, DroppedRange, Sentence
 from summarizer.stages.dategrammar import MONTHS, WEEKDAYS
@@ -61,6 +61,7 @@ _CLOCK = re.compile(r"\d{1,2}:\d{2}|\d{1,2}\.\d{2}")
 _CLOCK_AFTER = frozenset({"am", "pm", "gmt", "bst", "utc", "cet", "cest", "et", "est", "edt"})
 _YEAR = re.compile(r"(?:1[89]|2[01])\d\d")
 _DAY = re.compile(r"\d{1,2}")
+_DATE_PARTS = frozenset({"<cal>", "<day>"})
 
 Prepared = tuple[CleanedSource, Sequence[Sentence]]
 
@@ -68,16 +69,17 @@ Prepared = tuple[CleanedSource, Sequence[Sentence]]
 def _normalise(found: list[str]) -> list[str]:
     """Stamps read alike: calendar words, the day and year beside them and clock times
     become placeholders; every other figure stays as written, so "the toll rose to 50"
-    and "... to 70" on the next day are different sentences."""
+    and "... to 70" on the next day are different sentences, and "since 2009" is not
+    "since 2015"."""
     out = ["<cal>" if t in _CALENDAR else t for t in found]
-    for i, token in enumerate(out):
-        if not token[0].isdigit():
-            continue
+    figures = [i for i, t in enumerate(out) if t[0].isdigit()]
+    for i in figures:
+        token = out[i]
         after = out[i + 1] if i + 1 < len(out) else ""
         beside = {out[i - 1] if i else "", after}
         if _CLOCK.fullmatch(token) and (":" in token or after in _CLOCK_AFTER):
             out[i] = "<time>"
-        elif _YEAR.fullmatch(token):
+        elif _YEAR.fullmatch(token) and beside & _DATE_PARTS:
             out[i] = "<year>"
         elif _DAY.fullmatch(token) and "<cal>" in beside:
             out[i] = "<day>"
@@ -87,6 +89,36 @@ def _normalise(found: list[str]) -> list[str]:
 def tokens(text: str) -> list[str]:
     """Lower-case word tokens, with stamps normalised (:func:`_normalise`)."""
     return _normalise(_TOKEN.findall(text.lower()))
+
+
+@dataclass
+class _Case:
+    """How often the corpus writes each word in lower case, and capitalised inside a
+    sentence: a name is written capitalised at least as often as not."""
+
+    lower: Counter[str] = field(default_factory=Counter)
+    inner_upper: Counter[str] = field(default_factory=Counter)
+
+    def add(self, found: Sequence[str]) -> None:
+        self.lower.update(filter(str.islower, found))
+        self.inner_upper.update(map(str.lower, filter(str.istitle, found[1:])))
+
+    def is_name(self, word: str) -> bool:
+        low = word.lower()
+        return word[0].isupper() and self.lower[low] <= self.inner_upper[low]
+
+
+def _names(found: Sequence[str], normal: Sequence[str], case: _Case) -> list[int]:
+    """Positions of what makes a sentence one fact rather than another: its figures
+    (stamps aside) and its names (:class:`_Case`: "Officials" opening a sentence is no
+    name, "Valdodra" is)."""
+    out = []
+    for i, (word, norm) in enumerate(zip(found, normal, strict=True)):
+        if norm.startswith("<"):
+            continue
+        if word[0].isdigit() or case.is_name(word):
+            out.append(i)
+    return out
 
 
 def _token_ids(found: Sequence[str], ids: dict[str, int]) -> list[int]:
@@ -115,11 +147,14 @@ class _Unit:
     stamps: tuple[int, ...] = ()
 
 
+_EMPTY = _Unit(())
 _TIME_ID = zlib.crc32(b"<time>")
 _STAMP_SALT = -1  # stamp keys never equal shingle keys
 
 
 def _stamps(toks: Sequence[int]) -> tuple[int, ...]:
+    if _TIME_ID not in toks:
+        return ()
     return tuple(
         _key((_STAMP_SALT, *toks[max(i - STAMP_BEFORE, 0) : i + STAMP_AFTER + 1]))
         for i, t in enumerate(toks)
@@ -138,12 +173,24 @@ def _shingles(toks: Sequence[int]) -> list[tuple[int, int, int]]:
     return keys or [(_key(toks), 0, len(toks))]  # no sampled shingle: one key
 
 
-def _unit(text: str, ids: dict[str, int]) -> _Unit:
-    found = tokens(text)
+def _unit(text: str, ids: dict[str, int], case: _Case) -> _Unit:
+    """The sampled keys and stamps of one sentence; its words' case goes to ``case``."""
+    found = _TOKEN.findall(text)
     if not found:
         return _Unit(())
-    toks = _token_ids(found, ids)
+    case.add(found)
+    toks = _token_ids(_normalise([w.lower() for w in found]), ids)
     return _Unit(tuple(_shingles(toks)), _stamps(toks))
+
+
+def _all_shingles(text: str, ids: dict[str, int]) -> _Unit:
+    """Every shingle of a sentence (not a sample), for the sentences phase 1 flagged."""
+    toks = _token_ids(tokens(text), ids)
+    if len(toks) < SHINGLE:
+        return _Unit(((_key(toks), 0, len(toks)),) if toks else ())
+    return _Unit(
+        tuple((_key(toks[i : i + SHINGLE]), i, i + SHINGLE) for i in range(len(toks) - SHINGLE + 1))
+    )
 
 
 @dataclass(frozen=True)
@@ -209,19 +256,51 @@ def _longest_run(spans: Iterable[tuple[int, int]]) -> int:
     return best
 
 
-def _recurring(unit: _Unit, counts: _Counts, min_articles: int, min_days: int) -> bool:
-    """Is the sentence furniture: mostly recurring runs, one long recurring run (a footer
-    glued to the article's last words), or holding a template's stamp?"""
-    if not unit.keys:
-        return False
-    if any(counts.template(k, min_articles, min_days) for k in unit.stamps):
-        return True
-    hits = [(a, b) for k, a, b in unit.keys if counts.recurring(k, min_articles, min_days)]
+def _flagged(unit: _Unit, counts: _Counts, min_articles: int, min_days: int) -> bool:
+    """Phase 1: does any sampled key of the sentence recur (or its stamp repeat)?"""
+    return any(counts.recurring(k, min_articles, min_days) for k, _, _ in unit.keys) or any(
+        counts.template(k, min_articles, min_days) for k in unit.stamps
+    )
+
+
+def _verdict(
+    text: str,
+    full: _Unit,
+    sampled: _Unit,
+    counts: tuple[_Counts, _Counts],
+    case: _Case,
+    limits: tuple[int, int],
+) -> str | None:
+    """Phase 2: the drop reason for a flagged sentence, or None to keep it.
+
+    ``counts``: phase 1's (sampled keys, stamps) and phase 2's (every shingle of the
+    flagged sentences). Furniture: a template's stamp; or one recurring run of
+    :data:`LONG_RUN` tokens; or recurring shingles covering :data:`COVERAGE` of the
+    sentence and every name and figure in it (a sentence that differs in a name or a
+    figure is another fact, not a copy).
+    """
+    sampled_counts, full_counts = counts
+    template = [k for k in sampled.stamps if sampled_counts.template(k, *limits)]
+    if template:
+        return _reason(sampled_counts, template)
+    hits = [(k, a, b) for k, a, b in full.keys if full_counts.recurring(k, *limits)]
     if not hits:
-        return False
-    if _longest_run(hits) >= LONG_RUN:
-        return True
-    return _covered(hits) >= COVERAGE * _covered((a, b) for _, a, b in unit.keys)
+        return None
+    spans = [(a, b) for _, a, b in hits]
+    if _longest_run(spans) < LONG_RUN:
+        found = _TOKEN.findall(text)
+        covered = _covered(spans)
+        if covered < COVERAGE * len(found):
+            return None
+        inside = {i for a, b in spans for i in range(a, b)}
+        if any(i not in inside for i in _names(found, tokens(text), case)):
+            return None
+    return _reason(full_counts, [k for k, _, _ in hits])
+
+
+def _reason(counts: _Counts, keys: Sequence[int]) -> str:
+    best = max(keys, key=lambda k: (counts.articles[k], counts.days[k]))
+    return f"{REASON} ({counts.articles[best]} articles, {counts.days[best]} days)"
 
 
 def _subtract(kept: Sequence[CharInterval], holes: Sequence[tuple[int, int]]) -> list[CharInterval]:
@@ -286,16 +365,27 @@ def drop_boilerplate(
     the same order, with the dropped sentences removed from both and listed in
     ``CleanedSource.dropped``.
     """
+    limits = (min_articles, min_days)
     ids: dict[str, int] = {}
-    units = [[_unit(s.text, ids) for s in sentences] for _, sentences in prepared]
-    counts = _count(prepared, units)
+    case = _Case()
+    units = [[_unit(s.text, ids, case) for s in sentences] for _, sentences in prepared]
+    sampled = _count(prepared, units)
+    flagged = [[_flagged(u, sampled, *limits) for u in article_units] for article_units in units]
+    full = [
+        [_all_shingles(s.text, ids) if f else _EMPTY for s, f in zip(sentences, marks, strict=True)]
+        for (_, sentences), marks in zip(prepared, flagged, strict=True)
+    ]
+    full_counts = _count(prepared, full)
     out: list[Prepared] = []
-    for (cleaned, sentences), article_units in zip(prepared, units, strict=True):
+    for (cleaned, sentences), i in zip(prepared, range(len(prepared)), strict=True):
         drop = []
-        for sentence, unit in zip(sentences, article_units, strict=True):
-            if _recurring(unit, counts, min_articles, min_days):
-                best = max((k for k, _, _ in unit.keys), key=lambda k: counts.articles[k])
-                n, days = counts.articles[best], counts.days[best]
-                drop.append((sentence, f"{REASON} ({n} articles, {days} days)"))
+        for j, sentence in enumerate(sentences):
+            if not flagged[i][j]:
+                continue
+            reason = _verdict(
+                sentence.text, full[i][j], units[i][j], (sampled, full_counts), case, limits
+            )
+            if reason is not None:
+                drop.append((sentence, reason))
         out.append(_apply(cleaned, sentences, drop))
     return out
