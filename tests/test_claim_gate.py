@@ -13,12 +13,13 @@ Now an entry's text is its quote, or a rewording whose content words, names and 
 all come from the quote's sentence; otherwise the sentence stands in and the rewording
 is counted as dropped. A sentence addressed to a model as an instruction is never an
 event, a summary sentence, a headline or a key development, with either engine; the
-report lists it per source as a suspected instruction (brief and JSON).
+report lists it per source as a suspected instruction (brief, timeline, HTML and JSON).
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -26,6 +27,7 @@ import pytest
 from summarizer import pipeline
 from summarizer.config import Config, EngineChoice, LLMConfig
 from summarizer.models import Report
+from summarizer.output.html import render_html
 from summarizer.output.render import render_brief_md, render_timeline_md
 from summarizer.output.report_json import render_json
 from summarizer.stages.claims import clause_span, is_instruction, rewording_supported
@@ -102,6 +104,19 @@ def test_suspected_instructions_are_listed_in_the_brief_and_json(tmp_path: Path)
     assert [i["text"] for i in source["suspected_instructions"]] == [INJECTION]
     assert source["model_rewrites_dropped"] == 1
     assert doc["stats"]["model_rewrites_dropped"] == 1
+
+
+def test_suspected_instructions_are_listed_in_the_html_and_the_timeline(tmp_path: Path) -> None:
+    report = _llm_run(tmp_path)
+    label = "Suspected instruction to a model (not used):"
+    page = render_html(report)
+    listing = rf'<p class="[^"]*instruction[^"]*">{re.escape(label)} (.*?)</p>'
+    (listed,) = re.findall(listing, page)
+    assert listed == f"“{INJECTION}”"
+    timeline = render_timeline_md(report)
+    sources = timeline.split("## Sources", 1)[1]
+    (line,) = [line for line in timeline.splitlines() if INJECTION in line]
+    assert line in sources and line.strip() == f"- {label} “{INJECTION}”"
 
 
 INSTRUCTED = (

@@ -18,7 +18,7 @@ from typer.core import TyperArgument, TyperCommand
 
 from summarizer import __version__
 from summarizer.cli import commands
-from summarizer.cli.errors import usage_line
+from summarizer.cli.errors import echo_err, usage_line
 from summarizer.errors import EXIT_INTERRUPTED, EXIT_OK
 
 
@@ -94,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             raise
         line, code = usage_line(exc)
         if line.strip():
-            typer.echo(line, err=True)
+            echo_err(line, lines=True)
     if code == EXIT_INTERRUPTED:
         # Model calls still blocked in worker threads would hold the exit until their
         # timeouts; what finished is committed (cache) and nothing half-written exists.

@@ -4,6 +4,11 @@ Errors are one line on stderr, ``summarizer: error: ...``, with the exit code of
 :mod:`summarizer.errors` (a traceback only with ``--debug``). A usage error (an
 unknown flag, a bad value) is one line too, and an unknown flag or command names
 the nearest real one.
+
+Every line printed here passes :func:`terminal_safe`: file names, ids and messages come
+from the input, and a name holding escape sequences must not drive the terminal (set its
+title, clear the screen, fake a line). The progress bar (:mod:`summarizer.progress`)
+writes its own sequences and does not go through here.
 """
 
 from __future__ import annotations
@@ -11,9 +16,10 @@ from __future__ import annotations
 import contextlib
 import difflib
 import logging
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import typer
 
@@ -24,15 +30,45 @@ log = logging.getLogger("summarizer")
 _SUGGEST_AT = 0.6  # least similarity (difflib ratio, prefix bonus included) to suggest
 
 
+# C0 controls but tab (newline too: a message is one line), DEL and C1 (0x9b is a CSI).
+_CONTROL = re.compile(r"[\x00-\x08\x0a-\x1f\x7f-\x9f]")
+_CONTROL_BUT_NEWLINE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_safe(text: str, *, lines: bool = False) -> str:
+    """``text`` with each control character shown as ``\\xNN`` (the escape of ``ESC [2J``
+    prints as ``\\x1b[2J``); with ``lines``, newlines are kept (help, a traceback)."""
+    pattern = _CONTROL_BUT_NEWLINE if lines else _CONTROL
+    return pattern.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
+def echo_err(line: str, *, lines: bool = False) -> None:
+    """Print ``line`` on stderr, its control characters made visible (see the docstring)."""
+    typer.echo(terminal_safe(line, lines=lines), err=True)
+
+
 def fail(message: str, code: int) -> NoReturn:
-    typer.echo(f"summarizer: error: {message}", err=True)
+    echo_err(f"summarizer: error: {message}")
     raise typer.Exit(code)
 
 
 def say(quiet: bool, message: str) -> None:
     """A status line on stderr (nothing with --quiet)."""
     if not quiet:
-        typer.echo(f"summarizer: {message}", err=True)
+        echo_err(f"summarizer: {message}")
+
+
+class _SafeFormatter(logging.Formatter):
+    """Log lines as :func:`terminal_safe` shows them; a traceback keeps its lines."""
+
+    def formatMessage(self, record: logging.LogRecord) -> str:
+        return terminal_safe(super().formatMessage(record))
+
+    def formatException(self, ei: Any) -> str:
+        return terminal_safe(super().formatException(ei), lines=True)
+
+    def formatStack(self, stack_info: str) -> str:
+        return terminal_safe(super().formatStack(stack_info), lines=True)
 
 
 @contextlib.contextmanager
@@ -42,7 +78,7 @@ def stderr_logging(quiet: bool, verbose: bool, debug: bool) -> Iterator[None]:
     if quiet:
         level = logging.ERROR
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("summarizer: %(message)s"))
+    handler.setFormatter(_SafeFormatter("summarizer: %(message)s"))
     saved = (log.level, log.propagate)
     log.addHandler(handler)
     log.setLevel(level)
@@ -82,7 +118,7 @@ def guarded(debug: bool, body: Callable[[], int]) -> NoReturn:
         _traceback(debug)
         fail(_one_line(str(exc)), exc.exit_code)
     except KeyboardInterrupt as exc:
-        typer.echo(f"summarizer: {interrupted_line(exc)}", err=True)
+        echo_err(f"summarizer: {interrupted_line(exc)}")
         raise typer.Exit(EXIT_INTERRUPTED) from None
     except Exception as exc:
         _traceback(debug)
@@ -100,7 +136,7 @@ def _traceback(debug: bool) -> None:
         # Imported here for start-up time only: --debug alone prints a traceback.
         import traceback
 
-        sys.stderr.write(traceback.format_exc())
+        sys.stderr.write(terminal_safe(traceback.format_exc(), lines=True))
         sys.stderr.flush()
 
 

@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
-from summarizer.cli.errors import say
+from summarizer.cli.errors import echo_err, say
 from summarizer.config import Config, EngineChoice, masked_url
 from summarizer.errors import (
     EXIT_BACKEND,
@@ -175,7 +175,7 @@ def run_command(
     for skipped in report.skipped:
         say(config.quiet, f"skipped {skipped.path}: {skipped.reason}")
     for failure in report.failures:
-        typer.echo(f"summarizer: {_failure_line(failure)}", err=True)
+        echo_err(f"summarizer: {_failure_line(failure)}")
     code = _exit_code(report)
     if not report.sources:
         message = (

@@ -47,6 +47,7 @@ from summarizer.output import names
 from summarizer.output.chart import PALETTE, render_chart_svg, source_name
 from summarizer.output.names import headline, record_name
 from summarizer.output.render import (
+    QUOTE_LIMIT,
     date_key,
     date_label,
     failure_text,
@@ -434,6 +435,7 @@ def _source_view(sr: SourceReport, number: int, anchors: Anchors) -> dict[str, A
         "proposed": ext.proposed_events,
         "model_dropped": ext.dropped_events,
         "notes": list(ext.notes),
+        "instructions": [one_line(i.text, QUOTE_LIMIT) for i in ext.suspected_instructions],
         "segments": segment_text(src.text, _source_spans(sr, anchors)),
         "quotes": sum(1 for key in anchors.by_range if key[1] == src.id),
     }
