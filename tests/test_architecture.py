@@ -8,10 +8,13 @@
   function to hide one; the ones that are there are for start-up time.
 * Every file of the package is at most 600 lines, but for the few listed in
   ``OVER_LIMIT``, a temporary allow-list: each entry names who is splitting the file.
+* A module uses only other modules' public names: what another module needs from it
+  is named without a leading underscore.
 """
 
 from __future__ import annotations
 
+import ast
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping
@@ -112,3 +115,30 @@ def test_no_file_in_the_package_is_over_600_lines() -> None:
     assert set(over) <= set(OVER_LIMIT), {k: v for k, v in over.items() if k not in OVER_LIMIT}
     back_under = sorted(set(OVER_LIMIT) - set(over))
     assert back_under == [], f"remove from OVER_LIMIT: {back_under}"
+
+
+def _private_imports(source: str) -> list[str]:
+    """``from summarizer.X import _name`` in ``source`` (dunders such as __version__ aside)."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("summarizer"):
+            found += [
+                f"{node.module}.{a.name}"
+                for a in node.names
+                if a.name.startswith("_") and not a.name.endswith("__")
+            ]
+    return found
+
+
+def test_the_private_import_finder_finds_one() -> None:
+    source = "from summarizer.stages.dates import _hidden, shown\nfrom summarizer import __all__"
+    assert _private_imports(source) == ["summarizer.stages.dates._hidden"]
+
+
+def test_no_module_imports_a_private_name_of_another() -> None:
+    found = {
+        str(p.relative_to(PACKAGE)): names
+        for p in sorted(PACKAGE.rglob("*.py"))
+        if (names := _private_imports(p.read_text(encoding="utf-8")))
+    }
+    assert found == {}

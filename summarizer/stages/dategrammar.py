@@ -110,33 +110,36 @@ FUNCTION_WORDS = _words(
 
 # --------------------------------------------------------------------------- regex parts
 
-_MONTH = (
+MONTH_PATTERN = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept\.?|Sep\.?|Oct\.?|"
     r"Nov\.?|Dec\.?)(?![A-Za-z])"
 )
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+WEEKDAY_PATTERN = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 _DAY = r"(?<!\d)(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d])(?!,\d)"
-_YEAR = r"(?<![\d,.$£€])(?:1[89]\d\d|20\d\d|21\d\d)(?!\d)(?!,\d{3})(?!\s*%)"
+YEAR_PATTERN = r"(?<![\d,.$£€])(?:1[89]\d\d|20\d\d|21\d\d)(?!\d)(?!,\d{3})(?!\s*%)"
 _PREFIX_WORD = (
     r"(?:in|on|at|since|until|till|by|from|during|through|throughout|before|after|of|"
     r"early|late|mid|earlier|later|the|end|start|beginning|middle|as)"
 )
-_PREFIX = rf"(?P<prefix>(?:(?i:{_PREFIX_WORD})[\s-]+){{0,4}})"
-_PREFIX_REQUIRED = rf"(?P<prefix>(?:(?i:{_PREFIX_WORD})[\s-]+){{1,4}})"
-_MDY = rf"{_MONTH}\s+{_DAY},?\s+{_YEAR}"
-_DMY = rf"{_DAY}\s+(?i:of\s+)?{_MONTH},?\s+{_YEAR}"
+PREFIX_PATTERN = rf"(?P<prefix>(?:(?i:{_PREFIX_WORD})[\s-]+){{0,4}})"
+PREFIX_REQUIRED_PATTERN = rf"(?P<prefix>(?:(?i:{_PREFIX_WORD})[\s-]+){{1,4}})"
+_MDY = rf"{MONTH_PATTERN}\s+{_DAY},?\s+{YEAR_PATTERN}"
+_DMY = rf"{_DAY}\s+(?i:of\s+)?{MONTH_PATTERN},?\s+{YEAR_PATTERN}"
 _ISO = r"(?<![\d-])\d{4}[-/]\d{1,2}[-/]\d{1,2}(?![\d-])"
 _NUMERIC = r"(?<![\d/.])\d{1,2}[/.]\d{1,2}[/.]\d{4}(?![\d/])"
-_MD = rf"{_MONTH}\s+{_DAY}"
-_DM = rf"{_DAY}\s+(?i:of\s+)?{_MONTH}"
-_EXPLICIT = rf"(?:{_MDY}|{_DMY}|{_ISO}|{_NUMERIC}|{_MD}|{_DM})"
-_POINT = rf"(?:{_MONTH}(?:\s+{_DAY})?(?:,?\s+{_YEAR})?|{_DAY}\s+{_MONTH}(?:,?\s+{_YEAR})?|{_YEAR})"
-_NUM = (
+_MD = rf"{MONTH_PATTERN}\s+{_DAY}"
+_DM = rf"{_DAY}\s+(?i:of\s+)?{MONTH_PATTERN}"
+EXPLICIT_PATTERN = rf"(?:{_MDY}|{_DMY}|{_ISO}|{_NUMERIC}|{_MD}|{_DM})"
+POINT_PATTERN = (
+    rf"(?:{MONTH_PATTERN}(?:\s+{_DAY})?(?:,?\s+{YEAR_PATTERN})?"
+    rf"|{_DAY}\s+{MONTH_PATTERN}(?:,?\s+{YEAR_PATTERN})?|{YEAR_PATTERN})"
+)
+NUMBER_PATTERN = (
     r"(?:\d{1,3}|a\s+couple\s+of|a\s+couple|a\s+few|few|several|a|an|one|two|three|four|"
     r"five|six|seven|eight|nine|ten|eleven|twelve)"
 )
-_HEDGE = (
+HEDGE_PATTERN = (
     r"(?:about|nearly|almost|around|some|roughly|more\s+than|over|less\s+than|just|only|"
     r"barely|approximately|at\s+least)"
 )
@@ -162,69 +165,69 @@ class TemporalMatch:
 
 
 @dataclass(frozen=True)
-class _Span:
+class Span:
     start: dt.date
     end: dt.date | None
     precision: Precision
 
 
 @dataclass(frozen=True)
-class _Rule:
+class Rule:
     kind: str
     pattern: re.Pattern[str]
-    resolve: Callable[[re.Match[str], dt.date | None, bool], _Span | None]
-    trigger: frozenset[str]  # features of which the text must have one (see _features)
+    resolve: Callable[[re.Match[str], dt.date | None, bool], Span | None]
+    trigger: frozenset[str]  # features of which the text must have one (daterules.text_features)
 
 
 # --------------------------------------------------------------------------- calendar helpers
 
 
-def _safe_date(year: int, month: int, day: int) -> dt.date | None:
+def safe_date(year: int, month: int, day: int) -> dt.date | None:
     try:
         return dt.date(year, month, day)
     except (ValueError, OverflowError):
         return None
 
 
-def _month_end(year: int, month: int) -> dt.date | None:
+def month_end(year: int, month: int) -> dt.date | None:
     if not (1 <= year <= 9999 and 1 <= month <= 12):
         return None
-    return _safe_date(year, month, calendar.monthrange(year, month)[1])
+    return safe_date(year, month, calendar.monthrange(year, month)[1])
 
 
-def _shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
+def shift_month(year: int, month: int, delta: int) -> tuple[int, int]:
     index = year * 12 + (month - 1) + delta
     return index // 12, index % 12 + 1
 
 
-def _add_days(day: dt.date, delta: int) -> dt.date | None:
+def add_days(day: dt.date, delta: int) -> dt.date | None:
     try:
         return day + dt.timedelta(days=delta)
     except OverflowError:
         return None
 
 
-def _day(d: dt.date | None) -> _Span | None:
-    return _Span(d, None, Precision.DAY) if d else None
+def day_span(d: dt.date | None) -> Span | None:
+    return Span(d, None, Precision.DAY) if d else None
 
 
-def _month(year: int, month: int) -> _Span | None:
-    return _Span(d, None, Precision.MONTH) if (d := _safe_date(year, month, 1)) else None
+def month_span(year: int, month: int) -> Span | None:
+    return Span(d, None, Precision.MONTH) if (d := safe_date(year, month, 1)) else None
 
 
-def _year(year: int) -> _Span | None:
-    return _Span(d, None, Precision.YEAR) if (d := _safe_date(year, 1, 1)) else None
+def year_span(year: int) -> Span | None:
+    return Span(d, None, Precision.YEAR) if (d := safe_date(year, 1, 1)) else None
 
 
-def _range(start: dt.date | None, end: dt.date | None) -> _Span | None:
+def range_span(start: dt.date | None, end: dt.date | None) -> Span | None:
     if start is None or end is None or end < start:
         return None
     if start == end:
-        return _day(start)
-    return _Span(start, end, Precision.RANGE)
+        return day_span(start)
+    return Span(start, end, Precision.RANGE)
 
 
-def _month_year(month: int, published: dt.date, future: bool) -> int:
+def year_of_month(month: int, published: dt.date, future: bool) -> int:
     """Year of a month named without one: the latest not after ``P`` (or next, if future)."""
     if future:
         return published.year if month >= published.month else published.year + 1
@@ -239,24 +242,24 @@ def _month_day_year(month: int, day: int, published: dt.date, future: bool) -> i
     return published.year if here <= now else published.year - 1
 
 
-def _weekday_date(weekday: int, published: dt.date, mode: str) -> dt.date | None:
+def date_of_weekday(weekday: int, published: dt.date, mode: str) -> dt.date | None:
     """``mode``: past (on or before P), future (on or after), last (<P), next (>P)."""
     back = (published.weekday() - weekday) % 7
     ahead = (weekday - published.weekday()) % 7
     if mode == "past":
-        return _add_days(published, -back)
+        return add_days(published, -back)
     if mode == "last":
-        return _add_days(published, -(back or 7))
+        return add_days(published, -(back or 7))
     if mode == "next":
-        return _add_days(published, ahead or 7)
-    return _add_days(published, ahead)
+        return add_days(published, ahead or 7)
+    return add_days(published, ahead)
 
 
-def _month_number(text: str) -> int | None:
+def month_number(text: str) -> int | None:
     return MONTHS.get(text.lower().rstrip("."))
 
 
-def _int(text: str) -> int:
+def digits_value(text: str) -> int:
     return int(re.sub(r"\D", "", text) or 0)
 
 
@@ -264,7 +267,7 @@ def _int(text: str) -> int:
 
 
 @dataclass(frozen=True)
-class _Point:
+class Point:
     """A partly specified calendar point: any of year, month, day may be missing."""
 
     year: int | None = None
@@ -273,14 +276,14 @@ class _Point:
 
 
 _POINT_PARTS = re.compile(
-    rf"(?P<m1>{_MONTH})(?:\s+(?P<d1>{_DAY}))?(?:,?\s+(?P<y1>{_YEAR}))?"
-    rf"|(?P<d2>{_DAY})\s+(?i:of\s+)?(?P<m2>{_MONTH})(?:,?\s+(?P<y2>{_YEAR}))?"
-    rf"|(?P<y3>{_YEAR})"
+    rf"(?P<m1>{MONTH_PATTERN})(?:\s+(?P<d1>{_DAY}))?(?:,?\s+(?P<y1>{YEAR_PATTERN}))?"
+    rf"|(?P<d2>{_DAY})\s+(?i:of\s+)?(?P<m2>{MONTH_PATTERN})(?:,?\s+(?P<y2>{YEAR_PATTERN}))?"
+    rf"|(?P<y3>{YEAR_PATTERN})"
 )
 _POINT_PARTS_ANY_CASE = re.compile(_POINT_PARTS.pattern, re.IGNORECASE)  # dates as written
 
 
-def _parse_point(text: str, parts: re.Pattern[str] = _POINT_PARTS) -> _Point | None:
+def parse_point(text: str, parts: re.Pattern[str] = _POINT_PARTS) -> Point | None:
     match = parts.fullmatch(text.strip())
     if not match:
         return None
@@ -288,33 +291,33 @@ def _parse_point(text: str, parts: re.Pattern[str] = _POINT_PARTS) -> _Point | N
     month_text = g["m1"] or g["m2"]
     day_text = g["d1"] or g["d2"]
     year_text = g["y1"] or g["y2"] or g["y3"]
-    return _Point(
-        year=_int(year_text) if year_text else None,
-        month=_month_number(month_text) if month_text else None,
-        day=_int(day_text) if day_text else None,
+    return Point(
+        year=digits_value(year_text) if year_text else None,
+        month=month_number(month_text) if month_text else None,
+        day=digits_value(day_text) if day_text else None,
     )
 
 
-def _parse_numeric(text: str) -> _Point | None:
+def _parse_numeric(text: str) -> Point | None:
     parts = re.split(r"[/.-]", text)
     if len(parts) != 3:
         return None
     if len(parts[0]) == 4:  # ISO
-        return _Point(int(parts[0]), int(parts[1]), int(parts[2]))
+        return Point(int(parts[0]), int(parts[1]), int(parts[2]))
     first, second, year = (int(p) for p in parts)
     if "." in text or first > 12:  # day.month.year, or an unambiguous day/month
-        return _Point(year, second, first)
-    return _Point(year, first, second)
+        return Point(year, second, first)
+    return Point(year, first, second)
 
 
-def _parse_explicit(text: str, *, any_case: bool = False) -> _Point | None:
+def parse_explicit(text: str, *, any_case: bool = False) -> Point | None:
     text = text.strip()
     if re.fullmatch(rf"{_ISO}|{_NUMERIC}", text):
         return _parse_numeric(text)
-    return _parse_point(text, _POINT_PARTS_ANY_CASE if any_case else _POINT_PARTS)
+    return parse_point(text, _POINT_PARTS_ANY_CASE if any_case else _POINT_PARTS)
 
 
-def _complete_day(point: _Point, published: dt.date | None, future: bool) -> _Span | None:
+def complete_day(point: Point, published: dt.date | None, future: bool) -> Span | None:
     """A point with month and day (and maybe year) -> a day."""
     if point.month is None or point.day is None:
         return None
@@ -323,7 +326,7 @@ def _complete_day(point: _Point, published: dt.date | None, future: bool) -> _Sp
         if published is None:
             return None
         year = _month_day_year(point.month, point.day, published, future)
-    return _day(_safe_date(year, point.month, point.day))
+    return day_span(safe_date(year, point.month, point.day))
 
 
 # --------------------------------------------------------------------------- dates as written
@@ -343,10 +346,10 @@ _WRITTEN = re.compile(WRITTEN_DATE)
 def written_date(match: re.Match[str]) -> dt.date | None:
     """The day a :data:`WRITTEN_DATE` match names, or ``None`` if there is no such day
     ("February 30, 2024")."""
-    point = _parse_explicit(match.group("written_iso") or match.group("written"), any_case=True)
+    point = parse_explicit(match.group("written_iso") or match.group("written"), any_case=True)
     if point is None or point.year is None or point.month is None or point.day is None:
         return None
-    return _safe_date(point.year, point.month, point.day)
+    return safe_date(point.year, point.month, point.day)
 
 
 def parse_written_date(value: object) -> dt.date | None:

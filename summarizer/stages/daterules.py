@@ -10,38 +10,38 @@ import re
 from collections.abc import Callable
 
 from summarizer.stages.dategrammar import (
-    _EXPLICIT,
-    _HEDGE,
-    _MONTH,
-    _NUM,
-    _POINT,
-    _PREFIX,
-    _PREFIX_REQUIRED,
-    _WEEKDAY,
-    _YEAR,
+    EXPLICIT_PATTERN,
+    HEDGE_PATTERN,
+    MONTH_PATTERN,
     MONTHS,
+    NUMBER_PATTERN,
     NUMBER_WORDS,
+    POINT_PATTERN,
+    PREFIX_PATTERN,
+    PREFIX_REQUIRED_PATTERN,
     UNIT_DAYS,
     VAGUE_COUNTS,
+    WEEKDAY_PATTERN,
     WEEKDAYS,
-    _add_days,
-    _complete_day,
-    _day,
-    _int,
-    _month,
-    _month_end,
-    _month_number,
-    _month_year,
-    _parse_explicit,
-    _parse_point,
-    _Point,
-    _range,
-    _Rule,
-    _safe_date,
-    _shift_month,
-    _Span,
-    _weekday_date,
-    _year,
+    YEAR_PATTERN,
+    Point,
+    Rule,
+    Span,
+    add_days,
+    complete_day,
+    date_of_weekday,
+    day_span,
+    digits_value,
+    month_end,
+    month_number,
+    month_span,
+    parse_explicit,
+    parse_point,
+    range_span,
+    safe_date,
+    shift_month,
+    year_of_month,
+    year_span,
 )
 
 # --------------------------------------------------------------------------- resolvers
@@ -52,17 +52,17 @@ def _prefix_words(match: re.Match[str]) -> set[str]:
     return set(re.split(r"[\s-]+", prefix.lower())) - {""}
 
 
-def _r_explicit(match: re.Match[str], published: dt.date | None, future: bool) -> _Span | None:
-    point = _parse_explicit(match.group("core"))
-    return _complete_day(point, published, future) if point else None
+def _r_explicit(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:
+    point = parse_explicit(match.group("core"))
+    return complete_day(point, published, future) if point else None
 
 
-def _r_weekday_date(match: re.Match[str], published: dt.date | None, future: bool) -> _Span | None:
-    point = _parse_explicit(match.group("date"))
-    return _complete_day(point, published, future) if point else None
+def _r_weekday_date(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:
+    point = parse_explicit(match.group("date"))
+    return complete_day(point, published, future) if point else None
 
 
-def _r_weekday(match: re.Match[str], published: dt.date | None, future: bool) -> _Span | None:
+def _r_weekday(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:
     if published is None:
         return None
     words = _prefix_words(match) | set(match.group("rel").lower().split())
@@ -75,27 +75,25 @@ def _r_weekday(match: re.Match[str], published: dt.date | None, future: bool) ->
         mode = "last"
     else:
         mode = "past"
-    return _day(_weekday_date(weekday, published, mode))
+    return day_span(date_of_weekday(weekday, published, mode))
 
 
-def _r_month_year(match: re.Match[str], published: dt.date | None, future: bool) -> _Span | None:
-    month = _month_number(match.group("month"))
-    return _month(_int(match.group("year")), month) if month else None
+def _r_month_year(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:
+    month = month_number(match.group("month"))
+    return month_span(digits_value(match.group("year")), month) if month else None
 
 
-def _r_month_rel_year(
-    match: re.Match[str], published: dt.date | None, future: bool
-) -> _Span | None:
-    month = _month_number(match.group("month"))
+def _r_month_rel_year(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:
+    month = month_number(match.group("month"))
     if published is None or month is None:
         return None
     delta = {"last": -1, "this": 0, "next": 1}[match.group("rel").lower()]
-    return _month(published.year + delta, month)
+    return month_span(published.year + delta, month)
 
 
-def _r_rel_month(match: re.Match[str], published: dt.date | None, future: bool) -> _Span | None:
+def _r_rel_month(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:
     """ "last May" (latest May before this month), "next May", "this May"."""
-    month = _month_number(match.group("month"))
+    month = month_number(match.group("month"))
     if published is None or month is None:
         return None
     rel = match.group("rel").lower()
@@ -104,39 +102,39 @@ def _r_rel_month(match: re.Match[str], published: dt.date | None, future: bool) 
     elif rel == "next":
         year = published.year if month > published.month else published.year + 1
     else:
-        year = _month_year(month, published, future)
-    return _month(year, month)
+        year = year_of_month(month, published, future)
+    return month_span(year, month)
 
 
-def _r_month(match: re.Match[str], published: dt.date | None, future: bool) -> _Span | None:
-    month = _month_number(match.group("month"))
+def _r_month(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:
+    month = month_number(match.group("month"))
     if published is None or month is None or _prefix_words(match) <= {"the"}:
         return None
-    return _month(_month_year(month, published, future), month)
+    return month_span(year_of_month(month, published, future), month)
 
 
-def _r_year(match: re.Match[str], published: dt.date | None, future: bool) -> _Span | None:
-    return _year(_int(match.group("year")))
+def _r_year(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:
+    return year_span(digits_value(match.group("year")))
 
 
-def _r_range(match: re.Match[str], published: dt.date | None, future: bool) -> _Span | None:
-    left, right = _parse_point(match.group("a")), _parse_point(match.group("b"))
+def _r_range(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:
+    left, right = parse_point(match.group("a")), parse_point(match.group("b"))
     if left is None or right is None:
         return None
     if left.month is None and right.month is None and left.year and right.year:
-        return _range(_safe_date(left.year, 1, 1), _safe_date(right.year, 12, 31))
+        return range_span(safe_date(left.year, 1, 1), safe_date(right.year, 12, 31))
     if left.month is None or right.month is None:
         return None
     ly, ry = _range_years(left, right, published, future)
     if ly is None or ry is None:
         return None
-    start = _safe_date(ly, left.month, left.day or 1)
-    end = _safe_date(ry, right.month, right.day) if right.day else _month_end(ry, right.month)
-    return _range(start, end)
+    start = safe_date(ly, left.month, left.day or 1)
+    end = safe_date(ry, right.month, right.day) if right.day else month_end(ry, right.month)
+    return range_span(start, end)
 
 
 def _range_years(
-    left: _Point, right: _Point, published: dt.date | None, future: bool
+    left: Point, right: Point, published: dt.date | None, future: bool
 ) -> tuple[int | None, int | None]:
     assert left.month is not None and right.month is not None
     wraps = (left.month, left.day or 0) > (right.month, right.day or 99)
@@ -148,11 +146,11 @@ def _range_years(
         return left.year, left.year + (1 if wraps else 0)
     if published is None:
         return None, None
-    start_year = _month_year(left.month, published, future)
+    start_year = year_of_month(left.month, published, future)
     return start_year, start_year + (1 if wraps else 0)
 
 
-def _r_day_word(match: re.Match[str], published: dt.date | None, future: bool) -> _Span | None:
+def _r_day_word(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:
     if published is None:
         return None
     word = re.sub(r"\s+", " ", match.group("word").lower())
@@ -163,10 +161,10 @@ def _r_day_word(match: re.Match[str], published: dt.date | None, future: bool) -
         "tomorrow": 1,
         "the day after tomorrow": 2,
     }
-    return _day(_add_days(published, offsets.get(word, 0)))
+    return day_span(add_days(published, offsets.get(word, 0)))
 
 
-def _r_relative(match: re.Match[str], published: dt.date | None, future: bool) -> _Span | None:
+def _r_relative(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:
     if published is None:
         return None
     rel = re.sub(r"\s+", " ", match.group("rel").lower())
@@ -176,11 +174,11 @@ def _r_relative(match: re.Match[str], published: dt.date | None, future: bool) -
         rel = "the past"
     delta = _REL_DELTA.get(rel, 0)
     if unit == "month":
-        return _month(*_shift_month(published.year, published.month, delta))
+        return month_span(*shift_month(published.year, published.month, delta))
     if unit == "year":
-        return _year(published.year + delta)
+        return year_span(published.year + delta)
     if rel in {"the past", "the last"}:
-        return _range(_add_days(published, -7 if unit == "week" else -2), published)
+        return range_span(add_days(published, -7 if unit == "week" else -2), published)
     if unit == "weekend":
         return _weekend(published, delta, future)
     return _week(published, delta, future or "later" in words)
@@ -199,28 +197,28 @@ _REL_DELTA = {
 }
 
 
-def _week(published: dt.date, delta: int, future: bool) -> _Span | None:
-    monday = _add_days(published, -published.weekday() + 7 * delta)
+def _week(published: dt.date, delta: int, future: bool) -> Span | None:
+    monday = add_days(published, -published.weekday() + 7 * delta)
     if monday is None:
         return None
-    sunday = _add_days(monday, 6)
+    sunday = add_days(monday, 6)
     if delta == 0:
-        return _range(published, sunday) if future else _range(monday, published)
-    return _range(monday, sunday)
+        return range_span(published, sunday) if future else range_span(monday, published)
+    return range_span(monday, sunday)
 
 
-def _weekend(published: dt.date, delta: int, future: bool) -> _Span | None:
+def _weekend(published: dt.date, delta: int, future: bool) -> Span | None:
     if delta > 0 or (delta == 0 and future):
-        saturday = _add_days(published, (5 - published.weekday()) % 7 or 7)
+        saturday = add_days(published, (5 - published.weekday()) % 7 or 7)
     elif delta < 0:
-        sunday = _add_days(published, -((published.weekday() - 6) % 7 or 7))
-        saturday = _add_days(sunday, -1) if sunday else None
+        sunday = add_days(published, -((published.weekday() - 6) % 7 or 7))
+        saturday = add_days(sunday, -1) if sunday else None
     else:
-        saturday = _add_days(published, -((published.weekday() - 5) % 7))
-    return _range(saturday, _add_days(saturday, 1) if saturday else None)
+        saturday = add_days(published, -((published.weekday() - 5) % 7))
+    return range_span(saturday, add_days(saturday, 1) if saturday else None)
 
 
-def _r_ago(match: re.Match[str], published: dt.date | None, future: bool) -> _Span | None:
+def _r_ago(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:
     if published is None:
         return None
     num = re.sub(r"\s+", " ", match.group("num").lower())
@@ -228,103 +226,109 @@ def _r_ago(match: re.Match[str], published: dt.date | None, future: bool) -> _Sp
     if num in VAGUE_COUNTS:
         low, high = VAGUE_COUNTS[num]
         return _ago_range(published, unit, low, high)
-    count = NUMBER_WORDS.get(num) or _int(num)
+    count = NUMBER_WORDS.get(num) or digits_value(num)
     return _ago_point(published, unit, count)
 
 
-def _ago_point(published: dt.date, unit: str, count: int) -> _Span | None:
+def _ago_point(published: dt.date, unit: str, count: int) -> Span | None:
     if unit in {"minute", "hour"}:  # "an hour ago" is the publication day
-        return _day(_add_days(published, -(count // 24) if unit == "hour" else 0))
+        return day_span(add_days(published, -(count // 24) if unit == "hour" else 0))
     if unit in UNIT_DAYS:
-        return _day(_add_days(published, -count * UNIT_DAYS[unit]))
+        return day_span(add_days(published, -count * UNIT_DAYS[unit]))
     if unit == "month":
-        return _month(*_shift_month(published.year, published.month, -count))
+        return month_span(*shift_month(published.year, published.month, -count))
     years = count * (10 if unit == "decade" else 1)
-    return _year(published.year - years)
+    return year_span(published.year - years)
 
 
-def _ago_range(published: dt.date, unit: str, low: int, high: int) -> _Span | None:
+def _ago_range(published: dt.date, unit: str, low: int, high: int) -> Span | None:
     if unit in {"minute", "hour"}:
-        return _day(published)
+        return day_span(published)
     if unit in UNIT_DAYS:
         size = UNIT_DAYS[unit]
-        return _range(_add_days(published, -high * size), _add_days(published, -low * size))
+        return range_span(add_days(published, -high * size), add_days(published, -low * size))
     if unit == "month":
-        start = _shift_month(published.year, published.month, -high)
-        end = _shift_month(published.year, published.month, -low)
-        return _range(_safe_date(*start, 1), _month_end(*end))
+        start = shift_month(published.year, published.month, -high)
+        end = shift_month(published.year, published.month, -low)
+        return range_span(safe_date(*start, 1), month_end(*end))
     scale = 10 if unit == "decade" else 1
-    return _range(
-        _safe_date(published.year - high * scale, 1, 1),
-        _safe_date(published.year - low * scale, 12, 31),
+    return range_span(
+        safe_date(published.year - high * scale, 1, 1),
+        safe_date(published.year - low * scale, 12, 31),
     )
 
 
-def _r_rel_part_year(match: re.Match[str], published: dt.date | None, future: bool) -> _Span | None:
+def _r_rel_part_year(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:
     """ "late last year", "earlier this year": year precision."""
     if published is None:
         return None
-    return _year(published.year + _REL_DELTA.get(match.group("rel").lower(), 0))
+    return year_span(published.year + _REL_DELTA.get(match.group("rel").lower(), 0))
 
 
 # --------------------------------------------------------------------------- the table
 
-_RULE_SPECS: list[
-    tuple[str, str, Callable[[re.Match[str], dt.date | None, bool], _Span | None]]
-] = [
+_RULE_SPECS: list[tuple[str, str, Callable[[re.Match[str], dt.date | None, bool], Span | None]]] = [
     (
         "weekday_date",
-        rf"{_PREFIX}(?P<wd>{_WEEKDAY})\s*(?:,\s*|\(\s*)(?P<date>{_EXPLICIT})\s*\)?",
+        rf"{PREFIX_PATTERN}(?P<wd>{WEEKDAY_PATTERN})\s*(?:,\s*|\(\s*)(?P<date>{EXPLICIT_PATTERN})\s*\)?",
         _r_weekday_date,
     ),
     (
         "range",
-        rf"(?P<prefix>(?i:between|from|in)\s+)(?P<a>{_POINT})\s+(?i:and|to|until|till|through|thru)"
-        rf"\s+(?P<b>{_POINT})",
+        rf"(?P<prefix>(?i:between|from|in)\s+)(?P<a>{POINT_PATTERN})\s+(?i:and|to|until|till|through|thru)"
+        rf"\s+(?P<b>{POINT_PATTERN})",
         _r_range,
     ),
-    ("range", rf"{_PREFIX}(?P<a>{_POINT})\s*[–—-]\s*(?P<b>{_POINT})", _r_range),
-    ("date", rf"{_PREFIX}(?P<core>{_EXPLICIT})", _r_explicit),
+    (
+        "range",
+        rf"{PREFIX_PATTERN}(?P<a>{POINT_PATTERN})\s*[–—-]\s*(?P<b>{POINT_PATTERN})",
+        _r_range,
+    ),
+    ("date", rf"{PREFIX_PATTERN}(?P<core>{EXPLICIT_PATTERN})", _r_explicit),
     (
         "month_rel_year",
-        rf"{_PREFIX}(?P<month>{_MONTH})\s+(?P<rel>(?i:last|this|next))\s+(?i:year)\b",
+        rf"{PREFIX_PATTERN}(?P<month>{MONTH_PATTERN})\s+(?P<rel>(?i:last|this|next))\s+(?i:year)\b",
         _r_month_rel_year,
     ),
-    ("month_year", rf"{_PREFIX}(?P<month>{_MONTH}),?\s+(?P<year>{_YEAR})", _r_month_year),
+    (
+        "month_year",
+        rf"{PREFIX_PATTERN}(?P<month>{MONTH_PATTERN}),?\s+(?P<year>{YEAR_PATTERN})",
+        _r_month_year,
+    ),
     (
         "rel_month",
-        rf"{_PREFIX}(?P<rel>(?i:last|next|this|this\s+past|this\s+coming))\s+(?P<month>{_MONTH})",
+        rf"{PREFIX_PATTERN}(?P<rel>(?i:last|next|this|this\s+past|this\s+coming))\s+(?P<month>{MONTH_PATTERN})",
         _r_rel_month,
     ),
-    ("month", rf"{_PREFIX_REQUIRED}(?P<month>{_MONTH})", _r_month),
+    ("month", rf"{PREFIX_REQUIRED_PATTERN}(?P<month>{MONTH_PATTERN})", _r_month),
     (
         "weekday",
-        rf"{_PREFIX}(?P<rel>(?:(?i:last|next|this|this\s+past|this\s+coming|coming)\s+)?)"
-        rf"(?P<wd>{_WEEKDAY})(?:\s+(?i:morning|afternoon|evening|night))?",
+        rf"{PREFIX_PATTERN}(?P<rel>(?:(?i:last|next|this|this\s+past|this\s+coming|coming)\s+)?)"
+        rf"(?P<wd>{WEEKDAY_PATTERN})(?:\s+(?i:morning|afternoon|evening|night))?",
         _r_weekday,
     ),
-    ("year", rf"{_PREFIX_REQUIRED}(?P<year>{_YEAR})", _r_year),
+    ("year", rf"{PREFIX_REQUIRED_PATTERN}(?P<year>{YEAR_PATTERN})", _r_year),
     (
         "ago",
-        rf"(?P<prefix>(?i:{_HEDGE})\s+)?(?P<num>(?i:{_NUM}))\s+"
+        rf"(?P<prefix>(?i:{HEDGE_PATTERN})\s+)?(?P<num>(?i:{NUMBER_PATTERN}))\s+"
         rf"(?P<unit>(?i:minute|hour|day|week|month|year|decade))s?\s+(?i:ago)\b",
         _r_ago,
     ),
     (
         "rel_part_year",
-        rf"{_PREFIX}(?i:early|earlier|late|later|mid)[\s-]+(?P<rel>(?i:last|this|next))\s+(?i:year)\b",
+        rf"{PREFIX_PATTERN}(?i:early|earlier|late|later|mid)[\s-]+(?P<rel>(?i:last|this|next))\s+(?i:year)\b",
         _r_rel_part_year,
     ),
     (
         "relative",
-        rf"{_PREFIX}(?P<mod>(?i:earlier|later|early|late)\s+)?"
+        rf"{PREFIX_PATTERN}(?P<mod>(?i:earlier|later|early|late)\s+)?"
         rf"(?P<rel>(?i:last|this|next|past|previous|coming|the\s+past|the\s+previous|"
         rf"the\s+coming|the\s+next|the\s+last))\s+(?P<unit>(?i:week|weekend|month|year))\b",
         _r_relative,
     ),
     (
         "day_word",
-        rf"{_PREFIX}(?P<word>(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|"
+        rf"{PREFIX_PATTERN}(?P<word>(?i:the\s+day\s+before\s+yesterday|the\s+day\s+after\s+tomorrow|"
         r"yesterday|today|tonight|tomorrow|overnight|during\s+the\s+night|last\s+night|"
         r"this\s+morning|this\s+afternoon|this\s+evening))\b",
         _r_day_word,
@@ -356,7 +360,7 @@ _DAY_TOKENS = frozenset(
 )
 
 
-def _features(text: str) -> set[str]:
+def text_features(text: str) -> set[str]:
     """Which kinds of temporal vocabulary ``text`` contains (to skip rules cheaply)."""
     words = set(_WORD.findall(text))
     lower = {w.lower() for w in words}
@@ -376,10 +380,10 @@ def _features(text: str) -> set[str]:
     return found
 
 
-RULES: tuple[_Rule, ...] = tuple(
-    _Rule(kind, re.compile(rf"(?<![\w-]){pattern}"), fn, _TRIGGERS[kind])
+RULES: tuple[Rule, ...] = tuple(
+    Rule(kind, re.compile(rf"(?<![\w-]){pattern}"), fn, _TRIGGERS[kind])
     for kind, pattern, fn in _RULE_SPECS
 )
-_RULE_BY_KIND: dict[str, list[_Rule]] = {}
+RULE_BY_KIND: dict[str, list[Rule]] = {}
 for _rule in RULES:
-    _RULE_BY_KIND.setdefault(_rule.kind, []).append(_rule)
+    RULE_BY_KIND.setdefault(_rule.kind, []).append(_rule)

@@ -81,18 +81,18 @@ from summarizer.stages.dateclauses import (
     is_speech_date,
 )
 from summarizer.stages.dategrammar import (
-    _WEEKDAY,
+    WEEKDAY_PATTERN,
     WEEKDAYS,
+    Span,
     TemporalMatch,
-    _day,
-    _parse_explicit,
-    _safe_date,
-    _Span,
+    day_span,
+    parse_explicit,
+    safe_date,
 )
 from summarizer.stages.daterules import (
-    _RULE_BY_KIND,
+    RULE_BY_KIND,
     RULES,
-    _features,
+    text_features,
 )
 
 # --------------------------------------------------------------------------- finding
@@ -102,7 +102,7 @@ def _candidates(
     text: str, kinds: frozenset[str] | None = None
 ) -> list[tuple[int, int, int, re.Match[str]]]:
     found = []
-    features = _features(text)
+    features = text_features(text)
     for priority, rule in enumerate(RULES):
         if not rule.trigger & features or (kinds is not None and rule.kind not in kinds):
             continue
@@ -161,8 +161,8 @@ def _find(text: str, offset: int = 0, kinds: frozenset[str] | None = None) -> li
 # --------------------------------------------------------------------------- resolving
 
 
-def _span_for(match: TemporalMatch, published: dt.date | None, future: bool) -> _Span | None:
-    for rule in _RULE_BY_KIND.get(match.kind, []):
+def _span_for(match: TemporalMatch, published: dt.date | None, future: bool) -> Span | None:
+    for rule in RULE_BY_KIND.get(match.kind, []):
         found = rule.pattern.fullmatch(match.text)
         if found:
             try:
@@ -172,7 +172,7 @@ def _span_for(match: TemporalMatch, published: dt.date | None, future: bool) -> 
     return None
 
 
-def _to_resolved(span: _Span, match: TemporalMatch | None, expression: str) -> ResolvedDate:
+def _to_resolved(span: Span, match: TemporalMatch | None, expression: str) -> ResolvedDate:
     return ResolvedDate(
         start=span.start,
         end=span.end if span.precision is Precision.RANGE else None,
@@ -197,7 +197,7 @@ def resolve_expression(expr: str, published: dt.date) -> ResolvedDate | None:
     return _to_resolved(span, None, expr.strip()) if span else None
 
 
-def _dateparser_fallback(expr: str, published: dt.date | None) -> _Span | None:
+def _dateparser_fallback(expr: str, published: dt.date | None) -> Span | None:
     """Explicit full dates in forms the table lacks ("July the 1st, 2025")."""
     if len(expr) > 60 or not re.search(r"\d{4}", expr):
         return None
@@ -213,12 +213,12 @@ def _dateparser_fallback(expr: str, published: dt.date | None) -> _Span | None:
         return None
     if parsed is None or not 1800 <= parsed.year <= 2199:
         return None
-    return _day(parsed.date())
+    return day_span(parsed.date())
 
 
 def _sentence_candidates(
     text: str, published: dt.date | None, offset: int
-) -> list[tuple[tuple[int, int], TemporalMatch, _Span]]:
+) -> list[tuple[tuple[int, int], TemporalMatch, Span]]:
     out = []
     breaks = clause_breaks(text)
     for match in find_temporal_expressions(text, offset):
@@ -353,16 +353,16 @@ def _is_dateline(text: str, match: TemporalMatch) -> bool:
 
 
 def _agreeing_weekday_date(match: TemporalMatch, today: dt.date) -> dt.date | None:
-    found = _RULE_BY_KIND["weekday_date"][0].pattern.fullmatch(match.text)
+    found = RULE_BY_KIND["weekday_date"][0].pattern.fullmatch(match.text)
     if not found:
         return None
     weekday = WEEKDAYS[found.group("wd").lower()]
-    point = _parse_explicit(found.group("date"))
+    point = parse_explicit(found.group("date"))
     if point is None or point.month is None or point.day is None:
         return None
     years = [point.year] if point.year else list(range(today.year, today.year - 7, -1))
     for year in years:
-        day = _safe_date(year, point.month, point.day)
+        day = safe_date(year, point.month, point.day)
         if day and day.weekday() == weekday and day <= today:
             return day
     return None
@@ -400,7 +400,7 @@ def _past_weekdays(text: str) -> list[int]:
             r"(?i)\b(?:last|next|this)\b", match.text
         ):
             continue
-        found = re.search(_WEEKDAY, match.text)
+        found = re.search(WEEKDAY_PATTERN, match.text)
         if found:
             out.append(WEEKDAYS[found.group().lower()])
     return out
