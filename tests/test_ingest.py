@@ -12,6 +12,8 @@ from hypothesis import strategies as st
 
 from summarizer.errors import InputError
 from summarizer.models import DateOrigin, Precision, Source
+from summarizer.output.names import source_name
+from summarizer.output.render import published_text
 from summarizer.stages.clean import clean
 from summarizer.stages.dategrammar import parse_written_date
 from summarizer.stages.dates import resolve_expression
@@ -70,7 +72,7 @@ FIXTURE_CASES = [
         "utf-8",
         "Strong earthquake shakes southern Peru, damaging churches",
         None,
-        "Strong earthquake shakes",
+        "A magnitude 6.8 earthquake",  # the title line after the date line is header
     ),
     (
         "seville_heat_cp1252.txt",
@@ -80,7 +82,7 @@ FIXTURE_CASES = [
         "cp1252",
         "Heatwave closes cafés in Seville",
         None,
-        "Heatwave closes cafés",
+        "Cafés and schools in Seville",
     ),
     (
         "besancon_latin1.txt",
@@ -313,7 +315,16 @@ HEADER_CASES = [
         D(2024, 5, 5),
         "The dam",
     ),
+    # a title line before or after the date line is part of the header
+    ("Dam breach floods valley\ndate: 2024-05-05\n\nThe dam failed.", D(2024, 5, 5), "The dam"),
+    ("date: 2024-05-05\nDam breach floods valley\nThe dam failed.", D(2024, 5, 5), "The dam"),
+    (
+        "date: 2010-01-12\n(untitled; archive doc 17)\nHaiti lies on a fault.",
+        D(2010, 1, 12),
+        "Haiti",
+    ),
     # not headers
+    ("Storm Ana hits Lisbon\nStorm Ana hit Lisbon on Monday.\n", None, "Storm Ana hits"),
     ("2024 was a record year for floods.\nMore rain fell.", None, "2024 was"),
     ("Date palms are dying in Basra.\nFarmers blame salt.", None, "Date palms"),
     ("July 1, 2025 was the hottest day on record in Madrid.", None, "July 1"),
@@ -349,6 +360,36 @@ def test_plain_text_header_fields_reach_the_source(tmp_path: Path) -> None:
         "River News",
         DateOrigin.UNKNOWN,
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "title"),
+    [
+        (
+            "Dam breach floods valley\ndate: 2024-05-05\n\nThe dam failed.\n",
+            "Dam breach floods valley",
+        ),
+        (
+            "date: 2024-05-05\nDam breach floods valley\nThe dam failed.\n",
+            "Dam breach floods valley",
+        ),
+        ("date: 2010-01-12\n(untitled; archive doc 17)\nHaiti lies on a fault line.\n", None),
+        ("Title: (untitled)\ndate: 2010-01-12\n\nHaiti lies on a fault line.\n", None),
+    ],
+)
+def test_title_and_date_lines_are_a_header(tmp_path: Path, text: str, title: str | None) -> None:
+    path = tmp_path / "dam-report_3f2a9c1d7e5b.txt"
+    path.write_text(text, encoding="utf-8")
+    src = _one(path)
+    assert (src.title, src.published, src.published_from) == (
+        title,
+        dt.date.fromisoformat(text.split("date: ")[1][:10]),
+        DateOrigin.HEADER,
+    )
+    assert published_text(src).endswith("(from the date line)")
+    story = src.text[src.header_end :]
+    assert story.startswith(("The dam", "Haiti")) and "untitled" not in story
+    assert source_name(src) == (title or "dam-report")  # a placeholder is no name
 
 
 @pytest.mark.parametrize(

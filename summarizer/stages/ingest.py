@@ -332,6 +332,37 @@ class Header:
     end: int = 0
     published: dt.date | None = None
     fields: dict[str, str] = field(default_factory=dict)
+    title_line: bool = False  # a bare title line belongs to the header (maybe a placeholder)
+
+
+_PLACEHOLDER_RE = re.compile(r"[ \t]*[(\[][^\r\n]{0,200}[)\]][ \t]*\r?\n\s*\S")
+
+
+def placeholder_title(title: str | None) -> bool:
+    """A title that stands in for a missing one ("(untitled; archive doc 17)", "[no
+    title]"): it names nothing and is not shown as the source's name."""
+    flat = (title or "").strip()
+    return bool(re.fullmatch(r"[(\[].*[)\]]", flat)) or flat.casefold() in {"untitled", ""}
+
+
+def _title_line(text: str, pos: int) -> tuple[str | None, int] | None:
+    """A bare title line at ``pos`` (a headline, or a placeholder in parentheses) and
+    where the next line starts; None when the line does not read as a title."""
+    line_end = text.find("\n", pos)
+    if line_end < 0 or _header_line_at(text, pos):
+        return None
+    if _PLACEHOLDER_RE.match(text, pos):
+        return None, line_end + 1
+    title = headline_at(text, pos)
+    return (title, line_end + 1) if title else None
+
+
+def _header_line_at(text: str, pos: int) -> bool:
+    """A date line or a ``Key: value`` metadata line starts at ``pos``."""
+    date_m = _DATE_LINE_RE.match(text, pos)
+    if date_m and (date_m.group("key") or date_m.group("eol")):
+        return True
+    return bool(_META_LINE_RE.match(text, pos))
 
 
 def parse_header(text: str, start: int = 0) -> Header:
@@ -341,10 +372,18 @@ def parse_header(text: str, start: int = 0) -> Header:
     2025``, ``Published: 1 July 2025 10:42 BST``, or a date alone on the first line) and
     ``Title:``/``Source:``/``URL:``/``Author:`` lines. A keyword date may share its line
     with the first sentence (`` date 2025-07-01 A Ukrainian drone ...``): the header
-    then ends where the sentence starts. ``Header.end`` is ``start`` when nothing is found.
+    then ends where the sentence starts. A bare title line right before or right after
+    the date line (``Dam breach floods valley`` / ``date: 2024-05-05``) is the header's
+    title; a placeholder in parentheses (``(untitled; doc 17)``) is part of the header
+    but names nothing. ``Header.end`` is ``start`` when nothing is found.
     """
     header = Header(end=start)
     pos = start
+    first = _title_line(text, start)
+    if first is not None and _header_line_at(text, first[1]):
+        _take_title(header, first)
+        pos = first[1]
+    date_line_end = -1
     while pos < len(text):
         date_m = _DATE_LINE_RE.match(text, pos)
         if date_m and header.published is None and (date_m.group("key") or date_m.group("eol")):
@@ -355,6 +394,7 @@ def parse_header(text: str, start: int = 0) -> Header:
             header.end = _skip_space(text, pos)
             if date_m.group("eol") is None:  # the story starts on the same line
                 break
+            date_line_end = pos
             continue
         meta_m = _META_LINE_RE.match(text, pos)
         if not meta_m:
@@ -364,7 +404,18 @@ def parse_header(text: str, start: int = 0) -> Header:
             header.fields.setdefault(target, meta_m.group("value").strip())
         pos = meta_m.end()
         header.end = _skip_space(text, pos)
+    after_date = _title_line(text, pos) if pos == date_line_end else None
+    if after_date is not None and not header.title_line and "title" not in header.fields:
+        _take_title(header, after_date)
     return header
+
+
+def _take_title(header: Header, line: tuple[str | None, int]) -> None:
+    title, end = line
+    header.title_line = True
+    if title and not placeholder_title(title):
+        header.fields.setdefault("title", title)
+    header.end = max(header.end, end)
 
 
 def _skip_space(text: str, pos: int) -> int:
@@ -408,7 +459,12 @@ def _fail(path: str, reason: str) -> InputFailure:
 def _from_plain(path: Path | str, text: str, encoding: str, *, base: dict[str, Any]) -> Source:
     """A .txt article (or a .jsonl record's text): header block, then headline."""
     header = parse_header(text, base.pop("header_end", 0))
-    title = base.pop("title", None) or header.fields.get("title") or headline_at(text, header.end)
+    title = (
+        base.pop("title", None)
+        or header.fields.get("title")
+        or (None if header.title_line else headline_at(text, header.end))
+    )
+    title = None if placeholder_title(title) else title
     published = base.pop("published", None)
     origin = base.pop("published_from", DateOrigin.UNKNOWN)
     if published is None and header.published is not None:
