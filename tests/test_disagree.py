@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from test_merge import seed_pipeline, story
 
-from summarizer.models import Agreement, Disagreement, MergedEvent, Source
+from summarizer.models import (
+    Agreement,
+    Disagreement,
+    Evidence,
+    MergedEvent,
+    Precision,
+    ResolvedDate,
+    Source,
+)
 from summarizer.stages.disagree import NOT_MENTIONED, find_disagreements
+from summarizer.stages.disagree import compare as stage_compare
 from summarizer.stages.merge import merge
+from summarizer.stages.quantities import extract_quantities
 
 
 def compare(
@@ -37,7 +49,7 @@ def compare(
                 "gazette": "The Lyon city council approved a grant of €2 million for repairs.",
                 "herald": "The Lyon city council approved a grant of €2.1 million for repairs.",
             },
-            "money (EUR)",
+            "grant (EUR)",
             {"gazette": "€2 million", "herald": "€2.1 million"},
         ),
         (  # vague against precise
@@ -233,3 +245,137 @@ def test_seed_800_miles_agrees_with_1300_km(
     assert not [d for d in disagreements if d.topic.startswith("distance")]
     notes = [a.note for a in agreements if a.topic.startswith("distance")]
     assert any("800 miles = 1,287 km" in n and "1,300 kilometers" in n for n in notes), notes
+
+
+# --------------------------------------------------------------------------- same thing only
+# Entries are built directly (one fact each, as merge should give them), so these tests
+# check what the comparison makes of an entry, whatever merge decides.
+
+MON, TUE = dt.date(2025, 3, 3), dt.date(2025, 3, 4)
+
+
+def entry(*quotes: tuple[str, str], event_id: str = "e1") -> MergedEvent:
+    """One entry of (source, sentence) quotes, each at offset 0 of its source."""
+    evidence = tuple(Evidence(source=s, quote=q, start=0, end=len(q)) for s, q in quotes)
+    return MergedEvent(
+        id=event_id,
+        date=ResolvedDate(start=MON, precision=Precision.DAY),
+        text=quotes[0][1],
+        sources=tuple(sorted({s for s, _ in quotes})),
+        evidence=evidence,
+        quantities={s: extract_quantities(q) for s, q in quotes},
+    )
+
+
+def test_percentages_of_different_things_are_not_a_disagreement() -> None:
+    found = stage_compare(
+        [
+            entry(
+                ("wire", "Tarnby Motors sales fell 31 percent in May, the makers said."),
+                ("daily", "Velna Cars sales fell 34 percent in May, the makers said."),
+                ("post", "Eighteen percent said the carmakers were to blame."),
+            )
+        ],
+        {"wire": MON, "daily": MON, "post": MON},
+    )
+    assert not found.disagreements and not found.revisions
+
+
+def test_the_same_percentage_given_differently_is_a_disagreement() -> None:
+    found = stage_compare(
+        [
+            entry(
+                ("wire", "Ashford's jobless rate rose to 7.1 percent in March."),
+                ("daily", "Ashford's jobless rate rose to 7.4 percent in March."),
+            )
+        ],
+        {"wire": MON, "daily": MON},
+    )
+    (item,) = found.disagreements
+    assert item.topic == "Ashford jobless rate (%)"
+    assert {c.value for c in item.claims} == {"7.1 percent", "7.4 percent"}
+
+
+def test_a_sum_for_another_purpose_is_no_revision() -> None:
+    found = stage_compare(
+        [
+            entry(
+                ("wire", "The agency released $10m from its emergency relief fund."),
+                ("daily", "The agency will launch a flash appeal for $550m on Friday."),
+            )
+        ],
+        {"wire": MON, "daily": TUE},
+    )
+    assert not found.revisions and not found.disagreements
+
+
+def test_tolls_of_different_people_are_not_compared() -> None:
+    found = stage_compare(
+        [
+            entry(
+                ("wire", "The army said four of its peacekeepers were killed in the quake."),
+                ("daily", "At least 14 UN personnel have been killed in the quake."),
+            )
+        ],
+        {"wire": MON, "daily": MON},
+    )
+    assert not found.disagreements
+
+
+def test_two_values_in_one_sentence_are_two_things() -> None:
+    found = stage_compare(
+        [
+            entry(
+                ("wire", "The agency sent two children to Lunden and three children to Marrow."),
+                ("daily", "The agency flew some 100 children to new families in Marrow."),
+            )
+        ],
+        {"wire": MON, "daily": TUE},
+    )
+    assert not found.revisions and not found.disagreements
+
+
+def test_a_vaguer_later_figure_does_not_revise_a_precise_one() -> None:
+    found = stage_compare(
+        [
+            entry(
+                ("wire", "Between 100,000 and 200,000 people may have died in the quake."),
+                ("daily", "Tens of thousands of people died in the quake."),
+            )
+        ],
+        {"wire": MON, "daily": TUE},
+    )
+    assert not found.revisions
+    (item,) = found.disagreements  # a looser figure that does not fit: still a conflict
+    assert "Between 100,000 and 200,000 (100,000-200,000)" in (item.note or "")
+
+
+def test_changes_on_different_days_are_not_compared() -> None:
+    found = stage_compare(
+        [
+            entry(
+                ("wire", "The Orvel index closed up about 142 points."),
+                ("daily", "The Orvel index closed up 778 points."),
+            )
+        ],
+        {"wire": MON, "daily": MON + dt.timedelta(days=3)},
+    )
+    assert not found.revisions and not found.disagreements  # a change is a fact of its day
+    same_day = stage_compare(
+        [
+            entry(
+                ("wire", "The Orvel index closed up about 142 points."),
+                ("daily", "The Orvel index closed up 778 points."),
+            )
+        ],
+        {"wire": MON, "daily": MON},
+    )
+    assert [d.topic for d in same_day.disagreements] == ["points (up)"]
+
+
+def test_a_stated_series_is_not_a_revision() -> None:
+    found = stage_compare(
+        [entry(("wire", "Turnout in Lunden dropped from 71% in 1997 to 59% in 2001."))],
+        {"wire": MON},
+    )
+    assert not found.revisions and not found.disagreements

@@ -8,7 +8,9 @@ from summarizer.models import Engine, Event, Quantity, SourceExtraction
 from summarizer.stages.quantities import (
     annotate,
     comparable,
+    describe,
     extract_quantities,
+    has_subject,
     same_figure,
     same_reference,
 )
@@ -236,3 +238,146 @@ def test_annotate_sets_quantities_with_source_offsets() -> None:
     assert text[kinds["killed"].start : kinds["killed"].end] == "12"
     assert kinds["count"].subject == "home"
     assert ext.events[0].quantities == ()  # the input is not modified
+
+
+# --------------------------------------------------------------------------- what a figure is of
+
+
+@pytest.mark.parametrize(
+    ("text", "key", "change", "written"),
+    [
+        # what the percentage is of
+        ("Public debt reached 71 percent of GDP.", "gdp", None, "GDP"),
+        ("Public debt was 71 percent of GDP in 2007.", "gdp @2007", None, "GDP"),
+        ("the ministry now owns 80 percent of its shares", "share", None, "shares"),
+        # what changed by it, and which way
+        ("Tarnby Motors sales fell 31 percent.", "motor sale tarnbi", "down", None),
+        ("The Orvel index was up 2.5 percent at the close.", "index orvel", "up", None),
+        ("Its share price has dropped 60 percent this week.", "price", "down", None),
+        ("posted a 70 percent drop in net income", "incom", "down", "net income"),
+        # a level: "rose to", "at", "of"
+        ("The jobless rate rose to 7.6 percent.", "rate", None, "jobless rate"),
+        ("unemployment at 7.2 percent", "unemploy", None, "unemployment"),
+        # sums: the thing the money is, or whose it is
+        ("a $312 billion portfolio of bad loans", "portfolio", None, "portfolio"),
+        ("guarantees on $306 billion in troubled securities", "secur", None, "troubled securities"),
+        ("the agency will launch a flash appeal for $550m later on Friday", "appeal", None, None),
+        ("the Kelda fund has lent about $50 billion", "fund kelda", "lent", "Kelda fund"),
+    ],
+)
+def test_percentages_and_sums_know_what_they_are_of(
+    text: str, key: str, change: str | None, written: str | None
+) -> None:
+    (q,) = [q for q in extract_quantities(text) if q.kind in {"percent", "money"}]
+    assert (q.subject, q.predicate) == (key, change)
+    if written is not None:
+        assert q.noun == written
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Eighteen percent said the banks were to blame.",  # of whom, the sentence does not say
+        "40 percent of these carry a balance.",  # of what: a pronoun
+        "Oil, which rose 14 percent, closed at $39.",  # what rose: a pronoun
+        "The bank agreed to lend Ostra Holdings $29 billion.",  # a name right before: no subject
+    ],
+)
+def test_figures_whose_subject_cannot_be_told(text: str) -> None:
+    measured = [q for q in extract_quantities(text) if q.kind in {"percent", "money"}]
+    assert measured and all(q.subject is None for q in measured)
+    assert not any(has_subject(q) for q in measured)
+
+
+def test_sums_and_percentages_of_different_things_are_not_compared() -> None:
+    ford = only("Tarnby Motors sales fell 31 percent.", "percent")
+    toyota = only("Velna Cars sales fell 34 percent.", "percent")
+    ford_level = only("Tarnby Motors sales were 31 percent of the market.", "percent")
+    ford_again = only("Tarnby Motors sales fell 29 percent.", "percent")
+    assert not comparable(ford, toyota, strict=True)
+    assert not comparable(ford, ford_level, strict=True)
+    assert comparable(ford, ford_again, strict=True)
+    fund = only("The agency released $10m from its emergency fund.", "money")
+    appeal = only("The agency launched a flash appeal for $550m.", "money")
+    assert not comparable(fund, appeal, strict=True)
+    assert comparable(fund, appeal)  # merge's scoring still sees two sums in dollars
+
+
+def test_series_points_carry_their_time() -> None:
+    q1997, q2001 = extract_quantities("Turnout dropped from 71% in 1997 to 59% in 2001.")
+    assert q1997.subject == "turnout @1997"
+    assert not comparable(q1997, q2001, strict=True)
+
+
+def test_tolls_name_whom_they_count() -> None:
+    four = only("The army said four of its peacekeepers were killed.", "killed")
+    eleven = only("At least 11 Brazilian peacekeepers were killed.", "killed")
+    staff = only("at least 14 UN personnel have been killed", "killed")
+    people = only("The quake killed 12 people.", "killed")
+    toll = only("the death toll has risen to four", "killed")
+    assert (four.subject, staff.subject, people.subject, toll.subject) == (
+        "peacekeep",
+        "personnel",
+        None,
+        None,
+    )
+    assert comparable(four, eleven, strict=True)
+    assert not comparable(four, staff, strict=True)
+    assert comparable(four, toll, strict=True)  # the entry's toll of people in general
+
+
+def test_changes_in_points_have_a_direction() -> None:
+    up = only("The index closed up about 142 points.", "count")
+    down = only("The index had fallen nearly 800 points.", "count")
+    drones = only("the army shot down 60 drones overnight", "count")
+    assert (up.predicate, down.predicate, drones.predicate) == ("up", "down", None)
+    assert not comparable(up, down, strict=True)
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high", "kind"),
+    [
+        ("between 30,000 and 50,000 people were killed", 30_000, 50_000, "killed"),
+        ("it believes 45-50,000 people died", 45_000, 50_000, "killed"),
+        ("20 to 24 percent of the budget", 20, 24, "percent"),
+    ],
+)
+def test_ranges_are_one_figure(text: str, low: float, high: float, kind: str) -> None:
+    q = only(text)
+    assert (q.kind, q.low, q.high) == (kind, low, high)
+    assert text[q.start : q.end] == q.raw
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "1428 Mara Lindqvist tweets: the shelters are full",  # a live blog's time stamp
+        "Ena Varga, 69 - rescued after seven days",  # an age
+        "the broader 500-stock index lost ground",  # an adjective
+        "a 7.0-magnitude quake",
+        "The concert raised $61m (# 37.6 m) so far.",  # a mangled £ sign: not 37.6 metres
+        "another three million have been injured or left homeless",  # two things at once
+    ],
+)
+def test_not_figures_to_compare(text: str) -> None:
+    found = extract_quantities(text)
+    assert not [q for q in found if q.kind in {"count", "distance", "injured"}], found
+
+
+def test_spaced_million_after_a_currency_sign() -> None:
+    q = only("the model gave $1.5 m to the appeal", "money")
+    assert q.value == 1.5e6 and q.raw == "$1.5 m"
+
+
+@pytest.mark.parametrize(
+    ("text", "shown"),
+    [
+        ("a 500 metres deep shaft", "500 metres"),
+        ("a cable 2,500 metres long", "2,500 metres (2.5 km)"),
+        ("2 miles from the dam", "2 miles (3.2 km)"),
+        ("800 miles from the border", "800 miles (1,287 km)"),
+        ("48 km from the coast", "48 km"),
+    ],
+)
+def test_distances_are_shown_at_a_sensible_precision(text: str, shown: str) -> None:
+    assert describe(only(text, "distance")) == shown

@@ -17,10 +17,13 @@ from summarizer.models import (
     Evidence,
     MergedEvent,
     Precision,
+    Report,
     ResolvedDate,
     Revision,
+    RunStats,
 )
-from summarizer.output.render import render_brief_md
+from summarizer.output.html import render_html
+from summarizer.output.render import render_brief_md, render_timeline_md, revision_marks
 from summarizer.output.report_json import render_json
 from summarizer.pipeline import run
 from summarizer.stages.disagree import NOT_MENTIONED, compare
@@ -87,7 +90,8 @@ def test_figures_weeks_apart_are_not_updates_of_one_report() -> None:
         ("valley", "An explosion at the Riverton chemical plant killed four workers."),
     )
     found = compare([blast], {"gazette": MON, "valley": MON + dt.timedelta(days=30)})
-    assert not found.revisions and found.disagreements
+    # a month apart: neither an update nor one news cycle's conflicting reports
+    assert not found.revisions and not found.disagreements
 
 
 def test_non_casualty_count_revised_by_a_later_report() -> None:
@@ -166,6 +170,43 @@ def test_follow_up_entry_revises_the_earlier_entry() -> None:
     assert (revision.event, revision.earlier_event) == ("tuesday", "monday")
     assert {c.source for c in revision.old} == {"gazette", "valley"}
     assert [c.value for c in revision.new] == ["four killed"]
+
+
+def test_timeline_marks_the_follow_up_and_the_entry_it_revises() -> None:
+    blast = entry(
+        "monday",
+        MON,
+        (
+            "gazette",
+            "An explosion at the Halvorsen chemical plant in Riverton killed three workers.",
+        ),
+    )
+    follow_up = entry(
+        "tuesday",
+        TUE,
+        (
+            "post",
+            "The death toll from the Halvorsen plant explosion in Riverton has risen to four.",
+        ),
+    )
+    found = compare([blast, follow_up], {"gazette": MON, "post": TUE})
+    report = Report(
+        sources=(),
+        events=(blast, follow_up),
+        disagreements=found.disagreements,
+        revisions=found.revisions,
+        stats=RunStats(engine="extractive"),
+    )
+    note = "three killed (2025-03-03) → four killed (2025-03-04)"
+    assert revision_marks(report) == {
+        "tuesday": [f"figure revised: {note}"],
+        "monday": [f"figure later revised: {note}"],
+    }
+    lines = [line for line in render_timeline_md(report).splitlines() if line.startswith("- ")]
+    (monday,) = [line for line in lines if "killed three workers" in line]
+    (tuesday,) = [line for line in lines if "has risen to four" in line]
+    assert f"_(figure later revised: {note})_" in monday
+    assert f"_(figure revised: {note})_" in tuesday
 
 
 def test_follow_up_count_of_people_stranded_revises_the_earlier_entry() -> None:
@@ -341,3 +382,18 @@ def test_revision_in_the_headline_and_every_output(blast_story: Path) -> None:
     assert [c["published"] for c in item["new"]] == ["2025-03-04"]
     assert {c["normalized"] for c in item["old"]} == {3.0}
     assert {c["normalized"] for c in item["new"]} == {4.0}
+
+    # the timeline marks both entries with the same old -> new note as the brief
+    note = revision.note
+    assert note.lower() == "three killed (2025-03-03) → four killed (2025-03-04)"
+    timeline = render_timeline_md(report)
+    texts = {e.id: e.text for e in report.events}
+    revised = [line for line in timeline.splitlines() if "(figure revised:" in line]
+    assert len(revised) == 1 and texts[revision.event] in revised[0] and note in revised[0]
+    earlier = [line for line in timeline.splitlines() if "(figure later revised:" in line]
+    if revision.earlier_event not in (None, revision.event):  # a follow-up entry of its own
+        assert len(earlier) == 1 and texts[revision.earlier_event] in earlier[0]
+    else:
+        assert not earlier
+    html = render_html(report)
+    assert f"figure revised: {note}" in html

@@ -53,6 +53,7 @@ from summarizer.output.render import (
     failure_text,
     one_line,
     published_text,
+    revision_marks,
     run_time,
     usage_counts,
 )
@@ -298,7 +299,11 @@ def _chips(event: MergedEvent, anchors: Anchors, names: dict[str, str]) -> list[
 
 
 def _entry_view(
-    event: MergedEvent, anchors: Anchors, names: dict[str, str], disputed: set[str]
+    event: MergedEvent,
+    anchors: Anchors,
+    names: dict[str, str],
+    disputed: set[str],
+    revised: dict[str, list[str]],
 ) -> dict[str, Any]:
     chips = _chips(event, anchors, names)
     return {
@@ -307,6 +312,7 @@ def _entry_view(
         "chips": chips,
         "anchor": next((c.anchor for c in chips if c.anchor), ""),
         "disputed": event.id in disputed,
+        "revised": revised.get(event.id, []),
         "from_publication": event.date.from_publication,
         "assumed": event.date.assumed,
         "fuzzy": any(ev.alignment is not AlignmentStatus.EXACT for ev in event.evidence),
@@ -318,6 +324,7 @@ def timeline_groups(report: Report, anchors: Anchors) -> list[dict[str, Any]]:
     """Entries grouped under precision-aware date headings, oldest first."""
     names = _names(report)
     disputed = {d.event for d in report.disagreements}
+    revised = revision_marks(report)
     groups: dict[tuple[dt.date, int, dt.date], dict[str, Any]] = {}
     for event in sorted(report.events, key=lambda e: (date_key(e.date), -e.importance, e.id)):
         key = date_key(event.date)
@@ -328,7 +335,7 @@ def timeline_groups(report: Report, anchors: Anchors) -> list[dict[str, Any]]:
                 "coarse": event.date.precision is not Precision.DAY,
                 "entries": [],
             }
-        groups[key]["entries"].append(_entry_view(event, anchors, names, disputed))
+        groups[key]["entries"].append(_entry_view(event, anchors, names, disputed, revised))
     return [groups[k] for k in sorted(groups)]
 
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -223,6 +224,19 @@ def _entry(event: MergedEvent, cites: Citations, *, with_quotes: bool) -> EntryV
         assumed=event.date.assumed,
         quotes=quotes,
     )
+
+
+def revision_marks(report: Report) -> dict[str, list[str]]:
+    """What each timeline entry says about revised figures, worded as the brief's
+    "Revised figures" section, the JSON ``revisions`` and the HTML cards give them: the
+    entry with the latest figure "figure revised: three killed (2025-03-03) → four
+    killed (2025-03-04)", the earlier entry it updates "figure later revised: ..."."""
+    marks: dict[str, list[str]] = defaultdict(list)
+    for revision in report.revisions:
+        marks[revision.event].append(f"figure revised: {revision.note}")
+        if revision.earlier_event and revision.earlier_event != revision.event:
+            marks[revision.earlier_event].append(f"figure later revised: {revision.note}")
+    return dict(marks)
 
 
 def group_by_date(
@@ -462,6 +476,7 @@ def render_timeline_md(report: Report, since_last: SinceLast | None = None) -> s
         groups=group_by_date(report.events, cites, with_quotes=True),
         sources=_source_views(report, cites),
         disagreement_events=sorted({d.event for d in report.disagreements}),
+        revised=revision_marks(report),
         footer=_footer(report),
     )
 

@@ -28,6 +28,8 @@ mentioned", quoting its casualty sentence), which is not the same as reporting n
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -43,7 +45,14 @@ from summarizer.models import (
     Revision,
 )
 from summarizer.stages import revisions
-from summarizer.stages.quantities import comparable_components, describe, interval
+from summarizer.stages.quantities import (
+    comparable_components,
+    describe,
+    has_subject,
+    interval,
+    kilometres,
+    same_figure,
+)
 
 _NO_DATES: Mapping[str, dt.date | None] = MappingProxyType({})
 
@@ -54,15 +63,18 @@ def topic_of(q: Quantity) -> str | None:
     """The topic a figure is compared under (readable), or None when it is not compared:
     "killed", "people stranded", "households without power", "distance from ukraine",
     "money (EUR)"."""
-    if q.kind not in _COMPARED:
+    if q.kind not in _COMPARED or not has_subject(q):
         return None
     if q.kind == "distance":
-        return f"distance from {q.noun or q.subject}" if q.subject else "distance"
+        return f"distance from {q.noun or q.subject}"
     if q.kind == "count":
-        return (q.noun or q.subject) if q.subject else None
+        return q.noun or q.subject
     if q.kind == "money":
-        return f"money ({q.unit})"
-    return q.kind
+        return f"{q.noun or q.subject} ({q.unit})"
+    if q.kind == "percent":
+        change = {"up": "rise in ", "down": "fall in "}.get(q.predicate or "", "")
+        return f"{change}{q.noun or q.subject} (%)"
+    return q.kind  # a toll: "killed"; "peacekeepers killed" when an entry has two
 
 
 def _evidence_for(event: MergedEvent, source: str, q: Quantity) -> Evidence | None:
@@ -129,14 +141,25 @@ def _topics(event: MergedEvent) -> dict[str, list[tuple[str, Quantity]]]:
     for _, figures in sorted(buckets.items(), key=lambda kv: (kv[0][0], kv[0][1] or "")):
         for group in _same_things(figures):
             name = topic_of(group[0][1]) or group[0][1].kind
+            noun = next((q.noun for _, q in group if q.noun), None)
+            if name in topics and noun and q_kind(group) in _TOLLS:
+                name = f"{noun} {name}"
             while name in topics:
                 name += " (other)"
             topics[name] = group
     return topics
 
 
+def q_kind(group: list[tuple[str, Quantity]]) -> str:
+    return group[0][1].kind
+
+
+_TOLLS = frozenset({"killed", "injured", "casualties"})
+
+
 def _same_things(figures: list[tuple[str, Quantity]]) -> list[list[tuple[str, Quantity]]]:
-    """Figures linked by strict comparability (connected components, in input order)."""
+    """Figures of one thing: strictly comparable (:func:`comparable_components`: a toll
+    of people in general never bridges two named tolls), in input order."""
     components = comparable_components([q for _, q in figures], strict=True)
     return [[figures[i] for i in component] for component in components]
 
@@ -145,7 +168,7 @@ def _span(q: Quantity) -> str:
     if q.low is not None and q.high is not None:
         return f"{q.raw} ({q.low:,.0f}-{q.high:,.0f})"
     if q.kind == "distance" and "mile" in q.raw.lower():
-        return f"{q.raw} = {q.value:,.0f} km"
+        return f"{q.raw} = {kilometres(q.value)}"
     return q.raw
 
 
@@ -164,6 +187,65 @@ def _disagreement_note(groups: list[list[tuple[str, Quantity]]]) -> str:
 
 
 Finding = Disagreement | Agreement | Revision
+_BOUNDARY = re.compile(r"[.!?][\"”’]?\s+(?=[\"“A-Z0-9])")
+
+
+def _same_sentence(event: MergedEvent, source: str, a: Quantity, b: Quantity) -> bool:
+    """Whether two of a source's figures sit in one sentence of one evidence quote."""
+    for ev in event.evidence:
+        if ev.source != source or not all(ev.start <= q.start and q.end <= ev.end for q in (a, b)):
+            continue
+        first, second = sorted((a, b), key=lambda q: q.start)
+        between = ev.quote[first.end - ev.start : second.start - ev.start]
+        return not _BOUNDARY.search(between)
+    return False
+
+
+def _two_things(
+    event: MergedEvent,
+    figures: list[tuple[str, Quantity]],
+    published: Mapping[str, dt.date | None],
+) -> bool:
+    """A source giving two different values of a topic in one sentence, not as a stated
+    change ("all 50 states, or should I say all 57 states"; "two children to Luxembourg
+    and three to the Netherlands"): the topic holds two things, and comparing it with
+    other sources would pit one of them against the other."""
+    mine: dict[str, list[Quantity]] = defaultdict(list)
+    for source, q in figures:
+        mine[source].append(q)
+    for source, quantities in mine.items():
+        for i, a in enumerate(quantities):
+            for b in quantities[i + 1 :]:
+                if same_figure(a, b) or not _same_sentence(event, source, a, b):
+                    continue
+                flags = [revisions.figure(event, source, q, published) for q in (a, b)]
+                if not any(f.superseded or f.revising for f in flags):
+                    return True
+    return False
+
+
+def _conflicting(
+    groups: list[list[tuple[str, Quantity]]], published: Mapping[str, dt.date | None]
+) -> list[list[tuple[str, Quantity]]]:
+    """The groups of values that sources disagree on: two groups conflict when each has
+    a source that does not also state the other's value, and two such sources were
+    published within ``revisions.REVISION_DAYS`` of each other (or either is undated):
+    a source stating both sides is not in conflict with itself, and figures weeks
+    apart are not one news cycle's reports of one fact (a change, "fell 700 points",
+    is a fact of its day: its sides must be published within a day)."""
+    keep: set[int] = set()
+    sources = [{s for s, _ in g} for g in groups]
+    change = any(q.predicate in {"up", "down"} for g in groups for _, q in g)
+    days = 1 if change else revisions.REVISION_DAYS  # a change is a fact of its day
+    for i, j in itertools.combinations(range(len(groups)), 2):
+        mine, theirs = sources[i] - sources[j], sources[j] - sources[i]
+        if any(_close(published.get(a), published.get(b), days) for a in mine for b in theirs):
+            keep |= {i, j}
+    return [g for k, g in enumerate(groups) if k in keep]
+
+
+def _close(a: dt.date | None, b: dt.date | None, days: int) -> bool:
+    return a is None or b is None or abs((a - b).days) <= days
 
 
 def _compare_topic(
@@ -172,6 +254,8 @@ def _compare_topic(
     figures: list[tuple[str, Quantity]],
     published: Mapping[str, dt.date | None] = _NO_DATES,
 ) -> Finding | None:
+    if _two_things(event, figures, published):
+        return None
     groups = [[figures[i] for i in comp] for comp in _components(figures)]
     cross = [g for g in groups if g]
     if len(cross) > 1:
@@ -180,16 +264,23 @@ def _compare_topic(
             return revision
     if len({s for s, _ in figures}) < 2:
         return None  # only one source states it: nothing to compare
+    if len(cross) > 1:
+        sides = _conflicting(cross, published)
+        if len(sides) < 2:
+            return None  # no two sources of one news cycle state different sides
+        claims = tuple(
+            c
+            for side in sides
+            for s, q in side
+            if (c := claim_for(event, s, q, published.get(s))) is not None
+        )
+        claims = tuple(sorted(claims, key=lambda c: (c.source, c.start)))
+        return Disagreement(
+            event=event.id, topic=topic, claims=claims, note=_disagreement_note(sides)
+        )
     claims = tuple(
         c for s, q in figures if (c := claim_for(event, s, q, published.get(s))) is not None
     )
-    if len(cross) > 1:
-        by_source = [{s for s, _ in g} for g in cross]
-        if all(a == b for a in by_source for b in by_source):
-            return None  # every source states every side: not a conflict between sources
-        return Disagreement(
-            event=event.id, topic=topic, claims=claims, note=_disagreement_note(cross)
-        )
     if len({q.raw.lower() for _, q in figures}) > 1:
         return Agreement(event=event.id, topic=topic, claims=claims, note=_agreement_note(figures))
     return None
@@ -285,12 +376,16 @@ def _claims_of(figures: Sequence[revisions.Figure]) -> tuple[Claim, ...]:
 
 
 def _side(figures: Sequence[revisions.Figure]) -> str:
-    """ "three killed (2025-03-03)", several values joined by " / "."""
+    """ "three killed (2025-03-03)", several values joined by " / ", each value once
+    (with the date it was first reported)."""
     parts: list[str] = []
+    values: set[tuple[float, float | None, float | None]] = set()
     for f in sorted(figures, key=lambda f: (f.published or dt.date.max, f.quantity.start)):
-        text = describe(f.quantity) + (f" ({f.published.isoformat()})" if f.published else "")
-        if text.casefold() not in (p.casefold() for p in parts):
-            parts.append(text)
+        q = f.quantity
+        if (q.value, q.low, q.high) in values:
+            continue  # the same value again, later: its first report stands for it
+        values.add((q.value, q.low, q.high))
+        parts.append(describe(q) + (f" ({f.published.isoformat()})" if f.published else ""))
     return " / ".join(parts)
 
 

@@ -21,28 +21,44 @@ figure becomes an interval and two figures agree when their intervals overlap:
 * vague words carry ranges: "a few" 2-5, "a handful" 2-6, "several" 3-9, "a dozen"
   10-14, "dozens" 24-99, "scores" 40-199, "hundreds" 200-999, "thousands"
   2,000-9,999, "tens of thousands" 20,000-99,999. "several" vs 35 disagrees; "dozens"
-  vs 35 agrees.
+  vs 35 agrees; a written range is one figure ("between 30,000 and 50,000", "45-50,000").
 
-Counts are counts of a noun phrase's head, whatever it is (people stranded, homes
-flooded, votes, drones): the head noun after the number ("1,600 households without
-power"), stemmed with snowballstemmer, and the state the phrase is in ("stranded",
-"without power", or a verb right before the number: "fired 52 drones"). Distances keep
-what they are measured from ("800 miles from Ukraine"), as stems. No word list of any
-story's nouns or names is involved.
+What a figure is of comes from :mod:`summarizer.stages.subjects`: counts are counts of
+a noun phrase's head, whatever it is (people stranded, homes flooded, votes, drones),
+in the state the phrase is in ("stranded", "without power", "fired 52 drones", or a
+change: "fell 700 points"); tolls name whom they count when the sentence says so;
+distances keep what they are measured from ("800 miles from Ukraine"); percentages and
+sums what they are of ("71 percent of GDP", "Ford sales fell 31 percent", "a flash
+appeal for $550m"). No word list of any story's nouns or names is involved.
 
-Figures of different kinds, currencies or subjects are never compared.
+Figures of different kinds, currencies or subjects are never compared, and figures
+whose subject cannot be told are not compared at all (:func:`has_subject`).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
-from functools import lru_cache
-
-import snowballstemmer
 
 from summarizer.models import Event, Quantity, SourceExtraction
+from summarizer.stages.figure_match import comparable as comparable
+from summarizer.stages.figure_match import comparable_components as comparable_components
+from summarizer.stages.figure_match import has_subject as has_subject
+from summarizer.stages.figure_match import same_reference as same_reference
+from summarizer.stages.subjects import (
+    FUNCTION_WORDS as FUNCTION_WORDS,  # re-exported: the words figures are read with
+)
+from summarizer.stages.subjects import (
+    casualty_noun,
+    direction_before,
+    distance_reference,
+    measured_subject,
+    noun_phrase,
+    number_of,
+    plural,
+    stem,
+    verb_before,
+)
 
 KM_PER_MILE = 1.609344
 
@@ -79,6 +95,7 @@ _TENS = {
     "ninety": 90,
 }
 _SCALES = {
+    "hundred": 1e2,
     "thousand": 1e3,
     "k": 1e3,
     "million": 1e6,
@@ -122,7 +139,7 @@ _MOD_RE = "|".join(
 )
 
 _NUMBER_RE = re.compile(
-    r"(?<![\w.,/:$€£-])"
+    r"(?<![\w.,/:$€£])(?<![^\W\d_]-)(?<!\s-)(?<!^-)"
     r"(?:(?P<mod>" + _MOD_RE + r")\s+)?"
     r"(?P<cur>US\$|\$|€|£)?\s?"
     r"(?P<num>"
@@ -132,7 +149,7 @@ _NUMBER_RE = re.compile(
     r"|(?P<vague>" + _VAGUE_RE + r")"
     r"|(?P<word>" + _WORDNUM + r")"
     r")"
-    r"(?:\s*(?P<scale>thousand|million|billion|trillion|bn|mn|tn)\b"
+    r"(?:\s*(?P<scale>hundred|thousand|million|billion|trillion|bn|mn|tn)\b"
     r"|(?<=\d)(?P<sscale>m|bn|k)\b)?"
     r"(?![\w:/]|\.\d|,\d{3})",
     re.IGNORECASE,
@@ -177,6 +194,7 @@ _INJURE_VERB = re.compile(
 )
 # Words allowed between a number and the casualty word after it ("35 people were").
 _NP_WORD = r"(?!(?:and|or|but|while|in|on|at|of|to|from)\b)[A-Za-z'’-]+"
+_EITHER = re.compile(r"\s+(?:or|and/or)\s+(?P<other>(?:left\s+|made\s+)?[a-z]+)", re.IGNORECASE)
 _CASUALTY_AFTER = re.compile(
     r"^(?:\s+of)?(?:\s+" + _NP_WORD + r"){0,3}?"
     r"(?:\s+(?:were|was|have\s+been|had\s+been|has\s+been|are|is|been|got|being|later|"
@@ -185,41 +203,6 @@ _CASUALTY_AFTER = re.compile(
     r"hospitali[sz]ed|hurt|injuries|casualties)\b",
     re.IGNORECASE,
 )
-# Closed-class English words (articles, prepositions, conjunctions, auxiliaries,
-# pronouns, quantifiers) that end a counted noun phrase. Written here because the
-# stop-word lists of libraries mix in content nouns (men, members, cases, home) that
-# are exactly what news counts; this is grammar, not the vocabulary of any story.
-FUNCTION_WORDS = frozenset(
-    re.findall(
-        r"\S+",
-        """
-        a an the and or but of in on at to from by for with without over under into onto
-        about after before since during across near than then that which who whom whose were
-        was is are be been being have has had will would could should may might can more
-        most less other others further additional new said says say also not no its their
-        his her this these those per each every all some any including within deep away ago
-        as when where if so there here out up down off
-        """,
-    )
-)
-_AUXILIARY = re.compile(
-    r"^\s+(?:(?:were|was|are|is|been|being|have|has|had|got|remain|remained|remains|still|now|"
-    r"being|later)\s+)+",
-    re.IGNORECASE,
-)
-_WORDS = re.compile(r"[A-Za-z][A-Za-z'’-]*")
-_PARTICIPLE = re.compile(r"[a-z][a-z'’-]*(?:ed|en)$")
-
-
-@lru_cache(maxsize=1)
-def _stemmer() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("english")
-
-
-@lru_cache(maxsize=16384)
-def stem(word: str) -> str:
-    """The snowball stem of a word, lower-cased ("households" -> "household")."""
-    return str(_stemmer().stemWord(word.lower().replace("’", "'")))
 
 
 def _parse_word_number(word: str) -> float:
@@ -277,111 +260,6 @@ class _Kind:
     noun: str | None = None
 
 
-def _distance_reference(after: str) -> tuple[str, str] | None:
-    """What a distance is measured from, as stems and as written: "from the Ukrainian
-    border" -> ("ukrainian border", "ukrainian border"); stems are compared by prefix
-    ("ukrain" of "Ukraine" matches "ukrainian")."""
-    rest = re.sub(r"^\s*\)?\s*(?:\([^)]*\))?\s*\)?", "", after)
-    rest = re.split(r"[,.;:()\u2013\u2014]|\s-\s", rest, maxsplit=1)[0]
-    m = re.search(r"\b(?:from|of|to|away\s+from|inside|into)\s+(?:the\s+)?(.{2,40})$", rest, re.I)
-    if m:
-        phrase = m.group(1)
-    else:
-        phrase = rest.strip()
-        if not re.match(r"(?i)(?:[a-z]+\s+)?front[\s-]?line", phrase):
-            return None
-    if re.search(r"(?i)front[\s-]?lines?", phrase):
-        return "front line", "front line"
-    words = _reference_words(phrase)
-    return (" ".join(stem(w) for w in words), " ".join(words)) if words else None
-
-
-def _reference_words(phrase: str) -> list[str]:
-    return [w.lower() for w in _WORDS.findall(phrase) if w.lower() not in FUNCTION_WORDS][:3]
-
-
-@dataclass(frozen=True)
-class NounPhrase:
-    """What a count counts: the noun phrase after the number and what happened to it."""
-
-    head: str  # the head noun as written, lower-cased ("households")
-    predicate: str | None = None  # "stranded", "without power", "fired" (as written)
-    end: int = 0  # end of the head noun in the text after the number
-
-
-def _noun_phrase(after: str) -> NounPhrase | None:
-    """The head noun of the phrase after a number, and the state it is in.
-
-    The phrase runs over adjectives, names and nouns ("four Russian Shahed drones",
-    "52 Shahed and decoy drones") up to a function word, a plural noun (its head), a
-    participle or punctuation; its head is its last lowercase word. Names alone
-    ("1328 Ban Ki-moon", "00.50 BST") are not counted things.
-    """
-    m = re.match(r"^(?:\s+of)?((?:[\s-]+[A-Za-z'’]+){1,6})", after)
-    if not m:
-        return None
-    head: re.Match[str] | None = None
-    for word in _WORDS.finditer(after, 0, m.end()):
-        low = word.group(0).lower()
-        if low in {"and", "or"} and head is None:
-            continue  # coordinated modifiers: "Shahed and decoy drones"
-        if low in FUNCTION_WORDS or low.endswith("ly"):
-            break
-        if word.group(0)[0].isupper():
-            if head is not None:
-                break
-            continue  # a name or demonym modifying the head: "Russian", "Shahed"
-        if head is not None and _PARTICIPLE.fullmatch(low):
-            break  # "people stranded": the state, not the head
-        head = word
-        if _plural(low):
-            break
-    if head is None:
-        return None
-    return NounPhrase(head.group(0).lower(), _state_after(after[head.end() :]), head.end())
-
-
-def _plural(word: str) -> bool:
-    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
-
-
-def _state_after(rest: str) -> str | None:
-    """The state a counted phrase is in: "(were) stranded", "without power"."""
-    aux = _AUXILIARY.match(rest)
-    tail = rest[aux.end() :] if aux else rest
-    m = re.match(r"^\s*(without|lacking)\s+([A-Za-z][A-Za-z'’-]*)", tail, re.IGNORECASE)
-    if m:
-        return f"{m.group(1).lower()} {m.group(2).lower()}"
-    m = re.match(r"^\s*([a-z][a-z'’-]*)", tail)
-    if not m or m.group(1) in FUNCTION_WORDS:
-        return None
-    word = m.group(1)
-    return word if aux or _PARTICIPLE.fullmatch(word) else None
-
-
-_NUMBER_OF = re.compile(
-    r"\bnumber\s+of\s+(?P<np>[^.;:!?\d]{2,60}?)\s+(?:has|have|had|is|was|now)?\s*"
-    r"(?:\w+\s+){0,2}?(?:to|at|reached|hit|is|was|stands\s+at|stood\s+at)\s+$",
-    re.IGNORECASE,
-)
-
-
-def _number_of(before: str) -> NounPhrase | None:
-    """The counted phrase of "the number of people stranded has risen to 2,500"."""
-    m = _NUMBER_OF.search(before)
-    if not m:
-        return None
-    phrase = _noun_phrase(" " + m.group("np"))
-    return NounPhrase(phrase.head, phrase.predicate, 0) if phrase else None
-
-
-def _verb_before(before: str) -> str | None:
-    """A verb right before the number that says what happened to the counted things:
-    "fired 52 drones", "stranding 2,000 people", "leaving 1,600 households"."""
-    m = re.search(r"\b([a-z][a-z'’-]*(?:ed|ing))\s+$", before)
-    return m.group(1) if m and m.group(1) not in FUNCTION_WORDS else None
-
-
 def _classify(m: re.Match[str], text: str) -> _Kind | None:
     """What the matched number counts, from the words around it; None to skip it."""
     before = text[max(0, m.start() - 120) : m.start()]
@@ -394,7 +272,8 @@ def _classify(m: re.Match[str], text: str) -> _Kind | None:
     cur = (m.group("cur") or "").upper()
     if cur:
         unit = {"$": "USD", "US$": "USD", "€": "EUR", "£": "GBP"}[cur]
-        return _Kind("money", unit, end=m.end())
+        end = m.end() + len(_spaced_scale(m, after)[1])
+        return _measured("money", unit, end, before, text[end : end + 80])
     cm = _CUR_WORD_RE.match(after)
     if cm:
         word = cm.group("cur").lower()
@@ -407,21 +286,24 @@ def _classify(m: re.Match[str], text: str) -> _Kind | None:
             if word.startswith(("pound", "gbp"))
             else word.rstrip("s").upper()
         )
-        return _Kind("money", unit, end=m.end() + cm.end())
-    if _PERCENT_RE.match(after):
-        pm = _PERCENT_RE.match(after)
-        assert pm is not None
-        return _Kind("percent", "%", end=m.end() + pm.end())
+        end = m.end() + cm.end()
+        return _measured("money", unit, end, before, text[end : end + 80])
+    pm = _PERCENT_RE.match(after)
+    if pm:
+        end = m.end() + pm.end()
+        return _measured("percent", "%", end, before, text[end : end + 80])
     dm = _DIST_UNIT_RE.match(after)
     if dm and not m.group("vague") and not (m.group("scale") or m.group("sscale")):
         unit = dm.group("unit").lower()
+        if unit == "m" and re.search(r"[#$€£]\s?$", before):
+            return None  # "(# 37.6 m)": millions of a currency whose sign was mangled
         factor = KM_PER_MILE if unit.startswith("mi") else 1.0
         if unit in {"m", "metre", "metres", "meter", "meters"}:
             factor = 0.001
         tail = after[dm.end() :]
-        reference = _distance_reference(tail)
+        reference = distance_reference(tail)
         if reference is None and dm.group("sep").strip() == "-":  # "a 620-mile front line"
-            phrase = _noun_phrase(tail)
+            phrase = noun_phrase(tail)
             front = "front" in tail[:20].lower()
             written = "front line" if front else phrase.head if phrase else None
             reference = (stem(written) if not front else written, written) if written else None
@@ -430,24 +312,51 @@ def _classify(m: re.Match[str], text: str) -> _Kind | None:
     if _is_year(m, before, after):
         return None
     if _KILL_VERB.search(before):
-        return _Kind("killed", end=m.end())
+        return _casualty("killed", m.end(), after)
     if _INJURE_VERB.search(before):
-        return _Kind("injured", end=m.end())
+        return _casualty("injured", m.end(), after)
     cm2 = _CASUALTY_AFTER.match(after)
     if cm2:
         word = cm2.group("word").lower()
-        if word in {"casualties"}:
-            return _Kind("casualties", end=m.end())
+        either = _EITHER.match(after, cm2.end())
+        if either and not _CASUALTY_AFTER.match(" " + either.group("other")):
+            return None  # "injured or left homeless": a count of two things at once
+        if word in {"casualties"} or either:
+            return _casualty("casualties", m.end(), after)
         kind = (
             "killed"
             if word
             in {"killed", "dead", "died", "death", "deaths", "fatalities", "lives", "perished"}
             else "injured"
         )
-        return _Kind(kind, end=m.end())
+        return _casualty(kind, m.end(), after)
     return _count_kind(m, before, after)
 
 
+def _spaced_scale(m: re.Match[str], after: str) -> tuple[float, str]:
+    """ "$1.5 m": a scale written apart from a sum's digits (factor, the text it takes)."""
+    if not m.group("cur") or m.group("scale") or m.group("sscale") or m.group("vague"):
+        return 1.0, ""
+    sm = re.match(r"^\s(m|mn|bn)\b(?![\w'’.])", after, re.IGNORECASE)
+    return (_SCALES[sm.group(1).lower()], sm.group(0)) if sm else (1.0, "")
+
+
+def _measured(kind: str, unit: str, end: int, before: str, after: str) -> _Kind:
+    """A sum or a percentage with what it is of (:func:`subjects.measured_subject`)."""
+    subject = measured_subject(before, after, money=kind == "money")
+    if subject is None:
+        return _Kind(kind, unit, end=end)
+    return _Kind(kind, unit, end=end, subject=subject.key, predicate=subject.change,
+                 noun=subject.written)  # fmt: skip
+
+
+def _casualty(kind: str, end: int, after: str) -> _Kind:
+    """A toll, with whom it counts when the sentence names them ("peacekeepers")."""
+    noun = casualty_noun(after)
+    return _Kind(kind, end=end, subject=stem(noun) if noun else None, noun=noun)
+
+
+_CLOCK = re.compile(r"(?:[01]\d|2[0-3])[0-5]\d")
 _YEAR_CONTEXT = re.compile(
     r"\b(?:in|since|by|of|until|till|from|to|before|after|during|early|late|mid|"
     r"summer|spring|autumn|fall|winter)\s*-?\s*$",
@@ -461,9 +370,16 @@ def _is_year(m: re.Match[str], before: str, after: str) -> bool:
     num = m.group("num")
     if not re.fullmatch(r"\d{4}", num) or not 1800 <= int(num) <= 2100:
         return False
-    phrase = _noun_phrase(after)
-    counted = phrase is not None and _plural(phrase.head) and phrase.end < 24
+    phrase = noun_phrase(after)
+    counted = phrase is not None and plural(phrase.head) and phrase.end < 24
     return not counted or bool(_YEAR_CONTEXT.search(before))
+
+
+def _live_blog_time(m: re.Match[str], before: str, after: str) -> bool:
+    """A four-digit 24-hour time opening a line or sentence before a name."""
+    if not _CLOCK.fullmatch(m.group("num")) or not re.match(r"^\s+[A-Z]", after):
+        return False
+    return not before.strip() or bool(re.search(r"[.!?\"”]\s*$|\n\s*$", before))
 
 
 def _count_kind(m: re.Match[str], before: str, after: str) -> _Kind | None:
@@ -475,12 +391,20 @@ def _count_kind(m: re.Match[str], before: str, after: str) -> _Kind | None:
     scaled = m.group("scale") or m.group("sscale")
     if "." in m.group("num") and not scaled:
         return None  # 11.36, 00.50: clock times and ratios, not counts of things
-    phrase = _noun_phrase(after) or _number_of(before)
+    if re.match(r"^-[a-z]+\b(?!-)", after) and not plural(after[1:].split()[0]):
+        return None  # "a 500-stock index", "a 7.0-magnitude quake": an adjective, not a count
+    if _live_blog_time(m, before, after):
+        return None  # "1428 Troy Livesay tweets": a live blog's time stamp
+    phrase = noun_phrase(after) or number_of(before)
     if phrase is None:
         return None
     if m.group("word") and _parse_word_number(m.group("num")) < 2 and not scaled:
         return None  # "one man said", "one people": a single thing is not a figure
-    state = phrase.predicate or _verb_before(before)
+    direction = None if phrase.predicate else direction_before(before)
+    if direction:  # "the Dow fell 700 points": a change, up or down
+        return _Kind("count", end=m.end(), subject=stem(phrase.head), predicate=direction,
+                     noun=f"{phrase.head} ({direction})")  # fmt: skip
+    state = phrase.predicate or verb_before(before)
     noun = phrase.head + (f" {state}" if state else "")
     return _Kind(
         "count",
@@ -489,6 +413,35 @@ def _count_kind(m: re.Match[str], before: str, after: str) -> _Kind | None:
         predicate=" ".join(stem(w) for w in state.split()) if state else None,
         noun=noun,
     )
+
+
+_RANGE_BEFORE = re.compile(
+    r"(?:\bbetween\s+(?P<a>\d[\d,]*(?:\.\d+)?)\s+and"
+    r"|(?<![\d,.])(?<!from\s)(?P<b>\d[\d,]*(?:\.\d+)?)\s*(?:-|–|to))\s+$"
+    r"|(?<![\d,.])(?<!from\s)(?P<c>\d[\d,]*(?:\.\d+)?)(?:-|–)$",
+    re.IGNORECASE,
+)
+
+
+def _range_start(m: re.Match[str], text: str, value: float) -> tuple[int, float] | None:
+    """Where a range ending in this number starts and its low end: "between 30,000 and
+    50,000", "20 to 24 percent", "45-50,000" (the low end takes the high end's scale:
+    "$5 to $7 billion" is not "$5")."""
+    num = m.group("num")
+    if not re.fullmatch(r"[\d,.]+", num) or m.group("cur"):
+        return None
+    rm = _RANGE_BEFORE.search(text, max(0, m.start() - 40), m.start())
+    if rm is None:
+        return None
+    written = rm.group("a") or rm.group("b") or rm.group("c")
+    low = float(written.replace(",", "")) * value / float(num.replace(",", ""))
+    if "," in num and "," not in written and low * 1000 <= value:
+        low *= 1000  # "45-50,000": forty-five thousand
+    return (rm.start(), low) if 0 < low < value else None
+
+
+def _times(value: float | None, factor: float) -> float | None:
+    return None if value is None else value * factor
 
 
 def extract_quantities(text: str, offset: int = 0) -> tuple[Quantity, ...]:
@@ -500,12 +453,18 @@ def extract_quantities(text: str, offset: int = 0) -> tuple[Quantity, ...]:
         if parsed is None or kind is None:
             continue
         value, low, high = parsed
+        scale = _spaced_scale(m, text[m.end() :])[0]
+        value, low, high = value * scale, _times(low, scale), _times(high, scale)
         mod = m.group("mod")
         low, high = _bounds(mod, value, low, high)
         factor = kind.factor
         approximate = bool(mod) or bool(m.group("vague")) or "dozen" in m.group("num").lower()
         start = m.start()
         end = max(kind.end, m.end())
+        spanned = None if mod or low is not None else _range_start(m, text, value)
+        if spanned is not None:  # "between 30,000 and 50,000 people": one figure, a range
+            start, low, high, approximate = spanned[0], spanned[1], value, True
+            found = [q for q in found if q.end <= offset + start]
         found.append(
             Quantity(
                 kind=kind.kind,
@@ -550,87 +509,6 @@ def interval(q: Quantity) -> tuple[float, float]:
     return v - tol, v + tol
 
 
-def comparable(a: Quantity, b: Quantity, *, strict: bool = False) -> bool:
-    """Same kind and unit, and about the same thing: worth comparing.
-
-    Counts: the same head noun (stems: "households" and "household"); with ``strict``
-    also the same state ("stranded" vs "evacuated" people are two counts). Distances:
-    the same reference, word stems matching by prefix ("ukrain" of "Ukraine" and
-    "ukrainian border"), or neither naming one.
-    """
-    if a.kind != b.kind or (a.unit or None) != (b.unit or None):
-        return False
-    if a.kind == "count":
-        return a.subject == b.subject and (not strict or a.predicate == b.predicate)
-    if a.kind == "distance":
-        return same_reference(a.subject, b.subject)
-    if a.kind == "percent":
-        return a.subject == b.subject
-    return True
-
-
-def same_reference(a: str | None, b: str | None) -> bool:
-    """Two distance references name the same place: a shared word, stems matched by
-    prefix (at least 4 letters), or neither given."""
-    if a is None or b is None:
-        return a is None and b is None
-    return any(
-        (min(len(x), len(y)) >= 4 and (x.startswith(y) or y.startswith(x))) or x == y
-        for x in a.split()
-        for y in b.split()
-    )
-
-
-def comparable_components(
-    quantities: Sequence[Quantity], *, strict: bool = False
-) -> list[list[int]]:
-    """Connected components of :func:`comparable` over ``quantities``: lists of indices,
-    each in order, ordered by their first index.
-
-    Without comparing every pair (an event cited by thousands of sources, or one huge
-    sentence, holds thousands of figures): figures are linked through keys that
-    :func:`comparable` implies (kind, unit, and the counted thing; for distances each
-    reference word, and its prefixes of 4+ letters that another figure's word equals).
-    """
-    parent = list(range(len(quantities)))
-
-    def find(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    def link(i: int, j: int) -> None:
-        ri, rj = find(i), find(j)
-        if ri != rj:
-            parent[max(ri, rj)] = min(ri, rj)
-
-    first: dict[tuple[object, ...], int] = {}
-    words: list[tuple[int, tuple[str, str | None], str]] = []
-    for i, q in enumerate(quantities):
-        base = (q.kind, q.unit or None)
-        if q.kind == "distance":
-            if q.subject is None:
-                link(i, first.setdefault((*base, "no reference"), i))
-            for word in set(q.subject.split()) if q.subject else ():
-                link(i, first.setdefault((*base, "word", word), i))
-                words.append((i, base, word))
-        elif q.kind == "count":
-            key = (*base, q.subject, q.predicate if strict else None)
-            link(i, first.setdefault(key, i))
-        else:
-            link(i, first.setdefault((*base, q.subject if q.kind == "percent" else None), i))
-    for i, base, word in words:  # "ukrain" links "ukraine" (a prefix of 4+ letters)
-        for n in range(4, len(word)):
-            j = first.get((*base, "word", word[:n]))
-            if j is not None:
-                link(i, j)
-    groups: dict[int, list[int]] = {}
-    for i in range(len(quantities)):
-        groups.setdefault(find(i), []).append(i)
-    return sorted(groups.values(), key=lambda g: g[0])
-
-
 def same_figure(a: Quantity, b: Quantity) -> bool:
     """True when ``a`` and ``b`` state the same figure after unit reconciliation."""
     if a.kind != b.kind or (a.unit or None) != (b.unit or None):
@@ -641,16 +519,29 @@ def same_figure(a: Quantity, b: Quantity) -> bool:
 
 
 def describe(q: Quantity) -> str:
-    """A display string: "35 injured", "several injured", "800 miles (1,287 km)"."""
+    """A display string: "35 injured", "several injured", "800 miles (1,287 km)", "500
+    metres", "2 miles (3.2 km)"."""
     if q.kind == "distance":
-        km = f"{q.value:,.0f} km"
-        return q.raw if re.search(r"\bk(?:m|ilomet)", q.raw, re.I) else f"{q.raw} ({km})"
+        if re.search(r"\bk(?:m|ilomet)", q.raw, re.I):
+            return q.raw
+        if re.search(r"(?i)\d\s*-?\s*(?:m|metres?|meters?)$", q.raw):
+            return q.raw if q.value < 1 else f"{q.raw} ({kilometres(q.value)})"
+        return f"{q.raw} ({kilometres(q.value)})"
     if q.kind in {"killed", "injured", "casualties"}:
         return f"{q.raw} {q.kind}"
-    if q.kind == "money":
+    if q.kind in {"percent", "money"}:
         return q.raw
     noun = q.noun or q.subject or q.kind
     return f"{q.raw} {noun}" if noun not in q.raw.lower() else q.raw
+
+
+def kilometres(km: float) -> str:
+    """A distance in km at a sensible precision: "1,287 km", "2.4 km", "800 m"."""
+    if km < 1:
+        return f"{km * 1000:,.0f} m"
+    if km < 10:
+        return f"{km:,.1f} km"
+    return f"{km:,.0f} km"
 
 
 def _annotate_event(event: Event) -> Event:

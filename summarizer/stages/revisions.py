@@ -39,7 +39,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from summarizer.models import Evidence, MergedEvent, Quantity
-from summarizer.stages.quantities import FUNCTION_WORDS, comparable, same_figure
+from summarizer.stages.quantities import comparable, same_figure
+from summarizer.stages.subjects import FUNCTION_WORDS
 
 ABOUT = 0.5  # share of the smaller entry's term weight two entries must share (across entries)
 MIN_SHARED = 2  # distinctive terms two related entries must share at least
@@ -140,6 +141,8 @@ def is_newer(group: Sequence[Figure], other: Sequence[Figure]) -> bool:
     """Whether ``group``'s figure replaces ``other``'s (see the module docstring)."""
     if not group or not other or any(f.superseded for f in group):
         return False
+    if all(vague(f.quantity) for f in group) and not all(vague(f.quantity) for f in other):
+        return False  # "tens of thousands" after "200,000": a looser restatement, no update
     if all(f.superseded for f in other):
         return True
     mine = [f.published for f in group]
@@ -149,12 +152,24 @@ def is_newer(group: Sequence[Figure], other: Sequence[Figure]) -> bool:
     all_dated = len(dated_mine) == len(mine) and len(dated_theirs) == len(theirs)
     if dated_mine and dated_theirs and _apart(dated_mine + dated_theirs) > REVISION_DAYS:
         return False  # weeks apart: not the updates of one report
-    if all_dated and min(dated_mine) > max(dated_theirs):
+    if all_dated and min(dated_mine) > max(dated_theirs) and not changes([*group, *other]):
         return True  # a later day's article
     if not any(f.revising for f in group) or any(f.revising for f in other):
         return False
     # stated as an update: it must not come from an article older than the other figure
     return not (dated_mine and dated_theirs and min(dated_mine) < max(dated_theirs))
+
+
+def changes(figures: Sequence[Figure]) -> bool:
+    """Whether the figures measure a change ("fell 700 points", "rose 5 percent"): a
+    change is a fact of its day, so a later day's different change is another fact,
+    not an update (only revision language makes it one)."""
+    return any(f.quantity.predicate in {"up", "down"} for f in figures)
+
+
+def vague(q: Quantity) -> bool:
+    """A figure in words that name a range ("thousands", "several"), not a number."""
+    return q.low is not None and q.high is not None and not re.search(r"\d", q.raw)
 
 
 def _apart(days: Sequence[dt.date]) -> int:
