@@ -26,6 +26,7 @@ Not a test: the wall figures depend on the machine (CPU seconds are steadier).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -80,6 +81,7 @@ class Score:
     evidence_total: int = 0
     disagreements_found: int = 0
     disagreements_total: int = 0
+    listed: tuple[int, int] = (0, 0)  # disagreements and revised figures the run lists
 
 
 def _summarizer() -> str:
@@ -138,7 +140,10 @@ def run_corpus(folder: Path, work: Path, env: dict[str, str]) -> Score:
     args = [_summarizer(), "timeline", str(folder / "articles"), "--format", "json"]
     args += ["--max-dates", str(max_dates), "--per-date", str(PER_DATE), "-o", str(out)]
     wall, cpu = _run(args, env)
-    return _score(folder.name, _evaluate(out, gold, env), wall, cpu)
+    score = _score(folder.name, _evaluate(out, gold, env), wall, cpu)
+    run = json.loads(out.read_text(encoding="utf-8"))
+    listed = (len(run.get("disagreements", [])), len(run.get("revisions", [])))
+    return dataclasses.replace(score, listed=listed)
 
 
 def run_seeds(work: Path, env: dict[str, str]) -> Score:
@@ -169,15 +174,16 @@ def _mean(values: list[float]) -> float:
 def _corpus_table(scores: list[Score]) -> list[str]:
     lines = [
         "| corpus | Date-F1 | ROUGE-1 F | ROUGE-2 F | wall s | CPU s | dates (system/gold) "
-        "| entries | before: Date-F1 / R1 / R2 |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
+        "| entries | disagreements / revisions listed | before: Date-F1 / R1 / R2 |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
     for s in scores:
         before = BEFORE.get(s.corpus)
         was = " / ".join(f"{v:.3f}" for v in before) if before else "-"
         lines.append(
             f"| {s.corpus} | {s.date_f1:.3f} | {s.rouge1:.3f} | {s.rouge2:.3f} | {s.wall:.1f} "
-            f"| {s.cpu:.1f} | {s.system_dates}/{s.gold_dates} | {s.events} | {was} |"
+            f"| {s.cpu:.1f} | {s.system_dates}/{s.gold_dates} | {s.events} "
+            f"| {s.listed[0]} / {s.listed[1]} | {was} |"
         )
     if scores:
         lines.append(
@@ -185,7 +191,7 @@ def _corpus_table(scores: list[Score]) -> list[str]:
             f"| **{_mean([s.rouge1 for s in scores]):.3f}** "
             f"| **{_mean([s.rouge2 for s in scores]):.3f}** "
             f"| {sum(s.wall for s in scores):.1f} (sum) | {sum(s.cpu for s in scores):.1f} (sum) "
-            "| | | |"
+            "| | | | |"
         )
     return lines
 
@@ -256,8 +262,10 @@ def to_markdown(
         f"`summarizer timeline ARTICLES --format json --max-dates L --per-date {PER_DATE}`, "
         "then `summarizer eval` (Date-F1 as tilse; alignment ROUGE F, align+ m:1). Wall and "
         "CPU s are those of the `timeline` command (CPU: the child's user + system time; "
-        "wall time on this shared machine is noisy). The before column is issue 9's "
-        "measurement with the same commands before this round.",
+        "wall time on this shared machine is noisy). Disagreements / revisions listed: "
+        "what the run's JSON lists under `disagreements` and `revisions` (how many of "
+        "them are right is judged by hand, not by this script). The before column "
+        "is issue 9's measurement with the same commands before this round.",
         "",
         *_corpus_table(scores),
         "",
