@@ -352,6 +352,7 @@ def test_ranges_are_one_figure(text: str, low: float, high: float, kind: str) ->
     "text",
     [
         "1428 Mara Lindqvist tweets: the shelters are full",  # a live blog's time stamp
+        "the show is broadcast from 0910 to 0930 local time",  # clock times with their zone
         "Ena Varga, 69 - rescued after seven days",  # an age
         "the broader 500-stock index lost ground",  # an adjective
         "a 7.0-magnitude quake",

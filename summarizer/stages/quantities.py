@@ -376,8 +376,13 @@ def _is_year(m: re.Match[str], before: str, after: str) -> bool:
 
 
 def _live_blog_time(m: re.Match[str], before: str, after: str) -> bool:
-    """A four-digit 24-hour time opening a line or sentence before a name."""
-    if not _CLOCK.fullmatch(m.group("num")) or not re.match(r"^\s+[A-Z]", after):
+    """A four-digit 24-hour time: opening a line or sentence before a name ("1428 Mara
+    tweets"), or with its zone ("at 0910 local time", "0930 GMT")."""
+    if not _CLOCK.fullmatch(m.group("num")):
+        return False
+    if re.match(r"^\s+(?:local\s+time|hours|hrs|GMT|UTC|BST|CET|[A-Z]{2}T)\b", after):
+        return True
+    if not re.match(r"^\s+[A-Z]", after):
         return False
     return not before.strip() or bool(re.search(r"[.!?\"”]\s*$|\n\s*$", before))
 
