@@ -348,6 +348,8 @@ def suspected_instructions(source: Source, sentences: Sentences) -> list[Suspect
         if not claims.is_instruction(source.text[rough[0] : rough[1]]):
             continue  # most candidates: no segmenting needed
         span = sentences.at(candidate)
+        if span is None and candidate < source.header_end:
+            span = _header_line(source.text, candidate)  # a title line read as header
         if span is None:
             continue
         checked_until = span[1]
@@ -355,6 +357,13 @@ def suspected_instructions(source: Source, sentences: Sentences) -> list[Suspect
         if claims.is_instruction(text):
             found[span[0]] = SuspectedInstruction(text=text, start=span[0], end=span[1])
     return [found[k] for k in sorted(found)]
+
+
+def _header_line(text: str, pos: int) -> tuple[int, int]:
+    """The line of the header holding ``pos``, without its line break."""
+    start = text.rfind("\n", 0, pos) + 1
+    end = text.find("\n", pos)
+    return start, len(text) if end < 0 else end
 
 
 _ROUGH_END = re.compile(r"[.!?…]+[\"'”’)\]]*(?=\s)|\n")
