@@ -345,13 +345,17 @@ STAGES = [
     ("summarizer.stages.ingest", "ingest"),
     ("summarizer.stages.clean", "clean"),
     ("summarizer.stages.segment", "segment"),
+    ("summarizer.stages.boilerplate", "drop_boilerplate"),
     ("summarizer.engines.extractive", "extract"),
     ("summarizer.stages.ground", "ground_extraction"),
     ("summarizer.stages.dates", "date_events"),
     ("summarizer.stages.quantities", "annotate"),
     ("summarizer.stages.merge", "merge"),
+    ("summarizer.pipeline.runner", "date_signals"),
     ("summarizer.stages.disagree", "compare"),
+    ("summarizer.stages.select", "brief_order"),
     ("summarizer.engines.extractive", "synthesize"),
+    ("summarizer.stages.wording", "word_synthesis"),
 ]
 
 

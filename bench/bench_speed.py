@@ -63,6 +63,8 @@ ONESTORY_SIZES = (600, 5000, 20000)
 LONG_SIZES = (100, 400, 1000)
 SEED = 20250701
 TIMEOUT = 900.0
+SPEEDUP_REPEATS = 3
+SPEEDUP_TARGET = 1.6
 T17_TARGET_WALL = 4.0
 T17_TARGET_RATE = 75.0
 ONESTORY_TARGET_RATE = 100.0
@@ -276,7 +278,7 @@ def _cpu_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def child(folder: Path) -> dict[str, Any]:
+def child(folder: Path, workers: int | None = None) -> dict[str, Any]:
     """Run the pipeline once on ``folder`` in this process and measure it."""
     import importlib
 
@@ -288,20 +290,40 @@ def child(folder: Path) -> dict[str, Any]:
     for module_name, attr in short.STAGES:
         module = importlib.import_module(module_name)
         setattr(module, attr, short._timed(getattr(module, attr), stage_seconds, attr))
-    from summarizer.pipeline import runner
+    from summarizer.pipeline import parallel, runner
 
-    per_source_wall: list[float] = []
-    process_all = runner._process_all
+    per_source = {"wall": 0.0, "cpu": 0.0}
+    used: dict[str, Any] = {"workers": 1, "worker_peak_kb": []}
 
-    def timed_process_all(*args: Any, **kwargs: Any) -> Any:
-        started = time.perf_counter()
-        try:
-            return process_all(*args, **kwargs)
-        finally:
-            per_source_wall.append(time.perf_counter() - started)
+    def timed(func: Callable[..., Any]) -> Callable[..., Any]:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            wall, cpu = time.perf_counter(), time.process_time() + _cpu_children()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                per_source["wall"] += time.perf_counter() - wall
+                per_source["cpu"] += time.process_time() + _cpu_children() - cpu
 
-    runner._process_all = timed_process_all  # type: ignore[assignment]
-    config = Config(engine=EngineChoice.EXTRACTIVE, quiet=True)
+        return wrapper
+
+    # the per-source stages: everything up to each article's results, and the dates each
+    # article mentions (found in the workers when there are several, else afterwards)
+    runner._process_all = timed(runner._process_all)  # type: ignore[assignment]
+    runner.date_signals = timed(runner.date_signals)  # type: ignore[assignment]
+    workers_for, run_parallel = parallel.workers_for, parallel.run_parallel
+
+    def counted_workers(*args: Any, **kwargs: Any) -> int:
+        used["workers"] = workers_for(*args, **kwargs)
+        return int(used["workers"])
+
+    def watched_run(*args: Any, **kwargs: Any) -> Any:
+        result = run_parallel(*args, **kwargs)
+        used["worker_peak_kb"] = list(result.worker_peak_kb)
+        return result
+
+    parallel.workers_for = counted_workers  # type: ignore[assignment]
+    parallel.run_parallel = watched_run  # type: ignore[assignment]
+    config = Config(engine=EngineChoice.EXTRACTIVE, quiet=True, workers=workers)
     started, cpu_started, cpu_kids = time.perf_counter(), time.process_time(), _cpu_children()
     report = pipeline.run([folder], config)
     rendered = time.process_time()
@@ -309,7 +331,6 @@ def child(folder: Path) -> dict[str, Any]:
     stage_seconds["render_json"] = time.process_time() - rendered
     seconds = time.perf_counter() - started
     cpu = time.process_time() - cpu_started + _cpu_children() - cpu_kids
-    kids_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     return {
         "articles": len(report.sources),
         "failures": len(report.failures),
@@ -317,41 +338,57 @@ def child(folder: Path) -> dict[str, Any]:
         "disagreements": len(report.disagreements),
         "seconds": seconds,
         "cpu_seconds": cpu,
-        "per_source_wall": sum(per_source_wall),
+        "per_source_wall": per_source["wall"],
+        "per_source_cpu": per_source["cpu"],
+        "workers": used["workers"],
         "json_bytes": len(out.encode()),
         "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-        "worker_peak_rss_kb": kids_rss,
+        "worker_peak_rss_kb": sum(used["worker_peak_kb"]),
         "stages": stage_seconds,
     }
 
 
+def run_child(folder: Path, timeout: float, workers: int | None = None) -> dict[str, Any]:
+    """The child run on ``folder`` in a fresh interpreter (``workers``: None for automatic)."""
+    load = os.getloadavg()[0]
+    command = [sys.executable, __file__, "--child", str(folder)]
+    if workers is not None:
+        command += ["--workers", str(workers)]
+    started = time.perf_counter()
+    try:
+        proc = subprocess.run(
+            command, capture_output=True, text=True, check=True, cwd=ROOT, timeout=timeout
+        )
+    except subprocess.TimeoutExpired:
+        result: dict[str, Any] = {"timed_out": True}
+    else:
+        result = json.loads(proc.stdout)
+        result["timed_out"] = False
+    result["process_seconds"] = time.perf_counter() - started
+    result["load"] = load
+    return result
+
+
 def measure(corpus: Corpus, timeout: float) -> dict[str, Any]:
-    """Build ``corpus`` (outside the timing) and run the child on it in a fresh interpreter."""
+    """Build ``corpus`` (outside the timing) and run the child on it (automatic workers)."""
     with tempfile.TemporaryDirectory(prefix=f"bench_speed_{corpus.series}_") as tmp:
         folder = corpus.make(Path(tmp))
-        files = [p for p in folder.iterdir() if p.is_file()]
-        size = sum(p.stat().st_size for p in files)
-        load = os.getloadavg()[0]
-        started = time.perf_counter()
-        try:
-            proc = subprocess.run(
-                [sys.executable, __file__, "--child", str(folder)],
-                capture_output=True,
-                text=True,
-                check=True,
-                cwd=ROOT,
-                timeout=timeout,
-            )
-        except subprocess.TimeoutExpired:
-            result: dict[str, Any] = {"timed_out": True}
-        else:
-            result = json.loads(proc.stdout)
-            result["timed_out"] = False
-        result["process_seconds"] = time.perf_counter() - started
-    result.update(
-        series=corpus.series, label=corpus.label, n=corpus.n, corpus_bytes=size, load=load
-    )
+        size = sum(p.stat().st_size for p in folder.iterdir() if p.is_file())
+        result = run_child(folder, timeout)
+    result.update(series=corpus.series, label=corpus.label, n=corpus.n, corpus_bytes=size)
     return result
+
+
+def speedup(corpus: Corpus, timeout: float, repeats: int = SPEEDUP_REPEATS) -> dict[str, Any]:
+    """The same corpus with 1 and 2 worker processes, alternately, ``repeats`` times each:
+    per-source stages and whole runs, wall and CPU seconds."""
+    runs: dict[int, list[dict[str, Any]]] = {1: [], 2: []}
+    with tempfile.TemporaryDirectory(prefix=f"bench_speedup_{corpus.series}_") as tmp:
+        folder = corpus.make(Path(tmp))
+        for _ in range(repeats):
+            for workers in (1, 2):
+                runs[workers].append(run_child(folder, timeout, workers))
+    return {"label": corpus.label, "n": corpus.n, "runs": runs}
 
 
 # --------------------------------------------------------------------------- report
@@ -360,13 +397,14 @@ def measure(corpus: Corpus, timeout: float) -> dict[str, Any]:
 def _row(r: dict[str, Any], timeout: float) -> str:
     head = f"| {r['label']} | {r['n']:,} | {r['corpus_bytes'] / 1e6:.1f} MB"
     if r["timed_out"]:
-        return head + f" | not finished in {timeout:.0f} s |" + " |" * 6 + f" {r['load']:.1f} |"
+        return head + f" | | not finished in {timeout:.0f} s |" + " |" * 6 + f" {r['load']:.1f} |"
     rss = (r["peak_rss_kb"] + r.get("worker_peak_rss_kb", 0)) / 1024
     startup = r["process_seconds"] - r["seconds"]
     return (
-        head + f" | {r['seconds']:.2f} | {r['cpu_seconds']:.2f} | {r['n'] / r['seconds']:.0f} | "
-        f"{r['n'] / r['cpu_seconds']:.0f} | {r['corpus_bytes'] / 1e6 / r['seconds']:.2f} | "
-        f"{rss:.0f} MiB | {startup:.1f} | {r['load']:.1f} |"
+        head + f" | {r['workers']} | {r['seconds']:.2f} | {r['cpu_seconds']:.2f} | "
+        f"{r['n'] / r['seconds']:.0f} | {r['n'] / r['cpu_seconds']:.0f} | "
+        f"{r['corpus_bytes'] / 1e6 / r['seconds']:.2f} | {rss:.0f} MiB | {startup:.1f} | "
+        f"{r['load']:.1f} |"
     )
 
 
@@ -435,15 +473,17 @@ def to_markdown(results: list[dict[str, Any]], notes: list[str], timeout: float)
         "articles of 5-10 sentences by 40 outlets, a third of the sentences lightly reworded, "
         "published over 100 days); **real-length** (generated, fixed seed: the short corpus's "
         "stories grown to 3-8 KB per article with background and context paragraphs). "
-        "Each row is `pipeline.run` (extractive engine) plus `render_json` in a fresh "
-        "interpreter; wall and CPU s cover that run (CPU includes any worker processes), "
-        "start-up s is the interpreter start and imports before it; peak RSS is the run's "
-        "process (plus its largest worker, if any); load is the 1-minute load average when "
+        "Each row is `pipeline.run` (extractive engine, default settings: the per-source "
+        "stages on as many worker processes as the run chose, `workers`) plus `render_json` "
+        "in a fresh interpreter; wall and CPU s cover that run (CPU includes the worker "
+        "processes), start-up s is the interpreter start and imports before it; peak RSS is "
+        "the run's process plus each worker's peak (pages a forked worker shares with it are "
+        "counted in both, so this is an upper bound); load is the 1-minute load average when "
         "the row started (2 cores, shared machine: compare CPU s and ratios).",
         "",
-        "| corpus | articles | size | wall s | CPU s | articles/s (wall) | articles/s (CPU) "
-        "| MB/s (wall) | peak RSS | start-up s | load |",
-        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| corpus | articles | size | workers | wall s | CPU s | articles/s (wall) "
+        "| articles/s (CPU) | MB/s (wall) | peak RSS | start-up s | load |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     lines += [_row(r, timeout) for r in results]
     lines.append("")
@@ -472,6 +512,110 @@ def to_markdown(results: list[dict[str, Any]], notes: list[str], timeout: float)
     return "\n".join(lines) + "\n"
 
 
+def speedup_corpora(sizes: list[int] | None) -> list[Corpus]:
+    """Where 1 and 2 worker processes are compared: a t17-dev corpus (if present), the
+    real-length series' and the one-story series' middle sizes."""
+    out = []
+    if T17.is_dir():
+        folder = T17 / "Finan_washingtonpost" / "articles"
+        out.append(
+            Corpus(
+                "t17", "Finan_washingtonpost", len(list(folder.glob("*.txt"))), _in_place(folder)
+            )
+        )
+    long_n = sizes[-1] if sizes else LONG_SIZES[-1]
+    one_n = sizes[-1] if sizes else ONESTORY_SIZES[1]
+    out.append(Corpus("long", f"real-length, {long_n:,}", long_n, _generated(long_corpus, long_n)))
+    out.append(
+        Corpus("onestory", f"one story, {one_n:,}", one_n, _generated(onestory_corpus, one_n))
+    )
+    return out
+
+
+def _median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
+def _speedup_stats(sp: dict[str, Any]) -> dict[str, Any] | None:
+    runs = sp["runs"]
+    if any(r["timed_out"] for rs in runs.values() for r in rs):
+        return None
+    out: dict[str, Any] = {}
+    for w in (1, 2):
+        walls = [r["per_source_wall"] for r in runs[w]]
+        out[w] = {
+            "wall": _median(walls),
+            "low": min(walls),
+            "high": max(walls),
+            "cpu": _median([r["per_source_cpu"] for r in runs[w]]),
+            "run": _median([r["seconds"] for r in runs[w]]),
+            "workers": runs[w][0]["workers"],
+        }
+    out["speedup"] = out[1]["wall"] / out[2]["wall"]
+    out["run_speedup"] = out[1]["run"] / out[2]["run"]
+    out["load"] = [r["load"] for rs in runs.values() for r in rs]
+    return out
+
+
+def _speedup_line(sp: dict[str, Any]) -> str:
+    st = _speedup_stats(sp)
+    if st is None:
+        return "did not finish"
+    return (
+        f"per-source {st[1]['wall']:.2f}s (1 worker) vs {st[2]['wall']:.2f}s (2): "
+        f"{st['speedup']:.2f}x; whole run {st['run_speedup']:.2f}x"
+    )
+
+
+def speedup_markdown(speedups: list[dict[str, Any]]) -> str:
+    if not speedups:
+        return ""
+    lines = [
+        "",
+        "### Two worker processes against one",
+        "",
+        "Each corpus ran alternately with `--workers 1` and `--workers 2`, "
+        f"{SPEEDUP_REPEATS} times each, in fresh interpreters; medians, with the range of "
+        "the per-source wall seconds. Per-source stages: from the ingested sources to each "
+        "article's results (clean, segment, the corpus boilerplate counts, extract, ground, "
+        "dates, quantities) plus the dates each article mentions (for ranking days; done in "
+        "the workers with 2, after them with 1). CPU s counts the worker processes too. "
+        "Whole run: `pipeline.run` and `render_json`.",
+        "",
+        "| corpus | articles | per-source wall s, 1 worker | 2 workers | speed-up "
+        "| per-source CPU s, 1 / 2 | whole run wall s, 1 / 2 | whole-run speed-up | load |",
+        "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    verdicts = []
+    for sp in speedups:
+        st = _speedup_stats(sp)
+        if st is None:
+            lines.append(f"| {sp['label']} | {sp['n']:,} | did not finish | | | | | | |")
+            verdicts.append(False)
+            continue
+        one, two = st[1], st[2]
+        lines.append(
+            f"| {sp['label']} | {sp['n']:,} | {one['wall']:.2f} ({one['low']:.2f}-"
+            f"{one['high']:.2f}) | {two['wall']:.2f} ({two['low']:.2f}-{two['high']:.2f}) | "
+            f"**{st['speedup']:.2f}x** | {one['cpu']:.2f} / {two['cpu']:.2f} | "
+            f"{one['run']:.2f} / {two['run']:.2f} | {st['run_speedup']:.2f}x | "
+            f"{min(st['load']):.1f}-{max(st['load']):.1f} |"
+        )
+        verdicts.append(st["speedup"] >= SPEEDUP_TARGET)
+    lines += [
+        "",
+        f"Target: 2-worker speed-up on the per-source stages >= {SPEEDUP_TARGET}x: "
+        + ", ".join(
+            f"{sp['label']} **{'met' if ok else 'NOT met'}**"
+            for sp, ok in zip(speedups, verdicts, strict=True)
+        )
+        + ".",
+    ]
+    return "\n".join(lines) + "\n"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -483,10 +627,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sizes", type=int, nargs="+", help="sizes for the generated series")
     parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds per run")
     parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS.md")
+    parser.add_argument("--no-speedup", action="store_true", help="skip the 1 vs 2 workers runs")
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(child(args.child)))
+        print(json.dumps(child(args.child, args.workers)))
         return 0
     chosen, notes = corpora(set(args.only), args.sizes)
     results = []
@@ -500,7 +646,12 @@ def main(argv: list[str] | None = None) -> int:
         )
         print(f"{corpus.label:>24}: {state}, load {r['load']:.1f}", file=sys.stderr)
         results.append(r)
-    text = to_markdown(results, notes, args.timeout)
+    speedups = []
+    for corpus in [] if args.no_speedup else speedup_corpora(args.sizes):
+        sp = speedup(corpus, args.timeout)
+        print(f"{corpus.label:>24}: {_speedup_line(sp)}", file=sys.stderr)
+        speedups.append(sp)
+    text = to_markdown(results, notes, args.timeout) + speedup_markdown(speedups)
     if args.no_write:
         print(text)
     else:

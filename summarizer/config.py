@@ -126,6 +126,7 @@ class Config:
     debug: bool = False
     store: Path | None = None  # --store: the run history database; None with --no-store
     since_last: bool = False  # --since-last: show what changed since the previous run
+    workers: int | None = None  # --workers: processes for the per-source stages; None: auto
 
     def resolved_engine(self) -> EngineChoice:
         """``auto`` is llm when a model is configured, else extractive."""

@@ -214,6 +214,16 @@ class RunOptions:
             "them, else 4; lowered while the server times out or answers 429/503).",
         ),
     ] = None
+    workers: Annotated[
+        int | None,
+        typer.Option(
+            "--workers",
+            metavar="N",
+            min=1,
+            help="Processes for the per-source stages (default: every core, on runs large "
+            "enough to gain; 1: none).",
+        ),
+    ] = None
     rpm: Annotated[
         int | None, typer.Option("--rpm", metavar="N", min=1, help="Pace to N requests a minute.")
     ] = None

@@ -159,6 +159,7 @@ def build_config(
         debug=options.debug,
         store=None if options.no_store else store_path(options.store, env),
         since_last=since_last,
+        workers=options.workers,
     )
     if config.llm.dry_run and config.llm.model:
         return config  # a dry run makes no model call: no API key needed

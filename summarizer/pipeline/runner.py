@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 from summarizer.config import Config, EngineChoice
@@ -25,17 +26,18 @@ from summarizer.models import (
     InputFailure,
     MergedEvent,
     Report,
-    ResolvedDate,
     RunStats,
     Source,
     SourceExtraction,
     SourceReport,
 )
+from summarizer.pipeline import parallel
 from summarizer.pipeline.sources import (
     Interrupted,
     Processed,
     drop_duplicates,
     finish,
+    mentions,
     oversize_notes,
     prepare_all,
     split_outcomes,
@@ -43,11 +45,11 @@ from summarizer.pipeline.sources import (
 from summarizer.progress import progress_bar
 from summarizer.stages import claims, wording
 from summarizer.stages import clean as clean_stage
-from summarizer.stages import dates as dates_stage
 from summarizer.stages import disagree as disagree_stage
 from summarizer.stages import ingest as ingest_stage
 from summarizer.stages import merge as merge_stage
 from summarizer.stages import select as select_stage
+from summarizer.stages.select import DateKey
 from summarizer.transport.backend import Backend, close_quietly
 
 log = logging.getLogger("summarizer")
@@ -101,18 +103,34 @@ FALLBACK_NOTE = (
 )
 
 
+@dataclass
+class _PerSource:
+    """What the per-source stages give the rest of the run."""
+
+    done: list[Processed]
+    failures: list[InputFailure]
+    batch_note: str | None = None
+    fell_back: bool = False  # the model failed every source: the extractive engine's brief
+    mentioned: Mapping[str, Mapping[DateKey, bool]] | None = None  # mentions, when found
+
+
 def _process_all(
     sources: Sequence[Source],
     engine: EngineRunner,
     config: Config,
     ingest_cleaned: Sequence[CleanedSource] = (),
-) -> tuple[list[Processed], list[InputFailure], str | None, bool]:
+) -> _PerSource:
     """Every source through the per-source stages, the ``--batch`` note if any, and
     whether the run fell back to the extractive engine: clean (unless ingest did:
     ``ingest_cleaned``) and segment each, answer ``--batch`` first, let the engine
     extract them all, then ground, date and annotate each. When the model failed every
     source, the extractive engine extracts them all instead (:func:`_fallback`): the
-    run still has a brief, and the failures stay listed."""
+    run still has a brief, and the failures stay listed. On several processes when the
+    run is large enough (:mod:`~summarizer.pipeline.parallel`); the same result either
+    way."""
+    workers = parallel.workers_for(sources, engine, config)
+    if workers > 1:
+        return _process_parallel(sources, engine, config, workers, ingest_cleaned)
     prepared, outcomes = prepare_all(sources, ingest_cleaned)
     note = _prefill_batch(prepared, engine, config)
     extracted = _extract(prepared, engine, config, len(sources), len(outcomes))
@@ -123,7 +141,24 @@ def _process_all(
             result if isinstance(result, InputFailure) else finish(cleaned, result)
         )
     done, failures = split_outcomes(sources, outcomes)
-    return done, model_failures + failures, note, bool(model_failures)
+    return _PerSource(done, model_failures + failures, note, bool(model_failures))
+
+
+def _process_parallel(
+    sources: Sequence[Source],
+    engine: EngineRunner,
+    config: Config,
+    workers: int,
+    ingest_cleaned: Sequence[CleanedSource],
+) -> _PerSource:
+    """:func:`_process_all` on ``workers`` processes, with the same progress bar."""
+    log.debug("per-source stages on %d processes", workers)
+    with progress_bar(len(sources), "extracting", quiet=config.quiet) as advance:
+        result = parallel.run_parallel(
+            sources, engine, workers, lambda _id, _ok: advance(), ingest_cleaned
+        )
+    done, failures = split_outcomes(sources, result.outcomes)
+    return _PerSource(done, failures, mentioned=result.mentioned)
 
 
 def _fallback(
@@ -191,22 +226,19 @@ def _select(
     )
 
 
-def date_signals(done: Sequence[Processed]) -> select_stage.DateSignals:
+def date_signals(
+    done: Sequence[Processed], found: Mapping[str, Mapping[DateKey, bool]] | None = None
+) -> select_stage.DateSignals:
     """How often the articles refer to each date (anywhere in their kept text) and how
-    many were published each day: what the timeline's days are ranked by."""
-
-    def mentioned(source: Source, cleaned: CleanedSource) -> list[ResolvedDate]:
-        text = source.text
-        return [
-            resolved
-            for k in cleaned.kept
-            for _, resolved in dates_stage.date_mentions(
-                text[k.start : k.end], source.published, k.start
-            )
-        ]
-
-    return select_stage.date_signals(
-        (source.published, mentioned(source, cleaned)) for source, cleaned, _ in done
+    many were published each day: what the timeline's days are ranked by. ``found``:
+    each source's mentions when already found (by the worker processes)."""
+    known = found or {}
+    return select_stage.date_signals_of_mentions(
+        (
+            source.published,
+            known[source.id] if source.id in known else mentions(source, cleaned),
+        )
+        for source, cleaned, _ in done
     )
 
 
@@ -320,16 +352,15 @@ def _run(paths: Sequence[str | Path], config: Config, engine: EngineRunner) -> R
     ingested = ingest_stage.ingest(paths, dict(config.published), fetch=config.fetch)
     failures = list(ingested.failures)
     unique_sources, duplicate_notes = drop_duplicates(ingested.sources)
-    done, source_failures, batch_note, fell_back = _process_all(
-        unique_sources, engine, config, ingested.cleaned
-    )
-    failures.extend(source_failures)
+    per_source = _process_all(unique_sources, engine, config, ingested.cleaned)
+    done, batch_note, fell_back = per_source.done, per_source.batch_note, per_source.fell_back
+    failures.extend(per_source.failures)
     writer = ExtractiveEngine(summary_sentences=config.summary_sentences) if fell_back else engine
 
     sources = {s.id: s for s, _, _ in done}
     extractions = [ext for _, _, ext in done]
     merged = merge_stage.merge(extractions, sources)
-    signals = date_signals(done)
+    signals = date_signals(done, per_source.mentioned)
     selected = _select(merged, config, signals)
     kept_ids = {e.id for e in selected}
     findings = disagree_stage.compare(merged, {s.id: s.published for s in sources.values()})

@@ -28,6 +28,8 @@ from summarizer.stages import ground as ground_stage
 from summarizer.stages import ingest as ingest_stage
 from summarizer.stages import quantities as quantities_stage
 from summarizer.stages import segment as segment_stage
+from summarizer.stages import select as select_stage
+from summarizer.stages.select import DateKey
 
 log = logging.getLogger("summarizer")
 
@@ -95,6 +97,22 @@ def prepare_all(
         except StageFailed as failure:
             failed[source.id] = failure.failure
     return boilerplate_stage.drop_boilerplate(prepared), failed
+
+
+def mentions(source: Source, cleaned: CleanedSource) -> dict[DateKey, bool]:
+    """The dates a source refers to anywhere in its kept text, for ranking the timeline's
+    days (:func:`~summarizer.stages.select.mentioned`)."""
+    text = source.text
+    return select_stage.mentioned(
+        source.published,
+        (
+            resolved
+            for k in cleaned.kept
+            for _, resolved in dates_stage.date_mentions(
+                text[k.start : k.end], source.published, k.start
+            )
+        ),
+    )
 
 
 def finish_source(source: Source, ext: SourceExtraction) -> SourceExtraction:

@@ -213,14 +213,14 @@ class _Counts:
         )
 
 
-def _count(prepared: Sequence[Prepared], units: Sequence[Sequence[_Unit]]) -> _Counts:
+def _count(published: Sequence[dt.date | None], units: Sequence[Sequence[_Unit]]) -> _Counts:
     """Count keys per article and per publication day (an undated article adds no day)."""
     articles: Counter[int] = Counter()
     days: Counter[int] = Counter()
     occurrences: Counter[int] = Counter()
     by_day: dict[dt.date | None, list[int]] = {}
-    for i, (cleaned, _) in enumerate(prepared):
-        by_day.setdefault(cleaned.source.published, []).append(i)
+    for i, day in enumerate(published):
+        by_day.setdefault(day, []).append(i)
     for day, members in by_day.items():
         seen: set[int] = set()
         for i in members:
@@ -353,6 +353,74 @@ def _apply(
     return new, tuple(s for s in sentences if s.index not in gone)
 
 
+# The stage in three steps, so that the per-article ones can run where the article's
+# sentences are (:mod:`summarizer.pipeline.parallel`): :func:`sentence_units` per article,
+# :func:`decide` over the corpus, :func:`apply_drops` per article.
+
+Drops = list[tuple[int, str]]  # (position of the sentence in its article's list, reason)
+
+
+def sentence_units(sentences: Sequence[Sentence], ids: dict[str, int], case: _Case) -> list[_Unit]:
+    """Each sentence's sampled keys; the words' case goes to ``case`` (``ids``: a token
+    checksum cache)."""
+    return [_unit(s.text, ids, case) for s in sentences]
+
+
+def new_case() -> _Case:
+    """An empty tally of how the corpus writes its words (:func:`sentence_units`)."""
+    return _Case()
+
+
+def merge_cases(parts: Iterable[_Case]) -> _Case:
+    """One corpus tally from the tallies of its parts (counts add up)."""
+    total = _Case()
+    for part in parts:
+        total.lower.update(part.lower)
+        total.inner_upper.update(part.inner_upper)
+    return total
+
+
+def decide(
+    published: Sequence[dt.date | None],
+    texts: Sequence[Sequence[str]],
+    units: Sequence[Sequence[_Unit]],
+    case: _Case,
+    *,
+    min_articles: int = MIN_ARTICLES,
+    min_days: int = MIN_DAYS,
+) -> list[Drops]:
+    """Per article (its publication date, its sentences' texts and units), the sentences
+    that are the corpus' recurring boilerplate, with the reason. ``texts`` is read only
+    for the sentences the sampled keys flag."""
+    limits = (min_articles, min_days)
+    ids: dict[str, int] = {}
+    sampled = _count(published, units)
+    flagged = [[_flagged(u, sampled, *limits) for u in article_units] for article_units in units]
+    full = [
+        [_all_shingles(texts[i][j], ids) if f else _EMPTY for j, f in enumerate(marks)]
+        for i, marks in enumerate(flagged)
+    ]
+    full_counts = _count(published, full)
+    out: list[Drops] = []
+    for i, marks in enumerate(flagged):
+        drop: Drops = []
+        for j, flag in enumerate(marks):
+            if not flag:
+                continue
+            reason = _verdict(
+                texts[i][j], full[i][j], units[i][j], (sampled, full_counts), case, limits
+            )
+            if reason is not None:
+                drop.append((j, reason))
+        out.append(drop)
+    return out
+
+
+def apply_drops(cleaned: CleanedSource, sentences: Sequence[Sentence], drops: Drops) -> Prepared:
+    """One article with the sentences :func:`decide` named dropped."""
+    return _apply(cleaned, sentences, [(sentences[j], reason) for j, reason in drops])
+
+
 def drop_boilerplate(
     prepared: Sequence[Prepared],
     *,
@@ -365,27 +433,18 @@ def drop_boilerplate(
     the same order, with the dropped sentences removed from both and listed in
     ``CleanedSource.dropped``.
     """
-    limits = (min_articles, min_days)
     ids: dict[str, int] = {}
     case = _Case()
-    units = [[_unit(s.text, ids, case) for s in sentences] for _, sentences in prepared]
-    sampled = _count(prepared, units)
-    flagged = [[_flagged(u, sampled, *limits) for u in article_units] for article_units in units]
-    full = [
-        [_all_shingles(s.text, ids) if f else _EMPTY for s, f in zip(sentences, marks, strict=True)]
-        for (_, sentences), marks in zip(prepared, flagged, strict=True)
+    units = [sentence_units(sentences, ids, case) for _, sentences in prepared]
+    drops = decide(
+        [cleaned.source.published for cleaned, _ in prepared],
+        [[s.text for s in sentences] for _, sentences in prepared],
+        units,
+        case,
+        min_articles=min_articles,
+        min_days=min_days,
+    )
+    return [
+        apply_drops(cleaned, sentences, drop)
+        for (cleaned, sentences), drop in zip(prepared, drops, strict=True)
     ]
-    full_counts = _count(prepared, full)
-    out: list[Prepared] = []
-    for (cleaned, sentences), i in zip(prepared, range(len(prepared)), strict=True):
-        drop = []
-        for j, sentence in enumerate(sentences):
-            if not flagged[i][j]:
-                continue
-            reason = _verdict(
-                sentence.text, full[i][j], units[i][j], (sampled, full_counts), case, limits
-            )
-            if reason is not None:
-                drop.append((sentence, reason))
-        out.append(_apply(cleaned, sentences, drop))
-    return out

@@ -276,13 +276,27 @@ def _older_candidates(new: Figure, figures: Sequence[Figure]) -> list[Figure]:
     return out
 
 
+def _comparability(q: Quantity) -> tuple[str, str | None, str | None, str | None]:
+    """What :func:`~summarizer.stages.quantities.comparable` (strict) requires two figures
+    to share: kind, unit and, for counts and percentages, the counted thing (and state)."""
+    subject = q.subject if q.kind in {"count", "percent"} else None
+    return (q.kind, q.unit or None, subject, q.predicate if q.kind == "count" else None)
+
+
 def link_across(figures: Sequence[Figure], related: Relatedness) -> list[Link]:
-    """Revising figures linked to the older entry they update (see the module docstring)."""
+    """Revising figures linked to the older entry they update (see the module docstring).
+
+    Each revising figure looks only at the figures it could be comparable with (same
+    :func:`_comparability`, in their order): not every figure of the run.
+    """
     links: dict[tuple[str, str, str], Link] = {}
+    alike: dict[tuple[str, str | None, str | None, str | None], list[Figure]] = {}
+    for figure in figures:
+        alike.setdefault(_comparability(figure.quantity), []).append(figure)
     for new in figures:
         if not new.revising:
             continue
-        candidates = _older_candidates(new, figures)
+        candidates = _older_candidates(new, alike[_comparability(new.quantity)])
         scored = [(related.score(new.event, c.event), c) for c in candidates]
         scored = [(s, c) for s, c in scored if s >= ABOUT]
         if not scored:

@@ -111,13 +111,28 @@ class DateSignals:
 
 def date_signals(articles: Iterable[tuple[dt.date | None, Iterable[ResolvedDate]]]) -> DateSignals:
     """:class:`DateSignals` from each article's publication date and the dates it mentions."""
+    return date_signals_of_mentions((day, mentioned(day, dates)) for day, dates in articles)
+
+
+def mentioned(day: dt.date | None, dates: Iterable[ResolvedDate]) -> dict[DateKey, bool]:
+    """The distinct dates (:func:`date_key`) an article published on ``day`` mentions, each
+    with whether the article came out after the date (a later mention)."""
+    return {
+        key: day is not None and (date.end or date.start) < day
+        for key, date in {date_key(d): d for d in dates}.items()
+    }
+
+
+def date_signals_of_mentions(
+    articles: Iterable[tuple[dt.date | None, Mapping[DateKey, bool]]],
+) -> DateSignals:
+    """:func:`date_signals` from each article's publication date and :func:`mentioned`."""
     mentions: dict[DateKey, float] = defaultdict(float)
     published: Counter[dt.date] = Counter()
     for day, dates in articles:
         if day is not None:
             published[day] += 1
-        for key, date in {date_key(d): d for d in dates}.items():
-            later = day is not None and (date.end or date.start) < day
+        for key, later in dates.items():
             mentions[key] += 1.0 if later else EARLY_WEIGHT
     days = sorted(published)
     return DateSignals(

@@ -1,0 +1,388 @@
+"""The per-source stages on several processes, for runs large enough to pay for it.
+
+A run's per-source work (clean, segment, the extractive engine, ground, dates,
+quantities, and the dates each article mentions) is CPU-bound Python, so threads
+would not help; the stages do not share state, so processes do. One stage in the
+middle needs the whole corpus: page furniture is recognised by how often a sentence
+recurs across articles (:mod:`~summarizer.stages.boilerplate`). So each worker
+process takes a fixed, contiguous share of the sources (balanced by text length)
+and works in two phases, keeping its articles between them:
+
+1. clean and segment each of its sources, and send the sentences' boilerplate keys;
+2. this process counts the keys over the corpus and sends each worker the sentences
+   to drop; the worker drops them, extracts, grounds, dates and annotates each
+   source, and sends the results back (the kept and dropped ranges as plain numbers,
+   the extraction, the dates the article mentions).
+
+Results are put together in input order, so the output is the same as the serial
+run's, byte for byte. Only an engine that calls no model runs this way (a model
+engine is waiting on the network, which it already does concurrently); a run with
+little text runs serially, since starting processes and moving results between them
+costs more than it saves (:func:`workers_for`).
+"""
+
+from __future__ import annotations
+
+import bisect
+import contextlib
+import itertools
+import multiprocessing
+import os
+import time
+import traceback
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+from summarizer.config import Config
+from summarizer.engines.base import EngineRunner, Prepared
+from summarizer.models import CharInterval, CleanedSource, DroppedRange, InputFailure, Source
+from summarizer.pipeline.sources import (
+    Interrupted,
+    Outcomes,
+    StageFailed,
+    finish,
+    mentions,
+    prepare_source,
+)
+from summarizer.stages import boilerplate
+from summarizer.stages.select import DateKey
+
+# Automatic worker count: below this much text, or this few sources, one process is
+# faster (starting a worker and moving its results cost about as much as 100 KB of work).
+AUTO_MIN_CHARS = 400_000
+AUTO_MIN_SOURCES = 8
+
+Ranges = tuple[tuple[int, int], ...]
+Dropped = tuple[tuple[int, int, str], ...]
+
+
+@dataclass
+class ParallelResult:
+    """The per-source outcomes (in any order; keyed by source id) and the dates each
+    finished source mentions."""
+
+    outcomes: Outcomes = field(default_factory=dict)
+    mentioned: dict[str, dict[DateKey, bool]] = field(default_factory=dict)
+    worker_seconds: list[float] = field(default_factory=list)  # CPU seconds of each worker
+    worker_peak_kb: list[int] = field(default_factory=list)  # peak RSS of each worker
+
+
+def available_cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def workers_for(sources: Sequence[Source], engine: EngineRunner, config: Config) -> int:
+    """How many processes to run the per-source stages in (1: in this one).
+
+    ``config.workers`` when given; otherwise every available core once the run has at
+    least :data:`AUTO_MIN_SOURCES` sources and :data:`AUTO_MIN_CHARS` characters. An
+    engine with a model backend always runs here.
+    """
+    if engine.backend is not None or len(sources) < 2:
+        return 1
+    if config.workers is not None:
+        return max(1, min(config.workers, len(sources)))
+    if len(sources) < AUTO_MIN_SOURCES or sum(len(s.text) for s in sources) < AUTO_MIN_CHARS:
+        return 1
+    return max(1, min(available_cores(), len(sources) // (AUTO_MIN_SOURCES // 2)))
+
+
+def shares(sources: Sequence[Source], workers: int) -> list[range]:
+    """Contiguous runs of source positions, one per worker, of about equal text length
+    (each cut at the source boundary nearest an equal split)."""
+    sums = list(itertools.accumulate(len(s.text) + 1 for s in sources))
+    total = sums[-1] if sums else 0
+    bounds = [0]
+    for k in range(1, workers):
+        target = total * k / workers
+        i = bisect.bisect_left(sums, target)  # the source that crosses the target
+        before = sums[i - 1] if i else 0
+        cut = i + 1 if i < len(sums) and sums[i] - target <= target - before else i
+        cut = max(cut, bounds[-1] + 1)
+        if cut >= len(sources):
+            break
+        bounds.append(cut)
+    bounds.append(len(sources))
+    return [range(a, b) for a, b in itertools.pairwise(bounds) if b > a]
+
+
+# --------------------------------------------------------------------------- worker side
+
+# Messages from a worker, each a tuple: ("prepared", position, failure or (sentence keys,
+# sentence spans)) per source in phase 1, then ("case", the tally of how its articles
+# write their words); ("result", position, failure or result) per source in phase 2;
+# ("finished", CPU seconds) at the end; ("error", exception) if it failed. Results are
+# sent as each source is done, so this process reads them while the workers go on.
+
+
+def _serve(
+    conn: Connection,
+    engine: EngineRunner,
+    sources: Sequence[Source],
+    cleaned: Sequence[CleanedSource],
+) -> None:
+    """A worker: phase 1 on ``sources`` (``cleaned``: those ingest cleaned already), wait
+    for the drops, phase 2; errors are sent."""
+    try:
+        prepared = _prepare(sources, cleaned, conn)
+        drops: list[boilerplate.Drops] = conn.recv()
+        _finish(engine, sources, prepared, drops, conn)
+        conn.send(("finished", (time.process_time(), _peak_kb())))
+    except KeyboardInterrupt:  # Ctrl-C reaches the whole process group: the run reports it
+        pass
+    except BaseException as exc:  # a bug: the run stops with it, as a serial run would
+        with contextlib.suppress(OSError):  # the run may have stopped listening
+            conn.send(("error", _portable(exc)))
+    finally:
+        conn.close()
+
+
+def _prepare(
+    sources: Sequence[Source], cleaned: Sequence[CleanedSource], conn: Connection
+) -> dict[int, Prepared]:
+    """Clean (unless ingest did) and segment each source; send its failure or its
+    sentences' keys."""
+    ids: dict[str, int] = {}
+    case = boilerplate.new_case()
+    by_id = {c.source.id: c for c in cleaned}
+    prepared: dict[int, Prepared] = {}
+    for i, source in enumerate(sources):
+        try:
+            prepared[i] = prepare_source(source, by_id.get(source.id))
+        except StageFailed as failed:
+            conn.send(("prepared", i, failed.failure))
+            continue
+        sentences = prepared[i][1]
+        units = boilerplate.sentence_units(sentences, ids, case)
+        conn.send(("prepared", i, (units, [(s.start, s.end) for s in sentences])))
+    conn.send(("case", case))
+    return prepared
+
+
+def _finish(
+    engine: EngineRunner,
+    sources: Sequence[Source],
+    prepared: dict[int, Prepared],
+    drops: list[boilerplate.Drops],
+    conn: Connection,
+) -> None:
+    """Drop the boilerplate, extract, ground, date and annotate each prepared source;
+    send its failure or its result."""
+    pending = iter(drops)
+    for i, source in enumerate(sources):
+        if i not in prepared:
+            continue  # failed in phase 1: already reported
+        cleaned, sentences = boilerplate.apply_drops(*prepared.pop(i), next(pending))
+        (extracted,) = engine.extract_all([(cleaned, sentences)])
+        outcome = extracted if isinstance(extracted, InputFailure) else finish(cleaned, extracted)
+        if isinstance(outcome, InputFailure):
+            conn.send(("result", i, outcome))
+            continue
+        _, cleaned, ext = outcome
+        kept = tuple((k.start, k.end) for k in cleaned.kept)
+        gone = tuple((d.start, d.end, d.reason) for d in cleaned.dropped)
+        conn.send(("result", i, (kept, gone, ext, mentions(source, cleaned))))
+
+
+def _peak_kb() -> int:
+    """This process's peak resident memory in KiB (0 where the OS does not say)."""
+    try:
+        import resource
+    except ImportError:  # not on Unix
+        return 0
+    return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
+
+
+def _portable(exc: BaseException) -> BaseException:
+    """``exc`` if it survives pickling, else a RuntimeError carrying its traceback."""
+    import pickle
+
+    try:
+        pickle.loads(pickle.dumps(exc))
+        return exc
+    except Exception:
+        text = "".join(traceback.format_exception(exc))
+        return RuntimeError(f"a worker process failed:\n{text}")
+
+
+# --------------------------------------------------------------------------- this side
+
+
+@dataclass
+class _Worker:
+    process: Any  # multiprocessing.Process (its type depends on the start method)
+    conn: Connection
+    positions: range
+
+
+def _context() -> Any:
+    """``fork`` where there is one (no re-import, nothing to pickle), else ``spawn``."""
+    methods = multiprocessing.get_all_start_methods()
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+
+
+def run_parallel(
+    sources: Sequence[Source],
+    engine: EngineRunner,
+    workers: int,
+    on_done: Callable[[str, bool], None] | None = None,
+    cleaned: Sequence[CleanedSource] = (),
+) -> ParallelResult:
+    """The per-source stages for ``sources`` on ``workers`` processes (``cleaned``: the
+    sources ingest cleaned already); ``on_done(id, ok)`` as each source is finished.
+    Ctrl-C raises :class:`Interrupted`."""
+    ids = {s.id for s in sources}
+    by_id = {c.source.id: c for c in cleaned if c.source.id in ids}
+    context = _context()
+    pool: list[_Worker] = []
+    finished: list[str] = []
+    try:
+        for positions in shares(sources, workers):
+            mine, theirs = context.Pipe()
+            chunk = [sources[i] for i in positions]
+            done = [by_id[s.id] for s in chunk if s.id in by_id]
+            process = context.Process(
+                target=_serve, args=(theirs, engine, chunk, done), daemon=True
+            )
+            process.start()
+            theirs.close()
+            pool.append(_Worker(process, mine, positions))
+        return _collect(sources, pool, finished, on_done)
+    except KeyboardInterrupt as stop:
+        raise Interrupted(list(finished), len(sources)) from stop
+    finally:
+        for worker in pool:
+            worker.conn.close()
+            worker.process.join(timeout=5)
+            if worker.process.is_alive():
+                worker.process.terminate()
+                worker.process.join()
+
+
+def _collect(
+    sources: Sequence[Source],
+    pool: Sequence[_Worker],
+    finished: list[str],
+    on_done: Callable[[str, bool], None] | None,
+) -> ParallelResult:
+    result = ParallelResult()
+    firsts: list[dict[int, Any]] = [{} for _ in pool]
+    cases = _gather(
+        pool, "prepared", lambda w, i, item: firsts[w].__setitem__(i, item), until="case"
+    )
+    published: list[Any] = []
+    texts: list[_Sentences] = []
+    units: list[Any] = []
+    owners: list[int] = []  # which worker each prepared source belongs to
+    for w, worker in enumerate(pool):
+        for i, position in enumerate(worker.positions):
+            item = firsts[w][i]
+            if isinstance(item, InputFailure):
+                result.outcomes[sources[position].id] = item
+                if on_done is not None:
+                    on_done(sources[position].id, False)
+                continue
+            published.append(sources[position].published)
+            units.append(item[0])
+            texts.append(_Sentences(sources[position].text, item[1]))
+            owners.append(w)
+    drops = boilerplate.decide(published, texts, units, boilerplate.merge_cases(cases))
+    for w, worker in enumerate(pool):
+        worker.conn.send([d for d, owner in zip(drops, owners, strict=True) if owner == w])
+
+    def store(w: int, i: int, item: Any) -> None:
+        source = sources[pool[w].positions[i]]
+        _store(source, item, result)
+        if not isinstance(item, InputFailure):
+            finished.append(source.id)
+        if on_done is not None:
+            on_done(source.id, not isinstance(item, InputFailure))
+
+    expected = [
+        len(firsts[w]) - sum(isinstance(x, InputFailure) for x in firsts[w].values())
+        for w in range(len(pool))
+    ]
+    ends = _gather(pool, "result", store, expected, until="finished")
+    result.worker_seconds = [seconds for seconds, _ in ends]
+    result.worker_peak_kb = [peak for _, peak in ends]
+    return result
+
+
+class _Sentences(Sequence[str]):
+    """An article's sentence texts, cut from its text when asked for (the boilerplate
+    decision reads only the sentences it flags)."""
+
+    def __init__(self, text: str, spans: Sequence[tuple[int, int]]) -> None:
+        self.text, self.spans = text, spans
+
+    def __len__(self) -> int:
+        return len(self.spans)
+
+    def __getitem__(self, index: Any) -> Any:
+        if isinstance(index, slice):
+            return [self.text[a:b] for a, b in self.spans[index]]
+        start, end = self.spans[index]
+        return self.text[start:end]
+
+
+def _gather(
+    pool: Sequence[_Worker],
+    kind: str,
+    handle: Callable[[int, int, Any], None],
+    expected: Sequence[int] | None = None,
+    until: str | None = None,
+) -> list[Any]:
+    """Read ``kind`` messages from every worker (``expected`` of each, else one per
+    source of its share), then its ``until`` message if any; returns what those carry."""
+    left = {
+        w: (len(worker.positions) if expected is None else expected[w]) + (1 if until else 0)
+        for w, worker in enumerate(pool)
+    }
+    ends: list[Any] = []
+    index = {worker.conn: w for w, worker in enumerate(pool)}
+    while any(left.values()):
+        for conn in wait([pool[w].conn for w, n in left.items() if n]):
+            assert isinstance(conn, Connection)
+            w = index[conn]
+            message = _receive(pool[w])
+            if message[0] == kind:
+                handle(w, message[1], message[2])
+            elif until is not None and message[0] == until:
+                ends.append(message[1])
+            else:
+                raise RuntimeError(f"unexpected message from a worker process: {message[0]}")
+            left[w] -= 1
+    return ends
+
+
+def _receive(worker: _Worker) -> tuple[Any, ...]:
+    """The worker's next message; its error is raised here."""
+    try:
+        message = worker.conn.recv()
+    except EOFError:
+        code = worker.process.exitcode
+        raise RuntimeError(f"a worker process ended unexpectedly (exit code {code})") from None
+    if message[0] == "error":
+        raise message[1]
+    return tuple(message)
+
+
+def _store(source: Source, item: Any, result: ParallelResult) -> None:
+    """One phase-2 result as the source's outcome, rebuilt around this process's source."""
+    if isinstance(item, InputFailure):
+        result.outcomes[source.id] = item
+        return
+    kept, dropped, ext, keys = item
+    cleaned = CleanedSource(
+        source=source,
+        kept=tuple(CharInterval(start=a, end=b) for a, b in kept),
+        dropped=tuple(DroppedRange(start=a, end=b, reason=r) for a, b, r in dropped),
+    )
+    result.outcomes[source.id] = (source, cleaned, ext)
+    result.mentioned[source.id] = keys

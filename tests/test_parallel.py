@@ -1,0 +1,158 @@
+"""The per-source stages on several processes give the serial run's output, byte for byte.
+
+Small invented stories (three events, four outlets each, a site footer that recurs on
+several days so that the corpus-level boilerplate stage drops it) run with one, two
+and three worker processes; the JSON and markdown outputs must be identical, order
+included. Failures and bugs inside a worker surface as they do in a serial run.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import multiprocessing
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summarizer import pipeline
+from summarizer.config import Config, EngineChoice, LLMConfig
+from summarizer.engines import extractive
+from summarizer.engines.extractive import ExtractiveEngine
+from summarizer.errors import InputError
+from summarizer.models import Source
+from summarizer.output.render import render_brief_md
+from summarizer.output.report_json import render_json
+from summarizer.pipeline import parallel
+from summarizer.stages import segment as segment_stage
+from summarizer.transport.backend import ScriptedBackend
+
+needs_fork = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(),
+    reason="the monkeypatched stage reaches the workers only when they are forked",
+)
+
+STORIES = [
+    (
+        "Lake Orvena",
+        "Flood waters in {place} rose {n} metres on Monday, forcing {k} families from "
+        "their homes, the mayor said.",
+        "Rescue teams in {place} pulled {m} people from flooded houses overnight.",
+    ),
+    (
+        "Port Kessaly",
+        "A fire at the {place} grain terminal destroyed {n} silos on Tuesday, the fire "
+        "service said.",
+        "Officials in {place} said {k} workers were evacuated and {m} were treated.",
+    ),
+    (
+        "Brenmoor",
+        "Voters in {place} elected a new council on Sunday, with turnout at {n} percent, "
+        "officials said.",
+        "The {place} council will seat {k} members from {m} parties, the commission said.",
+    ),
+]
+FOOTER = "To play this content JavaScript must be turned on in your browser settings."
+
+
+def _corpus(folder: Path) -> Path:
+    for s, (place, lead, fact) in enumerate(STORIES):
+        for o, outlet in enumerate(["ledger", "wire", "courier", "times"]):
+            day = dt.date(2025, 3, 3) + dt.timedelta(days=3 * s + o)
+            values = {"place": place, "n": 3 + o, "k": 120 + 10 * s, "m": 14 + o}
+            text = "\n\n".join(
+                [
+                    f"date: {day.isoformat()}\n{place}: update from the {outlet}",
+                    lead.format(**values),
+                    fact.format(**values),
+                    f"The {outlet} will publish more on {place} on {day:%A}.",
+                    FOOTER,
+                ]
+            )
+            (folder / f"s{s}_{outlet}.txt").write_text(text + "\n", encoding="utf-8")
+    return folder
+
+
+def _outputs(folder: Path, workers: int) -> tuple[str, str]:
+    report = pipeline.run(
+        [folder], Config(engine=EngineChoice.EXTRACTIVE, quiet=True, workers=workers)
+    )
+    return render_json(report), render_brief_md(report)
+
+
+def test_parallel_output_is_the_serial_output(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path)
+    serial = _outputs(folder, 1)
+    dropped = json.loads(serial[0])
+    assert any("boilerplate" in json.dumps(s) for s in dropped["sources"])  # the stage ran
+    assert _outputs(folder, 2) == serial
+    assert _outputs(folder, 3) == serial
+
+
+@needs_fork
+def test_a_source_failing_in_a_worker_fails_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _corpus(tmp_path)
+    real = segment_stage.segment
+
+    def segment(cleaned: Any) -> Any:
+        if cleaned.source.id == "s1_wire":
+            raise InputError("s1_wire: cannot be segmented")
+        return real(cleaned)
+
+    monkeypatch.setattr(segment_stage, "segment", segment)
+    serial, parallel_run = _outputs(folder, 1), _outputs(folder, 2)
+    assert parallel_run == serial
+    failures = json.loads(serial[0])["failures"]
+    assert [(f["path"].endswith("s1_wire.txt"), f["stage"]) for f in failures] == [
+        (True, "segment")
+    ]
+
+
+@needs_fork
+def test_a_bug_in_a_worker_is_raised_as_in_a_serial_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _corpus(tmp_path)
+    real = extractive.extract
+
+    def extract(cleaned: Any, sentences: Any, **kwargs: Any) -> Any:
+        if cleaned.source.id == "s2_times":
+            raise ValueError("a bug in the engine")
+        return real(cleaned, sentences, **kwargs)
+
+    monkeypatch.setattr(extractive, "extract", extract)
+    for workers in (1, 2):
+        with pytest.raises(ValueError, match="a bug in the engine"):
+            _outputs(folder, workers)
+
+
+def _sources(sizes: list[int]) -> list[Source]:
+    return [Source(id=f"a{i}", path=f"a{i}.txt", text="x" * n) for i, n in enumerate(sizes)]
+
+
+def test_workers_only_where_they_pay() -> None:
+    config = Config(engine=EngineChoice.EXTRACTIVE)
+    engine = ExtractiveEngine()
+    small = _sources([2_000] * 20)  # 40 KB: serial
+    large = _sources([60_000] * 20)  # 1.2 MB
+    assert parallel.workers_for(small, engine, config) == 1
+    assert parallel.workers_for(large, engine, config) == min(parallel.available_cores(), 5)
+    assert parallel.workers_for(small, engine, Config(workers=2)) == 2
+    assert parallel.workers_for(large, engine, Config(workers=1)) == 1
+    assert parallel.workers_for(_sources([60_000]), engine, Config(workers=4)) == 1
+    llm = pipeline.make_engine(
+        Config(engine=EngineChoice.LLM, llm=LLMConfig(model="m")), ScriptedBackend([])
+    )
+    assert parallel.workers_for(large, llm, Config(workers=2)) == 1  # model calls: threads
+
+
+def test_shares_are_contiguous_and_balanced_by_text() -> None:
+    sources = _sources([100, 100, 100, 100, 400, 100, 100])
+    assert parallel.shares(sources, 2) == [range(0, 4), range(4, 7)]  # 400 / 600 characters
+    assert [i for r in parallel.shares(sources, 3) for i in r] == list(range(len(sources)))
+    assert len(parallel.shares(sources, 3)) == 3
+    assert parallel.shares(_sources([5]), 2) == [range(0, 1)]
+    assert parallel.shares(_sources([10] * 8), 4) == [range(i, i + 2) for i in range(0, 8, 2)]
