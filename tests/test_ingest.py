@@ -582,3 +582,13 @@ def test_undated_article_borrows_an_agreeing_date_from_the_run(tmp_path: Path) -
         DateOrigin.RUN,
     )
     assert by_id["c_blog"].published_from is DateOrigin.UNKNOWN
+
+
+def test_bytes_that_look_like_utf16_but_are_not_fail_as_binary(tmp_path: Path) -> None:
+    """NULs in every other byte but a lone surrogate (found by test_fuzz): a one-line
+    failure, not a UnicodeDecodeError."""
+    path = tmp_path / "odd.txt"
+    path.write_bytes(b"\x01\x00\x01\xd8")
+    result = ingest([path])
+    assert not result.sources
+    assert "binary" in result.failures[0].reason

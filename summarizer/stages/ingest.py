@@ -173,7 +173,10 @@ def decode_text(data: bytes) -> Decoded:
         utf16 = _utf16_without_bom(data)
         if utf16 is None:
             raise _BinaryError("NUL bytes")
-        return Decoded(*_checked(data.decode(utf16), utf16))
+        try:
+            return Decoded(*_checked(data.decode(utf16), utf16))
+        except UnicodeDecodeError:  # NULs where UTF-16 has them, but not UTF-16 after all
+            raise _BinaryError(utf16) from None
     try:
         return Decoded(*_checked(data.decode("utf-8"), "utf-8"))
     except UnicodeDecodeError:
