@@ -164,7 +164,8 @@ class RunOptions:
             "--timeout",
             metavar="SECONDS",
             min=1.0,
-            help="Seconds one model call may take (default 120).",
+            help="Seconds one model call may take (default 120; on a self-hosted server that "
+            "does not report its slots, times the calls allowed in flight, which may queue).",
         ),
     ] = None
     max_attempts: Annotated[
