@@ -290,3 +290,48 @@ def test_a_revising_figure_looks_only_at_figures_it_could_revise(
     monkeypatch.setattr(revisions, "comparable", counting)
     assert revisions.link_across(figures, revisions.Relatedness([earlier, later])) == []
     assert calls <= 100 * 100  # each revising figure against the 100 earlier money figures
+
+
+def test_one_sentence_of_many_values_is_checked_in_linear_time() -> None:
+    """A sentence stating thousands of values of one thing is two things (not a dispute):
+    found by placing each figure in its sentence once and sweeping the values, not by
+    comparing every pair."""
+    parts = [f"{i} homes" for i in range(1, 3_001)]
+    quote = ", ".join(parts) + "."
+    figures, pos = [], 0
+    for i, part in enumerate(parts, start=1):
+        raw = str(i)
+        figures.append(
+            (
+                "s",
+                Quantity(
+                    kind="count", value=i, raw=raw, start=pos, end=pos + len(raw), subject="home"
+                ),
+            )
+        )
+        pos += len(part) + 2
+    event = MergedEvent(
+        id="e",
+        date=ResolvedDate(start=dt.date(2025, 1, 1), precision=Precision.DAY),
+        text=quote,
+        sources=("s",),
+        evidence=(Evidence(source="s", quote=quote, start=0, end=len(quote)),),
+    )
+    calls = _python_calls(disagree._two_things, event, figures, {})
+    assert disagree._two_things(event, figures, {})
+    assert calls <= 40 * len(figures)  # every pair: 4.5e6 comparisons
+
+
+def test_sides_of_many_values_are_found_in_linear_time() -> None:
+    """Thousands of sources each giving its own value: which values conflict (a source of
+    their own, published within the window of another's) without comparing every pair."""
+    day = dt.date(2025, 1, 1)
+    groups = [
+        [(f"s{k}", Quantity(kind="count", value=k, raw=str(k), start=0, end=1, subject="home"))]
+        for k in range(3_000)
+    ]
+    published = {f"s{k}": day + dt.timedelta(days=30 * k) for k in range(3_000)}
+    published["s1"] = day  # only s0 and s1 are one news cycle
+    calls = _python_calls(disagree._conflicting, groups, published)
+    assert [g[0][0] for g in disagree._conflicting(groups, published)] == ["s0", "s1"]
+    assert calls <= 40 * len(groups)

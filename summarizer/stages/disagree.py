@@ -27,8 +27,8 @@ mentioned", quoting its casualty sentence), which is not the same as reporting n
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
-import itertools
 import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
@@ -51,7 +51,6 @@ from summarizer.stages.quantities import (
     has_subject,
     interval,
     kilometres,
-    same_figure,
 )
 
 _NO_DATES: Mapping[str, dt.date | None] = MappingProxyType({})
@@ -190,15 +189,14 @@ Finding = Disagreement | Agreement | Revision
 _BOUNDARY = re.compile(r"[.!?][\"”’]?\s+(?=[\"“A-Z0-9])")
 
 
-def _same_sentence(event: MergedEvent, source: str, a: Quantity, b: Quantity) -> bool:
-    """Whether two of a source's figures sit in one sentence of one evidence quote."""
+def _sentence_keys(event: MergedEvent, source: str) -> dict[int, tuple[Evidence, list[int]]]:
+    """The source's evidence quotes by their start, each with its sentence starts."""
+    keys: dict[int, tuple[Evidence, list[int]]] = {}
     for ev in event.evidence:
-        if ev.source != source or not all(ev.start <= q.start and q.end <= ev.end for q in (a, b)):
-            continue
-        first, second = sorted((a, b), key=lambda q: q.start)
-        between = ev.quote[first.end - ev.start : second.start - ev.start]
-        return not _BOUNDARY.search(between)
-    return False
+        if ev.source == source and ev.start not in keys:
+            starts = [0, *(m.end() for m in _BOUNDARY.finditer(ev.quote))]
+            keys[ev.start] = (ev, starts)
+    return keys
 
 
 def _two_things(
@@ -209,43 +207,86 @@ def _two_things(
     """A source giving two different values of a topic in one sentence, not as a stated
     change ("all 50 states, or should I say all 57 states"; "two children to Luxembourg
     and three to the Netherlands"): the topic holds two things, and comparing it with
-    other sources would pit one of them against the other."""
-    mine: dict[str, list[Quantity]] = defaultdict(list)
+    other sources would pit one of them against the other. (Each figure is placed in
+    its sentence once, and a sentence's values are swept in order: no pair is compared.)"""
+    del published  # stated changes are read from the words, not from dates
+    by_source: dict[str, list[Quantity]] = defaultdict(list)
     for source, q in figures:
-        mine[source].append(q)
-    for source, quantities in mine.items():
-        for i, a in enumerate(quantities):
-            for b in quantities[i + 1 :]:
-                if same_figure(a, b) or not _same_sentence(event, source, a, b):
-                    continue
-                flags = [revisions.figure(event, source, q, published) for q in (a, b)]
-                if not any(f.superseded or f.revising for f in flags):
-                    return True
+        by_source[source].append(q)
+    for source, quantities in by_source.items():
+        if len(quantities) < 2:
+            continue
+        quotes = _sentence_keys(event, source)
+        sentences: dict[tuple[int, int], list[Quantity]] = defaultdict(list)
+        for q in quantities:
+            found = next(
+                ((ev, st) for ev, st in quotes.values() if ev.start <= q.start and q.end <= ev.end),
+                None,
+            )
+            if found is None or revisions.stated_change(*revisions.context_in(found[0], q)):
+                continue  # "rose from three to four": one thing's change, not two things
+            ev, starts = found
+            sentences[(ev.start, bisect.bisect_right(starts, q.start - ev.start))].append(q)
+        if any(len(_value_groups(qs)) > 1 for qs in sentences.values() if len(qs) > 1):
+            return True
     return False
+
+
+def _value_groups(quantities: list[Quantity]) -> list[list[Quantity]]:
+    """Figures linked by overlapping intervals (:func:`same_figure`), by a sweep."""
+    groups: list[list[Quantity]] = []
+    reach = float("-inf")
+    for q in sorted(quantities, key=interval):
+        low, high = interval(q)
+        if groups and low <= reach + 1e-9:
+            groups[-1].append(q)
+            reach = max(reach, high)
+        else:
+            groups.append([q])
+            reach = high
+    return groups
 
 
 def _conflicting(
     groups: list[list[tuple[str, Quantity]]], published: Mapping[str, dt.date | None]
 ) -> list[list[tuple[str, Quantity]]]:
     """The groups of values that sources disagree on: two groups conflict when each has
-    a source that does not also state the other's value, and two such sources were
-    published within ``revisions.REVISION_DAYS`` of each other (or either is undated):
-    a source stating both sides is not in conflict with itself, and figures weeks
-    apart are not one news cycle's reports of one fact (a change, "fell 700 points",
-    is a fact of its day: its sides must be published within a day)."""
-    keep: set[int] = set()
-    sources = [{s for s, _ in g} for g in groups]
+    a source of its own (one that states no other group's value), and two such sources
+    were published within ``revisions.REVISION_DAYS`` of each other (or either is
+    undated): a source stating both sides is not in conflict with itself, and figures
+    weeks apart are not one news cycle's reports of one fact (a change, "fell 700
+    points", is a fact of its day: its sides must be published within a day)."""
+    owners: dict[str, set[int]] = defaultdict(set)
+    for k, group in enumerate(groups):
+        for source, _ in group:
+            owners[source].add(k)
+    own = [(next(iter(ks)), s) for s, ks in owners.items() if len(ks) == 1]
+    if len({k for k, _ in own}) < 2:
+        return []
     change = any(q.predicate in {"up", "down"} for g in groups for _, q in g)
     days = 1 if change else revisions.REVISION_DAYS  # a change is a fact of its day
-    for i, j in itertools.combinations(range(len(groups)), 2):
-        mine, theirs = sources[i] - sources[j], sources[j] - sources[i]
-        if any(_close(published.get(a), published.get(b), days) for a in mine for b in theirs):
-            keep |= {i, j}
+    dated = sorted((day, k) for k, s in own if (day := published.get(s)) is not None)
+    undated = len(dated) < len(own)  # an undated source is close to every other
+    keep = {k for k, _ in own} if undated else _close_groups(dated, days)
     return [g for k, g in enumerate(groups) if k in keep]
 
 
-def _close(a: dt.date | None, b: dt.date | None, days: int) -> bool:
-    return a is None or b is None or abs((a - b).days) <= days
+def _close_groups(dated: list[tuple[dt.date, int]], days: int) -> set[int]:
+    """Groups with a date within ``days`` of another group's date (sorted input): each
+    date is compared with the nearest dates of another group on either side."""
+    keep: set[int] = set()
+    n = len(dated)
+    previous: list[int | None] = [None] * n  # nearest earlier index of another group
+    for i in range(1, n):
+        previous[i] = i - 1 if dated[i - 1][1] != dated[i][1] else previous[i - 1]
+    following: list[int | None] = [None] * n
+    for i in range(n - 2, -1, -1):
+        following[i] = i + 1 if dated[i + 1][1] != dated[i][1] else following[i + 1]
+    for i, (day, k) in enumerate(dated):
+        near = [j for j in (previous[i], following[i]) if j is not None]
+        if any(abs((dated[j][0] - day).days) <= days for j in near):
+            keep.add(k)
+    return keep
 
 
 def _compare_topic(

@@ -89,8 +89,11 @@ class Figure:
 def _context(event: MergedEvent, source: str, q: Quantity) -> tuple[str, str]:
     """The text of the figure's evidence quote before and after the figure (same sentence)."""
     ev = _evidence(event, source, q)
-    if ev is None:
-        return "", ""
+    return ("", "") if ev is None else context_in(ev, q)
+
+
+def context_in(ev: Evidence, q: Quantity) -> tuple[str, str]:
+    """The text of ``ev``'s quote before (from the sentence start) and after ``q``."""
     start, end = q.start - ev.start, q.end - ev.start
     if not (0 <= start <= end <= len(ev.quote)) or ev.quote[start:end] != q.raw:
         found = ev.quote.find(q.raw)
@@ -109,6 +112,11 @@ def _evidence(event: MergedEvent, source: str, q: Quantity) -> Evidence | None:
         if ev.source == source and ev.start <= q.start and q.end <= ev.end:
             return ev
     return next((ev for ev in event.evidence if ev.source == source), None)
+
+
+def stated_change(before: str, after: str) -> bool:
+    """Either side of a stated change: "three" or "four" in "rose from three to four"."""
+    return superseded(before) or revising(before, after)
 
 
 def revising(before: str, after: str) -> bool:
