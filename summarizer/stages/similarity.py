@@ -1,0 +1,442 @@
+"""Which sentences state the same fact: similarity from the corpus' own statistics.
+
+Used by :mod:`summarizer.stages.merge`. Nothing here is written for one story:
+
+* **Terms.** Snowball stems (``snowballstemmer``, the evaluation's stemmer too) of the
+  words outside temporal expressions (``dates.find_temporal_expressions``: the day is
+  compared as a date, by merge, not as a word) and outside the Snowball project's
+  English stop list (package ``stopwords``: function words only); numbers keep their
+  digits ("#5438"). Each pair of neighbouring stems of what is said is a feature of its
+  own (``PAIR_WEIGHT``): "Russia launched" is not "Ukraine launched".
+* **Names** are stems the corpus writes capitalised inside sentences at least as often
+  as in lower case; they weigh ``NAME_WEIGHT`` times more. A name stem that extends a
+  shorter one by at most three letters is that name ("Ukrainian" is "Ukraine"'s
+  adjective, "Iraqi" "Iraq"'s): derivation found in the corpus, not a list of demonyms.
+* **Who reports a fact is not the fact.** Words inside an attribution ("according to
+  the Associated Press", "..., police said.", "told reporters") weigh
+  ``ATTRIBUTION_WEIGHT``: two outlets quoting one agency about different things are
+  not one fact, and the same fact credited to two agencies still is.
+* **Weights** are TF-IDF with document frequencies counted over every event of the run
+  (heavy coverage makes the story's common words cheap, as it should).
+
+Similarity of two texts: the mean of the cosine and the weighted overlap coefficient
+(a short sentence contained in a longer one matches it), or, when lower, of their best
+pair of clauses less ``CLAUSE_DISCOUNT`` (a lead packing two facts can match each); scaled
+down when names make up most of what they share (``CONTENT_SHARE``: the same people in
+the same place are the same story, not yet the same fact); plus ``NUMBER_BONUS`` when
+both state one distinctive figure, minus ``FIGURE_PENALTY`` when their figures of one
+kind (not casualty tolls, which outlets disagree on) all differ; and -1, never the same
+fact, when one names someone or somewhere where the other names another (see
+:func:`_other_names`).
+
+Cost: every distinct text is analysed once, each pair of texts scored at most once
+(:class:`Scores` keeps a memo), and candidate pairs come from an inverted index over
+each text's heaviest features with capped posting lists and a fixed number of best
+partners per text (:func:`candidate_pairs`): near-linear in the number of texts.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import math
+import re
+from collections import Counter, defaultdict
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import NamedTuple
+
+import snowballstemmer
+import stopwords
+from rapidfuzz import fuzz
+
+from summarizer.models import Quantity
+from summarizer.stages.dates import find_temporal_expressions
+from summarizer.stages.quantities import comparable, same_figure
+
+LINK = 0.35  # similarity of a member to its entry's centre text (used by merge too)
+NUMBER_BONUS = 0.2
+FIGURE_PENALTY = 0.3
+CLAUSE_DISCOUNT = 0.05
+CLAUSE_FROM = 0.1  # below this whole-sentence similarity, clauses are not compared
+NAME_WEIGHT = 3.0  # names (corpus-capitalised stems) weigh this much more
+PAIR_WEIGHT = 0.5  # neighbouring stems, as a feature of their own
+ATTRIBUTION_WEIGHT = 0.3  # who reports a fact weighs less than the fact
+CONTENT_SHARE = 0.5  # below this share of non-name words in what two texts share: scaled
+SPELLING = 85  # rapidfuzz ratio of two spellings of one name
+MIN_CLAUSE_TERMS = 3
+MAX_CLAUSES = 4
+MAX_POSTING = 32  # cap on candidates taken from one feature's posting list
+BLOCK_TERMS = 12  # heaviest features per text used for blocking
+CANDIDATES = 12  # best partners per text kept for exact comparison
+
+_STOPWORDS = frozenset(stopwords.get_stopwords("english"))
+_STEMMER = snowballstemmer.stemmer("english")
+_TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’.][^\W\d_]+)*|\d[\d,.]*\d|\d")
+_NORMAL_RE = re.compile(r"[\W_]+")
+_CASUALTY_KINDS = frozenset({"killed", "injured", "casualties"})
+_CLAUSE_RE = re.compile(
+    r",\s+(?=(?:after|while|as|but|and|according|which|who|killing|injuring|leaving|"
+    r"targeting|starting|in\s+a)\b)|;|\s[\u2013\u2014-]\s|:\s"
+)
+_SAYS = (
+    r"(?:said|says|say|added|adds|told\s+\w+|reported|reports|announced|confirmed|claimed|wrote)"
+)
+_ATTRIBUTION_RE = re.compile(  # who reports a fact: "according to ...", "..., police said."
+    r"\baccording\s+to\b[^,.;:()\u2013\u2014]*"
+    r"|\b(?:told|quoted\s+by|cited\s+by|reported\s+by)\b[^,.;:()\u2013\u2014]*?"
+    r"(?=\s+(?:that|on|in|about)\b|[,.;:()\u2013\u2014]|$)"
+    rf"|,(?:\s+[^\s,]+){{1,8}}\s+{_SAYS}\W*$"
+    rf"|^\W*(?:[^\s,]+\s+){{1,6}}{_SAYS}\b(?:\s+that\b)?",
+    re.IGNORECASE,
+)
+
+
+# --------------------------------------------------------------------------- terms
+
+
+class _Token(NamedTuple):
+    stem: str
+    start: int  # offset in the text
+    case: int  # 1: capitalised inside the text, 0: lower case, -1: first word (no evidence)
+    attribution: bool  # inside "according to ...", "told ...": who says, not what
+    position: int = 0  # position among the text's words
+    context: tuple[str, str] = ("", "")  # the words before and after, as written
+
+
+@lru_cache(maxsize=1 << 16)
+def _stem(word: str) -> str:
+    return str(_STEMMER.stemWord(word))
+
+
+def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
+    for start, end in sorted(spans, reverse=True):
+        text = text[:start] + " " * (end - start) + text[end:]
+    return text
+
+
+def _tokens(text: str) -> list[_Token]:
+    """Content tokens of ``text`` outside its temporal expressions."""
+    text = _blank(text, ((m.start, m.end) for m in find_temporal_expressions(text)))
+    attribution = [m.span() for m in _ATTRIBUTION_RE.finditer(text)]
+    out: list[_Token] = []
+    words = [(m.group(0), m.start()) for m in _TOKEN_RE.finditer(text.replace("’", "'"))]
+    raw = ["", *(w.lower() for w, _ in words), ""]
+    for i, (token, at) in enumerate(words):
+        quoted = bool(attribution) and any(a <= at < b for a, b in attribution)
+        if token[0].isdigit():
+            out.append(_Token("#" + token.replace(",", "").rstrip("."), at, 0, quoted))
+            continue
+        word = raw[i + 1].removesuffix("'s").replace(".", "").strip("'")
+        if len(word) > 1 and word not in _STOPWORDS:
+            case = -1 if i == 0 else int(token[0].isupper())
+            out.append(_Token(_stem(word), at, case, quoted, i, (raw[i], raw[i + 2])))
+    return out
+
+
+def terms(text: str) -> Counter[str]:
+    """Content stems of a text (numbers as ``#digits``), each with its count."""
+    return Counter(t.stem for t in _tokens(text))
+
+
+def _says_what(t: _Token) -> bool:
+    """A word of what is said: not a number, not part of who says it."""
+    return not t.attribution and not t.stem.startswith("#")
+
+
+def _clause_tokens(text: str, tokens: list[_Token]) -> list[list[_Token]]:
+    """The tokens of each clause worth comparing on its own (3+ words of what is said),
+    when the sentence has several clauses."""
+    bounds = [0, *(m.end() for m in _CLAUSE_RE.finditer(text)), len(text) + 1]
+    if len(bounds) < 3:
+        return []
+    parts = [[t for t in tokens if lo <= t.start < hi] for lo, hi in itertools.pairwise(bounds)]
+    keep = [p for p in parts if sum(_says_what(t) for t in p) >= MIN_CLAUSE_TERMS]
+    return keep[:MAX_CLAUSES]
+
+
+@dataclass(frozen=True)
+class _Name:
+    idf: float
+    contexts: frozenset[str]  # the words around each run of names it is in
+    mates: frozenset[str]  # the other names of those runs
+    initials: frozenset[str]  # the initials of those runs ("us" for "United States")
+
+
+class _Vocabulary:
+    """Document frequencies, names and name derivations of one run's texts."""
+
+    def __init__(self, tokens: Sequence[list[_Token]], copies: Sequence[int]) -> None:
+        capital: Counter[str] = Counter()
+        lower: Counter[str] = Counter()
+        for toks in tokens:
+            for t in toks:
+                if t.case >= 0:
+                    (capital if t.case else lower)[t.stem] += 1
+        names = {s for s, c in capital.items() if c >= lower[s]}
+        self.alias = _derivations(names)
+        self.names = {self.alias.get(s, s) for s in names}
+        self.text_features = [self.features(toks) for toks in tokens]
+        df: Counter[str] = Counter()
+        for feats, n in zip(self.text_features, copies, strict=True):
+            for feature in feats:
+                df[feature] += n
+        total = max(sum(copies), 1)
+        self.idf = {s: math.log((1 + total) / (1 + d)) + 1.0 for s, d in df.items()}
+
+    def features(self, toks: Iterable[_Token]) -> dict[str, float]:
+        """Each stem (names as their shortest derivation) and each pair of neighbouring
+        stems of what is said, not both names ("russia launch" is not "ukrain launch"),
+        with its weight
+        factor: names ``NAME_WEIGHT``, words of who says it ``ATTRIBUTION_WEIGHT``,
+        pairs ``PAIR_WEIGHT``; counts are not kept (a sentence states a word once)."""
+        out: dict[str, float] = {}
+        previous: str | None = None
+        for t in toks:
+            stem = self.alias.get(t.stem, t.stem)
+            f = ATTRIBUTION_WEIGHT if t.attribution else NAME_WEIGHT if stem in self.names else 1.0
+            out[stem] = max(out.get(stem, 0.0), f)
+            if not _says_what(t):
+                previous = None
+                continue
+            if previous is not None and not (previous in self.names and stem in self.names):
+                out.setdefault(f"{previous} {stem}", PAIR_WEIGHT)
+            previous = stem
+        return out
+
+    def names_of(self, toks: Sequence[_Token]) -> dict[str, _Name]:
+        """Each name of the text, with the words around its run of names ("in said":
+        "in X said"; in "Mayor Otto Lanz said", "Otto" is between "" and "said") and
+        the other names of that run."""
+        runs: list[list[_Token]] = []
+        for t in toks:
+            if self.alias.get(t.stem, t.stem) not in self.names:
+                continue
+            if runs and t.position == runs[-1][-1].position + 1:
+                runs[-1].append(t)
+            else:
+                runs.append([t])
+        contexts: dict[str, set[str]] = {}
+        mates: dict[str, set[str]] = {}
+        initials: dict[str, set[str]] = {}
+        for run in runs:
+            stems = {self.alias.get(t.stem, t.stem) for t in run}
+            context = f"{run[0].context[0]} {run[-1].context[1]}"
+            letters = "".join(t.stem[0] for t in run)
+            for stem in stems:
+                contexts.setdefault(stem, set()).add(context)
+                mates.setdefault(stem, set()).update(stems - {stem})
+                initials.setdefault(stem, set()).add(letters)
+        return {
+            n: _Name(
+                self.idf.get(n, 1.0), frozenset(c), frozenset(mates[n]), frozenset(initials[n])
+            )
+            for n, c in contexts.items()
+        }
+
+    def vector(self, features: Mapping[str, float]) -> dict[str, float]:
+        """Unit TF-IDF vector of :meth:`features`."""
+        vec = {s: f * self.idf.get(s, 1.0) for s, f in features.items()}
+        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        return {s: v / norm for s, v in vec.items()}
+
+
+def _derivations(names: set[str]) -> dict[str, str]:
+    """Name stems that extend a shorter name stem by 1-3 letters ("ukrainian" ->
+    "ukrain", "iraqi" -> "iraq"), mapped to the shortest such stem."""
+    alias: dict[str, str] = {}
+    for name in names:
+        for cut in range(len(name) - 3, len(name)):
+            if cut >= 4 and name[:cut] in names:
+                alias[name] = name[:cut]
+                break
+    return alias
+
+
+# --------------------------------------------------------------------------- texts
+
+
+@dataclass
+class Text:
+    """One distinct text (all its copies share it) with its vectors."""
+
+    idx: int
+    text: str
+    quantities: tuple[Quantity, ...]
+    vec: dict[str, float] = field(default_factory=dict)
+    total: float = 0.0  # sum of vec's weights
+    clauses: list[tuple[dict[str, float], float]] = field(default_factory=list)
+    names: dict[str, _Name] = field(default_factory=dict)
+
+
+def normal(text: str) -> str:
+    return _NORMAL_RE.sub(" ", text.lower()).strip()
+
+
+def _distinctive(q: Quantity) -> bool:
+    """An exact figure that is not a round hundred or thousand ("5,438", "52", "three")."""
+    if q.approximate or q.low is not None or q.high is not None:
+        return False
+    digits = re.sub(r"\D", "", q.raw.split(".")[0])
+    return not digits or int(digits) < 100 or int(digits) % 100 != 0
+
+
+def _converted(x: Quantity, y: Quantity) -> bool:
+    """A distance given in miles by one and kilometres by the other."""
+    return x.kind == "distance" and ("mile" in x.raw.lower()) != ("mile" in y.raw.lower())
+
+
+def _shares_figure(a: Sequence[Quantity], b: Sequence[Quantity]) -> bool:
+    return any(
+        (_distinctive(x) or _converted(x, y)) and comparable(x, y) and same_figure(x, y)
+        for x in a
+        for y in b
+    )
+
+
+def _conflicting_figures(a: Sequence[Quantity], b: Sequence[Quantity]) -> bool:
+    """Both state figures of one kind (not casualties) and none of them agree.
+
+    A different distance from the same place is a different place; 472 drones on a
+    Sunday and 5,438 drones in June are two facts. Casualty counts are left out:
+    different tolls for one attack are what disagreements are made of.
+    """
+    pairs = [(x, y) for x in a for y in b if x.kind not in _CASUALTY_KINDS and comparable(x, y)]
+    return bool(pairs) and not any(same_figure(x, y) for x, y in pairs)
+
+
+def _lexical(
+    a: dict[str, float],
+    b: dict[str, float],
+    total_a: float,
+    total_b: float,
+    names: Collection[str] | None = None,
+) -> float:
+    """Mean of the cosine and the weighted overlap coefficient, in one pass.
+
+    With ``names``: scaled down when names make up most of what the two share (below
+    ``CONTENT_SHARE`` of the shared weight, names counted without their boost): the
+    same people and places are the same story, not yet the same fact.
+    """
+    if len(a) > len(b):
+        a, b = b, a
+    dot = shared = named = 0.0
+    for t, v in a.items():
+        w = b.get(t)
+        if w is not None:
+            dot += v * w
+            m = v if v < w else w
+            shared += m
+            if names is not None and t in names:
+                named += m
+    if not shared:
+        return 0.0
+    score = 0.5 * (dot + shared / (min(total_a, total_b) or 1.0))
+    content = shared - named
+    fraction = content / (content + named / NAME_WEIGHT)
+    return score if fraction >= CONTENT_SHARE else score * fraction / CONTENT_SHARE
+
+
+class Scores:
+    """Similarity of two distinct texts, each pair computed at most once."""
+
+    def __init__(self, texts: list[Text]) -> None:
+        self.texts = texts
+        self.memo: dict[tuple[int, int], float] = {}
+
+    def __call__(self, i: int, j: int) -> float:
+        if i == j:
+            return 1.0
+        key = (i, j) if i < j else (j, i)
+        score = self.memo.get(key)
+        if score is None:
+            score = self.memo[key] = self._score(self.texts[i], self.texts[j])
+        return score
+
+    @staticmethod
+    def _score(a: Text, b: Text) -> float:
+        names = a.names  # a shared term is a name in both texts or in neither
+        lexical = _lexical(a.vec, b.vec, a.total, b.total, names)
+        if CLAUSE_FROM <= lexical < LINK and (a.clauses or b.clauses):
+            left = a.clauses or [(a.vec, a.total)]
+            right = b.clauses or [(b.vec, b.total)]
+            best = max(_lexical(x, y, tx, ty, names) for x, tx in left for y, ty in right)
+            lexical = max(lexical, best - CLAUSE_DISCOUNT)
+        if lexical >= CLAUSE_FROM and _other_names(a.names, b.names):
+            return -1.0
+        if a.quantities and b.quantities:
+            if _shares_figure(a.quantities, b.quantities):
+                lexical += NUMBER_BONUS
+            elif _conflicting_figures(a.quantities, b.quantities):
+                lexical -= FIGURE_PENALTY
+        return lexical
+
+
+def _other_names(a: Mapping[str, _Name], b: Mapping[str, _Name]) -> bool:
+    """One text names someone or somewhere where the other names another, between the
+    same two words: a fire "in Arnsby on Monday" is not a fire "in Colmere on Monday",
+    and "Pavel Valhar said" is not "Pavel Marlisfen said". Not a substitution: names
+    only one text has in other places (a region, a speaker), spellings of one name
+    ("Zaporizhzhia", "Zaporizhzia": rapidfuzz ratio >= ``SPELLING``), initials ("US",
+    "United States"), and a title or first name beside a name both give that is about
+    as rare ("President Trump", "Donald Trump"; but "Pavel" is no rarer than the many
+    Pavels of the corpus)."""
+    if not a or not b:
+        return False
+    only_b = [(n, y) for n, y in b.items() if n not in a and not _variant(y, a)]
+    if not only_b:
+        return False
+    only_a = [(n, x) for n, x in a.items() if n not in b and not _variant(x, b)]
+    return any(
+        not x.contexts.isdisjoint(y.contexts) and not _same_name(n, x, m, y)
+        for n, x in only_a
+        for m, y in only_b
+    )
+
+
+def _same_name(n: str, x: _Name, m: str, y: _Name) -> bool:
+    """Two spellings of one name, or a name and its initials."""
+    spelling = min(len(n), len(m)) >= 5 and fuzz.ratio(n, m) >= SPELLING
+    return spelling or n in y.initials or m in x.initials
+
+
+def _variant(name: _Name, other: Mapping[str, _Name]) -> bool:
+    """A name beside a name the other text gives, that is at most twice as common."""
+    return any(m in other and other[m].idf >= name.idf - math.log(2) for m in name.mates)
+
+
+def candidate_pairs(texts: list[Text]) -> set[tuple[int, int]]:
+    """Pairs of texts sharing distinctive terms, through a capped inverted index.
+
+    Each text looks up the posting lists of its ``BLOCK_TERMS`` heaviest terms (the
+    last ``MAX_POSTING`` entries of each), accumulates the partial dot product over
+    those terms, and keeps its ``CANDIDATES`` best partners: at most a constant
+    number of exact comparisons per text.
+    """
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
+    pairs: set[tuple[int, int]] = set()
+    for text in texts:
+        top = heapq.nsmallest(BLOCK_TERMS, text.vec.items(), key=lambda tv: (-tv[1], tv[0]))
+        partial: dict[int, float] = defaultdict(float)
+        for t, weight in top:
+            plist = postings[t]
+            for other, w in plist[-MAX_POSTING:]:
+                partial[other] += weight * w
+            plist.append((text.idx, weight))
+        best = heapq.nlargest(CANDIDATES, partial.items(), key=lambda kv: (kv[1], -kv[0]))
+        pairs.update((other, text.idx) for other, _ in best)
+    return pairs
+
+
+def vectorise(texts: Sequence[Text], copies: Sequence[int]) -> None:
+    """Fill every text's vectors, clauses and names; ``copies``: events per text."""
+    tokens = [_tokens(t.text) for t in texts]
+    vocab = _Vocabulary(tokens, copies)
+    for text, toks, feats in zip(texts, tokens, vocab.text_features, strict=True):
+        text.vec = vocab.vector(feats)
+        text.total = sum(text.vec.values())
+        text.names = vocab.names_of(toks)
+        for clause in _clause_tokens(text.text, toks):
+            vec = vocab.vector(vocab.features(clause))
+            text.clauses.append((vec, sum(vec.values())))
