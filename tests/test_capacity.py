@@ -199,13 +199,15 @@ def one_slot_server() -> FakeOpenAIServer:
 
 
 def test_queued_calls_do_not_time_out_on_a_one_slot_server() -> None:
-    """Six calls at once, 0.3 s each, 1 s timeout: the last ones wait up to 1.5 s in the
-    server's queue. Each call's timeout covers the others in flight, so none is retried."""
-    with one_slot_server() as server:
-        config = LLMConfig(model="local", base_url=server.base_url, timeout=1.0, concurrency=6)
+    """Twelve calls at once, 0.1 s each, 0.5 s timeout: the last ones wait at least 1.1 s
+    in the server's queue, more than twice the timeout. Each call's timeout covers the
+    others in flight (12 x 0.5 s: five times the queue's length, so the test holds on a
+    loaded machine), so none is retried."""
+    with FakeOpenAIServer(slots=1, advertise_slots=False, latency=0.1, content="{}") as server:
+        config = LLMConfig(model="local", base_url=server.base_url, timeout=0.5, concurrency=12)
         backend = make_backend(config, policy=ONCE)
-        run_calls(backend, 6)
-        assert (backend.usage.calls, backend.usage.retries) == (6, 0)
+        run_calls(backend, 12)
+        assert (backend.usage.calls, backend.usage.retries) == (12, 0)
         assert not any(s.skipped for s in server.gate.served)
         backend.close()
 
