@@ -241,7 +241,7 @@ def test_a_503_lowers_the_limit() -> None:
         backend.close()
 
 
-def _storm_articles(folder, n: int) -> None:
+def _storm_articles(folder: Path, n: int) -> None:
     for i in range(n):
         (folder / f"storm-{i:02d}.txt").write_text(
             f"date: 2025-01-1{i % 9}\nStorm Eowyn cut power to {10 + i},000 homes in county {i} "
@@ -252,7 +252,7 @@ def _storm_articles(folder, n: int) -> None:
 
 @pytest.mark.parametrize(("concurrency", "peak"), [(None, 8), (3, 3)])
 def test_without_the_flag_a_run_uses_every_slot_the_server_reports(
-    tmp_path, concurrency: int | None, peak: int
+    tmp_path: Path, concurrency: int | None, peak: int
 ) -> None:
     from summarizer import pipeline
     from summarizer.config import Config, EngineChoice

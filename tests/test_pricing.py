@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -53,7 +54,7 @@ def test_small_costs_keep_two_significant_digits(dollars: float, text: str) -> N
     assert format_cost(dollars) == text
 
 
-def test_the_usage_line_shows_the_cost_as_an_estimate(tmp_path) -> None:
+def test_the_usage_line_shows_the_cost_as_an_estimate(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from summarizer.cli import app
@@ -79,7 +80,7 @@ def test_the_usage_line_shows_the_cost_as_an_estimate(tmp_path) -> None:
     assert "estimated cost" not in without.stderr  # no price for an unknown model
 
 
-def test_dry_run_shows_the_cost_as_an_estimate(tmp_path) -> None:
+def test_dry_run_shows_the_cost_as_an_estimate(tmp_path: Path) -> None:
     from typer.testing import CliRunner
 
     from summarizer.cli import app

@@ -20,10 +20,10 @@ from summarizer.config import LLMConfig, StructuredMode
 from summarizer.engines import llm
 from summarizer.engines.llm.client import REASK_ANSWER_TOKENS
 from summarizer.errors import BackendError
-from summarizer.models import Source
+from summarizer.models import CleanedSource, Sentence, Source
 from summarizer.stages import clean, segment
 from summarizer.testing.fakeserver import FakeOpenAIServer, FakeReply, extraction_responder
-from summarizer.transport.backend import ChatResponse, ScriptedBackend
+from summarizer.transport.backend import ChatRequest, ChatResponse, ScriptedBackend
 from summarizer.transport.factory import make_backend
 from summarizer.transport.retry import BackendCallError, RetryPolicy
 from summarizer.transport.tokens import count_messages, count_tokens
@@ -38,7 +38,7 @@ ONCE = RetryPolicy(max_attempts=1, max_total_wait=1, timeout=10)
 RAMBLING = "The flood " + "and the rain kept falling over the valley " * 150  # ~1,300 tokens
 
 
-def prepared():
+def prepared() -> tuple[CleanedSource, list[Sentence]]:
     source = Source(id="valencia-times", path="v.txt", text=FLOOD, published=dt.date(2024, 3, 12))
     cleaned = clean.clean(source)
     return cleaned, list(segment.segment(cleaned))
@@ -51,7 +51,7 @@ def valid() -> str:
     return json.dumps({"articles": [entry]})
 
 
-def tokens_of(request) -> int:
+def tokens_of(request: ChatRequest) -> int:
     return count_messages(request.messages).n
 
 

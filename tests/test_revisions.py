@@ -14,6 +14,7 @@ import pytest
 
 from summarizer.config import Config, EngineChoice
 from summarizer.models import (
+    Engine,
     Evidence,
     MergedEvent,
     Precision,
@@ -195,7 +196,7 @@ def test_timeline_marks_the_follow_up_and_the_entry_it_revises() -> None:
         events=(blast, follow_up),
         disagreements=found.disagreements,
         revisions=found.revisions,
-        stats=RunStats(engine="extractive"),
+        stats=RunStats(engine=Engine.EXTRACTIVE),
     )
     note = "three killed (2025-03-03) → four killed (2025-03-04)"
     assert revision_marks(report) == {
