@@ -355,7 +355,7 @@ STAGES = [
     ("summarizer.stages.disagree", "compare"),
     ("summarizer.stages.select", "brief_order"),
     ("summarizer.engines.extractive", "synthesize"),
-    ("summarizer.stages.wording", "word_synthesis"),
+    ("summarizer.stages.wording", "brief_lines"),
 ]
 
 

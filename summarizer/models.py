@@ -339,6 +339,18 @@ class Revision(Frozen):
     note: str  # e.g. "three killed (2025-03-03) -> four killed (2025-03-04)"
 
 
+class BriefLine(Frozen):
+    """A headline or key development as the brief shows it: the engine's sentence, never
+    edited, with the entry it states, the sources it cites, and the revisions and
+    disagreements about figures it states (shown as notes beside it)."""
+
+    text: str  # as the engine wrote it (the llm engine's [source-id] cites taken out)
+    event: str | None = None  # MergedEvent.id of the entry it states, when one does
+    sources: tuple[str, ...] = ()  # the sources it cites
+    revisions: tuple[Revision, ...] = ()  # a figure it states was revised
+    disagreements: tuple[Disagreement, ...] = ()  # a figure it states is disputed
+
+
 # --------------------------------------------------------------------------- report
 
 
@@ -379,6 +391,9 @@ class Report(Frozen):
     skipped: tuple[InputFailure, ...] = ()  # paths a folder walk passed over (stderr only)
     headline: str = ""
     key_developments: tuple[str, ...] = ()
+    # the same lines with their entry, sources and figure notes (None/(): not known)
+    headline_line: BriefLine | None = None
+    development_lines: tuple[BriefLine, ...] = ()
     stats: RunStats
     generated_for_day: dt.date | None = None
 

@@ -382,3 +382,13 @@ def test_spaced_million_after_a_currency_sign() -> None:
 )
 def test_distances_are_shown_at_a_sensible_precision(text: str, shown: str) -> None:
     assert describe(only(text, "distance")) == shown
+
+
+def test_a_figure_that_opened_its_sentence_is_shown_in_lower_case() -> None:
+    """Shown inside a note or a list ("was three killed"), not "Three" mid-sentence."""
+    shown = [describe(q) for q in extract_quantities("Three people died in the storm.")]
+    assert shown == ["three killed"]
+    shown = [describe(q) for q in extract_quantities("About 40,000 homes lost power on Tuesday.")]
+    assert shown == ["about 40,000 homes"]
+    shown = [describe(q) for q in extract_quantities("Twenty-two people were killed.")]
+    assert shown == ["twenty-two killed"]

@@ -364,8 +364,8 @@ def test_brief_key_developments_get_citations(flood: Report) -> None:
     dev = text.split("## Key developments", 1)[1].split("## ", 1)[0]
     # matched to the merged event by text -> its source's marker
     assert "- The mayor said repairs would cost $2 million. [[1]](#source-1)" in dev
-    # bracketed source ids (llm style) become numbered markers
-    assert "- Death toll disputed [[2]](#source-2)[[1]](#source-1)." in dev
+    # bracketed source ids (llm style) become numbered markers after the line
+    assert "- Death toll disputed. [[1]](#source-1)[[2]](#source-2)" in dev
 
 
 def test_brief_lists_what_only_one_source_reports(flood: Report) -> None:

@@ -14,6 +14,7 @@ import pytest
 
 from summarizer.config import Config, EngineChoice
 from summarizer.models import (
+    BriefLine,
     Engine,
     Evidence,
     MergedEvent,
@@ -24,12 +25,13 @@ from summarizer.models import (
     RunStats,
 )
 from summarizer.output.html import render_html
+from summarizer.output.lines import note_text, notes, plain_markers
 from summarizer.output.render import render_brief_md, render_timeline_md, revision_marks
 from summarizer.output.report_json import render_json
 from summarizer.pipeline import run
 from summarizer.stages.disagree import NOT_MENTIONED, compare
 from summarizer.stages.quantities import extract_quantities
-from summarizer.stages.wording import word_line
+from summarizer.stages.wording import brief_line
 
 MON, TUE, WED = dt.date(2025, 3, 3), dt.date(2025, 3, 4), dt.date(2025, 3, 5)
 
@@ -260,7 +262,11 @@ def test_unrelated_entry_is_not_revised() -> None:
 # --------------------------------------------------------------------------- wording
 
 
-def test_headline_uses_the_latest_figure_and_says_what_it_replaced() -> None:
+def _notes(line: BriefLine) -> list[str]:
+    return [note_text(n, plain_markers) for n in notes(line)]
+
+
+def test_a_line_stating_an_old_figure_keeps_its_sentence_and_gets_a_revision_note() -> None:
     blast = entry(
         "e1",
         MON,
@@ -268,18 +274,20 @@ def test_headline_uses_the_latest_figure_and_says_what_it_replaced() -> None:
         ("valley", "An explosion at the Riverton chemical plant killed four workers on Monday."),
     )
     found = compare([blast], {"gazette": MON, "valley": TUE})
-    worded = word_line(blast.text, blast, found.revisions, found.disagreements)
-    assert worded == (
-        "An explosion at the Riverton chemical plant killed four workers (earlier reported: "
-        "three) on Monday."
+    line = brief_line(blast.text, [blast], found.revisions, found.disagreements)
+    assert line.text == blast.text  # the gazette's sentence, never edited
+    assert line.event == "e1" and line.sources == ("gazette", "valley")
+    assert _notes(line) == [
+        "Revised: three killed [gazette] (2025-03-03) → four killed [valley] (2025-03-04)"
+    ]
+    latest = brief_line(
+        "The plant explosion killed four workers.", [blast], found.revisions, found.disagreements
     )
-    latest = word_line(
-        "The plant explosion killed four workers.", blast, found.revisions, found.disagreements
-    )
-    assert latest == "The plant explosion killed four workers (earlier reported: three)."
+    assert latest.text == "The plant explosion killed four workers."
+    assert latest.event == "e1" and len(_notes(latest)) == 1
 
 
-def test_disputed_figure_is_shown_as_disputed() -> None:
+def test_disputed_figure_gets_a_note_with_each_side_attributed() -> None:
     flood = entry(
         "f",
         MON,
@@ -288,14 +296,14 @@ def test_disputed_figure_is_shown_as_disputed() -> None:
     )
     found = compare([flood], {"gazette": MON, "valley": MON})
     assert found.disagreements and not found.revisions
-    worded = word_line(flood.text, flood, found.revisions, found.disagreements)
-    assert (
-        worded
-        == "The flood in Portwell left 2,000 people (disputed: 1,800) stranded, the mayor said."
-    )
+    line = brief_line(flood.text, [flood], found.revisions, found.disagreements)
+    assert line.text == flood.text
+    assert _notes(line) == [
+        "Disputed: 2,000 people stranded [gazette] vs 1,800 people stranded [valley]"
+    ]
 
 
-def test_silence_on_deaths_is_worded_as_not_mentioned() -> None:
+def test_silence_on_deaths_is_noted_as_not_mentioned() -> None:
     blast = entry(
         "e1",
         MON,
@@ -305,12 +313,12 @@ def test_silence_on_deaths_is_worded_as_not_mentioned() -> None:
     found = compare([blast], {"gazette": MON, "valley": MON})
     (item,) = [d for d in found.disagreements if d.topic == "killed"]
     assert [c.value for c in item.claims if c.source == "valley"] == [NOT_MENTIONED]
-    worded = word_line(blast.text, blast, found.revisions, found.disagreements)
-    assert "killed three workers (1 source does not mention deaths)" in worded
-    assert "no deaths" not in worded
+    line = brief_line(blast.text, [blast], found.revisions, found.disagreements)
+    assert line.text == blast.text
+    assert _notes(line) == ["Deaths not mentioned by [valley]"]
 
 
-def test_line_about_another_fact_is_left_alone() -> None:
+def test_line_about_another_fact_gets_no_entry_and_no_note() -> None:
     blast = entry(
         "e1",
         MON,
@@ -318,8 +326,52 @@ def test_line_about_another_fact_is_left_alone() -> None:
         ("valley", "An explosion at the Riverton chemical plant killed four workers."),
     )
     found = compare([blast], {"gazette": MON, "valley": TUE})
-    line = "Three people were killed in a coach crash on the Alpine motorway."
-    assert word_line(line, None, found.revisions, found.disagreements) == line
+    text = "Three people were killed in a coach crash on the Alpine motorway."
+    line = brief_line(text, [blast], found.revisions, found.disagreements)
+    assert line.text == text and line.event is None and not _notes(line)
+
+
+def test_only_the_figure_of_the_revised_thing_gets_a_note() -> None:
+    """One sentence with the new turnout and the last election's: the revision is of this
+    election's turnout; nothing is spliced into the sentence and the last election's
+    figure is no side of the note."""
+    estimate = entry("t1", MON, ("courier", "Turnout in the Vastmere election was 61 percent."))
+    final = entry(
+        "t2",
+        MON,
+        (
+            "post",
+            "Turnout in the Vastmere election was 58 percent, the commission said in its "
+            "final figures, down from 63 percent at the last election.",
+        ),
+    )
+    found = compare([estimate, final], {"courier": MON, "post": TUE})
+    line = brief_line(final.text, [final, estimate], found.revisions, found.disagreements)
+    assert line.text == final.text
+    assert all("63" not in n for n in _notes(line))
+    for revision in found.revisions:
+        assert "63" not in revision.note
+
+
+def test_model_line_cites_its_sources_and_finds_its_entry() -> None:
+    blast = entry(
+        "e1",
+        MON,
+        ("gazette", "An explosion at the Riverton chemical plant killed three workers on Monday."),
+        ("valley", "An explosion at the Riverton chemical plant killed four workers on Monday."),
+    )
+    other = entry("e2", MON, ("valley", "Mayor Ilse Brandt ordered an inspection of all plants."))
+    found = compare([blast, other], {"gazette": MON, "valley": TUE})
+    line = brief_line(
+        "Four workers were killed in the Riverton chemical plant explosion [valley]",
+        [other, blast],
+        found.revisions,
+        found.disagreements,
+        known_sources={"gazette", "valley"},
+    )
+    assert line.text == "Four workers were killed in the Riverton chemical plant explosion"
+    assert line.event == "e1" and line.sources == ("valley",)
+    assert len(_notes(line)) == 1
 
 
 # --------------------------------------------------------------------------- the whole run
@@ -369,20 +421,45 @@ def test_revision_in_the_headline_and_every_output(blast_story: Path) -> None:
         ("four killed", "followup", TUE)
     ]
     assert not [d for d in report.disagreements if d.topic == "killed"]
-    assert "four" in report.headline and "(earlier reported: three)" in report.headline
-    assert "killed three" not in report.headline
-
+    # every line is a source's sentence as written, cited; the revision is a note beside
+    # the lines that state the revised toll (three or four killed), never spliced in
+    head = report.headline_line
+    assert head is not None and head.text == report.headline
+    lines = [head, *report.development_lines]
+    quotes = [ev.quote for e in report.events for ev in e.evidence]
+    for line in lines:
+        assert "earlier reported" not in line.text
+        assert any(line.text in q for q in quotes) and line.sources
+        states_toll = "killed three workers" in line.text or "risen to four" in line.text
+        assert line.revisions == ((revision,) if states_toll else ())
+    assert "risen to four" in head.text or "killed three workers" in head.text
     brief = render_brief_md(report)
     section = brief.split("## Revised figures", 1)[1].split("## Where sources disagree", 1)[0]
     assert "- was **three killed**" in section and "published 2025-03-03" in section
     assert "- now **four killed**" in section and "published 2025-03-04" in section
     assert NOT_MENTIONED not in brief and "no deaths reported" not in brief
+    headline_section = brief.split("## Headline", 1)[1].split("##", 1)[0]
+    assert report.headline in headline_section
+    number = {sr.source.id: i for i, sr in enumerate(report.sources, start=1)}
+    old = "".join(f"[[{n}]](#source-{n})" for n in sorted([number["gazette"], number["valley"]]))
+    new = f"[[{number['followup']}]](#source-{number['followup']})"
+    assert (
+        f"_Revised: three killed {old} (2025-03-03) → four killed {new} (2025-03-04)_"
+        in headline_section
+    )
 
     data = json.loads(render_json(report))
     (item,) = [r for r in data["revisions"] if r["topic"] == "killed"]
     assert [c["published"] for c in item["new"]] == ["2025-03-04"]
     assert {c["normalized"] for c in item["old"]} == {3.0}
     assert {c["normalized"] for c in item["new"]} == {4.0}
+    line = data["headline_line"]
+    assert line["text"] == report.headline and line["sources"] == list(head.sources)
+    assert line["event"] == head.event
+    assert [(n["kind"], n["topic"], n["event"]) for n in line["notes"]] == [
+        ("revised", "killed", revision.event)
+    ]
+    assert len(data["key_development_lines"]) == len(data["key_developments"])
 
     # the timeline marks both entries with the same old -> new note as the brief
     note = revision.note

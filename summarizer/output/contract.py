@@ -162,6 +162,37 @@ class RevisionV1(Contract):
     note: str = Field(description='e.g. "three killed (2025-03-03) → four killed (2025-03-04)".')
 
 
+class FigureNoteV1(Contract):
+    """What a later report or another outlet says about a figure a headline or key
+    development states: shown beside the line, never edited into it."""
+
+    kind: Literal["revised", "disputed", "not mentioned"] = Field(
+        description="revised: a later report updated the figure (see `revisions`); "
+        "disputed: sources give other values (see `disagreements`); not mentioned: other "
+        "sources do not mention deaths."
+    )
+    topic: str
+    event: str = Field(
+        description="The event of the revision or disagreement: with `topic`, its key in "
+        "`revisions` (revised) or `disagreements` (disputed, not mentioned)."
+    )
+    note: str = Field(
+        description="The note as the brief words it, source ids in brackets: 'Revised: "
+        "three killed [a] (2025-03-03) → four killed [b] (2025-03-04)', 'Disputed: 35 "
+        "injured [b] vs several injured [a]'."
+    )
+    sources: list[str] = Field(description="Every source the note cites.")
+
+
+class BriefLineV1(Contract):
+    """A headline or key development with the event it states and its sources."""
+
+    text: str = Field(description="As the engine wrote it, never edited (cites taken out).")
+    event: str | None = Field(description="The id of the event it states, when one does.")
+    sources: list[str] = Field(description="The sources it cites.")
+    notes: list[FigureNoteV1] = Field(description="Notes on the figures it states.")
+
+
 class AgreementV1(Contract):
     """Figures that differ on the surface but agree after unit reconciliation."""
 
@@ -333,6 +364,14 @@ class ReportV1(Contract):
     generated_for_day: dt.date | None = Field(description="--day, when given.")
     headline: str
     key_developments: list[str]
+    headline_line: BriefLineV1 | None = Field(
+        default=None,
+        description="The headline with the event it states, its sources and figure notes.",
+    )
+    key_development_lines: list[BriefLineV1] = Field(
+        default_factory=list,
+        description="The key developments as `headline_line`, in the same order.",
+    )
     sources: list[SourceV1]
     events: list[EventV1] = Field(description="The timeline, in report order.")
     disagreements: list[DisagreementV1]

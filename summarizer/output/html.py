@@ -33,6 +33,7 @@ from summarizer.models import (
     Agreement,
     AlignmentStatus,
     ArticleChange,
+    BriefLine,
     Changes,
     Claim,
     Disagreement,
@@ -43,7 +44,7 @@ from summarizer.models import (
     SinceLast,
     SourceReport,
 )
-from summarizer.output import names
+from summarizer.output import lines, names
 from summarizer.output.chart import PALETTE, render_chart_svg, source_name
 from summarizer.output.names import headline, record_name
 from summarizer.output.render import (
@@ -404,20 +405,21 @@ def _dated(view: dict[str, Any], claim: Claim) -> dict[str, Any]:
     return view
 
 
-def _developments(report: Report, anchors: Anchors) -> list[dict[str, Any]]:
-    names = _names(report)
-    by_text = {one_line(e.text): e for e in report.events}
-    views = []
-    for text in report.key_developments:
-        event = by_text.get(one_line(text))
-        views.append(
-            {
-                "text": one_line(text),
-                "event": event.id if event else "",
-                "chips": _chips(event, anchors, names) if event else [],
-            }
-        )
-    return views
+def _line_view(line: BriefLine, report: Report, anchors: Anchors) -> dict[str, Any]:
+    """A headline or key development: its entry, the chips of the sources it cites, and
+    the notes on its figures (:mod:`summarizer.output.lines`)."""
+    event = next((e for e in report.events if e.id == line.event), None)
+    chips = _chips(event, anchors, _names(report)) if event else []
+
+    def numbers(ids: Sequence[str]) -> str:
+        return "".join(f"[{anchors.numbers.get(s, s)}]" for s in ids)
+
+    return {
+        "text": one_line(line.text),
+        "event": event.id if event else "",
+        "chips": [c for c in chips if c.source in line.sources],
+        "notes": [lines.note_text(n, numbers) for n in lines.notes(line)],
+    }
 
 
 def _source_view(sr: SourceReport, number: int, anchors: Anchors) -> dict[str, Any]:
@@ -555,11 +557,12 @@ def _since_last(
 def html_context(report: Report, since_last: SinceLast | None = None) -> dict[str, Any]:
     """Everything the template shows, as plain data (exposed for tests)."""
     anchors = collect_anchors(report)
+    head, developments = lines.brief_lines(report)
     return {
         "since_last": _since_last(since_last, report, anchors),
         "facts": _facts(report),
-        "headline": one_line(report.headline),
-        "developments": _developments(report, anchors),
+        "headline": _line_view(head, report, anchors) if head else {"text": ""},
+        "developments": [_line_view(line, report, anchors) for line in developments],
         # our own SVG, every text in it escaped by chart.py
         "chart": Markup(render_chart_svg(report, width=CHART_WIDTH, link_prefix="#entry-")),
         "disagreements": _findings(report, anchors, agreements=False),

@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 
 from summarizer.models import (
     ArticleChange,
+    BriefLine,
     Changes,
     Claim,
     InputFailure,
@@ -39,6 +40,7 @@ from summarizer.models import (
     SinceLast,
     Source,
 )
+from summarizer.output import lines
 from summarizer.output.names import headline, record_name, source_name
 
 if TYPE_CHECKING:
@@ -48,7 +50,6 @@ QUOTE_LIMIT = 400  # characters of a quote shown in markdown (JSON keeps it whol
 UNIQUE_LIMIT = 5  # "only this source reports" entries shown per source in the brief
 NAME_LIMIT = 60  # characters of a source's display name
 _SPACE = re.compile(r"\s+")
-_BRACKET_ID = re.compile(r"\[([^\[\]\s]+)\]")
 
 
 # --------------------------------------------------------------------------- environment
@@ -359,27 +360,21 @@ def _source_views(report: Report, cites: Citations) -> list[dict[str, Any]]:
     return views
 
 
-def _cite_development(text: str, report: Report, cites: Citations) -> str:
-    """Attach citation markers to a key development.
+def _line_view(line: BriefLine, cites: Citations) -> dict[str, Any]:
+    """A headline or key development: its text and markers, and the notes on its
+    figures (:mod:`summarizer.output.lines`), each with its own markers."""
+    text = md_escape(one_line(line.text))
+    marks = cites.markers(line.sources)
+    return {
+        "text": Md(f"{text} {marks}" if marks else text),
+        "notes": [Md(lines.note_text(n, cites.markers, md_escape)) for n in lines.notes(line)],
+    }
 
-    Source ids cited in brackets (``[003_abc]``, as the llm engine writes them)
-    become numbered markers; otherwise the development is matched to the merged
-    event with the same text and gets that event's markers.
-    """
-    flat = one_line(text)
-    if any(m.group(1) in cites.numbers for m in _BRACKET_ID.finditer(flat)):
-        parts: list[str] = []
-        position = 0
-        for m in _BRACKET_ID.finditer(flat):
-            if m.group(1) in cites.numbers:
-                parts += [md_escape(flat[position : m.start()]), cites.marker(m.group(1))]
-                position = m.end()
-        parts.append(md_escape(flat[position:]))
-        return Md("".join(parts))
-    for event in report.events:
-        if one_line(event.text) == flat:
-            return Md(f"{md_escape(flat)} {cites.markers(event.sources)}")
-    return flat
+
+def _line_views(report: Report, cites: Citations) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    head, developments = lines.brief_lines(report)
+    view = _line_view(head, cites) if head else {"text": "", "notes": []}
+    return view, [_line_view(line, cites) for line in developments]
 
 
 def _footer(report: Report) -> dict[str, Any]:
@@ -437,6 +432,7 @@ def render_brief_md(
     With ``since_last`` it starts with what changed since the previous brief."""
     day = day or report.generated_for_day
     cites = Citations.of(report)
+    head, developments = _line_views(report, cites)
     if day is not None:
         today = [e for e in report.events if _covers(e.date, day)]
         earlier = [e for e in report.events if e not in today and e.date.start < day]
@@ -454,8 +450,8 @@ def render_brief_md(
     return _render(
         "brief.md.j2",
         brief_date=day.isoformat() if day else _brief_date(report),
-        headline=one_line(report.headline),
-        developments=[_cite_development(d, report, cites) for d in report.key_developments],
+        headline=head,
+        developments=developments,
         disagreements=_disagreement_views(report, cites),
         agreements=_agreement_views(report, cites),
         revisions=_revision_views(report, cites),

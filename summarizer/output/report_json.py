@@ -16,6 +16,7 @@ from typing import Any
 from summarizer.models import (
     Agreement,
     ArticleChange,
+    BriefLine,
     Changes,
     Claim,
     Disagreement,
@@ -27,10 +28,12 @@ from summarizer.models import (
     SinceLast,
     SourceReport,
 )
+from summarizer.output import lines
 from summarizer.output.contract import (
     SCHEMA_VERSION,
     AgreementV1,
     ArticleV1,
+    BriefLineV1,
     ChangesV1,
     ClaimV1,
     ConfirmationV1,
@@ -39,6 +42,7 @@ from summarizer.output.contract import (
     EventV1,
     EvidenceV1,
     FailureV1,
+    FigureNoteV1,
     NoPreviousRunV1,
     PreviousRunV1,
     QuantityV1,
@@ -171,6 +175,24 @@ def _source_v1(sr: SourceReport) -> SourceV1:
     )
 
 
+def _line_v1(line: BriefLine) -> BriefLineV1:
+    return BriefLineV1(
+        text=line.text,
+        event=line.event,
+        sources=list(line.sources),
+        notes=[
+            FigureNoteV1(
+                kind=n.kind,
+                topic=n.topic,
+                event=n.event,
+                note=lines.note_text(n, lines.plain_markers),
+                sources=list(n.sources),
+            )
+            for n in lines.notes(line)
+        ],
+    )
+
+
 def _stats_v1(report: Report) -> StatsV1:
     stats = report.stats
     return StatsV1(
@@ -189,11 +211,14 @@ def _stats_v1(report: Report) -> StatsV1:
 
 def report_v1(report: Report, since_last: SinceLast | None = None) -> ReportV1:
     """The report as the typed v1 document (``since_last`` only when given)."""
+    head, developments = lines.brief_lines(report)
     return ReportV1(
         schema_version=SCHEMA_VERSION,
         generated_for_day=report.generated_for_day,
         headline=report.headline,
         key_developments=list(report.key_developments),
+        headline_line=_line_v1(head) if head is not None else None,
+        key_development_lines=[_line_v1(line) for line in developments],
         sources=[_source_v1(sr) for sr in report.sources],
         events=[event_v1(e) for e in report.events],
         disagreements=[_disagreement_v1(d) for d in report.disagreements],

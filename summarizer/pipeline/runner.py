@@ -371,8 +371,8 @@ def _run(paths: Sequence[str | Path], config: Config, engine: EngineRunner) -> R
     day = config.day or select_stage.brief_day(selected, (s.published for s in sources.values()))
     lead_first = select_stage.brief_order(selected, signals, day)
     headline, developments, synthesis_failure = _synthesize(writer, lead_first, sources, config)
-    headline, developments = wording.word_synthesis(
-        headline, developments, merged, revisions, disagreements
+    headline_line, development_lines = wording.brief_lines(
+        headline, developments, lead_first, revisions, disagreements, known_sources=sources
     )
     if synthesis_failure is not None:
         failures.append(synthesis_failure)
@@ -391,6 +391,8 @@ def _run(paths: Sequence[str | Path], config: Config, engine: EngineRunner) -> R
         skipped=ingested.skipped,
         headline=headline,
         key_developments=developments,
+        headline_line=headline_line,
+        development_lines=development_lines,
         stats=_stats(engine, extractions, time.perf_counter() - started).model_copy(
             update={
                 "engine": writer.kind,

@@ -523,9 +523,26 @@ def same_figure(a: Quantity, b: Quantity) -> bool:
     return lo_a <= hi_b + 1e-9 and lo_b <= hi_a + 1e-9
 
 
+# Words that start a figure as written: a capital there only opened its sentence.
+_FIGURE_WORDS = frozenset(
+    w for phrase in (*_SMALL, *_TENS, *_VAGUE, *_MODS) for w in phrase.split()
+) | {"hundred", "thousand", "million", "billion"}
+
+
+def _mid_sentence(raw: str) -> str:
+    """ "Three" -> "three", "About 40,000" -> "about 40,000": a figure shown inside a
+    line, not at the start of its sentence (names and acronyms kept)."""
+    first = raw.split(" ", 1)[0]
+    if first[:1].isupper() and first[1:].islower() and first.lower().split("-")[0] in _FIGURE_WORDS:
+        return raw[0].lower() + raw[1:]
+    return raw
+
+
 def describe(q: Quantity) -> str:
     """A display string: "35 injured", "several injured", "800 miles (1,287 km)", "500
-    metres", "2 miles (3.2 km)"."""
+    metres", "2 miles (3.2 km)"; a figure that opened its sentence is shown in lower
+    case ("Three people died" -> "three killed")."""
+    q = q.model_copy(update={"raw": _mid_sentence(q.raw)}) if q.raw[:1].isupper() else q
     if q.kind == "distance":
         if re.search(r"\bk(?:m|ilomet)", q.raw, re.I):
             return q.raw

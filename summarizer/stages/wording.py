@@ -1,48 +1,41 @@
-"""Word the figures of the headline and key developments from what the comparison found.
+"""The headline and key developments as statements of their sources, with notes on
+their figures.
 
-Whichever engine wrote them, and whichever fact heads the brief, the figures in these
-lines are checked against the run's revisions and disagreements
-(:mod:`summarizer.stages.disagree`) and worded in code:
+Every line the brief shows is a sentence a source made (the extractive engine's entry
+text, display-cleaned) or a model's wording the timeline supports; this stage never
+edits the figures inside it, because a figure spliced into another source's sentence
+is a statement nobody made. Whichever engine wrote the lines, each becomes a
+:class:`~summarizer.models.BriefLine`:
 
-* a figure a later report revised is replaced by the latest figure, saying what it
-  replaced: "killing three people" -> "killing four people (earlier reported: three)";
-* the latest figure itself says what it replaced: "has risen to four (earlier reported:
-  three)";
-* a disputed figure is shown as disputed: "injuring 35 (disputed: several, dozens)";
-  deaths that other outlets do not mention are said to be not mentioned, never "none".
-
-A line is tied to its timeline entry by its text (the extractive engine writes entry
-texts), else to the entry it shares the most distinctive terms with
-(:class:`~summarizer.stages.revisions.Relatedness`); figures are matched by topic and
-value, so a line about another fact is left alone.
+* the timeline entry it states (:func:`event_for`): the entry with the same text, else
+  the entry whose text holds the line (a trimmed "Meanwhile," or dateline), else the
+  entry whose wording and quotes hold every content word, name and number of the line
+  (:func:`~summarizer.stages.claims.claim_supported`, the model's own check), the most
+  related first;
+* the sources it cites: the model's ``[source-id]`` cites, else the entry's sources;
+* the revisions and disagreements (:mod:`summarizer.stages.disagree`) about a figure
+  the line states: only a figure of the same thing as the revision's or disagreement's
+  figures (same kind, unit, counted thing and state: ``comparable(strict=True)``) and
+  equal to one of their values gets one ("turnout was 58 percent, down from 63 percent
+  at the last election" gets no note about the last election's figure). The renderers
+  show them beside the line, attributed: "Revised: three killed [1] (2025-03-03) → four
+  killed [2] (2025-03-04)", "Disputed: 35 injured [2] vs several injured [1]".
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Sequence
+from functools import cache
 
-from summarizer.models import Claim, Disagreement, MergedEvent, Quantity, Revision
+from summarizer.models import BriefLine, Claim, Disagreement, MergedEvent, Quantity, Revision
+from summarizer.stages import claims as claims_stage
 from summarizer.stages.disagree import NOT_MENTIONED, topic_of
-from summarizer.stages.quantities import (
-    FUNCTION_WORDS,
-    comparable,
-    describe,
-    extract_quantities,
-)
+from summarizer.stages.quantities import comparable, describe, extract_quantities
 from summarizer.stages.revisions import Relatedness
 
-RELATED = 0.5  # term share needed to tie a line to an entry when its text is not an entry's
 _SPACE = re.compile(r"\s+")
-_NEXT_WORD = re.compile(r"\s+([a-z][a-z'’-]*)\b")
-
-
-@dataclass(frozen=True)
-class _Edit:
-    start: int
-    end: int
-    text: str
+_CITE = re.compile(r"\s*\[([^\[\]\s]+)\]")
 
 
 def _flat(text: str) -> str:
@@ -51,6 +44,11 @@ def _flat(text: str) -> str:
 
 def _same_value(q: Quantity, claim: Claim) -> bool:
     return claim.normalized is not None and abs(round(q.value, 3) - claim.normalized) < 1e-6
+
+
+def states_value(text: str, claim: Claim) -> bool:
+    """Whether ``text`` states ``claim``'s value (a figure of the same thing)."""
+    return any(_states(q, (claim,)) for q in extract_quantities(text))
 
 
 def claim_figure(claim: Claim) -> Quantity | None:
@@ -62,124 +60,130 @@ def claim_figure(claim: Claim) -> Quantity | None:
     return next(iter(exact), None) or next((q for q in found if _same_value(q, claim)), None)
 
 
-def _about(q: Quantity, claims: Sequence[Claim]) -> bool:
-    """Whether ``q`` counts what ``claims`` count (same kind, unit and counted thing)."""
+def _states(q: Quantity, claims: Sequence[Claim]) -> bool:
+    """Whether ``q`` is one of ``claims``' figures: a figure of the same thing (kind,
+    unit, counted thing and state) with one of their values."""
     return any(
-        (figure := claim_figure(c)) is not None and comparable(q, figure, strict=True)
+        _same_value(q, c) and (figure := claim_figure(c)) is not None
+        and comparable(q, figure, strict=True)
         for c in claims
-    )
+    )  # fmt: skip
 
 
-def _values(claims: Sequence[Claim]) -> str:
-    out: list[str] = []
-    for c in claims:
-        figure = claim_figure(c)
-        raw = figure.raw if figure is not None else c.value
-        if raw.casefold() not in (o.casefold() for o in out):
-            out.append(raw)
-    return ", ".join(out)
-
-
-def _after_noun(text: str, end: int) -> int:
-    """Where a parenthesis after the figure goes: after the counted word ("three people")."""
-    m = _NEXT_WORD.match(text, end)
-    if m and m.group(1) not in FUNCTION_WORDS:
-        return m.end()
-    return end
-
-
-def _revision_edit(text: str, q: Quantity, revision: Revision) -> list[_Edit]:
-    if not _about(q, (*revision.old, *revision.new)):
-        return []
-    is_new = any(_same_value(q, c) for c in revision.new)
-    if not is_new and not any(_same_value(q, c) for c in revision.old):
-        return []
-    at = _after_noun(text, q.end)
-    note = _Edit(at, at, f" (earlier reported: {_values(revision.old)})")
-    if is_new:
-        return [note]
-    latest = claim_figure(revision.new[-1])
-    return [_Edit(q.start, q.end, latest.raw if latest else revision.new[-1].value), note]
-
-
-def _dispute_edit(text: str, q: Quantity, item: Disagreement) -> list[_Edit]:
-    if not _about(q, item.claims) or not any(_same_value(q, c) for c in item.claims):
-        return []
-    silent = {c.source for c in item.claims if c.value == NOT_MENTIONED}
-    others = [c for c in item.claims if c.value != NOT_MENTIONED and not _same_value(q, c)]
-    parts = []
-    if others:
-        parts.append(f"disputed: {_values(others)}")
-    if silent:
-        n = len(silent)
-        parts.append(f"{n} source{'s do' if n > 1 else ' does'} not mention deaths")
-    if not parts:
-        return []
-    at = _after_noun(text, q.end)
-    return [_Edit(at, at, f" ({'; '.join(parts)})")]
-
-
-def word_line(
+def figure_notes(
     text: str,
     event: MergedEvent | None,
     revisions: Sequence[Revision],
     disagreements: Sequence[Disagreement],
-) -> str:
-    """``text`` with its figures worded (see the module docstring); unchanged without ``event``."""
+) -> tuple[tuple[Revision, ...], tuple[Disagreement, ...]]:
+    """The revisions and disagreements about figures ``text`` states (see the module
+    docstring); none without ``event``."""
     if event is None:
-        return text
+        return (), ()
     mine_r = [r for r in revisions if event.id in (r.event, r.earlier_event)]
     mine_d = [d for d in disagreements if d.event == event.id]
     if not mine_r and not mine_d:
-        return text
-    edits: list[_Edit] = []
+        return (), ()
+    found_r: list[Revision] = []
+    found_d: list[Disagreement] = []
     for q in extract_quantities(text):
         if topic_of(q) is None:
             continue
-        found = next((e for r in mine_r if (e := _revision_edit(text, q, r))), None)
-        if found is None:
-            found = next((e for d in mine_d if (e := _dispute_edit(text, q, d))), [])
-        edits.extend(found)
-    return _apply(text, edits)
+        revised = [r for r in mine_r if _states(q, (*r.old, *r.new))]
+        found_r.extend(r for r in revised if r not in found_r)
+        if not revised:
+            disputed = [d for d in mine_d if _states(q, d.claims)]
+            found_d.extend(d for d in disputed if d not in found_d)
+    return tuple(found_r), tuple(found_d)
 
 
-def _apply(text: str, edits: Sequence[_Edit]) -> str:
-    for edit in sorted(edits, key=lambda e: (e.start, e.end), reverse=True):
-        text = text[: edit.start] + edit.text + text[edit.end :]
-    return text
+def split_cites(text: str, known: Collection[str]) -> tuple[str, tuple[str, ...]]:
+    """A line without the ``[source-id]`` cites the llm engine appends, and those ids
+    (only ids of ``known`` sources count as cites)."""
+    cited: list[str] = []
+
+    def take(m: re.Match[str]) -> str:
+        if m.group(1) in known:
+            cited.append(m.group(1))
+            return ""
+        return m.group(0)
+
+    bare = _CITE.sub(take, text)
+    return _flat(bare), tuple(dict.fromkeys(cited))
 
 
-def event_for(text: str, events: Sequence[MergedEvent], related: Relatedness) -> MergedEvent | None:
-    """The entry a headline or development states: same text, else the most related one."""
-    flat = _flat(re.sub(r"\[[^\[\]\s]+\]", "", text))
+def event_for(
+    text: str,
+    events: Sequence[MergedEvent],
+    related: Callable[[], Relatedness] | None = None,
+) -> MergedEvent | None:
+    """The entry a line states (see the module docstring); ``events`` in the brief's
+    order, so a tie goes to the more important entry."""
+    flat = _flat(text)
+    if not flat:
+        return None
     for event in events:
         if _flat(event.text) == flat:
             return event
-    scored = [(related.score_text(flat, e), e) for e in events]
-    best = max(scored, key=lambda se: se[0], default=None)
-    return best[1] if best is not None and best[0] >= RELATED else None
+    low = flat.casefold()
+    held = [e for e in events if low in _flat(e.text).casefold()]
+    if held:
+        return held[0]
+    supported = [
+        e
+        for e in events
+        if claims_stage.claim_supported(flat, [[e.text, *(ev.quote for ev in e.evidence)]])
+    ]
+    if len(supported) <= 1 or related is None:
+        return next(iter(supported), None)
+    scores = related()
+    return max(supported, key=lambda e: scores.score_text(flat, e))
 
 
-def word_synthesis(
+def brief_line(
+    text: str,
+    events: Sequence[MergedEvent],
+    revisions: Sequence[Revision],
+    disagreements: Sequence[Disagreement],
+    *,
+    known_sources: Collection[str] = (),
+    related: Callable[[], Relatedness] | None = None,
+) -> BriefLine:
+    """One headline or key development as a :class:`BriefLine`."""
+    bare, cited = split_cites(text, known_sources)
+    candidates = [e for e in events if set(e.sources) & set(cited)] if cited else events
+    event = event_for(bare, candidates, related)
+    found_r, found_d = figure_notes(bare, event, revisions, disagreements)
+    sources = cited or (event.sources if event is not None else ())
+    return BriefLine(
+        text=bare,
+        event=event.id if event is not None else None,
+        sources=tuple(sources),
+        revisions=found_r,
+        disagreements=found_d,
+    )
+
+
+def brief_lines(
     headline: str,
     developments: Sequence[str],
     events: Sequence[MergedEvent],
     revisions: Sequence[Revision],
     disagreements: Sequence[Disagreement],
-) -> tuple[str, tuple[str, ...]]:
-    """The headline and key developments with their figures worded from the findings."""
-    if not (revisions or disagreements) or not events:
-        return headline, tuple(developments)
-    related = Relatedness([e for e in events if e.quantities])  # the entries with figures
-    involved = {d.event for d in disagreements}
-    involved |= {r.event for r in revisions} | {
-        r.earlier_event for r in revisions if r.earlier_event
-    }
-    candidates = [e for e in events if e.id in involved]
+    *,
+    known_sources: Collection[str] = (),
+) -> tuple[BriefLine | None, tuple[BriefLine, ...]]:
+    """The headline and key developments as :class:`BriefLine`\\ s, their text as the
+    engine wrote it; ``events`` are the brief's entries in its order."""
 
-    def word(line: str) -> str:
-        if any(_flat(e.text) == _flat(line) for e in events if e.id not in involved):
-            return line  # another entry's own text: nothing to word
-        return word_line(line, event_for(line, candidates, related), revisions, disagreements)
+    @cache
+    def related() -> Relatedness:  # built only when a line needs it
+        return Relatedness(list(events))
 
-    return word(headline), tuple(word(d) for d in developments)
+    def line(text: str) -> BriefLine:
+        return brief_line(
+            text, events, revisions, disagreements, known_sources=known_sources, related=related
+        )
+
+    head = line(headline) if headline.strip() else None
+    return head, tuple(line(d) for d in developments)
