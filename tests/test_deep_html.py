@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from summarizer.stages.ingest import html_fragment_text, ingest
+from summarizer.stages.ingest import ingest
+from summarizer.stages.readers.html import html_fragment_text
 
 
 def _paragraph(i: int) -> str:

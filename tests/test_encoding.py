@@ -14,7 +14,8 @@ import pytest
 from reliability_helpers import run_cli
 
 from summarizer.errors import EXIT_OK
-from summarizer.stages.ingest import decode_text, ingest
+from summarizer.stages.ingest import ingest
+from summarizer.stages.readers.decode import decode_text
 
 ZURICH = (
     b"Date: March 11, 2024\n\nThe mayor of Z\xfcrich said on Monday that 200 homes were flooded.\n"

@@ -17,13 +17,9 @@ from summarizer.output.render import published_text
 from summarizer.stages.clean import clean
 from summarizer.stages.dategrammar import parse_written_date
 from summarizer.stages.dates import resolve_expression
-from summarizer.stages.ingest import (
-    decode_bytes,
-    headline_at,
-    ingest,
-    parse_header,
-    read_text,
-)
+from summarizer.stages.ingest import ingest
+from summarizer.stages.readers.decode import decode_bytes, read_text
+from summarizer.stages.readers.text import headline_at, parse_header
 
 FIXTURES = Path(__file__).parent / "fixtures"
 ARTICLES = FIXTURES / "articles"

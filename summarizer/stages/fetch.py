@@ -2,7 +2,7 @@
 
 One GET with :mod:`urllib.request`, http and https only, a deadline for the whole
 download and a size cap (:class:`~summarizer.config.FetchConfig`, built at the CLI
-edge). The caller (:mod:`summarizer.stages.ingest`) decides what the bytes are: a feed
+edge). The caller (:mod:`summarizer.stages.readers.urls`) decides what the bytes are: a feed
 (content type or sniffed XML) or an HTML page.
 
 Every failure is an :class:`~summarizer.errors.InputError` whose message is one line
