@@ -9,9 +9,9 @@ import pytest
 
 from summarizer import pipeline
 from summarizer.config import Config
-from summarizer.models import CleanedSource, Sentence
+from summarizer.models import CleanedSource, Sentence, Source
 from summarizer.pipeline.sources import prepare_source
-from summarizer.stages.boilerplate import drop_boilerplate, tokens
+from summarizer.stages.boilerplate import drop_boilerplate, outlet_of, tokens
 from summarizer.stages.ingest import ingest
 
 FOOTER = (
@@ -233,3 +233,95 @@ def test_tokens_normalise_digits_and_calendar_words() -> None:
     assert tokens("Tuesday 4 March 2025 08.43 GMT") == tokens("Friday 17 June 1999 23.01 GMT")
     assert tokens("rose to 50") != tokens("rose to 70")
     assert tokens("Flood!") == ["flood"]
+
+
+# --------------------------------------------------------------------------- outlets
+
+WIRE_BACKGROUND = (
+    "The Vale first burst its banks near the Marlow weir on Sunday evening, the river "
+    "authority said."
+)
+PROMO = "Follow the Marlow Echo for live flood updates. Get our app for alerts."
+
+
+def _write_outlets(folder: Path, articles: dict[str, tuple[str, str, list[str]]]) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, (outlet, day, lines) in articles.items():
+        body = "\n\n".join(lines)
+        (folder / f"{name}.txt").write_text(
+            f"Title: {name} flood report\nOutlet: {outlet}\nDate: {day}\n\n{body}\n",
+            encoding="utf-8",
+        )
+    return folder
+
+
+def test_a_sentence_different_outlets_print_on_different_days_is_news(tmp_path: Path) -> None:
+    articles = {
+        f"{outlet.split()[-1].lower()}-{day}": (
+            outlet,
+            day,
+            [f"The water reached the Marlow market square on {day}.", WIRE_BACKGROUND],
+        )
+        for outlet, day in (
+            ("Marlow Echo", "2025-03-03"),
+            ("Valley Post", "2025-03-04"),
+            ("Riverside Gazette", "2025-03-05"),
+        )
+    }
+    kept, dropped = _kept_and_dropped(_write_outlets(tmp_path / "wire", articles))
+    assert kept.count(WIRE_BACKGROUND) == 3
+    assert not dropped
+
+
+def test_the_same_sentences_unnamed_outlets_print_on_three_days_are_dropped(
+    tmp_path: Path,
+) -> None:  # without outlet names the corpus is one outlet, as before
+    articles = {
+        f"page-{day}": (day, [f"The water reached the Marlow market square on {day}.", PROMO])
+        for day in ("2025-03-03", "2025-03-04", "2025-03-05")
+    }
+    kept, dropped = _kept_and_dropped(_write(tmp_path / "unnamed", articles))
+    assert "Get our app" not in kept
+    assert len(dropped) == 6
+
+
+def test_one_outlets_closing_promo_on_two_days_is_dropped(tmp_path: Path) -> None:
+    articles = {
+        "echo-mon": ("Marlow Echo", "2025-03-03", ["The Vale flooded 300 homes on Monday.", PROMO]),
+        "echo-wed": ("Marlow Echo", "2025-03-05", ["The water fell 40 cm on Wednesday.", PROMO]),
+        "post-tue": ("Valley Post", "2025-03-04", ["Schools in Marlow shut on Tuesday.", PROMO]),
+    }
+    folder = _write_outlets(tmp_path / "promo", articles)
+    kept, dropped = _kept_and_dropped(folder)
+    assert kept.count("Get our app") == 1  # the Valley Post's one copy is not the Echo's template
+    assert dropped.count("Follow the Marlow Echo for live flood updates.") == 2
+    shown = pipeline.inspect(folder)
+    assert "boilerplate (2 articles, 2 days, the outlet's closing line)" in shown
+
+
+def test_a_closing_line_one_outlet_repeats_on_the_same_day_stays(tmp_path: Path) -> None:
+    articles = {
+        "echo-am": ("Marlow Echo", "2025-03-03", ["The Vale rose on Monday morning.", PROMO]),
+        "echo-pm": ("Marlow Echo", "2025-03-03", ["The Vale fell on Monday evening.", PROMO]),
+    }
+    kept, dropped = _kept_and_dropped(_write_outlets(tmp_path / "sameday", articles))
+    assert kept.count("Get our app") == 2
+    assert not dropped
+
+
+def test_a_line_an_outlet_repeats_inside_two_articles_stays(tmp_path: Path) -> None:
+    articles = {
+        "echo-mon": ("Marlow Echo", "2025-03-03", [WIRE_BACKGROUND, "Rain fell on Monday."]),
+        "echo-tue": ("Marlow Echo", "2025-03-04", [WIRE_BACKGROUND, "Rain eased on Tuesday."]),
+    }
+    kept, dropped = _kept_and_dropped(_write_outlets(tmp_path / "background", articles))
+    assert kept.count(WIRE_BACKGROUND) == 2
+    assert not dropped
+
+
+def test_outlet_of_names_the_publisher_or_the_urls_host() -> None:
+    named = Source(id="a", path="a.txt", text="x", outlet="  The Marlow  Echo ")
+    hosted = Source(id="b", path="b.txt", text="x", url="https://www.echo.example/flood/1")
+    assert outlet_of(named) == "the marlow echo"
+    assert outlet_of(hosted) == "echo.example"
+    assert outlet_of(Source(id="c", path="c.txt", text="x")) is None

@@ -279,6 +279,8 @@ def _collect(
     published: list[Any] = []
     texts: list[_Sentences] = []
     units: list[Any] = []
+    outlets: list[str | None] = []
+    tails: list[int] = []
     owners: list[int] = []  # which worker each prepared source belongs to
     for w, worker in enumerate(pool):
         for i, position in enumerate(worker.positions):
@@ -291,8 +293,17 @@ def _collect(
             published.append(sources[position].published)
             units.append(item[0])
             texts.append(_Sentences(sources[position].text, item[1]))
+            outlets.append(boilerplate.outlet_of(sources[position]))
+            tails.append(boilerplate.closing_line(sources[position].text, item[1]))
             owners.append(w)
-    drops = boilerplate.decide(published, texts, units, boilerplate.merge_cases(cases))
+    drops = boilerplate.decide(
+        published,
+        texts,
+        units,
+        boilerplate.merge_cases(cases),
+        outlets=outlets,
+        tails=tails,
+    )
     for w, worker in enumerate(pool):
         worker.conn.send([d for d, owner in zip(drops, owners, strict=True) if owner == w])
 

@@ -1,12 +1,20 @@
-"""Corpus-level boilerplate: text that recurs across many articles published on different days.
+"""Corpus-level boilerplate: text one outlet's pages repeat across days.
 
 Per-source cleaning (:mod:`summarizer.stages.clean`) recognises junk by its form
 ("Share this article", "Related Articles"). Page furniture that has no telltale form
 (a site's promotional blurb, its letters-page footer, "To play this content JavaScript
-must be turned on") is recognised by the corpus instead: the same sentence, exactly
-or nearly, in at least ``min_articles`` articles published on at least ``min_days``
-different days. A statement that several outlets quote on the same day is news and
-stays (one day); so does a sentence two consecutive follow-ups repeat (two days).
+must be turned on") is recognised by the corpus instead. Furniture is a property of a
+site's template (the same outlet, many pages, any topic), so sentences are compared
+within one outlet only (:func:`outlet_of`: the article's outlet name, else its URL's
+host; the articles whose outlet is unknown are compared with each other): the same
+sentence, exactly or nearly, in at least ``min_articles`` of the outlet's articles
+published on at least ``min_days`` different days. A sentence that different outlets
+print, on one day or several (a wire background line, a statement several outlets
+quote), is news and stays; so does a sentence two consecutive follow-ups repeat in
+their text (two days). A known outlet's closing line, though, is its template's
+slot: the same last line (:func:`closing_line`) on :data:`TAIL_ARTICLES` of its pages
+published on different days is dropped too (a promo the outlet prints under each of
+its articles, in a story it covered only twice).
 
 How "nearly" is measured (normalised hashing rather than a similarity search, so the
 stage is linear in the corpus): each sentence is reduced to lower-case word tokens,
@@ -41,8 +49,9 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
-from summarizer.models import CharInterval, CleanedSource, DroppedRange, Sentence
+from summarizer.models import CharInterval, CleanedSource, DroppedRange, Sentence, Source
 from summarizer.stages.dategrammar import MONTHS, WEEKDAYS
 
 SHINGLE = 8  # tokens per shingle
@@ -51,6 +60,7 @@ COVERAGE = 0.8  # share of a sentence's sampled tokens in recurring shingles
 LONG_RUN = 24  # tokens: a recurring run this long is copy, whatever surrounds it
 MIN_ARTICLES = 3
 MIN_DAYS = 3
+TAIL_ARTICLES = 2  # a known outlet's pages ending on the same line: its template's slot
 TEMPLATE_REPEATS = 2  # a template's run occurs this many times per article on average
 STAMP_BEFORE, STAMP_AFTER = 3, 3  # the words around a clock time that make a stamp's key
 REASON = "boilerplate"
@@ -137,6 +147,33 @@ def _key(ids: Sequence[int]) -> int:
     return hash(tuple(ids))
 
 
+def outlet_of(source: Source) -> str | None:
+    """Who published a source, as far as it says: its outlet name, else its URL's host
+    (``www.`` aside), else None."""
+    if source.outlet and source.outlet.strip():
+        return " ".join(source.outlet.casefold().split())
+    if source.url:
+        host = (urlsplit(source.url).hostname or "").lower()
+        return host.removeprefix("www.") or None
+    return None
+
+
+def closing_line(text: str, spans: Sequence[tuple[int, int]]) -> int:
+    """How many of an article's sentences (``spans`` in ``text``, in reading order) are
+    on its last line: where a site's template puts the promo under every article."""
+    if not spans:
+        return 0
+    line_start = text.rfind("\n", 0, spans[-1][0]) + 1
+    return sum(1 for start, _ in spans if start >= line_start)
+
+
+def _salts(outlets: Sequence[str | None]) -> list[int]:
+    """Each article's outlet as a number: 0 for every unknown outlet, else one number
+    per name (so keys are counted within an outlet)."""
+    numbers: dict[str, int] = {}
+    return [0 if o is None else numbers.setdefault(o, len(numbers) + 1) for o in outlets]
+
+
 @dataclass(frozen=True)
 class _Unit:
     """One sentence's keys: ``(key, first token, last token + 1)`` of its sampled
@@ -148,6 +185,24 @@ class _Unit:
 
 
 _EMPTY = _Unit(())
+
+
+def _salted(unit: _Unit, salt: int) -> _Unit:
+    """``unit`` with its keys those of its outlet (``salt`` 0, the unknown outlets: as is)."""
+    if not salt:
+        return unit
+    return _Unit(
+        tuple((_key((salt, k)), a, b) for k, a, b in unit.keys),
+        tuple(_key((salt, k)) for k in unit.stamps),
+    )
+
+
+def _line_unit(text: str, ids: dict[str, int], salt: int) -> _Unit:
+    """One whole-sentence key, in its outlet."""
+    toks = _token_ids(tokens(text), ids)
+    return _salted(_Unit(((_key(toks), 0, len(toks)),)), salt) if toks else _EMPTY
+
+
 _TIME_ID = zlib.crc32(b"<time>")
 _STAMP_SALT = -1  # stamp keys never equal shingle keys
 
@@ -298,9 +353,19 @@ def _verdict(
     return _reason(full_counts, [k for k, _, _ in hits])
 
 
-def _reason(counts: _Counts, keys: Sequence[int]) -> str:
+def _tail_verdict(unit: _Unit, counts: _Counts) -> str | None:
+    """The drop reason for a known outlet's closing line that its other pages end on
+    too (on other days), or None."""
+    keys = [k for k, _, _ in unit.keys if counts.recurring(k, TAIL_ARTICLES, TAIL_ARTICLES)]
+    if not keys:
+        return None
+    return _reason(counts, keys, "the outlet's closing line")
+
+
+def _reason(counts: _Counts, keys: Sequence[int], where: str = "") -> str:
     best = max(keys, key=lambda k: (counts.articles[k], counts.days[k]))
-    return f"{REASON} ({counts.articles[best]} articles, {counts.days[best]} days)"
+    extra = f", {where}" if where else ""
+    return f"{REASON} ({counts.articles[best]} articles, {counts.days[best]} days{extra})"
 
 
 def _subtract(kept: Sequence[CharInterval], holes: Sequence[tuple[int, int]]) -> list[CharInterval]:
@@ -386,30 +451,52 @@ def decide(
     units: Sequence[Sequence[_Unit]],
     case: _Case,
     *,
+    outlets: Sequence[str | None] | None = None,
+    tails: Sequence[int] | None = None,
     min_articles: int = MIN_ARTICLES,
     min_days: int = MIN_DAYS,
 ) -> list[Drops]:
-    """Per article (its publication date, its sentences' texts and units), the sentences
-    that are the corpus' recurring boilerplate, with the reason. ``texts`` is read only
-    for the sentences the sampled keys flag."""
+    """Per article (its publication date, its sentences' texts and units, its outlet
+    (:func:`outlet_of`; None: unknown) and how many of its last sentences are on its
+    last line (:func:`closing_line`)), the sentences that are its outlet's recurring
+    boilerplate, with the reason. ``texts`` is read only for the sentences the sampled
+    keys flag and the closing lines of known outlets."""
     limits = (min_articles, min_days)
     ids: dict[str, int] = {}
+    salts = _salts(outlets if outlets is not None else [None] * len(units))
+    units = [
+        [_salted(u, salt) for u in article] for article, salt in zip(units, salts, strict=True)
+    ]
     sampled = _count(published, units)
     flagged = [[_flagged(u, sampled, *limits) for u in article_units] for article_units in units]
     full = [
-        [_all_shingles(texts[i][j], ids) if f else _EMPTY for j, f in enumerate(marks)]
+        [
+            _salted(_all_shingles(texts[i][j], ids), salts[i]) if f else _EMPTY
+            for j, f in enumerate(marks)
+        ]
         for i, marks in enumerate(flagged)
     ]
     full_counts = _count(published, full)
+    closing = [
+        [
+            _line_unit(texts[i][j], ids, salts[i])
+            if salts[i] and j >= len(units[i]) - n
+            else _EMPTY
+            for j in range(len(units[i]))
+        ]
+        for i, n in enumerate(tails if tails is not None else [0] * len(units))
+    ]
+    closing_counts = _count(published, closing)
     out: list[Drops] = []
     for i, marks in enumerate(flagged):
         drop: Drops = []
         for j, flag in enumerate(marks):
-            if not flag:
-                continue
-            reason = _verdict(
-                texts[i][j], full[i][j], units[i][j], (sampled, full_counts), case, limits
-            )
+            reason = None
+            if flag:
+                reason = _verdict(
+                    texts[i][j], full[i][j], units[i][j], (sampled, full_counts), case, limits
+                )
+            reason = reason or _tail_verdict(closing[i][j], closing_counts)
             if reason is not None:
                 drop.append((j, reason))
         out.append(drop)
@@ -441,6 +528,11 @@ def drop_boilerplate(
         [[s.text for s in sentences] for _, sentences in prepared],
         units,
         case,
+        outlets=[outlet_of(cleaned.source) for cleaned, _ in prepared],
+        tails=[
+            closing_line(cleaned.source.text, [(s.start, s.end) for s in sentences])
+            for cleaned, sentences in prepared
+        ],
         min_articles=min_articles,
         min_days=min_days,
     )
