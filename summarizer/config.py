@@ -120,6 +120,8 @@ class Config:
     day: dt.date | None = None
     max_dates: int | None = None
     per_date: int | None = None
+    # A daily brief (the brief command): --max-dates keeps the day its headline is from.
+    daily: bool = False
     summary_sentences: int = 3
     quiet: bool = False
     verbose: bool = False

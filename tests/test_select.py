@@ -13,6 +13,7 @@ import pytest
 from summarizer import pipeline
 from summarizer.config import Config
 from summarizer.models import Engine, MergedEvent, Precision, ResolvedDate, Source
+from summarizer.output import render
 from summarizer.pipeline import runner
 from summarizer.stages import select
 from summarizer.stages.dates import date_mentions
@@ -58,6 +59,15 @@ def test_the_referred_to_day_outranks_a_heavy_publication_day(dam: Path) -> None
     report = pipeline.run([dam], Config(max_dates=1, per_date=2, quiet=True))
     assert report.events
     assert {e.date.start for e in report.events} == {MON}
+
+
+def test_a_daily_briefs_dates_keep_the_day_it_leads_with(dam: Path) -> None:
+    # the latest developments matter to a daily brief: of two dates, one is the brief's
+    report = pipeline.run([dam], Config(max_dates=2, per_date=2, daily=True, quiet=True))
+    assert {e.date.start for e in report.events} == {MON, WED}
+    assert report.headline in {e.text for e in report.events if e.date.start == WED}
+    report = pipeline.run([dam], Config(max_dates=1, per_date=2, daily=True, quiet=True))
+    assert {e.date.start for e in report.events} == {WED}
 
 
 def test_date_signals_count_articles_not_sentences() -> None:
@@ -236,3 +246,75 @@ def test_a_model_headline_off_the_days_leads_is_replaced() -> None:
     fresh = _ModelRunner("The army sent 200 soldiers to Orla on Tuesday.")
     headline, _, _ = runner._synthesize(fresh, events, {}, config)  # type: ignore[arg-type]
     assert headline == fresh.headline
+
+
+def test_the_headline_is_a_fact_of_the_day_not_a_plan_announced_before_it() -> None:
+    plan = _entry(
+        "e1", WED, "The ferry company said it hoped to run a reduced service on Wednesday.", "ac"
+    )
+    deal = _entry("e2", WED, "The dock strike at Marlow ended on Wednesday after a pay deal.", "b")
+    published = {"a": MON, "c": MON, "b": WED}
+    assert select.brief_order([plan, deal], None, WED)[0].id == "e1"  # two sources
+    order = select.brief_order([plan, deal], None, WED, published)
+    assert select.is_announcement(plan, published) and not select.is_announcement(deal, published)
+    assert [e.id for e in order] == ["e2", "e1"]
+
+
+def test_the_headline_is_the_days_fact_closest_to_the_story() -> None:
+    verdict = "A jury found Dunmore Foods liable for contaminated formula and awarded the Harwell"
+    events = [
+        _entry("e1", MON, f"{verdict} family $4 million on Monday.", "abc"),
+        _entry("e2", MON, "The Harwell family's lawyer said the jury verdict on formula was fair."),
+        _entry("e3", TUE, "Shares in Dunmore fell 3 percent on Tuesday.", salience=0.6),
+        _entry("e4", TUE, "Dunmore Foods said it would appeal the jury's formula verdict."),
+    ]
+    ranked = select.rank(events).entries[(TUE.isoformat(), None)]
+    assert ranked[0].id == "e3"  # the day's own ranking puts the share price first
+    assert select.brief_order(events, None, TUE)[0].id == "e4"
+
+
+def test_a_day_without_events_is_said_so(flood: Path) -> None:
+    report = pipeline.run([flood], Config(day=WED, quiet=True))
+    assert any(
+        note.startswith("No event found dated 2025-03-05 (--day); the brief leads with 2025-03-04")
+        for note in report.stats.notes
+    )
+    assert "200 soldiers" in report.headline
+    assert not any(
+        "No event found" in n
+        for n in pipeline.run([flood], Config(day=TUE, quiet=True)).stats.notes
+    )
+
+
+def test_the_timeline_for_a_day_starts_with_that_day(flood: Path) -> None:
+    shown = render.render_timeline_md(pipeline.run([flood], Config(day=TUE, quiet=True)))
+    assert shown.index("## 2025-03-04") < shown.index("## 2025-03-03")
+    assert shown.count("## 2025-03-04") == 1
+
+
+def test_a_brief_for_a_day_summarises_only_articles_published_by_then(flood: Path) -> None:
+    report = pipeline.run([flood], Config(day=MON, quiet=True))
+    brief = render.render_brief_md(report)
+    summaries = brief.split("## Per-source summaries")[1].split("## Timeline")[0]
+    assert summaries.count("\n### ") == 1 and "courier-mon" in summaries
+    assert "2 later articles (published after 2025-03-03) not summarised" in summaries
+    assert "flood/courier-tue.txt" in brief.split("## Sources")[1]  # still numbered
+
+
+def test_a_brief_for_a_day_does_not_know_a_later_revised_figure(tmp_path: Path) -> None:
+    folder = _write(
+        tmp_path / "storm",
+        {
+            "post-mon": (MON, "Three people died in the storm in Marlow on Monday, police said."),
+            "post-wed": (
+                WED,
+                "The death toll from the storm in Marlow has risen to four, police said on "
+                "Wednesday.",
+            ),
+        },
+    )
+    latest = pipeline.run([folder], Config(quiet=True))
+    assert latest.revisions  # without --day, four replaces three
+    then = pipeline.run([folder], Config(day=MON, quiet=True))
+    assert not then.revisions
+    assert "earlier reported" not in then.headline and "Three people died" in then.headline

@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import sys
 from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -156,6 +157,7 @@ def run_command(
     from summarizer import pipeline
 
     check_output(output)
+    config = replace(config, daily=kind == "brief")  # a brief keeps its day (--max-dates)
     say(config.quiet, _engine_line(config))
     if config.llm.dry_run:
         return _dry_run(paths, config)

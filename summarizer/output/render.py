@@ -433,6 +433,11 @@ def render_brief_md(
     day = day or report.generated_for_day
     cites = Citations.of(report)
     head, developments = _line_views(report, cites)
+    after_day = {  # not summarised in a brief for an earlier day
+        sr.source.id
+        for sr in report.sources
+        if day is not None and sr.source.published is not None and sr.source.published > day
+    }
     if day is not None:
         today = [e for e in report.events if _covers(e.date, day)]
         earlier = [e for e in report.events if e not in today and e.date.start < day]
@@ -456,6 +461,8 @@ def render_brief_md(
         agreements=_agreement_views(report, cites),
         revisions=_revision_views(report, cites),
         sources=_source_views(report, cites),
+        summarised=[v for v in _source_views(report, cites) if v["id"] not in after_day],
+        later=len(after_day),
         sections=[(title, groups) for title, groups in sections if groups],
         event_count=len(report.events),
         footer=_footer(report),
@@ -464,12 +471,21 @@ def render_brief_md(
 
 
 def render_timeline_md(report: Report, since_last: SinceLast | None = None) -> str:
-    """The timeline grouped by date, oldest first, with quotes and citation markers."""
+    """The timeline grouped by date, oldest first, with quotes and citation markers; for
+    ``--day``, that day's entries first, then the earlier context, oldest first."""
     cites = Citations.of(report)
+    groups = group_by_date(report.events, cites, with_quotes=True)
+    day = report.generated_for_day
+    if day is not None:
+        today = group_by_date(
+            [e for e in report.events if _covers(e.date, day)], cites, with_quotes=True
+        )
+        labels = {g.label for g in today}
+        groups = today + [g for g in groups if g.label not in labels]
     return _render(
         "timeline.md.j2",
         since_last=since_last_view(since_last, report, cites),
-        groups=group_by_date(report.events, cites, with_quotes=True),
+        groups=groups,
         sources=_source_views(report, cites),
         disagreement_events=sorted({d.event for d in report.disagreements}),
         revised=revision_marks(report),

@@ -10,6 +10,7 @@ stage is shared and never looks at which engine ran.
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -26,6 +27,7 @@ from summarizer.models import (
     InputFailure,
     MergedEvent,
     Report,
+    Revision,
     RunStats,
     Source,
     SourceExtraction,
@@ -43,7 +45,7 @@ from summarizer.pipeline.sources import (
     split_outcomes,
 )
 from summarizer.progress import progress_bar
-from summarizer.stages import claims, wording
+from summarizer.stages import claims, standalone, wording
 from summarizer.stages import clean as clean_stage
 from summarizer.stages import disagree as disagree_stage
 from summarizer.stages import ingest as ingest_stage
@@ -213,8 +215,15 @@ def _unique_events(events: Sequence[MergedEvent]) -> dict[str, tuple[str, ...]]:
 
 
 def _select(
-    events: tuple[MergedEvent, ...], config: Config, signals: select_stage.DateSignals
+    events: tuple[MergedEvent, ...],
+    config: Config,
+    signals: select_stage.DateSignals,
+    lead: dt.date | None,
 ) -> tuple[MergedEvent, ...]:
+    """The timeline's entries (``--max-dates``, ``--per-date``, ``--day``); in a daily
+    brief, the date the brief for ``lead`` leads with is always among them (a timeline
+    keeps the dates that matter most: a story's timeline may end before its latest
+    article)."""
     if config.max_dates is None and config.per_date is None and config.day is None:
         return events
     return select_stage.select_timeline(
@@ -223,7 +232,28 @@ def _select(
         per_date=config.per_date,
         day=config.day,
         signals=signals,
+        lead=lead if config.daily else None,
     )
+
+
+def _known_by(revision: Revision, day: dt.date | None) -> bool:
+    """With ``--day``: was the revised figure published by then (a brief for an earlier
+    day does not know a later count)?"""
+    return day is None or any(c.published is None or c.published <= day for c in revision.new)
+
+
+def _day_note(
+    events: Sequence[MergedEvent], signals: select_stage.DateSignals, day: dt.date | None
+) -> tuple[str, ...]:
+    """With ``--day``: say so when no entry is dated that day (the brief then leads with
+    the latest day before it)."""
+    if day is None or not events or any(select_stage.covers_day(e, day) for e in events):
+        return ()
+    lead = select_stage.lead_date(events, signals, day)
+    then = (
+        f"; the brief leads with {lead.iso()}, the latest day before it with events" if lead else ""
+    )
+    return (f"No event found dated {day.isoformat()} (--day){then}.",)
 
 
 def date_signals(
@@ -361,16 +391,21 @@ def _run(paths: Sequence[str | Path], config: Config, engine: EngineRunner) -> R
     extractions = [ext for _, _, ext in done]
     merged = merge_stage.merge(extractions, sources)
     signals = date_signals(done, per_source.mentioned)
-    selected = _select(merged, config, signals)
+    published = {s.id: s.published for s in sources.values()}
+    day = config.day or select_stage.brief_day(merged, published.values())
+    selected = _select(merged, config, signals, day)
     kept_ids = {e.id for e in selected}
     findings = disagree_stage.compare(merged, {s.id: s.published for s in sources.values()})
     disagreements = tuple(d for d in findings.disagreements if d.event in kept_ids)
     revisions = tuple(
-        r for r in findings.revisions if r.event in kept_ids or r.earlier_event in kept_ids
+        r
+        for r in findings.revisions
+        if (r.event in kept_ids or r.earlier_event in kept_ids) and _known_by(r, config.day)
     )
-    day = config.day or select_stage.brief_day(selected, (s.published for s in sources.values()))
-    lead_first = select_stage.brief_order(selected, signals, day)
+    lead_first = select_stage.brief_order(selected, signals, day, published)
     headline, developments, synthesis_failure = _synthesize(writer, lead_first, sources, config)
+    headline = standalone.display_text(headline) if headline else headline  # no dateline
+    developments = tuple(standalone.display_text(d) for d in developments)
     headline_line, development_lines = wording.brief_lines(
         headline, developments, lead_first, revisions, disagreements, known_sources=sources
     )
@@ -401,7 +436,8 @@ def _run(paths: Sequence[str | Path], config: Config, engine: EngineRunner) -> R
                 + _notes(list(sources.values()))
                 + duplicate_notes
                 + oversize_notes(done)
-                + ((batch_note,) if batch_note else ()),
+                + ((batch_note,) if batch_note else ())
+                + _day_note(merged, signals, config.day),
                 "article_tokens": _article_tokens(done, engine),
             }
         ),

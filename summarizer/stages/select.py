@@ -42,6 +42,8 @@ from functools import lru_cache
 import snowballstemmer
 
 from summarizer.models import MergedEvent, Precision, ResolvedDate
+from summarizer.stages.standalone import stands_alone
+from summarizer.stages.standalone import trim_connective as trim_connective  # re-exported
 
 PUBLISHED_WEIGHT = 0.5  # an article published on a day counts half a mention of it
 EARLY_WEIGHT = 0.5  # a mention on the day itself or before it (an announcement) counts half
@@ -323,13 +325,16 @@ def select_timeline(
     per_date: int | None = None,
     day: dt.date | None = None,
     signals: DateSignals | None = None,
+    lead: dt.date | None = None,
 ) -> tuple[MergedEvent, ...]:
     """Keep the ``max_dates`` dates that matter most and each one's ``per_date`` best entries.
 
-    With ``day``, entries dated after it are left out, that day's entries always stay
-    (and come first), and the earlier dates that matter most follow as context, oldest
-    first. Without ``day``, the result is in date order, oldest first; within a date,
-    best first.
+    The date of the brief's lead (:func:`lead_date` of ``day``, else of ``lead``, the
+    brief's day) is always kept, so the timeline, the headline and the key
+    developments tell the same days. With ``day``, entries dated after it are left
+    out, that day's entries always stay (and come first), and the earlier dates that
+    matter most follow as context, oldest first. Without ``day``, the result is in date
+    order, oldest first; within a date, best first.
     """
     pool = [e for e in events if day is None or e.date.start <= day or _on_day(e, day)]
     ranking = rank(pool, signals)
@@ -337,49 +342,29 @@ def select_timeline(
     if per_date is not None:
         groups = {k: v[: max(per_date, 0)] for k, v in groups.items()}
     today = {k for k, v in groups.items() if day is not None and any(_on_day(e, day) for e in v)}
-    ranked = [k for k in ranking.dates if k not in today and groups[k]]
+    anchor = _lead_date(ranking, day or lead) if (day or lead) is not None else None
+    forced = today | ({anchor} if anchor is not None and groups.get(anchor) else set())
+    ranked = [k for k in ranking.dates if k not in forced and groups[k]]
     if max_dates is not None:
-        ranked = ranked[: max(max_dates - len(today), 0)]
-    keep_dates = sorted(ranked, key=lambda k: (groups[k][0].date.start, _order(k)))
+        ranked = ranked[: max(max_dates - len(forced), 0)]
+    keep_dates = sorted(
+        [*ranked, *(forced - today)], key=lambda k: (groups[k][0].date.start, _order(k))
+    )
     first = [e for k in sorted(today, key=_order) for e in groups[k]]
     rest = [e for k in keep_dates for e in groups[k]]
     return tuple(first + rest)
+
+
+def covers_day(event: MergedEvent, day: dt.date) -> bool:
+    """Is ``event`` dated ``day`` (or a range that includes it)?"""
+    return _on_day(event, day)
 
 
 # --------------------------------------------------------------------------- the brief's lead
 
 HEADLINE_CHOICES = 3  # the headline is one of the day's best entries
 DAY_DEVELOPMENTS = 2  # key developments: the day's next entries, then other days'
-
-# Discourse connectives that tie a sentence to the one before it (English, general).
-_CONNECTIVE = re.compile(
-    r"^(?:(?:meanwhile|at\s+the\s+same\s+time|in\s+addition|additionally|also|however|"
-    r"but|and|separately|elsewhere|moreover|furthermore|nevertheless|nonetheless|still|"
-    r"in\s+(?:a\s+)?separate\s+(?:development|incident|statement)s?|in\s+other\s+news|"
-    r"on\s+the\s+other\s+hand|besides|likewise|similarly|instead|then|so|thus|therefore|"
-    r"as\s+well|too|earlier|later|later\s+on|at\s+the\s+time)(?:\s*,\s*|\s+))+",
-    re.IGNORECASE,
-)
-_DEPENDENT_OPENER = re.compile(
-    r"^(?:he|she|they|it|this|that|these|those|his|her|their|its|we|i|you|there)\b|^[\"“‘'(]",
-    re.IGNORECASE,
-)
-
-
-def trim_connective(text: str) -> str:
-    """``text`` without a leading connective ("Meanwhile, a drone hit ..." -> "A drone
-    hit ..."), so it reads on its own; the evidence keeps the quote as written."""
-    stripped = text.strip()
-    trimmed = _CONNECTIVE.sub("", stripped, count=1)
-    if not trimmed or len(trimmed.split()) < 4:
-        return stripped
-    return trimmed[0].upper() + trimmed[1:]
-
-
-def stands_alone(text: str) -> bool:
-    """Does the sentence (once a connective is trimmed) read without the one before it:
-    no leading pronoun or quotation to resolve?"""
-    return not _DEPENDENT_OPENER.match(trim_connective(text))
+STORY_WEIGHT = 0.5  # the headline: the story's centroid counts less than the day's
 
 
 def brief_day(events: Sequence[MergedEvent], published: Iterable[dt.date | None]) -> dt.date | None:
@@ -408,25 +393,99 @@ def _lead_date(ranking: Ranking, day: dt.date | None) -> DateKey | None:
     return ranking.dates[0] if ranking.dates else None
 
 
-def brief_order(
+def lead_date(
     events: Sequence[MergedEvent], signals: DateSignals | None, day: dt.date | None
+) -> ResolvedDate | None:
+    """The date the brief for ``day`` leads with: ``day`` if an entry is dated that day,
+    else the latest day before it that has entries (else the date that matters most)."""
+    ranking = rank(events, signals)
+    key = _lead_date(ranking, day)
+    return ranking.entries[key][0].date if key is not None else None
+
+
+def is_announcement(event: MergedEvent, published: Mapping[str, dt.date | None]) -> bool:
+    """Did every source of ``event`` (of those with a known publication date) publish it
+    before its date: a plan or a forecast ("hoped to run a reduced service on Thursday"),
+    not what happened that day?"""
+    days = [d for s in event.sources if (d := published.get(s)) is not None]
+    return bool(days) and max(days) < event.date.start
+
+
+def _reported_by(
+    event: MergedEvent, published: Mapping[str, dt.date | None], day: dt.date | None
+) -> bool:
+    """Does a source published by ``day`` (or undated) report ``event``: what a brief
+    written that day could say?"""
+    if day is None:
+        return True
+    return any((d := published.get(s)) is None or d <= day for s in event.sources)
+
+
+def _story_centroid(events: Sequence[MergedEvent], vectors: Mapping[str, Vector]) -> Vector:
+    """What the whole story is about: every entry's terms, weighted by its sources."""
+    centroid: dict[str, float] = defaultdict(float)
+    for event in events:
+        for t, v in vectors[event.id].items():
+            centroid[t] += len(event.sources) * v
+    return _norm(centroid)
+
+
+def brief_order(
+    events: Sequence[MergedEvent],
+    signals: DateSignals | None,
+    day: dt.date | None,
+    published: Mapping[str, dt.date | None] | None = None,
 ) -> list[MergedEvent]:
-    """Every entry, most important for a brief of ``day`` first: the headline's entry (of
-    that day's :data:`HEADLINE_CHOICES` best entries, the one reported by the most
-    sources among those that stand alone), the day's next :data:`DAY_DEVELOPMENTS`
-    entries, then the rest in :func:`rank_timeline` order, those that stand alone
-    first."""
+    """Every entry, most important for a brief of ``day`` first.
+
+    The headline's entry comes first: of the lead date's :data:`HEADLINE_CHOICES` best
+    entries, a fact of that day (not an announcement made before it,
+    :func:`is_announcement`, with the sources' ``published`` dates) that an article
+    published by ``day`` reports (a brief for an earlier day says what was known
+    then), that reads on its own, reported by the most sources, then the most central
+    to the day and to what the whole story is about (its entry score plus
+    :data:`STORY_WEIGHT` x its cosine to all the entries: a company's share price moves
+    less than its appeal of the verdict). The day's next :data:`DAY_DEVELOPMENTS` facts
+    follow, then the rest in :func:`rank_timeline` order: dates inside the coverage
+    before history and background (:meth:`DateSignals.in_span`), what happened before
+    what was announced for a day that has come, then those that stand alone first.
+    """
     ranking = rank(events, signals)
     lead = _lead_date(ranking, day)
     if lead is None:
         return []
-    today = list(ranking.entries[lead])
+    dates = published or {}
+    signals = signals if signals is not None else _fallback_signals(events)
+    vectors = _vectors(events)
+    story = _story_centroid(events, vectors)
+    day_centroid = _centroid(lead, _group(events), vectors)
+
+    def untimely(e: MergedEvent) -> tuple[bool, bool]:
+        return is_announcement(e, dates), not _reported_by(e, dates, day)
+
+    today = sorted(ranking.entries[lead], key=untimely)  # stable: the day's rank within
     choices = today[:HEADLINE_CHOICES]
-    headline = min(choices, key=lambda e: (not stands_alone(e.text), -len(e.sources)))
-    first = [headline, *[e for e in today if e is not headline][:DAY_DEVELOPMENTS]]
+    headline = min(
+        choices,
+        key=lambda e: (
+            *untimely(e),
+            not stands_alone(e.text),
+            -len(e.sources),
+            -_entry_score(e, day_centroid, vectors[e.id])
+            - STORY_WEIGHT * _cosine(vectors[e.id], story),
+        ),
+    )
+    facts = [e for e in today if e is not headline and not is_announcement(e, dates)]
+    first = [headline, *facts[:DAY_DEVELOPMENTS]]
     chosen = {e.id for e in first}
     rest = [e for e in ranking.ordered() if e.id not in chosen]
-    return first + sorted(rest, key=lambda e: not stands_alone(e.text))  # stable: rank kept
+    last = day or max((e.date.start for e in events), default=None)
+
+    def weaker(e: MergedEvent) -> tuple[bool, bool, bool]:
+        stale = is_announcement(e, dates) and last is not None and e.date.start <= last
+        return not signals.in_span(e.date), stale, not stands_alone(e.text)
+
+    return first + sorted(rest, key=weaker)  # stable: the rank within each kind
 
 
 def leading_events(ordered: Sequence[MergedEvent]) -> list[MergedEvent]:

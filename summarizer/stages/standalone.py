@@ -1,0 +1,88 @@
+"""A fact's sentence as a line of its own: the headline's and key developments' display text.
+
+A news sentence is written to follow the ones before it, under its article's dateline.
+As a headline or a key development it stands alone, so its display text drops
+
+* a leading **dateline**: the place in capitals, perhaps a region, a date and the
+  agency or station in parentheses, then a dash ("BRENNOCK, Jan. 16 — ", "PINE HOLLOW
+  (KRLX) — ", "KYIV, Ukraine, March 3 (Reuters) - "); a place in ordinary case counts
+  only with an agency in parentheses ("Kyiv (AP) — ");
+* a leading **connective** that ties it to the sentence before ("Meanwhile,", "In a
+  separate development,", "However,"),
+
+and starts with a capital letter. Only what is shown is cleaned: the timeline entry
+and its evidence keep the quote as written. The patterns are English news
+conventions (the project's language), written out because no maintained library
+strips datelines.
+"""
+
+from __future__ import annotations
+
+import re
+
+MIN_WORDS = 4  # what is left must still be a sentence, else the text is kept whole
+
+# Discourse connectives that tie a sentence to the one before it (English, general).
+_CONNECTIVE = re.compile(
+    r"^(?:(?:meanwhile|at\s+the\s+same\s+time|in\s+addition|additionally|also|however|"
+    r"but|and|separately|elsewhere|moreover|furthermore|nevertheless|nonetheless|still|"
+    r"in\s+(?:a\s+)?separate\s+(?:development|incident|statement)s?|in\s+other\s+news|"
+    r"on\s+the\s+other\s+hand|besides|likewise|similarly|instead|then|so|thus|therefore|"
+    r"as\s+well|too|earlier|later|later\s+on|at\s+the\s+time)(?:\s*,\s*|\s+))+",
+    re.IGNORECASE,
+)
+_DEPENDENT_OPENER = re.compile(
+    r"^(?:he|she|they|it|this|that|these|those|his|her|their|its|we|i|you|there)\b|^[\"“‘'(]",
+    re.IGNORECASE,
+)
+
+_CAPS_WORD = r"[A-Z][A-Z.'’&-]*[A-Z.]"  # BRENNOCK, ST., U.S.
+_WORD = r"[A-Z0-9][\w.'’&-]*"  # Ukraine, Jan., 16, Aug
+_PART = rf"{_WORD}(?:\s+{_WORD}){{0,3}}"  # a region or a date after a comma
+_AGENCY = r"\([A-Z][^()\n]{0,40}\)"  # (AP), (KRLX), (Continental Wire)
+_DASH = r"\s*(?:—|–|--)\s*|\s+-\s+"
+_DATELINE = re.compile(
+    rf"^(?:{_CAPS_WORD}(?:\s+{_CAPS_WORD}){{0,4}}(?:\s*,\s*{_PART}){{0,3}}(?:\s*{_AGENCY})?"
+    rf"|{_WORD}(?:\s+{_WORD}){{0,3}}(?:\s*,\s*{_PART}){{0,3}}\s*{_AGENCY})(?:{_DASH})"
+)
+_OPENS_SENTENCE = re.compile(r"[A-Z0-9\"“‘'(]")
+
+
+def _enough(text: str) -> bool:
+    return len(text.split()) >= MIN_WORDS
+
+
+def strip_dateline(text: str) -> str:
+    """``text`` without a leading dateline ("BRENNOCK, Jan. 16 — The toll rose ..." ->
+    "The toll rose ..."); unchanged when what follows would not read as a sentence."""
+    stripped = text.strip()
+    m = _DATELINE.match(stripped)
+    if m is None:
+        return stripped
+    rest = stripped[m.end() :]
+    if not _enough(rest) or not _OPENS_SENTENCE.match(rest):
+        return stripped
+    return rest
+
+
+def trim_connective(text: str) -> str:
+    """``text`` without a leading connective ("Meanwhile, a drone hit ..." -> "A drone
+    hit ..."), so it reads on its own; the evidence keeps the quote as written."""
+    stripped = text.strip()
+    trimmed = _CONNECTIVE.sub("", stripped, count=1)
+    if not trimmed or not _enough(trimmed):
+        return stripped
+    return trimmed[0].upper() + trimmed[1:]
+
+
+def display_text(text: str) -> str:
+    """The sentence as a line of its own: no dateline, no leading connective, a capital
+    first letter (see the module docstring)."""
+    shown = trim_connective(strip_dateline(text))
+    return shown[:1].upper() + shown[1:]
+
+
+def stands_alone(text: str) -> bool:
+    """Does the sentence (once its dateline and connective are trimmed) read without
+    the one before it: no leading pronoun or quotation to resolve?"""
+    return not _DEPENDENT_OPENER.match(display_text(text))
