@@ -96,6 +96,9 @@ def test_escape_keeps_plain_text_readable() -> None:
     assert md_escape("![a](b)") == "!\\[a\\](b)"
     assert md_escape("# not a heading") == "\\# not a heading"
     assert md_escape("line one\nline two\x1b[2J") == "line one line two\\x1b\\[2J"
+    # a number opening a line is a list marker only before a space ("1. ", "2) ")
+    assert md_escape("1. item") == "\\1. item"
+    assert md_escape("0.6 miles = 966 m; agrees with 1 km") == "0.6 miles = 966 m; agrees with 1 km"
 
 
 def test_control_characters_keep_the_svg_chart_well_formed(tmp_path: Path) -> None:

@@ -63,7 +63,8 @@ class Md(str):
 
 _TAG_START = re.compile(r"<(?=[A-Za-z/!?])")  # what CommonMark reads as raw HTML
 _LINK_BRACKETS = re.compile(r"([\[\]])")
-_LINE_START = re.compile(r"^(\s*)([#>+*=|-]|\d+(?=[.)]))")  # a block marker at the start
+# a block marker at the start ("1." or "1)" only before a space: "0.6 miles" is no list)
+_LINE_START = re.compile(r"^(\s*)([#>+*=|-]|\d+(?=[.)](?:\s|$)))")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 

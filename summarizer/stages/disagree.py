@@ -44,7 +44,7 @@ from summarizer.models import (
     Quantity,
     Revision,
 )
-from summarizer.stages import revisions
+from summarizer.stages import revisions, units
 from summarizer.stages.quantities import (
     comparable_components,
     describe,
@@ -55,7 +55,9 @@ from summarizer.stages.quantities import (
 
 _NO_DATES: Mapping[str, dt.date | None] = MappingProxyType({})
 
-_COMPARED = frozenset({"killed", "injured", "casualties", "distance", "money", "count", "percent"})
+_COMPARED = frozenset(
+    {"killed", "injured", "casualties", "distance", "money", "count", "percent", *units.KINDS}
+)
 
 
 def topic_of(q: Quantity) -> str | None:
@@ -65,9 +67,14 @@ def topic_of(q: Quantity) -> str | None:
     if q.kind not in _COMPARED or not has_subject(q):
         return None
     if q.kind == "distance":
-        return f"distance from {q.noun or q.subject}"
+        noun = q.noun or q.subject or ""
+        along = noun.startswith(("along ", "around ", "across ", "through "))
+        return f"distance {noun}" if along else f"distance from {noun}"
     if q.kind == "count":
         return q.noun or q.subject
+    if q.kind in units.KINDS:  # "area", "speed of winds"
+        change = {"up": " (rise)", "down": " (fall)"}.get(q.predicate or "", "")
+        return (f"{q.kind} of {q.noun}" if q.noun else q.kind) + change
     if q.kind == "money":
         return f"{q.noun or q.subject} ({q.unit})"
     if q.kind == "percent":
@@ -168,7 +175,16 @@ def _span(q: Quantity) -> str:
         return f"{q.raw} ({q.low:,.0f}-{q.high:,.0f})"
     if q.kind == "distance" and "mile" in q.raw.lower():
         return f"{q.raw} = {kilometres(q.value)}"
+    if q.kind in units.KINDS and not units.in_normal_unit(q.raw, q.unit or ""):
+        return f"{q.raw} = {units.shown(q.value, q.unit or '')}"
     return q.raw
+
+
+def _converted(q: Quantity) -> bool:
+    """Written in a unit other than its kind's normal one (miles, acres, mph)."""
+    if q.kind == "distance":
+        return "mile" in q.raw.lower()
+    return q.kind in units.KINDS and not units.in_normal_unit(q.raw, q.unit or "")
 
 
 def _agreement_note(figures: list[tuple[str, Quantity]]) -> str:
@@ -176,7 +192,7 @@ def _agreement_note(figures: list[tuple[str, Quantity]]) -> str:
     for _, q in figures:
         if all(q.raw.lower() != d.raw.lower() for d in distinct):
             distinct.append(q)
-    head, *rest = sorted(distinct, key=lambda q: ("mile" not in q.raw.lower(), q.start))
+    head, *rest = sorted(distinct, key=lambda q: (not _converted(q), q.start))
     return f"{_span(head)}; agrees with " + ", ".join(_span(q) for q in rest)
 
 

@@ -15,6 +15,7 @@ from collections.abc import Callable, Sequence
 
 from summarizer.models import Quantity
 from summarizer.stages.subjects import stem
+from summarizer.stages.units import KINDS as MEASURES
 
 MEASURED = frozenset({"percent", "money"})
 TOLLS = frozenset({"killed", "injured", "casualties"})
@@ -45,6 +46,8 @@ def comparable(a: Quantity, b: Quantity, *, strict: bool = False) -> bool:
         return False
     if a.kind == "distance":
         return same_reference(a.subject, b.subject)
+    if a.kind in MEASURES:  # the entry's area, speed...: unless one names another thing
+        return not strict or (a.subject == b.subject and a.predicate == b.predicate)
     if a.kind == "count" or (strict and a.kind in MEASURED):
         return a.subject == b.subject and (not strict or a.predicate == b.predicate)
     return not strict or a.subject == b.subject or a.subject is None or b.subject is None
@@ -54,7 +57,8 @@ def has_subject(q: Quantity) -> bool:
     """Whether what the figure is of can be told: a sum or a percentage needs its subject
     (:func:`subjects.measured_subject`), a distance its reference, a count of people in
     general its state ("people stranded"; "2,000 people" alone could be anyone); a toll
-    is the toll of its entry's event."""
+    is the toll of its entry's event, an area, speed, mass, volume or temperature that
+    names nothing else ("burned 12,000 acres") the entry's."""
     if q.kind in MEASURED or q.kind == "distance":
         return q.subject is not None
     if q.kind == "count":
@@ -115,7 +119,7 @@ def comparable_components(
             for word in set(q.subject.split()) if q.subject else ():
                 link(i, first.setdefault((*base, "word", word), i))
                 words.append((i, base, word))
-        elif q.kind == "count" or (strict and q.kind in MEASURED):
+        elif q.kind == "count" or (strict and q.kind in MEASURED | MEASURES):
             link(i, first.setdefault((*base, q.subject, q.predicate if strict else None), i))
         elif strict and q.kind in TOLLS and q.subject is None:
             general.append(i)

@@ -41,6 +41,7 @@ import re
 from dataclasses import dataclass
 
 from summarizer.models import Event, Quantity, SourceExtraction
+from summarizer.stages import units
 from summarizer.stages.figure_match import comparable as comparable
 from summarizer.stages.figure_match import comparable_components as comparable_components
 from summarizer.stages.figure_match import has_subject as has_subject
@@ -52,6 +53,7 @@ from summarizer.stages.subjects import (
     casualty_noun,
     direction_before,
     distance_reference,
+    measure_subject,
     measured_subject,
     noun_phrase,
     number_of,
@@ -258,6 +260,7 @@ class _Kind:
     subject: str | None = None
     predicate: str | None = None
     noun: str | None = None
+    measure: units.Unit | None = None  # the unit of an area, speed, mass, volume, temperature
 
 
 def _classify(m: re.Match[str], text: str) -> _Kind | None:
@@ -292,6 +295,9 @@ def _classify(m: re.Match[str], text: str) -> _Kind | None:
     if pm:
         end = m.end() + pm.end()
         return _measured("percent", "%", end, before, text[end : end + 80])
+    measure = units.unit_after(after)
+    if measure is not None and not m.group("vague"):
+        return _measure(measure, m, before, after)
     dm = _DIST_UNIT_RE.match(after)
     if dm and not m.group("vague") and not (m.group("scale") or m.group("sscale")):
         unit = dm.group("unit").lower()
@@ -331,6 +337,16 @@ def _classify(m: re.Match[str], text: str) -> _Kind | None:
         )
         return _casualty(kind, m.end(), after)
     return _count_kind(m, before, after)
+
+
+def _measure(found: units.Found, m: re.Match[str], before: str, after: str) -> _Kind:
+    """An area, a speed, a mass, a volume or a temperature, in its kind's normal unit;
+    what it is of when the phrase names it, and the direction of a change."""
+    subject = measure_subject(after[found.end :], found.hyphenated)
+    unit = found.unit
+    return _Kind(unit.kind, unit.normal, unit.factor, m.end() + found.end,
+                 subject.key if subject else None, direction_before(before),
+                 subject.written if subject else None, unit)  # fmt: skip
 
 
 def _spaced_scale(m: re.Match[str], after: str) -> tuple[float, str]:
@@ -463,6 +479,9 @@ def extract_quantities(text: str, offset: int = 0) -> tuple[Quantity, ...]:
         mod = m.group("mod")
         low, high = _bounds(mod, value, low, high)
         factor = kind.factor
+        if kind.measure is not None:  # offsets (°F) and ambiguous units (tons): in code
+            value, low, high = units.in_normal(value, low, high, kind.measure)
+            factor = 1.0
         approximate = bool(mod) or bool(m.group("vague")) or "dozen" in m.group("num").lower()
         start = m.start()
         end = max(kind.end, m.end())
@@ -510,7 +529,9 @@ def interval(q: Quantity) -> tuple[float, float]:
         return v - tol, v + tol
     if is_count:
         return v, v
-    tol = abs(v) * (0.02 if q.kind == "distance" else 0.01)
+    tol = abs(v) * (0.02 if q.kind == "distance" or q.kind in units.KINDS else 0.01)
+    if q.kind == "temperature":
+        tol = max(tol, 0.6)  # 90 °F is 32.2 °C: rounding to whole degrees
     return v - tol, v + tol
 
 
@@ -549,6 +570,8 @@ def describe(q: Quantity) -> str:
         if re.search(r"(?i)\d\s*-?\s*(?:m|metres?|meters?)$", q.raw):
             return q.raw if q.value < 1 else f"{q.raw} ({kilometres(q.value)})"
         return f"{q.raw} ({kilometres(q.value)})"
+    if q.kind in units.KINDS:
+        return units.measure_shown(q)
     if q.kind in {"killed", "injured", "casualties"}:
         return f"{q.raw} {q.kind}"
     if q.kind in {"percent", "money"}:

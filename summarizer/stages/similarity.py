@@ -52,6 +52,7 @@ import stopwords
 from rapidfuzz import fuzz
 
 from summarizer.models import Quantity
+from summarizer.stages import units
 from summarizer.stages.dates import find_temporal_expressions
 from summarizer.stages.quantities import comparable, same_figure
 
@@ -283,7 +284,12 @@ def _distinctive(q: Quantity) -> bool:
 
 
 def _converted(x: Quantity, y: Quantity) -> bool:
-    """A distance given in miles by one and kilometres by the other."""
+    """A distance given in miles by one and kilometres by the other (an area in acres
+    and hectares, a speed in mph and km/h, ...)."""
+    if x.kind in units.KINDS:
+        return units.in_normal_unit(x.raw, x.unit or "") != units.in_normal_unit(
+            y.raw, y.unit or ""
+        )
     return x.kind == "distance" and ("mile" in x.raw.lower()) != ("mile" in y.raw.lower())
 
 

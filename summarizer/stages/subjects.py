@@ -193,20 +193,40 @@ def casualty_noun(after: str) -> str | None:
 def distance_reference(after: str) -> tuple[str, str] | None:
     """What a distance is measured from, as stems and as written: "from the Ukrainian
     border" -> ("ukrainian border", "ukrainian border"); stems are compared by prefix
-    ("ukrain" of "Ukraine" matches "ukrainian")."""
+    ("ukrain" of "Ukraine" matches "ukrainian"). A length along or around something
+    keeps the preposition in the written form: "3 miles along the coast road" ->
+    ("coast road", "along coast road")."""
     rest = re.sub(r"^\s*\)?\s*(?:\([^)]*\))?\s*\)?", "", after)
     rest = re.split(r"[,.;:()\u2013\u2014]|\s-\s", rest, maxsplit=1)[0]
-    m = re.search(r"\b(?:from|of|to|away\s+from|inside|into)\s+(?:the\s+)?(.{2,40})$", rest, re.I)
+    m = re.search(
+        r"\b(from|of|to|away\s+from|inside|into|along|around|across|through)\s+(?:the\s+)?"
+        r"(.{2,40})$",
+        rest,
+        re.I,
+    )
+    along = None
     if m:
-        phrase = m.group(1)
+        phrase = m.group(2)
+        low = m.group(1).lower()
+        along = low if low in {"along", "around", "across", "through"} else None
     else:
         phrase = rest.strip()
         if not re.match(r"(?i)(?:[a-z]+\s+)?front[\s-]?line", phrase):
             return None
     if re.search(r"(?i)front[\s-]?lines?", phrase):
         return "front line", "front line"
-    words = [w.lower() for w in WORDS.findall(phrase) if w.lower() not in FUNCTION_WORDS][:3]
-    return (" ".join(stem(w) for w in words), " ".join(words)) if words else None
+    words: list[str] = []
+    for word in (w.lower() for w in WORDS.findall(phrase)):
+        if word in FUNCTION_WORDS:
+            if words:
+                break  # "the coast road on Monday": the phrase ends at "on"
+            continue
+        words.append(word)
+    words = words[:3]
+    if not words:
+        return None
+    written = " ".join(words)  # "along coast road": the length of what, not from where
+    return " ".join(stem(w) for w in words), f"{along} {written}" if along else written
 
 
 # --------------------------------------------------------------------------- percentages, money
@@ -399,6 +419,17 @@ def _when(after: str) -> str | None:
     if not m:
         return None
     return re.sub(r"\s+", " ", (m.group("when") or m.group("rel")).lower())
+
+
+def measure_subject(after: str, hyphenated: bool) -> Subject | None:
+    """What an area, a speed, a mass, a volume or a temperature is of, when the phrase
+    names it: "12,000 acres of forest", "80 tonnes of ammonium nitrate", "a 12,000-acre
+    fire", "90 mph winds"; ``after`` starts right after the unit."""
+    return (
+        _of_after(after, "of")
+        or (_named_after(after) if hyphenated else None)
+        or (_named_after(after) if re.match(r"^\s+[a-z]+s\b", after) else None)
+    )
 
 
 def measured_subject(before: str, after: str, money: bool) -> Subject | None:
