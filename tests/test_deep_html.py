@@ -50,3 +50,13 @@ def test_deeply_nested_paragraphs_are_kept(depths: list[int], tmp_path: Path) ->
 def test_a_deep_feed_entry_is_kept() -> None:
     fragment = "<div>" * 400 + f"<p>{_paragraph(1)}</p>" + "</div>" * 400
     assert _paragraph(1) in html_fragment_text(fragment)
+
+
+def test_fragment_text_keeps_paragraphs_and_joins_inline_markup() -> None:
+    fragment = (
+        "<p>The ferry <b>resumed</b>\n  service,<br>the operator said.</p>"
+        "<script>track()</script><ul><li>One</li><li>Two <a href='#'>links</a></li></ul>"
+    )
+    assert html_fragment_text(fragment) == (
+        "The ferry resumed service,\nthe operator said.\nOne\nTwo links"
+    )

@@ -116,7 +116,8 @@ def _entry_source(
     The outlet is the entry's own ``<source>`` (an aggregator's feed names the outlet
     of each story there), else the feed's title.
     """
-    title = _detail_text(entry.get("title_detail")) or str(entry.get("title") or "").strip()
+    title = _detail_text(entry.get("title_detail")) or str(entry.get("title") or "")
+    title = " ".join(title.split())  # a title is one line, whatever its markup
     outlet = name_of(entry.get("source")) or outlet
     link = str(entry.get("link") or "").strip()
     link = link if is_url(link) else ""  # feedparser falls back to the entry's id (a URN)
