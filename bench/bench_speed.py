@@ -5,10 +5,12 @@ pipeline (``pipeline.run`` then ``render_json``, each corpus in a fresh interpre
 
 * ``t17``: the three t17-dev corpora, read in place from ``../shared/eval/t17-dev``
   (research data: never copied; skipped with a note when the folder is absent);
-* ``onestory``: one story covered by many outlets: sentences of ``seeds/`` (cut with
-  the project's own clean and segment stages) reshuffled into articles of 5-10
-  sentences, a third of them lightly reworded as outlets do, published over 100 days;
-  600, 5,000 and 20,000 articles (generated, deterministic);
+* ``onestory``: one story covered by many outlets over 100 days: sentences of
+  ``seeds/`` (cut with the project's own clean and segment stages) reshuffled into
+  articles of 5-10 sentences, a third of them lightly reworded as outlets do; the
+  sentences with figures are the story's facts, their figures moving from day to day,
+  the others background repeated across days; 600, 5,000 and 20,000 articles
+  (generated, deterministic);
 * ``long``: real-length generated articles (3-8 KB each: the short corpus's stories
   with background, reaction and context paragraphs), 100, 400 and 1,000 articles.
 
@@ -31,6 +33,7 @@ import datetime as dt
 import json
 import os
 import random
+import re
 import resource
 import subprocess
 import sys
@@ -103,18 +106,53 @@ def _reword(sentence: str, rng: random.Random) -> str:
     return sentence
 
 
+_NUMBER = re.compile(r"\d[\d,]*\d|\d")
+
+
+def _is_year(token: str) -> bool:
+    return len(token) == 4 and token.isdigit() and 1900 <= int(token) <= 2100
+
+
+def _on_day(sentence: str, day: int) -> str:
+    """The sentence as reported on ``day``: each figure (years aside) moved by the day, so
+    each day's report is a fact of its own (the story develops)."""
+
+    def shift(m: re.Match[str]) -> str:
+        token = m.group()
+        if _is_year(token):
+            return token
+        value = int(token.replace(",", "")) + day + 1
+        return f"{value:,}" if "," in token else str(value)
+
+    return _NUMBER.sub(shift, sentence)
+
+
 def onestory_corpus(n: int, folder: Path, seed: int = SEED) -> None:
-    """``n`` articles of one story: seed sentences reshuffled across outlets, dated over
-    100 days, about a third of the sentences reworded."""
+    """``n`` articles of one story by 40 outlets over 100 days. The seed sentences with
+    figures are the story's facts: each day's articles report that day's figures (and
+    some of the day before's), so outlets repeat each other heavily within a day; the
+    other seed sentences are background, repeated across days (page furniture to the
+    boilerplate stage). A third of the sentences are lightly reworded."""
     pool = seed_sentences()
+    facts = [s for s in pool if any(not _is_year(m.group()) for m in _NUMBER.finditer(s))]
+    background = [s for s in pool if s not in facts]
     rng = random.Random(seed)
     start = dt.date(2025, 6, 1)
     for i in range(n):
         outlet = f"Outlet {rng.randrange(ONESTORY_OUTLETS):02d}"
-        published = start + dt.timedelta(days=rng.randrange(100))
-        chosen = rng.sample(pool, k=rng.randint(5, 10))
-        body = [_reword(s, rng) if rng.random() < 0.33 else s for s in chosen]
+        day = rng.randrange(100)
+        chosen: list[str] = []
+        for _ in range(rng.randint(5, 10)):
+            kind = rng.random()
+            if kind < 0.6:
+                chosen.append(_on_day(rng.choice(facts), day))
+            elif kind < 0.8:
+                chosen.append(_on_day(rng.choice(facts), max(day - 1, 0)))
+            else:
+                chosen.append(rng.choice(background))
+        body = [_reword(s, rng) if rng.random() < 0.33 else s for s in dict.fromkeys(chosen)]
         paragraphs = [" ".join(body[j : j + 2]) for j in range(0, len(body), 2)]
+        published = start + dt.timedelta(days=day)
         header = f"date: {published.isoformat()}\nDrone war: {outlet} report {i}"
         text = "\n\n".join([header, *paragraphs])
         (folder / f"a{i:05d}.txt").write_text(text + "\n", encoding="utf-8")
