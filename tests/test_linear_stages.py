@@ -13,6 +13,7 @@ import datetime as dt
 import sys
 import tracemalloc
 from collections.abc import Iterator
+from pathlib import Path
 from types import FrameType
 from typing import Any, SupportsIndex
 
@@ -21,6 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarizer import pipeline
+from summarizer.config import Config, EngineChoice
 from summarizer.models import (
     CharInterval,
     CleanedSource,
@@ -335,3 +337,29 @@ def test_sides_of_many_values_are_found_in_linear_time() -> None:
     calls = _python_calls(disagree._conflicting, groups, published)
     assert [g[0][0] for g in disagree._conflicting(groups, published)] == ["s0", "s1"]
     assert calls <= 40 * len(groups)
+
+
+def test_the_json_document_is_written_one_item_at_a_time(tmp_path: Path) -> None:
+    """Was: the whole report as typed models, then as plain data, then as text (a run of
+    20,000 articles: about 1.4 GB for a 170 MB document). Same text, a fraction of it."""
+    from summarizer.output.report_json import document_text, render_json, report_v1
+
+    for i in range(40):  # one story: every outlet reports the same figures
+        (tmp_path / f"a{i:02d}.txt").write_text(
+            f"date: 2025-03-0{1 + i % 2}\n\nFloods in Lake Orvena killed {12 + i % 3} people "
+            f"on Monday and forced {340 + i % 2} families from their homes, the mayor said. "
+            f"Rescue teams pulled {25 + i % 4} people from flooded houses, officials said.\n",
+            encoding="utf-8",
+        )
+    report = pipeline.run([tmp_path], Config(engine=EngineChoice.EXTRACTIVE, quiet=True))
+    assert report.events and report.disagreements
+    peaks = []
+    for write in (lambda: render_json(report), lambda: document_text(report_v1(report))):
+        tracemalloc.start()
+        try:
+            text = write()
+            peaks.append(tracemalloc.get_traced_memory()[1])
+        finally:
+            tracemalloc.stop()
+    assert render_json(report) == document_text(report_v1(report)) == text
+    assert peaks[0] <= 0.6 * peaks[1]  # was the same code: equal peaks

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from typing import Any
 
 from summarizer.models import (
@@ -37,6 +38,7 @@ from summarizer.output.contract import (
     ChangesV1,
     ClaimV1,
     ConfirmationV1,
+    Contract,
     DisagreementV1,
     DroppedReasonV1,
     EventV1,
@@ -209,8 +211,23 @@ def _stats_v1(report: Report) -> StatsV1:
     )
 
 
-def report_v1(report: Report, since_last: SinceLast | None = None) -> ReportV1:
-    """The report as the typed v1 document (``since_last`` only when given)."""
+# The document's long lists: written one item at a time by :func:`render_json`.
+_LONG = ("sources", "events", "disagreements", "agreements", "revisions")
+
+
+def _long_items(report: Report) -> dict[str, Iterator[Contract]]:
+    """Each long list of the document, as its items are mapped (lazily)."""
+    return {
+        "sources": (_source_v1(sr) for sr in report.sources),
+        "events": (event_v1(e) for e in report.events),
+        "disagreements": (_disagreement_v1(d) for d in report.disagreements),
+        "agreements": (_agreement_v1(a) for a in report.agreements),
+        "revisions": (_revision_v1(r) for r in report.revisions),
+    }
+
+
+def _document(report: Report, since_last: SinceLast | None, long: dict[str, Any]) -> ReportV1:
+    """The typed document with the long lists given (``long``, by field name)."""
     head, developments = lines.brief_lines(report)
     return ReportV1(
         schema_version=SCHEMA_VERSION,
@@ -219,14 +236,21 @@ def report_v1(report: Report, since_last: SinceLast | None = None) -> ReportV1:
         key_developments=list(report.key_developments),
         headline_line=_line_v1(head) if head is not None else None,
         key_development_lines=[_line_v1(line) for line in developments],
-        sources=[_source_v1(sr) for sr in report.sources],
-        events=[event_v1(e) for e in report.events],
-        disagreements=[_disagreement_v1(d) for d in report.disagreements],
-        agreements=[_agreement_v1(a) for a in report.agreements],
-        revisions=[_revision_v1(r) for r in report.revisions],
+        sources=long["sources"],
+        events=long["events"],
+        disagreements=long["disagreements"],
+        agreements=long["agreements"],
+        revisions=long["revisions"],
         failures=[FailureV1(path=f.path, reason=f.reason, stage=f.stage) for f in report.failures],
         stats=_stats_v1(report),
         since_last=since_last_v1(since_last) if since_last is not None else None,
+    )
+
+
+def report_v1(report: Report, since_last: SinceLast | None = None) -> ReportV1:
+    """The report as the typed v1 document (``since_last`` only when given)."""
+    return _document(
+        report, since_last, {k: list(items) for k, items in _long_items(report).items()}
     )
 
 
@@ -235,18 +259,46 @@ def report_to_dict(report: Report, since_last: SinceLast | None = None) -> dict[
     return report_v1(report, since_last).model_dump(mode="json")
 
 
+def _dumps(data: Any) -> str:
+    """``data`` as written: two-space indent, offset pairs on one line."""
+    return _PAIR.sub(r"[\1, \2]", json.dumps(data, ensure_ascii=False, indent=2))
+
+
 def document_text(document: ReportV1) -> str:
     """The document as written: two-space indent, offset pairs on one line, final newline."""
-    text = json.dumps(document.model_dump(mode="json"), ensure_ascii=False, indent=2)
-    return _PAIR.sub(r"[\1, \2]", text) + "\n"
+    return _dumps(document.model_dump(mode="json")) + "\n"
 
 
 def render_json(report: Report, since_last: SinceLast | None = None) -> str:
     """The v1 JSON document (docs/schema/report-v1.schema.json).
 
     With ``since_last`` the document has a ``since_last`` object (:func:`since_last_v1`).
+    The same text as :func:`document_text` of :func:`report_v1`, written one item of the
+    long lists at a time: a run of 20,000 articles holds its 170 MB document once, not
+    also as typed models and plain data.
     """
-    return document_text(report_v1(report, since_last))
+    skeleton = _dumps(_document(report, since_last, {k: [] for k in _LONG}).model_dump(mode="json"))
+    parts: list[str] = []
+    rest = skeleton
+    for key, items in _long_items(report).items():
+        marker = f'\n  "{key}": []'
+        before, found, rest = rest.partition(marker)
+        if not found:  # pragma: no cover - the skeleton always has every long list
+            raise AssertionError(f"no {key} list in the JSON skeleton")
+        parts += [before, f'\n  "{key}": ']
+        _list_text(parts, items)
+    parts += [rest, "\n"]
+    return "".join(parts)
+
+
+def _list_text(parts: list[str], items: Iterator[Contract]) -> None:
+    """A top-level list as ``json.dumps(..., indent=2)`` writes it, item by item."""
+    first = True
+    for item in items:
+        text = _dumps(item.model_dump(mode="json")).replace("\n", "\n    ")
+        parts.append(("[\n    " if first else ",\n    ") + text)
+        first = False
+    parts.append("[]" if first else "\n  ]")
 
 
 # --------------------------------------------------------------------------- since the previous run
