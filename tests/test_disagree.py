@@ -379,3 +379,35 @@ def test_a_stated_series_is_not_a_revision() -> None:
         {"wire": MON},
     )
     assert not found.revisions and not found.disagreements
+
+
+def test_people_in_a_state_and_a_named_count_in_that_state_are_one_figure() -> None:
+    """Issue 9: "about 1,800 passengers stranded" and "About 2,000 people were stranded"
+    are two counts of the stranded; people in general join the one named count in the
+    same state, never bridging two named ones."""
+    found = stage_compare(
+        [
+            entry(
+                ("daily", "The ferry cancellations left about 1,800 passengers stranded in Osby."),
+                ("herald", "About 2,000 people were stranded in Osby after the cancellations."),
+            )
+        ],
+        {"daily": MON, "herald": MON},
+    )
+    (item,) = found.disagreements
+    assert sorted(c.value for c in item.claims) == [
+        "about 1,800 passengers stranded",
+        "about 2,000 people stranded",
+    ]
+    assert item.note == "about 1,800 vs about 2,000"
+    two_named = stage_compare(
+        [
+            entry(
+                ("daily", "The cancellations left 1,800 passengers stranded in Osby."),
+                ("wire", "The cancellations left 300 drivers stranded in Osby."),
+                ("herald", "About 2,000 people were stranded in Osby after the cancellations."),
+            )
+        ],
+        {"daily": MON, "wire": MON, "herald": MON},
+    )
+    assert not two_named.disagreements

@@ -181,6 +181,7 @@ _KINDS = st.sampled_from(["count", "distance", "percent", "killed", "money"])
 _SUBJECTS = st.one_of(
     st.none(),
     st.just(""),
+    st.sampled_from(["peopl", "passeng", "resid"]),  # people in general, and named
     st.lists(
         st.sampled_from(["ukrain", "ukraine", "ukrainian", "kyiv", "ky", "moscow"]), max_size=2
     ).map(" ".join),
@@ -209,16 +210,23 @@ def test_comparable_components_are_the_pairwise_components(
         Quantity(kind=k, value=1.0, unit=u, raw="1", start=i, end=i + 1, subject=s, predicate=p)
         for i, (k, u, s, p) in enumerate(specs)
     ]
-    named: dict[tuple[str, str | None], set[str]] = {}  # named tolls by kind and unit
+    named: dict[tuple[str, str | None, str | None], set[str]] = {}  # named tolls and counts
     for q in qs:
         if q.kind == "killed" and q.subject is not None:
-            named.setdefault((q.kind, q.unit), set()).add(q.subject)
+            named.setdefault((q.kind, q.unit, None), set()).add(q.subject)
+        if q.kind == "count" and q.subject not in (None, "peopl") and q.predicate:
+            named.setdefault((q.kind, q.unit, q.predicate), set()).add(q.subject)
 
     def linked_pair(a: Quantity, b: Quantity) -> bool:
         """comparable(), except that a toll of people in general (strict) links only to
-        the one named toll of its kind, never bridging two named tolls."""
+        the one named toll of its kind, never bridging two named tolls; a count of
+        people in general in a state ("people stranded") likewise joins only the one
+        other count in that state."""
         general = strict and a.kind == "killed" and (a.subject is None) != (b.subject is None)
-        if general and len(named.get((a.kind, a.unit), set())) != 1:
+        if general and len(named.get((a.kind, a.unit, None), set())) != 1:
+            return False
+        people = strict and a.kind == "count" and (a.subject == "peopl") != (b.subject == "peopl")
+        if people and len(named.get((a.kind, a.unit, a.predicate), set())) != 1:
             return False
         return comparable(a, b, strict=strict)
 

@@ -392,3 +392,18 @@ def test_a_figure_that_opened_its_sentence_is_shown_in_lower_case() -> None:
     assert shown == ["about 40,000 homes"]
     shown = [describe(q) for q in extract_quantities("Twenty-two people were killed.")]
     assert shown == ["twenty-two killed"]
+
+
+def test_irregular_plurals_name_whom_a_toll_counts() -> None:
+    found = extract_quantities(
+        "Three people have died, police said, after two fishermen were found dead."
+    )
+    assert [(q.raw, q.kind, q.noun) for q in found] == [
+        ("Three", "killed", None),
+        ("two", "killed", "fishermen"),
+    ]
+
+
+def test_the_number_of_things_in_a_state_before_the_figure() -> None:
+    (q,) = extract_quantities("The number of homes without power climbed to 65,000 overnight.")
+    assert (q.kind, q.noun) == ("count", "homes without power")

@@ -175,6 +175,35 @@ def test_follow_up_entry_revises_the_earlier_entry() -> None:
     assert [c.value for c in revision.new] == ["four killed"]
 
 
+def test_a_later_report_revises_an_entry_dated_after_its_own_and_not_a_part_of_it() -> None:
+    """Thursday's "has risen to four" was dated Tuesday (by a clause of its sentence);
+    Wednesday's report of three dead is still the earlier report it updates, and the
+    toll is three, not the "two fishermen" the sentence names as a part of it."""
+    three = entry(
+        "wednesday",
+        WED,
+        (
+            "island",
+            "Three people have died in Storm Orla, police said, after two fishermen were "
+            "found dead near Port Ellis.",
+        ),
+    )
+    four = entry(
+        "tuesday",
+        TUE,
+        (
+            "island-thu",
+            "The death toll from Storm Orla has risen to four after a woman injured on "
+            "Tuesday died in hospital, police said.",
+        ),
+    )
+    published = {"island": WED, "island-thu": WED + dt.timedelta(days=1)}
+    (revision,) = compare([three, four], published).revisions
+    assert (revision.event, revision.earlier_event) == ("tuesday", "wednesday")
+    assert [c.value for c in revision.old] == ["three killed"]
+    assert [c.value for c in revision.new] == ["four killed"]
+
+
 def test_timeline_marks_the_follow_up_and_the_entry_it_revises() -> None:
     blast = entry(
         "monday",

@@ -51,6 +51,7 @@ from summarizer.stages.quantities import (
     has_subject,
     interval,
     kilometres,
+    mid_sentence,
 )
 
 _NO_DATES: Mapping[str, dt.date | None] = MappingProxyType({})
@@ -171,6 +172,7 @@ def _same_things(figures: list[tuple[str, Quantity]]) -> list[list[tuple[str, Qu
 
 
 def _span(q: Quantity) -> str:
+    q = q.model_copy(update={"raw": mid_sentence(q.raw)})  # "About 2,000" -> "about 2,000"
     if q.low is not None and q.high is not None:
         return f"{q.raw} ({q.low:,.0f}-{q.high:,.0f})"
     if q.kind == "distance" and "mile" in q.raw.lower():

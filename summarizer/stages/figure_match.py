@@ -48,9 +48,15 @@ def comparable(a: Quantity, b: Quantity, *, strict: bool = False) -> bool:
         return same_reference(a.subject, b.subject)
     if a.kind in MEASURES:  # the entry's area, speed...: unless one names another thing
         return not strict or (a.subject == b.subject and a.predicate == b.predicate)
+    if strict and a.kind == "count" and a.predicate and a.predicate == b.predicate:
+        return a.subject == b.subject or _generic(a) != _generic(b)  # people / passengers
     if a.kind == "count" or (strict and a.kind in MEASURED):
         return a.subject == b.subject and (not strict or a.predicate == b.predicate)
     return not strict or a.subject == b.subject or a.subject is None or b.subject is None
+
+
+def _generic(q: Quantity) -> bool:
+    return q.subject in _GENERIC_STEMS
 
 
 def has_subject(q: Quantity) -> bool:
@@ -119,6 +125,8 @@ def comparable_components(
             for word in set(q.subject.split()) if q.subject else ():
                 link(i, first.setdefault((*base, "word", word), i))
                 words.append((i, base, word))
+        elif strict and q.kind == "count" and _generic(q):
+            general.append(i)  # "2,000 people stranded": joins the one other count stranded
         elif q.kind == "count" or (strict and q.kind in MEASURED | MEASURES):
             link(i, first.setdefault((*base, q.subject, q.predicate if strict else None), i))
         elif strict and q.kind in TOLLS and q.subject is None:
@@ -148,8 +156,15 @@ def _join_general_tolls(
     for key, i in first.items():
         if len(key) == 4 and key[2] == "toll":
             named.setdefault(key[:2], []).append(i)
+        elif len(key) == 4 and key[0] == "count" and key[3] is not None:
+            named.setdefault((*key[:2], key[3]), []).append(i)  # counts by their state
     for i in general:
         q = quantities[i]
         base = (q.kind, q.unit or None)
+        if q.kind == "count":
+            same = named.get((*base, q.predicate), [])
+            own = first.setdefault((*base, q.subject, q.predicate), i)
+            link(i, same[0] if len(same) == 1 and same[0] != own else own)
+            continue
         tolls = named.get(base, [])
         link(i, tolls[0] if len(tolls) == 1 else first.setdefault((*base, "toll", None), i))

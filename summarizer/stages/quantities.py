@@ -416,7 +416,7 @@ def _count_kind(m: re.Match[str], before: str, after: str) -> _Kind | None:
         return None  # "a 500-stock index", "a 7.0-magnitude quake": an adjective, not a count
     if _live_blog_time(m, before, after):
         return None  # "1428 Troy Livesay tweets": a live blog's time stamp
-    phrase = noun_phrase(after) or number_of(before)
+    phrase = number_of(before) or noun_phrase(after)  # "the number of X rose to 65,000"
     if phrase is None:
         return None
     if m.group("word") and _parse_word_number(m.group("num")) < 2 and not scaled:
@@ -550,7 +550,7 @@ _FIGURE_WORDS = frozenset(
 ) | {"hundred", "thousand", "million", "billion"}
 
 
-def _mid_sentence(raw: str) -> str:
+def mid_sentence(raw: str) -> str:
     """ "Three" -> "three", "About 40,000" -> "about 40,000": a figure shown inside a
     line, not at the start of its sentence (names and acronyms kept)."""
     first = raw.split(" ", 1)[0]
@@ -563,7 +563,7 @@ def describe(q: Quantity) -> str:
     """A display string: "35 injured", "several injured", "800 miles (1,287 km)", "500
     metres", "2 miles (3.2 km)"; a figure that opened its sentence is shown in lower
     case ("Three people died" -> "three killed")."""
-    q = q.model_copy(update={"raw": _mid_sentence(q.raw)}) if q.raw[:1].isupper() else q
+    q = q.model_copy(update={"raw": mid_sentence(q.raw)}) if q.raw[:1].isupper() else q
     if q.kind == "distance":
         if re.search(r"\bk(?:m|ilomet)", q.raw, re.I):
             return q.raw

@@ -23,7 +23,8 @@ long-running story's different tolls are different facts, or a merge's mistake).
 Across entries (:func:`link_across`): a follow-up's "the death toll from Monday's blast
 has risen to four" is its own entry, dated Tuesday. A figure stated with revision
 language revises the differing figure on the same topic of an earlier entry about the
-same thing: dated no later, from sources published no later, and sharing enough of the
+same thing: dated no later (or reported on an earlier day), from sources published no
+later, and sharing enough of the
 run's distinctive terms (:class:`Relatedness`: words weighted by how rare they are among
 the run's entries with figures, corpus statistics rather than word lists).
 Without revision language, two entries' different figures are two facts.
@@ -270,8 +271,9 @@ def _older_candidates(new: Figure, figures: Sequence[Figure]) -> list[Figure]:
     for old in figures:
         if old.event.id == new.event.id or old.superseded:
             continue
-        if old.event.date.start > new.event.date.start:
-            continue
+        reported_before = bool(new.published and old.published and old.published < new.published)
+        if old.event.date.start > new.event.date.start and not reported_before:
+            continue  # a later fact, not an earlier report (unless it was published earlier)
         if (
             new.published
             and old.published
@@ -289,6 +291,15 @@ def _comparability(q: Quantity) -> tuple[str, str | None, str | None, str | None
     to share: kind, unit and, for counts and percentages, the counted thing (and state)."""
     subject = q.subject if q.kind in {"count", "percent"} else None
     return (q.kind, q.unit or None, subject, q.predicate if q.kind == "count" else None)
+
+
+def _same_count(new: Figure, old: tuple[Figure, ...]) -> tuple[Figure, ...]:
+    """The old figures that count what ``new`` counts: a toll of people in general ("has
+    risen to four") revises the earlier general toll ("three people have died"), not a
+    part of it the sentence names ("after two fishermen were found dead"); a named toll
+    is taken only when the entry has no general one ("killed three workers")."""
+    same = tuple(f for f in old if f.quantity.subject == new.quantity.subject)
+    return same or old
 
 
 def link_across(figures: Sequence[Figure], related: Relatedness) -> list[Link]:
@@ -310,7 +321,7 @@ def link_across(figures: Sequence[Figure], related: Relatedness) -> list[Link]:
         if not scored:
             continue
         best = max(scored, key=lambda sc: (sc[0], sc[1].event.date.start, sc[1].event.id))[1]
-        old = tuple(c for s, c in scored if c.event.id == best.event.id)
+        old = _same_count(new, tuple(c for s, c in scored if c.event.id == best.event.id))
         q = new.quantity
         key = (new.event.id, best.event.id, f"{q.kind}|{q.unit}|{q.subject}")
         known = links.get(key)

@@ -130,8 +130,16 @@ def noun_phrase(after: str) -> NounPhrase | None:
     return NounPhrase(head.group(0).lower(), state_after(after[head.end() :]), head.end())
 
 
+_NOT_PLURAL_MEN = frozenset({"omen", "amen", "abdomen", "specimen", "regimen", "stamen"})
+
+
 def plural(word: str) -> bool:
-    return word.endswith("s") and not word.endswith(("ss", "us", "is"))
+    """A plural noun: "-s" (not "-ss", "-us", "-is"), or "-men" ("fishermen", "women")
+    and the other plural of people, "children"."""
+    low = word.lower()
+    if low.endswith("men") and low not in _NOT_PLURAL_MEN:
+        return True
+    return low == "children" or (low.endswith("s") and not low.endswith(("ss", "us", "is")))
 
 
 def state_after(rest: str) -> str | None:
@@ -149,7 +157,7 @@ def state_after(rest: str) -> str | None:
 
 
 _NUMBER_OF = re.compile(
-    r"\bnumber\s+of\s+(?P<np>[^.;:!?\d]{2,60}?)\s+(?:has|have|had|is|was|now)?\s*"
+    r"\bnumber\s+of\s+(?P<np>[^.;:!?\d]{2,60})\s+(?:has|have|had|is|was|now)?\s*"
     r"(?:\w+\s+){0,2}?(?:to|at|reached|hit|is|was|stands\s+at|stood\s+at)\s+$",
     re.IGNORECASE,
 )
