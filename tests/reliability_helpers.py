@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 import threading
 from collections.abc import Mapping, Sequence
 from dataclasses import replace
@@ -205,3 +206,24 @@ def llm_args(base_url: str) -> list[str]:
 def run_cli(args: Sequence[str], env: Mapping[str, str] | None = None) -> Result:
     runner = CliRunner()
     return runner.invoke(cli.app, list(args), env=dict(env or {}), catch_exceptions=False)
+
+
+_AS_FROM_A_TERMINAL = (
+    "import signal; signal.signal(signal.SIGINT, signal.default_int_handler); "
+    "from summarizer.cli.app import main; main()"
+)
+
+
+def interruptible_command() -> list[str]:
+    """The ``summarizer`` command for a subprocess that a test will Ctrl-C (SIGINT).
+
+    A process inherits ignored signals, and Python keeps SIGINT ignored when it starts
+    with it ignored. A test run started in the background of a non-interactive shell
+    (``pytest ... &``, as a script or a detached whole-suite run does) has SIGINT
+    ignored, so a plain ``python -m summarizer.cli`` child never sees the Ctrl-C and a
+    test waits on the slow fake server until it times out (the intermittent hang of
+    test_interrupt and test_record_safety). This command installs Python's own SIGINT
+    handler first, as Python does at start-up in a terminal, whatever the test run
+    inherited; it then runs the same entry point as ``summarizer``.
+    """
+    return [sys.executable, "-c", _AS_FROM_A_TERMINAL]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from reliability_helpers import (
     ARTICLES,
     FAILING,
     RoutedFakeServer,
+    interruptible_command,
     llm_args,
     run_cli,
     small_caps,
@@ -83,9 +83,8 @@ def test_ctrl_c_during_record_leaves_the_cassette_as_it_was(tmp_path: Path) -> N
     env.update(HOME=str(tmp_path / "home"), XDG_CACHE_HOME=str(tmp_path / "xdg"))
     env.update(OPENAI_API_KEY="k")
     with RoutedFakeServer({FAILING: [FakeReply(delay=30)]}) as server:
-        command = [sys.executable, "-m", "summarizer.cli"]
         proc = subprocess.Popen(
-            [*command, *_record(folder, cassette, server.base_url)],
+            [*interruptible_command(), *_record(folder, cassette, server.base_url)],
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,

@@ -53,6 +53,7 @@ from summarizer.stages.select import DateKey
 # faster (starting a worker and moving its results cost about as much as 100 KB of work).
 AUTO_MIN_CHARS = 400_000
 AUTO_MIN_SOURCES = 8
+_GRACE_SECONDS = 5.0  # how long a run that ends waits, in all, for its workers to exit
 
 Ranges = tuple[tuple[int, int], ...]
 Dropped = tuple[tuple[int, int, str], ...]
@@ -242,6 +243,7 @@ def run_parallel(
     context = _context()
     pool: list[_Worker] = []
     finished: list[str] = []
+    grace = _GRACE_SECONDS
     try:
         for positions in shares(sources, workers):
             mine, theirs = context.Pipe()
@@ -255,14 +257,28 @@ def run_parallel(
             pool.append(_Worker(process, mine, positions))
         return _collect(sources, pool, finished, on_done)
     except KeyboardInterrupt as stop:
+        grace = 0.0  # what the workers were computing is dropped: stop them now
         raise Interrupted(list(finished), len(sources)) from stop
     finally:
-        for worker in pool:
-            worker.conn.close()
-            worker.process.join(timeout=5)
-            if worker.process.is_alive():
-                worker.process.terminate()
-                worker.process.join()
+        _stop(pool, grace)
+
+
+def _stop(pool: Sequence[_Worker], grace: float) -> None:
+    """Close the pipes, give the workers ``grace`` seconds in all to exit, then
+    terminate the rest. A forked worker waiting for its drops does not see its pipe
+    close (it holds a copy of this side's end, as do the workers forked after it), so a
+    grace of its own for each worker made a Ctrl-C wait five seconds a worker; after
+    Ctrl-C there is none."""
+    for worker in pool:
+        worker.conn.close()
+    deadline = time.monotonic() + grace
+    for worker in pool:
+        worker.process.join(timeout=max(0.0, deadline - time.monotonic()))
+    for worker in pool:
+        if worker.process.is_alive():
+            worker.process.terminate()
+    for worker in pool:
+        worker.process.join()
 
 
 def _collect(
