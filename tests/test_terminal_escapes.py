@@ -1,9 +1,11 @@
 """Input-derived text on stderr cannot drive the terminal (issue 10, found after round 2).
 
-Repro kept as a test: a file named ``\\x1b]0;owned\\x07\\x1b[2J.txt`` (set the window title,
+Repros kept as tests: a file named ``\\x1b]0;owned\\x07\\x1b[2J.txt`` (set the window title,
 clear the screen) that failed to read was printed on stderr as it is, so the terminal ran
 the sequences. Now every line the command prints on stderr shows a control character as
 ``\\xNN``: the name is still recognisable and nothing reaches the terminal raw.
+``summarizer inspect`` printed an article's kept text raw on stdout; it now shows the
+same ``\\xNN``, keeping its own line breaks.
 """
 
 from __future__ import annotations
@@ -79,3 +81,20 @@ def test_terminal_safe_keeps_ordinary_text() -> None:
     assert terminal_safe(text) == text
     assert terminal_safe("a\nb") == "a\\x0ab"
     assert terminal_safe("a\nb\x1b", lines=True) == "a\nb\\x1b"
+
+
+def test_inspect_shows_the_article_text_without_raw_controls(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    article = tmp_path / "flood.txt"
+    lead, rest = STORY.split(" Monday. ")
+    text = f"{lead} Monday.{TITLE_AND_CLEAR} {C1_CSI}The city declared {rest}"
+    article.write_text(text + "\nTitle\x1b[8m hidden.\n", encoding="utf-8")
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["inspect", str(article)])
+    out = capsys.readouterr().out
+    assert stop.value.code in (None, EXIT_OK)
+    assert _raw_controls(out) == []
+    assert "Monday.\\x1b]0;owned\\x07\\x1b[2J \\x9b31mThe city declared" in out
+    assert "Title\\x1b[8m hidden." in out
+    assert "--- kept text ---\n" in out and "--- dropped ---\n" in out  # its own lines kept

@@ -18,7 +18,7 @@ from typing import Annotated, Any
 
 import typer
 
-from summarizer.cli.errors import guarded, simple_command, stderr_logging
+from summarizer.cli.errors import guarded, simple_command, stderr_logging, terminal_safe
 from summarizer.cli.options import (
     CacheDirOpt,
     ChartFormat,
@@ -92,7 +92,9 @@ def inspect(
         # Imported here for start-up time only: the pipeline and its stages, for inspect.
         from summarizer import pipeline
 
-        typer.echo(pipeline.inspect(path), nl=False)
+        # Article text, titles and names as read: a control character in them must not
+        # drive the terminal, so it is shown as \\xNN, as on stderr and in the brief.
+        typer.echo(terminal_safe(pipeline.inspect(path), lines=True), nl=False)
         return EXIT_OK
 
     simple_command(debug, body)
