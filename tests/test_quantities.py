@@ -389,7 +389,7 @@ def test_a_figure_that_opened_its_sentence_is_shown_in_lower_case() -> None:
     shown = [describe(q) for q in extract_quantities("Three people died in the storm.")]
     assert shown == ["three killed"]
     shown = [describe(q) for q in extract_quantities("About 40,000 homes lost power on Tuesday.")]
-    assert shown == ["about 40,000 homes"]
+    assert shown == ["about 40,000 homes without power"]  # a loss leaves a state
     shown = [describe(q) for q in extract_quantities("Twenty-two people were killed.")]
     assert shown == ["twenty-two killed"]
 
@@ -407,3 +407,29 @@ def test_irregular_plurals_name_whom_a_toll_counts() -> None:
 def test_the_number_of_things_in_a_state_before_the_figure() -> None:
     (q,) = extract_quantities("The number of homes without power climbed to 65,000 overnight.")
     assert (q.kind, q.noun) == ("count", "homes without power")
+
+
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [
+        ("The Moss Party won by 187 votes.", "votes (difference)"),
+        ("The Moss Party leads by 412 votes.", "votes (difference)"),
+        ("They led with a margin of 412 votes.", "votes (margin)"),
+        ("The Moss Party had 41,960 votes.", "votes"),
+        ("The index rose by 52 points.", "points (up)"),  # a change keeps its direction
+        ("The town was hit by 40 rockets overnight.", "rockets"),  # a passive's agent
+        ("The number of people stranded rose to 2,500.", "people stranded"),
+        ("About 40,000 homes lost power.", "homes without power"),
+        ("Some 300 families lost their homes.", "families without homes"),
+    ],
+)
+def test_what_a_count_measures(text: str, noun: str) -> None:
+    """A margin or a difference is not a total of the same thing; a loss is a state."""
+    assert only(text, "count").noun == noun
+
+
+def test_a_margin_and_a_total_are_not_compared() -> None:
+    margin = only("The Moss Party won by 187 votes.", "count")
+    total = only("The Moss Party had 41,960 votes.", "count")
+    assert not comparable(margin, total, strict=True)
+    assert comparable(total, only("The Moss Party had 41,690 votes.", "count"), strict=True)

@@ -504,3 +504,93 @@ def test_revision_in_the_headline_and_every_output(blast_story: Path) -> None:
         assert not earlier
     html = render_html(report)
     assert f"figure revised: {note}" in html
+
+
+# --------------------------------------------------------------------------- audit stories
+
+
+def test_a_share_rise_does_not_revise_a_pay_offer() -> None:
+    """A 3 percent offer on Tuesday and a 6 percent rise of shares on Thursday are
+    percentages of two things: neither a revision nor a disagreement."""
+    strike = entry(
+        "strike",
+        TUE,
+        ("wire", "The Kessel Ports operators said they would not raise their offer of 3 percent."),
+        ("ledger", "Shares in Kessel Ports rose 6 percent on Thursday after the deal."),
+    )
+    found = compare([strike], {"wire": TUE, "ledger": TUE + dt.timedelta(days=2)})
+    assert not found.revisions and not found.disagreements
+    offer = entry("offer", TUE, ("wire", strike.evidence[0].quote))
+    shares = entry(
+        "shares",
+        TUE + dt.timedelta(days=2),
+        ("ledger", "Shares in Kessel Ports have risen to 6 percent above their offer price."),
+    )
+    found = compare([offer, shares], {"wire": TUE, "ledger": TUE + dt.timedelta(days=2)})
+    assert not found.revisions and not found.disagreements
+
+
+def test_a_margin_is_not_compared_with_a_vote_count_but_two_counts_are() -> None:
+    """ "won by 187 votes" is a margin; each outlet's total of the winner's votes is
+    compared with the other's: 41,960 vs 41,690 is a disagreement, the margin agrees."""
+    count = entry(
+        "count",
+        TUE,
+        ("nbn", "The Moss Party won by 187 votes, with 41,960 votes to the Reds 41,773."),
+        ("courier", "The Moss Party won by 187 votes, with 41,690 votes to the Reds 41,503."),
+    )
+    found = compare([count], {"nbn": TUE, "courier": TUE})
+    assert not found.revisions
+    (item,) = found.disagreements
+    assert item.topic == "votes"
+    assert item.note == "41,690 vs 41,960"
+    assert {c.value for c in item.claims} == {"41,960 votes", "41,690 votes"}
+
+
+def test_an_update_revises_an_earlier_day_and_disputes_a_rival_of_its_own_day() -> None:
+    """Tuesday: 40,000 homes lost power. Wednesday: one outlet says about 60,000 homes
+    were without power, the other that the number "climbed to 65,000 overnight": the
+    update revises Tuesday's figure, and the two Wednesday figures disagree."""
+    tuesday = entry(
+        "tue",
+        TUE,
+        (
+            "isles-tue",
+            "About 40,000 homes lost power on the Varra islands, the grid operator said.",
+        ),
+    )
+    rival = entry(
+        "wed-a",
+        WED,
+        ("post", "The Varra grid operator said about 60,000 homes were without power."),
+    )
+    update = entry(
+        "wed-b",
+        WED,
+        (
+            "isles-wed",
+            "The number of Varra homes without power climbed to 65,000, the grid operator said.",
+        ),
+    )
+    published = {"isles-tue": TUE, "isles-wed": WED, "post": WED}
+    found = compare([tuesday, rival, update], published)
+    (revision,) = found.revisions
+    assert (revision.event, revision.earlier_event) == ("wed-b", "tue")
+    assert revision.note == (
+        "about 40,000 homes without power (2025-03-04) → 65,000 homes without power (2025-03-05)"
+    )
+    (item,) = found.disagreements
+    assert {c.value for c in item.claims} == {
+        "about 60,000 homes without power",
+        "65,000 homes without power",
+    }
+    # merged into one entry, the same-day figures are still a disagreement, not a revision
+    wednesday = entry(
+        "wed",
+        WED,
+        (rival.evidence[0].source, rival.evidence[0].quote),
+        (update.evidence[0].source, update.evidence[0].quote),
+    )
+    found = compare([tuesday, wednesday], published)
+    assert [r.earlier_event for r in found.revisions] == ["tue"]
+    assert [d.event for d in found.disagreements] == ["wed"]

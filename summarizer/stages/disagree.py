@@ -312,13 +312,14 @@ def _compare_topic(
     topic: str,
     figures: list[tuple[str, Quantity]],
     published: Mapping[str, dt.date | None] = _NO_DATES,
+    explained: frozenset[tuple[str, str, int]] = frozenset(),
 ) -> Finding | None:
     if _two_things(event, figures, published):
         return None
     groups = [[figures[i] for i in comp] for comp in _components(figures)]
     cross = [g for g in groups if g]
     if len(cross) > 1:
-        revision = _revision_inside(event, topic, cross, published)
+        revision = _revision_inside(event, topic, cross, published, explained)
         if revision is not None:
             return revision
     if len({s for s, _ in figures}) < 2:
@@ -473,20 +474,31 @@ def _revision_inside(
     topic: str,
     groups: list[list[tuple[str, Quantity]]],
     published: Mapping[str, dt.date | None],
+    explained: frozenset[tuple[str, str, int]] = frozenset(),
 ) -> Revision | None:
-    """The topic's figures as one revision when one group replaces all the others."""
+    """The topic's figures as one revision when one group replaces all the others. An
+    update that is newer only by its words, on the others' own day, while it updates a
+    figure of an earlier day (``explained``), is a rival report of that day, not their
+    revision (see :mod:`summarizer.stages.revisions`)."""
     figured = [[revisions.figure(event, s, q, published) for s, q in g] for g in groups]
     latest = revisions.newest(figured)
     if latest is None:
         return None
     old = [f for i, g in enumerate(figured) if i != latest for f in g]
+    words_only = [f for f in figured[latest] if f.revising]
+    if (
+        words_only
+        and all((f.event.id, f.source, f.quantity.start) in explained for f in words_only)
+        and not any(revisions.reported_earlier(o, f) for o in old for f in figured[latest])
+    ):
+        return None
     return _revision(event, topic, figured[latest], old)
 
 
-def _revisions_across(
+def _links_across(
     events: Sequence[MergedEvent], published: Mapping[str, dt.date | None]
-) -> list[Revision]:
-    """Follow-up entries whose revising figure updates an earlier entry's figure."""
+) -> list[revisions.Link]:
+    """Follow-up entries' revising figures and the earlier entries' figures they update."""
     figures = [
         revisions.figure(event, source, q, published)
         for event in events
@@ -497,14 +509,44 @@ def _revisions_across(
     if not any(f.revising for f in figures):
         return []
     related = revisions.Relatedness([e for e in events if e.quantities])
-    out = []
-    for link in revisions.link_across(figures, related):
+    return revisions.link_across(figures, related)
+
+
+def _across(links: Sequence[revisions.Link]) -> tuple[list[Revision], list[Disagreement]]:
+    """Each link as a revision, and its same-day rival reports as a disagreement."""
+    revised: list[Revision] = []
+    disputed: list[Disagreement] = []
+    for link in links:
         new_event = link.new[0].event
         topic = topic_of(link.new[0].quantity) or link.new[0].quantity.kind
         found = _revision(new_event, topic, link.new, link.old, link.old[0].event.id)
         if found is not None:
-            out.append(found)
-    return out
+            revised.append(found)
+        if link.rivals:
+            disputed.extend(_rival_reports(topic, link.new, link.rivals))
+    return revised, disputed
+
+
+def _rival_reports(
+    topic: str, new: Sequence[revisions.Figure], rivals: Sequence[revisions.Figure]
+) -> list[Disagreement]:
+    """An update and other outlets' different figures of its day: one disagreement."""
+    claims = _claims_of([*new, *rivals])
+    if len({c.source for c in claims}) < 2:
+        return []
+    sides = [[(f.source, f.quantity) for f in new], [(f.source, f.quantity) for f in rivals]]
+    note = _disagreement_note(sides)
+    return [Disagreement(event=new[0].event.id, topic=topic, claims=claims, note=note)]
+
+
+def _explained(links: Sequence[revisions.Link]) -> frozenset[tuple[str, str, int]]:
+    """Revising figures that update a figure reported on an earlier day."""
+    return frozenset(
+        (f.event.id, f.source, f.quantity.start)
+        for link in links
+        for f in link.new
+        if any(revisions.reported_earlier(o, f) for o in link.old)
+    )
 
 
 # --------------------------------------------------------------------------- the stage
@@ -532,10 +574,12 @@ def compare(
     agreements: list[Agreement] = []
     revised: list[Revision] = []
     kinds = _kinds_by_source(events)
+    links = _links_across(events, published)
+    explained = _explained(links)
     for event in events:
         topics = _topics(event)
         for topic, figures in sorted(topics.items()):
-            result = _compare_topic(event, topic, figures, published)
+            result = _compare_topic(event, topic, figures, published, explained)
             if topic == _DEATHS and not isinstance(result, Revision):
                 result = _with_silence(
                     event, result, figures, _silent_on_deaths(event, topics, kinds)
@@ -546,7 +590,9 @@ def compare(
                 agreements.append(result)
             elif isinstance(result, Revision):
                 revised.append(result)
-    revised.extend(_revisions_across(events, published))
+    across, rival = _across(links)
+    revised.extend(across)
+    disagreements.extend(rival)
     return Findings(tuple(disagreements), tuple(agreements), tuple(revised))
 
 

@@ -53,6 +53,7 @@ from summarizer.stages.subjects import (
     casualty_noun,
     direction_before,
     distance_reference,
+    frame_before,
     measure_subject,
     measured_subject,
     noun_phrase,
@@ -422,9 +423,12 @@ def _count_kind(m: re.Match[str], before: str, after: str) -> _Kind | None:
     if m.group("word") and _parse_word_number(m.group("num")) < 2 and not scaled:
         return None  # "one man said", "one people": a single thing is not a figure
     direction = None if phrase.predicate else direction_before(before)
-    if direction:  # "the Dow fell 700 points": a change, up or down
-        return _Kind("count", end=m.end(), subject=stem(phrase.head), predicate=direction,
-                     noun=f"{phrase.head} ({direction})")  # fmt: skip
+    # "the Dow fell 700 points": a change, up or down; "won by 187 votes", "a margin of
+    # 412 votes": a difference or a margin, not a total of votes
+    frame = direction or (None if phrase.predicate else frame_before(before))
+    if frame:
+        return _Kind("count", end=m.end(), subject=stem(phrase.head), predicate=frame,
+                     noun=f"{phrase.head} ({frame})")  # fmt: skip
     state = phrase.predicate or verb_before(before)
     noun = phrase.head + (f" {state}" if state else "")
     return _Kind(

@@ -27,7 +27,12 @@ same thing: dated no later (or reported on an earlier day), from sources publish
 later, and sharing enough of the
 run's distinctive terms (:class:`Relatedness`: words weighted by how rare they are among
 the run's entries with figures, corpus statistics rather than word lists).
-Without revision language, two entries' different figures are two facts.
+Without revision language, two entries' different figures are two facts. An update
+says what changed since an earlier report: when a figure reported on an earlier day is
+there to be updated, that is the figure revised, and another outlet's different figure
+of the update's own day is a rival report of the same moment (a disagreement: "about
+60,000 homes without power" vs "climbed to 65,000 overnight", both on Wednesday, after
+Tuesday's 40,000), not the figure the update replaced (:attr:`Link.rivals`).
 """
 
 from __future__ import annotations
@@ -263,6 +268,17 @@ class Link:
 
     new: tuple[Figure, ...]
     old: tuple[Figure, ...]
+    rivals: tuple[Figure, ...] = ()  # other sources' differing figures of the same day
+
+
+def reported_earlier(old: Figure, new: Figure) -> bool:
+    """``old`` was published on a day before ``new``."""
+    return bool(old.published and new.published and old.published < new.published)
+
+
+def _rival(old: Figure, new: Figure) -> bool:
+    """Another source's figure published the same day as ``new``."""
+    return old.source != new.source and bool(old.published and old.published == new.published)
 
 
 def _older_candidates(new: Figure, figures: Sequence[Figure]) -> list[Figure]:
@@ -318,6 +334,9 @@ def link_across(figures: Sequence[Figure], related: Relatedness) -> list[Link]:
         candidates = _older_candidates(new, alike[_comparability(new.quantity)])
         scored = [(related.score(new.event, c.event), c) for c in candidates]
         scored = [(s, c) for s, c in scored if s >= ABOUT]
+        earlier = [(s, c) for s, c in scored if reported_earlier(c, new)]
+        rivals = tuple(c for _, c in scored if _rival(c, new)) if earlier else ()
+        scored = earlier or scored  # "climbed to 65,000": since an earlier day's report
         if not scored:
             continue
         best = max(scored, key=lambda sc: (sc[0], sc[1].event.date.start, sc[1].event.id))[1]
@@ -328,5 +347,6 @@ def link_across(figures: Sequence[Figure], related: Relatedness) -> list[Link]:
         links[key] = Link(
             new=(*known.new, new) if known else (new,),
             old=known.old if known else old,
+            rivals=(*known.rivals, *rivals) if known else rivals,
         )
     return list(links.values())

@@ -142,13 +142,23 @@ def plural(word: str) -> bool:
     return low == "children" or (low.endswith("s") and not low.endswith(("ss", "us", "is")))
 
 
+_LOST = re.compile(
+    r"^\s*(?:lost|lose|loses|losing)\s+(?:(?:their|its|all|the)\s+)?([A-Za-z][A-Za-z'’-]*)",
+    re.IGNORECASE,
+)
+
+
 def state_after(rest: str) -> str | None:
-    """The state a counted phrase is in: "(were) stranded", "without power"."""
+    """The state a counted phrase is in: "(were) stranded", "without power"; a loss is
+    the state it leaves ("homes lost power" are homes "without power")."""
     aux = _AUXILIARY.match(rest)
     tail = rest[aux.end() :] if aux else rest
     m = re.match(r"^\s*(without|lacking)\s+([A-Za-z][A-Za-z'’-]*)", tail, re.IGNORECASE)
     if m:
         return f"{m.group(1).lower()} {m.group(2).lower()}"
+    m = _LOST.match(tail)
+    if m:  # "40,000 homes lost power": the state the homes are left in, "without power"
+        return f"without {m.group(1).lower()}"
     m = re.match(r"^\s*([a-z][a-z'’-]*)", tail)
     if not m or m.group(1) in FUNCTION_WORDS:
         return None
@@ -170,6 +180,30 @@ def number_of(before: str) -> NounPhrase | None:
         return None
     phrase = noun_phrase(" " + m.group("np"))
     return NounPhrase(phrase.head, phrase.predicate, 0) if phrase else None
+
+
+_FRAME = re.compile(
+    r"\b(?:a|an|the|its|their|his|her|our)\s+(?:[a-z]+\s+)?(?P<frame>[a-z]+)\s+of\s+$",
+    re.IGNORECASE,
+)
+_DIFFERENCE = re.compile(r"\b(?P<aux>[a-z]+\s+)?(?P<verb>[a-z][a-z'’-]*)\s+by\s+$")
+_PASSIVE = frozenset({"was", "were", "is", "are", "be", "been", "being", "get", "got"})
+
+
+def frame_before(before: str) -> str | None:
+    """What a count is a measure of, when the words before it say so: a difference
+    ("won by 187 votes", "leads by 412": "difference") or the singular noun it is the
+    size of ("a margin of 412 votes", "a crowd of 5,000 people": "margin", "crowd"), so
+    a margin is never compared with a total of the same unit. A passive's agent ("was
+    hit by 40 rockets") and "the number of ..." (:func:`number_of`) are no frame."""
+    m = _FRAME.search(before)
+    if m and not plural(m.group("frame")) and m.group("frame").lower() not in FUNCTION_WORDS:
+        return None if m.group("frame").lower() == "number" else m.group("frame").lower()
+    m = _DIFFERENCE.search(before)
+    if m is None or m.group("verb") in FUNCTION_WORDS:
+        return None
+    aux = (m.group("aux") or "").strip().lower()
+    return None if aux in _PASSIVE else "difference"
 
 
 def verb_before(before: str) -> str | None:
