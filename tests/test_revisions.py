@@ -239,6 +239,11 @@ def test_timeline_marks_the_follow_up_and_the_entry_it_revises() -> None:
     (tuesday,) = [line for line in lines if "has risen to four" in line]
     assert f"_(figure later revised: {note})_" in monday
     assert f"_(figure revised: {note})_" in tuesday
+    events = {e["id"]: e["revised"] for e in json.loads(render_json(report))["events"]}
+    assert events == {
+        "monday": [f"figure later revised: {note}"],
+        "tuesday": [f"figure revised: {note}"],
+    }
 
 
 def test_follow_up_count_of_people_stranded_revises_the_earlier_entry() -> None:

@@ -120,6 +120,15 @@ class EventV1(Contract):
         description="Figures stated, by source id (sorted)."
     )
     importance: float = Field(description="Ranking score (rounded to 6 decimals).")
+    revised: list[str] = Field(
+        default_factory=list,
+        description=(
+            "Revised figures on this entry, as the markdown timeline marks them: "
+            "'figure revised: <note>' on the entry with the latest figure, 'figure later "
+            "revised: <note>' on an earlier entry a follow-up updates (the note of the "
+            "item in revisions); empty when none."
+        ),
+    )
 
 
 # --------------------------------------------------------------------------- disagreements

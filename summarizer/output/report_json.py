@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from summarizer.models import (
@@ -57,12 +57,14 @@ from summarizer.output.contract import (
     SuspectedInstructionV1,
 )
 from summarizer.output.names import source_name
-from summarizer.output.render import one_line
+from summarizer.output.render import one_line, revision_marks
 
 _PAIR = re.compile(r"\[\s+(-?\d+),\s+(-?\d+)\s+\]")
 
 
-def event_v1(event: MergedEvent) -> EventV1:
+def event_v1(event: MergedEvent, marks: Mapping[str, list[str]] | None = None) -> EventV1:
+    """The entry as JSON; ``marks``: each entry's revised-figure marks
+    (:func:`~summarizer.output.render.revision_marks`)."""
     date = event.date
     return EventV1(
         id=event.id,
@@ -89,6 +91,7 @@ def event_v1(event: MergedEvent) -> EventV1:
             sid: [_quantity_v1(q) for q in qs] for sid, qs in sorted(event.quantities.items())
         },
         importance=round(event.importance, 6),
+        revised=list((marks or {}).get(event.id, [])),
     )
 
 
@@ -217,9 +220,10 @@ _LONG = ("sources", "events", "disagreements", "agreements", "revisions")
 
 def _long_items(report: Report) -> dict[str, Iterator[Contract]]:
     """Each long list of the document, as its items are mapped (lazily)."""
+    marks = revision_marks(report)
     return {
         "sources": (_source_v1(sr) for sr in report.sources),
-        "events": (event_v1(e) for e in report.events),
+        "events": (event_v1(e, marks) for e in report.events),
         "disagreements": (_disagreement_v1(d) for d in report.disagreements),
         "agreements": (_agreement_v1(a) for a in report.agreements),
         "revisions": (_revision_v1(r) for r in report.revisions),

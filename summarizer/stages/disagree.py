@@ -539,16 +539,6 @@ def _rival_reports(
     return [Disagreement(event=new[0].event.id, topic=topic, claims=claims, note=note)]
 
 
-def _explained(links: Sequence[revisions.Link]) -> frozenset[tuple[str, str, int]]:
-    """Revising figures that update a figure reported on an earlier day."""
-    return frozenset(
-        (f.event.id, f.source, f.quantity.start)
-        for link in links
-        for f in link.new
-        if any(revisions.reported_earlier(o, f) for o in link.old)
-    )
-
-
 # --------------------------------------------------------------------------- the stage
 
 
@@ -575,7 +565,7 @@ def compare(
     revised: list[Revision] = []
     kinds = _kinds_by_source(events)
     links = _links_across(events, published)
-    explained = _explained(links)
+    explained = revisions.explained(links)
     for event in events:
         topics = _topics(event)
         for topic, figures in sorted(topics.items()):

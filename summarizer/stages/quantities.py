@@ -422,10 +422,8 @@ def _count_kind(m: re.Match[str], before: str, after: str) -> _Kind | None:
         return None
     if m.group("word") and _parse_word_number(m.group("num")) < 2 and not scaled:
         return None  # "one man said", "one people": a single thing is not a figure
-    direction = None if phrase.predicate else direction_before(before)
-    # "the Dow fell 700 points": a change, up or down; "won by 187 votes", "a margin of
-    # 412 votes": a difference or a margin, not a total of votes
-    frame = direction or (None if phrase.predicate else frame_before(before))
+    # "fell 700 points": a change; "won by 187 votes", "a margin of 412 votes": not a total
+    frame = None if phrase.predicate else direction_before(before) or frame_before(before)
     if frame:
         return _Kind("count", end=m.end(), subject=stem(phrase.head), predicate=frame,
                      noun=f"{phrase.head} ({frame})")  # fmt: skip

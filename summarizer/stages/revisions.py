@@ -350,3 +350,13 @@ def link_across(figures: Sequence[Figure], related: Relatedness) -> list[Link]:
             rivals=(*known.rivals, *rivals) if known else rivals,
         )
     return list(links.values())
+
+
+def explained(links: Sequence[Link]) -> frozenset[tuple[str, str, int]]:
+    """Revising figures (entry id, source, start) that update an earlier day's figure."""
+    return frozenset(
+        (f.event.id, f.source, f.quantity.start)
+        for link in links
+        for f in link.new
+        if any(reported_earlier(o, f) for o in link.old)
+    )
