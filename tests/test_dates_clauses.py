@@ -13,7 +13,7 @@ import datetime as dt
 
 import pytest
 
-from summarizer.stages.dates import resolve_sentence_date
+from summarizer.stages.dates import date_mentions, resolve_sentence_date
 
 WED = dt.date(2025, 6, 4)
 
@@ -123,3 +123,37 @@ def test_a_participle_before_a_noun_is_no_statement_date() -> None:
     # a statement verb with a figure between it and the date does not govern the date
     sentence = "The ministry said cases reached 73 on Wednesday, officials said on Thursday."
     assert _dated(sentence, dt.date(2025, 6, 5))[0] == "2025-06-04"
+
+
+def test_intent_counts_from_the_statement_day() -> None:
+    fri = dt.date(2025, 6, 6)
+    # said on Monday (06-02) that it hoped to run a service on Thursday: 06-05, the day
+    # before this Friday article, not the Thursday after it
+    sentence = "The ferry company said on Monday it hoped to run a reduced service on Thursday."
+    assert _dated(sentence, fri) == ("2025-06-05", "on Thursday")
+    later = "The ferry company hoped to run a reduced service on Thursday, it said on Monday."
+    assert _dated(later, fri)[0] == "2025-06-05"
+    assert _dated("The union said on Monday it would strike next Monday.", fri)[0] == "2025-06-09"
+    # without the statement's day, the plan still counts from the publication date
+    assert _dated("The ferry company hoped to run a reduced service on Thursday.", fri)[0] == (
+        "2025-06-12"
+    )
+
+
+def test_intent_mention_counts_from_the_statement_day() -> None:
+    fri = dt.date(2025, 6, 6)
+    sentence = "The ferry company said on Monday it hoped to run a reduced service on Thursday."
+    days = [r.iso() for _, r in date_mentions(sentence, fri)]
+    assert days == ["2025-06-02", "2025-06-05"]
+
+
+def test_a_possessive_day_names_another_event() -> None:
+    # the toll rose when the statement was made, not on the day of the explosion
+    sentence = (
+        "The death toll from Monday's explosion has risen to four after a worker died in "
+        "hospital, the fire service said on Tuesday."
+    )
+    assert _dated(sentence) == ("2025-06-03", "on Tuesday")
+    assert _dated("The count after Sunday’s flood rose to 40 on Tuesday.")[0] == "2025-06-03"
+    # the only day the sentence gives still dates it
+    assert _dated("Monday's vote was postponed.") == ("2025-06-02", "Monday")

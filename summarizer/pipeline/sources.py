@@ -103,13 +103,14 @@ def mentions(source: Source, cleaned: CleanedSource) -> dict[DateKey, bool]:
     """The dates a source refers to anywhere in its kept text, for ranking the timeline's
     days (:func:`~summarizer.stages.select.mentioned`)."""
     text = source.text
+    years = dates_stage.stated_years(text)
     return select_stage.mentioned(
         source.published,
         (
             resolved
             for k in cleaned.kept
             for _, resolved in dates_stage.date_mentions(
-                text[k.start : k.end], source.published, k.start
+                text[k.start : k.end], source.published, k.start, years=years
             )
         ),
     )

@@ -5,8 +5,10 @@ A sentence often names several days; one is the day of its fact. The others are 
 bound of a period ("since the first case was confirmed on May 29"), a modifier ("the
 February 2022 invasion"), a background clause (", after prices soared last month"), the
 other term of a comparison (", up from 48 on Tuesday"; "nearly three times its size on
-Friday"; ", well above the figure its chief executive gave on Monday") or the day a
-statement was made ("said on Tuesday"), which gives way to the event's own. Whether a
+Friday"; ", well above the figure its chief executive gave on Monday"), the day a
+statement was made ("said on Tuesday"), which gives way to the event's own, or the day
+of another event in the possessive ("the death toll from Monday's explosion"), which
+gives way to both. Whether a
 weekday or month points forward depends on the clause too ("will meet on Monday",
 "hoped to run a reduced service on Thursday", "is due on", "scheduled for").
 
@@ -41,6 +43,13 @@ def is_future(text: str, start: int, match: TemporalMatch) -> bool:
         window = window[speech[-1].end() :]
     cues = list(FUTURE_CUE.finditer(window))
     return bool(cues) and not _PAST_REFERENCE.search(window, cues[-1].end())
+
+
+def is_possessive(text: str, local_end: int) -> bool:
+    """ "The death toll from Monday's explosion has risen to four": a day in the possessive
+    names when another event happened (the explosion), so it dates the sentence's fact
+    only when the sentence gives no other day."""
+    return text[local_end : local_end + 2] in ("'s", "’s")
 
 
 _FOLLOWING_WORD = re.compile(r"\s+([A-Za-z]+)")

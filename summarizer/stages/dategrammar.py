@@ -131,6 +131,8 @@ _NUMERIC = r"(?<![\d/.])\d{1,2}[/.]\d{1,2}[/.]\d{4}(?![\d/])"
 _MD = rf"{MONTH_PATTERN}\s+{_DAY}"
 _DM = rf"{_DAY}\s+(?i:of\s+)?{MONTH_PATTERN}"
 EXPLICIT_PATTERN = rf"(?:{_MDY}|{_DMY}|{_ISO}|{_NUMERIC}|{_MD}|{_DM})"
+# A month-day written with its year ("September 11, 2001", "11 September 2001").
+FULL_DATE_PATTERN = rf"(?:{_MDY}|{_DMY})"
 POINT_PATTERN = (
     rf"(?:{MONTH_PATTERN}(?:\s+{_DAY})?(?:,?\s+{YEAR_PATTERN})?"
     rf"|{_DAY}\s+{MONTH_PATTERN}(?:,?\s+{YEAR_PATTERN})?|{YEAR_PATTERN})"

@@ -15,7 +15,9 @@ Resolution rules against the publication date ``P`` (documented and tested):
   ``P``). In a future context in their clause ("will meet on Monday", "hoped to run
   a reduced service on Thursday", "is expected to", "is due on", "scheduled for")
   or after "next" / "coming" they refer to the next such day (on or after ``P``;
-  strictly after for "next"). "last Monday" is strictly before ``P``.
+  strictly after for "next"). When the sentence gives the statement's own day ("said
+  on Monday it hoped to ... on Thursday"), they count from that day instead of ``P``.
+  "last Monday" is strictly before ``P``.
 * "overnight", "during the night", "tonight", "today", "this morning" -> ``P``:
   a news report's "overnight" is the night that ended on the publication
   morning, so it is dated the publication day. "last night" and "yesterday"
@@ -24,7 +26,9 @@ Resolution rules against the publication date ``P`` (documented and tested):
   precision; "this/last/next year" -> year precision.
 * A month without a year ("in May", "in early June") is the most recent such
   month not after ``P``; in future tense the next one not before ``P``.
-  "May last year" -> ``P.year - 1``. Month-day dates without a year likewise.
+  "May last year" -> ``P.year - 1``. Month-day dates without a year likewise,
+  unless the article writes that month-day with its year elsewhere ("the attacks of
+  September 11, 2001" ... "since September 11"): then that year (:func:`stated_years`).
 * "between March and April" -> a range from the first to the last day.
 * "N days/weeks ago" -> day precision; "N months ago" -> month; "N years ago"
   -> year; vague counts ("a few", "several") -> a range. Hedges ("nearly",
@@ -44,7 +48,8 @@ were held a month ago, ...") and the other term of a comparison (", up from 48 o
 Tuesday"; "nearly three times its size on Friday"; ", well above the figure its chief
 executive gave on Monday") are skipped; "by Saturday evening" dates the state reached
 then. Of the rest, a date that is not a statement's own ("said on Tuesday") wins, then
-the earliest. No usable expression: the publication date, marked ``from_publication``.
+the statement's, then another event's day in the possessive ("from Monday's explosion"),
+then the earliest. No usable expression: the publication date, marked ``from_publication``.
 
 Dates a file states about itself (a header line, front matter, HTML, JSONL or feed
 metadata: ``dategrammar.WRITTEN_DATE``, ``written_date``, ``parse_written_date``) use the
@@ -60,7 +65,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from summarizer.models import (
     AlignmentStatus,
@@ -78,9 +83,11 @@ from summarizer.stages.dateclauses import (
     is_comparison,
     is_future,
     is_period_bound,
+    is_possessive,
     is_speech_date,
 )
 from summarizer.stages.dategrammar import (
+    FULL_DATE_PATTERN,
     WEEKDAY_PATTERN,
     WEEKDAYS,
     Span,
@@ -161,15 +168,56 @@ def _find(text: str, offset: int = 0, kinds: frozenset[str] | None = None) -> li
 # --------------------------------------------------------------------------- resolving
 
 
-def _span_for(match: TemporalMatch, published: dt.date | None, future: bool) -> Span | None:
+StatedYears = Mapping[tuple[int, int], int]  # (month, day) -> the year a text gives it
+# A full date ends in its year: find the years (few), then read the date back from each.
+_YEAR_HIT = re.compile(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)")
+_FULL_DATE_BEFORE = re.compile(rf"(?:{FULL_DATE_PATTERN})$")
+_FULL_DATE_REACH = 32  # characters before a year a full date can start ("11th of September, ")
+
+
+def stated_years(text: str) -> dict[tuple[int, int], int]:
+    """The month-days a text writes with their year ("September 11, 2001"), each with
+    that year; a month-day written with two different years is left out (ambiguous).
+
+    An article that once writes "the attacks of September 11, 2001" means that day when
+    it later writes "since September 11" or "the September 11 attacks"; without it, a
+    month-day with no year is the latest one on or before the publication date."""
+    years: dict[tuple[int, int], set[int]] = {}
+    for year in _YEAR_HIT.finditer(text):
+        window = text[max(0, year.start() - _FULL_DATE_REACH) : year.end()]
+        found = _FULL_DATE_BEFORE.search(window)
+        point = parse_explicit(found.group()) if found else None
+        if point and point.year and point.month and point.day:
+            years.setdefault((point.month, point.day), set()).add(point.year)
+    return {key: next(iter(ys)) for key, ys in years.items() if len(ys) == 1}
+
+
+def _span_for(
+    match: TemporalMatch,
+    published: dt.date | None,
+    future: bool,
+    years: StatedYears | None = None,
+) -> Span | None:
     for rule in RULE_BY_KIND.get(match.kind, []):
         found = rule.pattern.fullmatch(match.text)
         if found:
             try:
-                return rule.resolve(found, published, future)
+                stated = _stated_day(found, years) if years else None
+                return stated or rule.resolve(found, published, future)
             except (ValueError, OverflowError, KeyError):
                 return None
     return None
+
+
+def _stated_day(found: re.Match[str], years: StatedYears) -> Span | None:
+    """A month-day written without a year ("since September 11") that the same text
+    writes elsewhere with its year: that year's day."""
+    core = found.groupdict().get("core")
+    point = parse_explicit(core) if core else None
+    if point is None or point.year is not None or point.month is None or point.day is None:
+        return None
+    year = years.get((point.month, point.day))
+    return day_span(safe_date(year, point.month, point.day)) if year else None
 
 
 def _to_resolved(span: Span, match: TemporalMatch | None, expression: str) -> ResolvedDate:
@@ -216,30 +264,72 @@ def _dateparser_fallback(expr: str, published: dt.date | None) -> Span | None:
     return day_span(parsed.date())
 
 
+def _dates_the_fact(text: str, match: TemporalMatch, offset: int, breaks: list[int]) -> bool:
+    """Whether ``match`` may be the day of the sentence's fact: not a period's bound, a
+    modifier, a background clause's or a comparison's other term (stages/dateclauses)."""
+    local_start, local_end = match.start - offset, match.end - offset
+    if match.is_reference or is_attributive(text, match, local_end):
+        return False
+    if is_background(text, local_start, breaks):
+        return False
+    clause = clause_start(breaks, local_start)
+    if is_comparison(text, clause, local_start):
+        return False
+    return not is_period_bound(text, clause, local_start)
+
+
+def _statement_day(
+    text: str, matches: list[TemporalMatch], published: dt.date | None, offset: int
+) -> dt.date | None:
+    """The day the sentence's statement was made ("said on Monday"), resolved against
+    the publication date; ``None`` when it gives none (or only a vaguer time)."""
+    if published is None:
+        return None
+    for match in matches:
+        local = match.start - offset
+        if is_speech_date(text, local) and not is_future(text, local, match):
+            span = _span_for(match, published, False)
+            if span is not None and span.precision is Precision.DAY:
+                return span.start
+    return None
+
+
+def _future_anchor(
+    text: str, matches: list[TemporalMatch], published: dt.date | None, offset: int
+) -> dt.date | None:
+    """What a forward-pointing expression counts from: the statement's own day when the
+    sentence gives it ("said on Monday it hoped to reopen on Thursday", in a Friday
+    article, is the Thursday after that Monday, the day before publication), else the
+    publication date."""
+    return _statement_day(text, matches, published, offset) or published
+
+
 def _sentence_candidates(
-    text: str, published: dt.date | None, offset: int
+    text: str, published: dt.date | None, offset: int, years: StatedYears | None = None
 ) -> list[tuple[tuple[int, int], TemporalMatch, Span]]:
     out = []
     breaks = clause_breaks(text)
-    for match in find_temporal_expressions(text, offset):
-        local_start, local_end = match.start - offset, match.end - offset
-        if match.is_reference or is_attributive(text, match, local_end):
+    matches = find_temporal_expressions(text, offset)
+    for match in matches:
+        local_start = match.start - offset
+        if not _dates_the_fact(text, match, offset, breaks):
             continue
-        if is_background(text, local_start, breaks):
-            continue
-        clause = clause_start(breaks, local_start)
-        if is_comparison(text, clause, local_start) or is_period_bound(text, clause, local_start):
-            continue
-        span = _span_for(match, published, is_future(text, local_start, match))
+        future = is_future(text, local_start, match)
+        anchor = _future_anchor(text, matches, published, offset) if future else published
+        span = _span_for(match, anchor, future, years)
         if span is None:
             continue
-        rank = (1 if is_speech_date(text, local_start) else 0, local_start)
+        # a day the sentence points forward to is no statement's date ("said on Monday
+        # it would strike next Monday")
+        statement = not future and is_speech_date(text, local_start)
+        role = 2 if is_possessive(text, match.end - offset) else 1 if statement else 0
+        rank = (role, local_start)
         out.append((rank, match, span))
     return out
 
 
 def resolve_sentence_date(
-    text: str, published: dt.date | None, offset: int = 0
+    text: str, published: dt.date | None, offset: int = 0, *, years: StatedYears | None = None
 ) -> ResolvedDate | None:
     """The best date for a news sentence, or the publication date when it names none.
 
@@ -251,7 +341,7 @@ def resolve_sentence_date(
     """
     if not isinstance(text, str):
         text = ""
-    candidates = _sentence_candidates(text, published, offset)
+    candidates = _sentence_candidates(text, published, offset, years)
     if candidates:
         _, match, span = min(candidates, key=lambda c: c[0])
         return _to_resolved(span, match, match.text)
@@ -270,7 +360,7 @@ def is_stamp(text: str, match: TemporalMatch, offset: int = 0) -> bool:
 
 
 def date_mentions(
-    text: str, published: dt.date | None, offset: int = 0
+    text: str, published: dt.date | None, offset: int = 0, *, years: StatedYears | None = None
 ) -> list[tuple[TemporalMatch, ResolvedDate]]:
     """Every date ``text`` refers to, resolved against ``published``: what the article
     talks about, for ranking days by how often articles refer to them.
@@ -282,7 +372,8 @@ def date_mentions(
     """
     out = []
     stamp_start: int | None = None  # where the stamp after the current match begins
-    for match in reversed(find_temporal_expressions(text, offset)):
+    matches = find_temporal_expressions(text, offset)
+    for match in reversed(matches):
         # "Tuesday 4 January 2005 08.43 GMT": the weekday belongs to the stamp after it
         joined = stamp_start is not None and not text[match.end - offset : stamp_start].strip(" ,")
         if joined or is_stamp(text, match, offset):
@@ -290,7 +381,9 @@ def date_mentions(
             continue
         stamp_start = None
         local = match.start - offset
-        span = _span_for(match, published, is_future(text, local, match))
+        future = is_future(text, local, match)
+        anchor = _future_anchor(text, matches, published, offset) if future else published
+        span = _span_for(match, anchor, future, years)
         if span is not None:
             out.append((match, _to_resolved(span, match, match.text)))
     return out[::-1]
@@ -457,7 +550,7 @@ def _same_as_model(model_date: str, resolved: ResolvedDate) -> bool:
     )
 
 
-def _date_event(event: Event, source: Source) -> Event:
+def _date_event(event: Event, source: Source, years: StatedYears) -> Event:
     resolved: ResolvedDate | None = None
     note: str | None = event.date_note
     if event.temporal_expression:
@@ -465,7 +558,9 @@ def _date_event(event: Event, source: Source) -> Event:
     if resolved is None:
         quoted = _quote_span(event, source)
         text, offset = quoted if quoted else (event.quote, 0)
-        resolved = resolve_sentence_date(text, source.published, offset if quoted else 0)
+        resolved = resolve_sentence_date(
+            text, source.published, offset if quoted else 0, years=years
+        )
         if not quoted and resolved is not None:
             resolved = resolved.model_copy(
                 update={"expression_start": None, "expression_end": None}
@@ -477,5 +572,6 @@ def _date_event(event: Event, source: Source) -> Event:
 
 def date_events(ext: SourceExtraction, source: Source) -> SourceExtraction:
     """Set ``Event.date`` on every event of ``ext``, resolved in code against ``source``."""
-    events = tuple(_date_event(event, source) for event in ext.events)
+    years = stated_years(source.text) if ext.events else {}
+    events = tuple(_date_event(event, source, years) for event in ext.events)
     return ext.model_copy(update={"events": events})
