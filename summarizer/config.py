@@ -117,6 +117,7 @@ class Config:
     llm: LLMConfig = field(default_factory=LLMConfig)
     fetch: FetchConfig = field(default_factory=FetchConfig)
     published: Mapping[str, dt.date] = field(default_factory=dict)  # --published ID=DATE
+    encoding: str | None = None  # --encoding: of input files that are not UTF-8
     day: dt.date | None = None
     max_dates: int | None = None
     per_date: int | None = None

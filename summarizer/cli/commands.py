@@ -24,6 +24,7 @@ from summarizer.cli.options import (
     ChartFormat,
     ChartFormatOpt,
     DebugOpt,
+    EncodingOpt,
     EvalFormat,
     FormatOpt,
     OutputFormat,
@@ -34,7 +35,7 @@ from summarizer.cli.options import (
     with_run_options,
 )
 from summarizer.cli.run import CHART, check_output, emit, inputs, run_command
-from summarizer.cli.settings import build_config, cache_dir
+from summarizer.cli.settings import build_config, cache_dir, parse_encoding
 from summarizer.errors import EXIT_OK, InputError
 
 
@@ -84,6 +85,7 @@ def inspect(
             metavar="PATH", help="An article file, or a folder of them.", show_default=False
         ),
     ],
+    encoding: EncodingOpt = None,
     debug: DebugOpt = False,
 ) -> None:
     """Show the kept text, the dropped ranges and the detected publication date."""
@@ -92,9 +94,11 @@ def inspect(
         # Imported here for start-up time only: the pipeline and its stages, for inspect.
         from summarizer import pipeline
 
+        forced = parse_encoding(encoding)
+
         # Article text, titles and names as read: a control character in them must not
         # drive the terminal, so it is shown as \\xNN, as on stderr and in the brief.
-        typer.echo(terminal_safe(pipeline.inspect(path), lines=True), nl=False)
+        typer.echo(terminal_safe(pipeline.inspect(path, forced), lines=True), nl=False)
         return EXIT_OK
 
     simple_command(debug, body)

@@ -43,6 +43,17 @@ class EvalFormat(StrEnum):
 
 # --------------------------------------------------------------------------- per command
 
+EncodingOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--encoding",
+        metavar="NAME",
+        help="Encoding of input files that are not UTF-8, e.g. cp1254 (default: detected; "
+        "a note says when it was a guess).",
+        show_default=False,
+    ),
+]
+
 PathsArg = Annotated[
     list[str],
     typer.Argument(
@@ -116,6 +127,7 @@ class RunOptions:
             help="ID=YYYY-MM-DD: override a source's publication date (repeatable).",
         ),
     ] = None
+    encoding: EncodingOpt = None
     engine: Annotated[
         EngineChoice | None,
         typer.Option(

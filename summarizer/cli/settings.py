@@ -5,6 +5,7 @@ caller's (:func:`summarizer.cli.commands.run_command` passes it in).
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 from collections.abc import Mapping, Sequence
 from pathlib import Path
@@ -32,6 +33,20 @@ def parse_day(value: str | None, flag: str) -> dt.date | None:
         return dt.date.fromisoformat(value)
     except ValueError as exc:
         raise InputError(f"{flag} {value!r} is not a date: write YYYY-MM-DD") from exc
+
+
+def parse_encoding(name: str | None) -> str | None:
+    """``--encoding NAME`` as Python's codec name; a name Python does not know, or one
+    that is not a text encoding, is an :class:`InputError`."""
+    if name is None:
+        return None
+    try:
+        info = codecs.lookup(name)
+    except LookupError:
+        info = None
+    if info is None or not getattr(info, "_is_text_encoding", True):
+        raise InputError(f"--encoding {name!r}: not a text encoding; try cp1252, cp1250, cp1254")
+    return info.name
 
 
 def parse_published(values: Sequence[str] | None) -> dict[str, dt.date]:
@@ -151,6 +166,7 @@ def build_config(
         llm=_llm(options, environment, env),
         fetch=_fetch(options, env),
         published=parse_published(options.published),
+        encoding=parse_encoding(options.encoding),
         day=parse_day(options.day, "--day"),
         max_dates=options.max_dates,
         per_date=options.per_date,

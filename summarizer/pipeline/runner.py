@@ -24,6 +24,7 @@ from summarizer.errors import BackendError, InputError, ReplayMissError
 from summarizer.models import (
     CleanedSource,
     Engine,
+    IngestResult,
     InputFailure,
     MergedEvent,
     Report,
@@ -379,7 +380,9 @@ def run(
 
 def _run(paths: Sequence[str | Path], config: Config, engine: EngineRunner) -> Report:
     started = time.perf_counter()
-    ingested = ingest_stage.ingest(paths, dict(config.published), fetch=config.fetch)
+    ingested = ingest_stage.ingest(
+        paths, dict(config.published), fetch=config.fetch, encoding=config.encoding
+    )
     failures = list(ingested.failures)
     unique_sources, duplicate_notes = drop_duplicates(ingested.sources)
     per_source = _process_all(unique_sources, engine, config, ingested.cleaned)
@@ -445,9 +448,15 @@ def _run(paths: Sequence[str | Path], config: Config, engine: EngineRunner) -> R
     )
 
 
-def inspect(path: str | Path) -> str:
-    """What ``summarizer inspect PATH`` prints: kept text, dropped ranges, detected date."""
-    ingested = ingest_stage.ingest([path])
+def inspect(path: str | Path, encoding: str | None = None) -> str:
+    """What ``summarizer inspect PATH`` prints: kept text, dropped ranges, detected date,
+    and ingest's notes (an encoding that was a guess); ``encoding`` as ``--encoding``."""
+    ingested = ingest_stage.ingest([path], encoding=encoding)
+    notes = "".join(f"\n--- note ---\n{note}\n" for note in ingested.notes)
+    return _inspection(path, ingested) + notes
+
+
+def _inspection(path: str | Path, ingested: IngestResult) -> str:
     if not ingested.sources:
         reason = (
             ingested.failures[0].reason

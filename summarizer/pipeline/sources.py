@@ -183,7 +183,9 @@ def drop_duplicates(sources: Sequence[Source]) -> tuple[list[Source], tuple[str,
 def prepare_inputs(paths: Sequence[str | Path], config: Config) -> list[Prepared]:
     """What a run's model calls are built from: its sources, ingested, without duplicate
     copies, cleaned and segmented (those that fail are left out, as a run reports them)."""
-    ingested = ingest_stage.ingest(paths, dict(config.published), fetch=config.fetch)
+    ingested = ingest_stage.ingest(
+        paths, dict(config.published), fetch=config.fetch, encoding=config.encoding
+    )
     unique, _ = drop_duplicates(ingested.sources)
     prepared, _ = prepare_all(unique, ingested.cleaned)
     return prepared

@@ -71,17 +71,18 @@ _DEFAULT_FETCH = FetchConfig()
 _NO_OVERRIDES: Mapping[str, dt.date] = MappingProxyType({})
 
 
-def _load_file(path: Path) -> Loaded:
-    """Read one file of any supported kind; errors become failures."""
+def _load_file(path: Path, forced: str | None = None) -> Loaded:
+    """Read one file of any supported kind (``forced``: the encoding of a file that is
+    not UTF-8, ``--encoding``); errors become failures."""
     out = Loaded()
     try:
         suffix = path.suffix.lower()
         if suffix in FEED_SUFFIXES:
             return from_feed_file(path)
-        decoded = read_decoded(path)
+        decoded = read_decoded(path, forced)
         text, encoding = decoded.text, decoded.encoding
         if decoded.note:
-            out.notes.append(f"{path}: {decoded.note}; if letters look wrong, save it as UTF-8.")
+            out.notes.append(f"{path}: {decoded.note}; {_encoding_hint(decoded.other)}.")
         if suffix == ".jsonl":
             loaded = from_jsonl(path, text, encoding)
             loaded.notes.extend(out.notes)
@@ -95,6 +96,12 @@ def _load_file(path: Path) -> Loaded:
     except InputError as exc:
         out.failures.append(fail(str(path), str(exc)))
     return out
+
+
+def _encoding_hint(other: str | None) -> str:
+    """How to read a file whose encoding was a guess in another one."""
+    name = other or "NAME"
+    return f"if letters look wrong, pass --encoding {name} or save the file as UTF-8"
 
 
 def iter_article_files(folder: Path) -> list[Path]:
@@ -203,19 +210,21 @@ def ingest(
     published: Mapping[str, dt.date] = _NO_OVERRIDES,
     *,
     fetch: FetchConfig = _DEFAULT_FETCH,
+    encoding: str | None = None,
 ) -> IngestResult:
     """Read files, folders and URLs into sources; failures are collected, never raised.
 
     ``published`` maps a source id (or file name) to a publication date that overrides
     whatever the file says (``--published ID=YYYY-MM-DD``). ``fetch`` says how URLs
-    are downloaded (timeout, size cap, proxies).
+    are downloaded (timeout, size cap, proxies). ``encoding`` is the encoding of input
+    files that are not UTF-8 (``--encoding``; default: detected).
     """
     files, found = expand(paths)
     failures = list(found.failures)
     sources: list[Source] = []
     notes: list[str] = []
     for path in files:
-        loaded = load_url(path, fetch) if isinstance(path, str) else _load_file(path)
+        loaded = load_url(path, fetch) if isinstance(path, str) else _load_file(path, encoding)
         sources.extend(loaded.sources)
         failures.extend(loaded.failures)
         notes.extend(loaded.notes)

@@ -1,10 +1,15 @@
 """Reading a file's bytes and decoding them to text.
 
-The encoding: a byte-order mark first, then strict UTF-8, then Western text (cp1252,
-else Latin-1) whenever it reads as Western text, then charset-normalizer's guess ranked
-by the marks a wrong code page leaves (symbols inside words, mixed-script words). A
-guess from short or ambiguous evidence carries a note naming the file. A binary, empty,
-unreadable or special file (a FIFO, a PDF, an image) is an :class:`InputError`.
+The encoding: a byte-order mark first, then strict UTF-8, then the encoding the user
+forced (``--encoding``), then Western text (cp1252, else Latin-1) whenever it reads as
+Western text, unless another single-byte code page reads the same bytes as other letters
+and fits them better (chardetng, the detector Firefox uses for legacy pages: Turkish
+cp1254 and Czech cp1250 bytes are valid cp1252 letters too); then charset-normalizer's
+guess ranked by the marks a wrong code page leaves (symbols inside words, mixed-script
+words). A choice between code pages that read the bytes as different letters, or a guess
+from short or ambiguous evidence, carries a note naming the encoding chosen and the
+other one. A binary, empty, unreadable or special file (a FIFO, a PDF, an image) is an
+:class:`InputError`.
 """
 
 from __future__ import annotations
@@ -47,6 +52,7 @@ class Decoded:
     text: str
     encoding: str
     note: str | None = None  # e.g. "read as cp1251, a guess from 12 non-ASCII characters"
+    other: str | None = None  # with a note: the encoding that reads the bytes otherwise
 
 
 def read_text(path: str | Path) -> tuple[str, str]:
@@ -55,18 +61,24 @@ def read_text(path: str | Path) -> tuple[str, str]:
     return decoded.text, decoded.encoding
 
 
-def read_decoded(path: str | Path) -> Decoded:
+def read_decoded(path: str | Path, encoding: str | None = None) -> Decoded:
     """Read and decode a file.
 
-    Encoding: a byte-order mark first, then strict UTF-8, then Western (cp1252, else
-    Latin-1) unless the bytes are plainly not Western text, then charset-normalizer's
+    Encoding: a byte-order mark first, then strict UTF-8, then ``encoding`` when given
+    (``--encoding``), else Western (cp1252, else Latin-1) unless the bytes are plainly
+    not Western text or another code page fits them better, then charset-normalizer's
     guess (see :func:`decode_text`). Raises :class:`InputError` for an unreadable, empty
-    or binary file.
+    or binary file, or one that is not valid in the forced ``encoding``.
     """
     p = Path(path)
     data = read_bytes(p)
     try:
-        decoded = decode_text(data)
+        decoded = decode_text(data, encoding)
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{p}: not {encoding} text (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "pass another --encoding, or leave it out to detect it"
+        ) from None
     except BinaryError:
         raise InputError(
             f"{p}: this is a binary file, not article text; "
@@ -107,8 +119,9 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
     return decoded.text, decoded.encoding
 
 
-def decode_text(data: bytes) -> Decoded:
-    """Decode bytes: a BOM, then UTF-8, then Western text, then a guess; raise on binary.
+def decode_text(data: bytes, forced: str | None = None) -> Decoded:
+    """Decode bytes: a BOM, then UTF-8, then ``forced`` (strict: a byte it does not
+    define raises UnicodeDecodeError), else Western text, then a guess; raise on binary.
 
     Why not charset-normalizer alone: on a short file it has too little to go on and
     picks exotic code pages (one ``ü`` made "Zürich" cp775's "Z³rich"). Western text
@@ -135,6 +148,8 @@ def decode_text(data: bytes) -> Decoded:
         return Decoded(*_checked(data.decode("utf-8"), "utf-8"))
     except UnicodeDecodeError:
         pass
+    if forced is not None:
+        return Decoded(*_checked(data.decode(forced), codecs.lookup(forced).name))
     return _guess_encoding(data)
 
 
@@ -157,6 +172,10 @@ _ATTACHED_SYMBOLS = frozenset("°²³¹™®©‰¿¡«»·")
 _MAX_ACCENTED_SHARE = 0.3  # accented letters among all letters, at most, in Western text
 
 _SHORT_EVIDENCE = 100  # fewer non-ASCII characters than this is a short basis for a guess
+
+_RIVAL_EVIDENCE = 3  # characters read otherwise, at least, to leave Western for a rival page
+
+_SAMPLE = 1 << 20  # bytes chardetng reads, and characters of its reading checked for marks
 
 
 def _misread_marks(text: str) -> int:
@@ -223,11 +242,14 @@ def _western(data: bytes) -> tuple[str, str]:
 def _guess_encoding(data: bytes) -> Decoded:
     western, western_encoding = _western(data)
     if _reads_western(western):
-        return Decoded(*_checked(western, western_encoding))
+        return _western_unless_rival(data, western, western_encoding)
     # Imported here for start-up time only: most files are UTF-8 or read as Western.
     import charset_normalizer
 
     readings: dict[str, tuple[str, str]] = {}
+    firefox = _chardetng_reading(data)
+    if firefox is not None:  # first: it wins a tie
+        readings[firefox[0]] = firefox
     for match in charset_normalizer.from_bytes(data):
         readings.setdefault(str(match), (str(match), match.encoding))
     readings.setdefault(western, (western, western_encoding))  # known not to read as Western
@@ -243,7 +265,63 @@ def _guess_encoding(data: bytes) -> Decoded:
             f"the text is not UTF-8 and its encoding was guessed as {encoding} from "
             f"{evidence} non-ASCII characters{also}"
         )
-    return Decoded(*_checked(text, encoding), note=note)
+    return Decoded(*_checked(text, encoding), note=note, other=rivals[0] if rivals else None)
+
+
+def _western_unless_rival(data: bytes, western: str, encoding: str) -> Decoded:
+    """The Western reading, unless chardetng picks another single-byte code page that
+    reads some bytes as other letters and leaves no misread marks (cp1254's "şirket" is
+    cp1252's "þirket"). Then the choice is noted: that reading when at least
+    :data:`_RIVAL_EVIDENCE` characters differ, else still the Western one (one "ï" in a
+    Dutch text is no evidence for cp1257's "ļ"). Western pages read some letters alike
+    (é, ü, ö): text that uses only those has no rival."""
+    rival = _chardetng_reading(data)
+    if (
+        rival is None
+        or len(rival[0]) != len(data)  # not a single-byte code page
+        or rival[0] == western
+        or _misread_marks(rival[0][:_SAMPLE])
+    ):
+        return Decoded(*_checked(western, encoding))
+    text, rival_encoding = rival
+    differ = bytes(b for b in range(0x80, 0x100) if _byte(b, encoding) != _byte(b, rival_encoding))
+    count = len(data) - len(data.translate(None, differ))
+    first = re.search(b"[" + re.escape(differ) + b"]", data)
+    at = first.start() if first else 0
+    several = f"{count} character{'s' if count != 1 else ''}"
+    if count >= _RIVAL_EVIDENCE:
+        note = (
+            f"the text is not UTF-8 and is valid in more than one code page: read as "
+            f"{rival_encoding}, whose letters fit it best; {encoding} reads {several} "
+            f"differently ({western[at]} for {text[at]})"
+        )
+        return Decoded(*_checked(text, rival_encoding), note=note, other=encoding)
+    note = (
+        f"the text is not UTF-8 and is valid in more than one code page: read as "
+        f"{encoding}; {rival_encoding} reads {several} differently ({text[at]} for "
+        f"{western[at]}) and may fit it better"
+    )
+    return Decoded(*_checked(western, encoding), note=note, other=rival_encoding)
+
+
+def _byte(value: int, encoding: str) -> str:
+    return bytes([value]).decode(encoding, errors="replace")
+
+
+def _chardetng_reading(data: bytes) -> tuple[str, str] | None:
+    """chardetng's guess among legacy encodings, as ``(text, Python codec name)``, when
+    Python knows it and it decodes the bytes."""
+    # Imported here for start-up time only: most files are UTF-8.
+    from chardetng_py.detector import EncodingDetector
+
+    detector = EncodingDetector()
+    detector.feed(data[:_SAMPLE], last=len(data) <= _SAMPLE)
+    try:
+        name = codecs.lookup(detector.guess(tld=None, allow_utf8=False)).name
+        text = data.decode(name)
+    except (LookupError, UnicodeDecodeError):
+        return None
+    return text, name
 
 
 def _checked(text: str, encoding: str) -> tuple[str, str]:
