@@ -14,6 +14,7 @@ from summarizer.stages.quantities import (
     same_figure,
     same_reference,
 )
+from summarizer.stages.subjects import acronyms, spelled_out
 
 
 def only(text: str, kind: str | None = None) -> Quantity:
@@ -433,3 +434,21 @@ def test_a_margin_and_a_total_are_not_compared() -> None:
     total = only("The Moss Party had 41,960 votes.", "count")
     assert not comparable(margin, total, strict=True)
     assert comparable(total, only("The Moss Party had 41,690 votes.", "count"), strict=True)
+
+
+@pytest.mark.parametrize(
+    ("key", "written", "expected"),
+    [
+        ("product", "gross domestic product", "gdp"),
+        ("domest gross product @2009", "Gross Domestic Product", "gdp @2009"),
+        ("fund internat monetari", "International Monetary Fund", "imf"),
+        ("general motor sale", "General Motors sales", "gm sale"),
+        ("chines product", "Chinese gross domestic product", "chines gdp"),
+        ("good mark", "good marks", "good mark"),  # "GM" needs capitalised words
+        ("net incom", "net income", "net incom"),  # no acronym for it in the run
+    ],
+)
+def test_a_subject_spelled_out_takes_the_acronym_the_run_uses(
+    key: str, written: str, expected: str
+) -> None:
+    assert spelled_out(key, written, acronyms(["GDP", "IMF", "GM sales"])) == expected

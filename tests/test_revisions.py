@@ -601,3 +601,27 @@ def test_an_update_revises_an_earlier_day_and_disputes_a_rival_of_its_own_day() 
     found = compare([tuesday, wednesday], published)
     assert [r.earlier_event for r in found.revisions] == ["tue"]
     assert [d.event for d in found.disagreements] == ["wed"]
+
+
+def test_a_figure_of_gdp_and_one_of_gross_domestic_product_are_compared() -> None:
+    """An acronym and its words are one subject: 71 vs 74 percent of Norland's debt."""
+    debt = entry(
+        "debt",
+        TUE,
+        ("wire", "Norland's public debt reached 71 percent of GDP, the finance ministry said."),
+        (
+            "ledger",
+            "Norland public debt reached 74 percent of gross domestic product, officials said.",
+        ),
+    )
+    (item,) = compare([debt], {"wire": TUE, "ledger": TUE}).disagreements
+    assert item.note == "74 percent vs 71 percent"
+    other = debt.model_copy(
+        update={
+            "quantities": {
+                "wire": extract_quantities("Its debt reached 71 percent of GDP."),
+                "ledger": extract_quantities("Its deficit reached 74 percent of net revenue."),
+            }
+        }
+    )
+    assert not compare([other], {"wire": TUE, "ledger": TUE}).disagreements

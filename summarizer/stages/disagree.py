@@ -45,6 +45,7 @@ from summarizer.models import (
     Revision,
 )
 from summarizer.stages import revisions, units
+from summarizer.stages.figure_match import with_acronyms
 from summarizer.stages.quantities import (
     comparable_components,
     describe,
@@ -563,6 +564,7 @@ def compare(
     disagreements: list[Disagreement] = []
     agreements: list[Agreement] = []
     revised: list[Revision] = []
+    events = with_acronyms(events)  # "percent of GDP" and "of gross domestic product"
     kinds = _kinds_by_source(events)
     links = _links_across(events, published)
     explained = revisions.explained(links)

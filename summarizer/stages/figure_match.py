@@ -13,8 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 
-from summarizer.models import Quantity
-from summarizer.stages.subjects import stem
+from summarizer.models import MergedEvent, Quantity
+from summarizer.stages.subjects import acronyms, spelled_out, stem
 from summarizer.stages.units import KINDS as MEASURES
 
 MEASURED = frozenset({"percent", "money"})
@@ -168,3 +168,37 @@ def _join_general_tolls(
             continue
         tolls = named.get(base, [])
         link(i, tolls[0] if len(tolls) == 1 else first.setdefault((*base, "toll", None), i))
+
+
+def with_acronyms(events: Sequence[MergedEvent]) -> Sequence[MergedEvent]:
+    """The entries with each sum's or percentage's subject keyed by the acronym the run
+    uses for it (:func:`subjects.spelled_out`): "74 percent of gross domestic product"
+    is compared with "71 percent of GDP". One pass over the run's figures; unchanged
+    when the run's subjects hold no acronym."""
+    known = acronyms(
+        q.noun or ""
+        for e in events
+        for qs in e.quantities.values()
+        for q in qs
+        if q.kind in MEASURED and q.subject
+    )
+    if not known:
+        return events
+    return [_keyed(e, known) for e in events]
+
+
+def _keyed(event: MergedEvent, known: frozenset[str]) -> MergedEvent:
+    changed = False
+    quantities: dict[str, tuple[Quantity, ...]] = {}
+    for source, qs in event.quantities.items():
+        out = []
+        for q in qs:
+            key = (
+                spelled_out(q.subject, q.noun, known)
+                if q.kind in MEASURED and q.subject and q.noun
+                else q.subject
+            )
+            changed = changed or key != q.subject
+            out.append(q if key == q.subject else q.model_copy(update={"subject": key}))
+        quantities[source] = tuple(out)
+    return event.model_copy(update={"quantities": quantities}) if changed else event

@@ -32,6 +32,7 @@ nouns that news counts (men, members, cases, home).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -491,3 +492,37 @@ def measured_subject(before: str, after: str, money: bool) -> Subject | None:
         return None
     when = _when(after)
     return Subject(f"{found.key} @{when}", found.written, found.change) if when else found
+
+
+# --------------------------------------------------------------------------- acronyms
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+
+
+def acronyms(written: Iterable[str]) -> frozenset[str]:
+    """The all-capital words (2 to 6 letters) among subjects as written: "GDP", "IMF"."""
+    return frozenset(w for text in written for w in text.split() if _ACRONYM.fullmatch(w))
+
+
+def spelled_out(key: str, written: str, known: frozenset[str]) -> str:
+    """The key of a subject whose phrase spells out an acronym the run also uses ("gross
+    domestic product" when another figure is "of GDP"; "International Monetary Fund"
+    and "IMF"): the words the acronym stands for (those ending the phrase, their
+    initials) give way to it, so both are one subject ("General Motors sales" and "GM
+    sales"). A two-letter acronym needs
+    capitalised words ("General Motors", "GM"); otherwise ``key`` is returned."""
+    base, at, when = key.partition(" @")
+    words = written.split()
+    spans = ((i, j) for i in range(len(words) - 1) for j in range(len(words), i + 1, -1))
+    for i, j in spans:
+        span = words[i:j]
+        initials = "".join(w[0] for w in span).upper()
+        if initials not in known or (len(initials) < 3 and not all(w[0].isupper() for w in span)):
+            continue
+        last = len(words) - 1  # the head stays in the key; other words if names
+        kept = {
+            stem(w) for k, w in enumerate(words) if not i <= k < j and (w[0].isupper() or k == last)
+        }
+        base = " ".join(sorted({*kept, stem(initials)}))
+        break
+    return f"{base}{at}{when}"
