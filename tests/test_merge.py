@@ -261,7 +261,7 @@ def test_candidate_pairs_grow_linearly() -> None:
     from summarizer.stages.similarity import CANDIDATES, candidate_pairs
 
     def pairs_for(n: int) -> int:
-        texts, _ = _texts_and_nodes(_synthetic(n))
+        texts, _, _ = _texts_and_nodes(_synthetic(n))
         assert len(texts) == n
         return len(candidate_pairs(texts))
 

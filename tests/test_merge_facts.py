@@ -11,6 +11,7 @@ from collections.abc import Mapping
 
 from summarizer.models import Engine, Event, MergedEvent, Source, SourceExtraction
 from summarizer.stages.dates import resolve_sentence_date
+from summarizer.stages.disagree import find_disagreements
 from summarizer.stages.merge import merge
 from summarizer.stages.quantities import annotate
 
@@ -280,3 +281,133 @@ def test_an_entry_is_dated_on_a_day_all_its_members_allow() -> None:
     events = [ev(tuesday)] + [ev(wednesday)] * 3
     assert merged_date(events, None) == wednesday  # votes alone
     assert merged_date(events, None, within=(TUE, TUE)) == tuesday
+
+
+# --------------------------------------------------------------------------- figures
+
+
+def test_counts_the_disagreement_stage_compares_share_an_entry_and_are_listed() -> None:
+    # Two outlets give different counts of the people a cancellation stranded: one
+    # entry, and the disagreement is shown (no outlet silently cited for the other's).
+    events = run(
+        {
+            "tidings": (
+                TUE,
+                "Ferry sailings to the Skerry islands were cancelled on Tuesday, leaving "
+                "about 1,800 passengers stranded, the operator said.",
+            ),
+            "herald": (
+                TUE,
+                "About 2,000 people were stranded after ferries to the Skerry islands were "
+                "cancelled on Tuesday, the islands council said.",
+            ),
+        }
+    )
+    entry = entry_citing(events, "1,800 passengers")
+    assert entry.sources == ("herald", "tidings")
+    disagreements, _ = find_disagreements(events)
+    (found,) = disagreements
+    assert found.event == entry.id
+    assert sorted(c.source for c in found.claims) == ["herald", "tidings"]
+
+
+def test_a_count_and_the_sentence_naming_what_it_counts_are_compared() -> None:
+    events = run(
+        {
+            "wire": (
+                WED,
+                "The number of homes without power in Kelmport climbed to 65,000 on "
+                "Wednesday, the grid operator said.",
+            ),
+            "radio": (
+                WED,
+                "The grid operator said about 60,000 homes in Kelmport were without power "
+                "on Wednesday.",
+            ),
+        }
+    )
+    assert entry_citing(events, "65,000") is not entry_citing(events, "60,000 homes")
+
+
+def test_the_same_figures_stated_twice_are_still_one_entry() -> None:
+    events = run(
+        {
+            "tidings": (
+                TUE,
+                "About 2,000 passengers were stranded after ferries to the Skerry islands "
+                "were cancelled on Tuesday, the operator said.",
+            ),
+            "herald": (
+                TUE,
+                "Ferries to the Skerry islands were cancelled on Tuesday, leaving about "
+                "2,000 passengers stranded, the operator said.",
+            ),
+        }
+    )
+    entry = entry_citing(events, "were cancelled on Tuesday, leaving")
+    assert entry.sources == ("herald", "tidings")
+
+
+# --------------------------------------------------------------------------- stories
+
+
+def test_one_sentence_printed_by_two_stories_is_two_entries() -> None:
+    # Word for word the same closing line, the same day, in two unrelated stories: the
+    # names of each article tell the stories apart.
+    line = "Police said the investigation was continuing."
+    events = run(
+        {
+            "north": (
+                MON,
+                "A warehouse fire in Arnsby destroyed a furniture depot on Monday, the "
+                "Arnsby fire brigade said. Harold Pemberton, the depot's owner, said "
+                f"nobody was hurt. {line}",
+            ),
+            "south": (
+                MON,
+                "Two paintings were stolen from the Colmere museum on Monday, curator "
+                f"Lucia Ferrandi said. The Colmere museum will stay closed this week. {line}",
+            ),
+        }
+    )
+    cited = [e for e in events if any(line in q for q in quotes(e))]
+    assert len(cited) == 2
+    assert sorted(e.sources for e in cited) == [("north",), ("south",)]
+
+
+def test_one_sentence_printed_by_two_outlets_of_one_story_is_one_entry() -> None:
+    line = "Police said the investigation was continuing."
+    events = run(
+        {
+            "north": (
+                MON,
+                "A warehouse fire in Arnsby destroyed a furniture depot on Monday. Harold "
+                f"Pemberton, the depot's owner, said nobody was hurt. {line}",
+            ),
+            "east": (
+                MON,
+                "Fire destroyed a furniture depot in Arnsby on Monday, its owner Harold "
+                f"Pemberton said. {line}",
+            ),
+        }
+    )
+    entry = entry_citing(events, line)
+    assert entry.sources == ("east", "north")
+
+
+def test_a_number_in_place_of_another_is_another_fact() -> None:
+    # "district 4" and "district 5" are no figures the disagreement stage compares:
+    # two districts, two facts.
+    events = run(
+        {
+            "wire": (
+                MON,
+                "Schools in district 4 of Kelmport were closed on Monday, the mayor said.",
+            ),
+            "radio": (
+                MON,
+                "Schools in district 5 of Kelmport were closed on Monday, the mayor said.",
+            ),
+        }
+    )
+    assert entry_citing(events, "district 4") is not entry_citing(events, "district 5")

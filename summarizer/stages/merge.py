@@ -80,6 +80,7 @@ from summarizer.stages.similarity import (
     normal,
     vectorise,
 )
+from summarizer.stages.stories import Stories
 
 STRONG = 0.42  # needed to merge clusters that already share a source
 AVERAGE = 0.15  # average linkage needed between two clusters to merge
@@ -149,14 +150,29 @@ def _shift(day: dt.date, days: int) -> dt.date:
         return _DAY_MIN if days < 0 else _DAY_MAX
 
 
+def _split(nodes: list[_Node], stories: Stories) -> list[_Node]:
+    """Each node split into one node per story its events' articles tell, renumbered."""
+    out: list[_Node] = []
+    for node in nodes:
+        for events in stories.partition(node.events, lambda item: item[1].source_id):
+            part = _Node(len(out), node.text, node.lo, node.hi)
+            part.events.extend(events)
+            out.append(part)
+    return out
+
+
 # --------------------------------------------------------------------------- clusters
 
 
 class _Clusters:
     """Union-find over nodes; each root keeps its centre text and what the tests need."""
 
-    def __init__(self, nodes: list[_Node], scores: Scores) -> None:
+    def __init__(self, nodes: list[_Node], scores: Scores, stories: Stories) -> None:
         self.scores = scores
+        self.stories = stories
+        self.tellers: list[list[str]] = [
+            list(dict.fromkeys(e.source_id for _, e in n.events))[:SAMPLE] for n in nodes
+        ]
         self.text_sources: dict[int, set[str]] = defaultdict(set)
         for n in nodes:
             self.text_sources[n.text].update(e.source_id for _, e in n.events)
@@ -200,7 +216,7 @@ class _Clusters:
         shared = not self.sources[small].isdisjoint(self.sources[big])
         if shared and score < DUP and (score < STRONG or self._self_conflict(big, small)):
             return None
-        if not self._linked(big, small):
+        if not self._linked(big, small) or not self._one_story(big, small):
             return None
         if len(self.texts[big]) + len(self.texts[small]) > MAX_CHECK:
             others = self.texts[small]  # only the larger cluster's centre is tried
@@ -234,6 +250,10 @@ class _Clusters:
         ]
         return not sims or (min(sims) > FLOOR and sum(sims) / len(sims) >= AVERAGE)
 
+    def _one_story(self, a: int, b: int) -> bool:
+        """The sampled articles of the two clusters tell one story (``Stories.same``)."""
+        return all(self.stories.same(x, y) for x in self.tellers[a] for y in self.tellers[b])
+
     def _self_conflict(self, a: int, b: int) -> bool:
         """A source in both clusters states figures in one that conflict with the other."""
         fa, fb = self.figures[a], self.figures[b]
@@ -255,6 +275,11 @@ class _Clusters:
         for source, figures in self.figures[small].items():
             self.figures[big].setdefault(source, []).extend(figures)
         self.texts[small], self.sources[small], self.figures[small] = {}, set(), {}
+        tellers = self.tellers[big]
+        if len(tellers) < SAMPLE:
+            extra = [x for x in self.tellers[small] if x not in tellers]
+            tellers.extend(extra[: SAMPLE - len(tellers)])
+        self.tellers[small] = []
 
 
 def _figures(node: _Node) -> dict[str, list[Quantity]]:
@@ -272,7 +297,7 @@ def _sample(texts: Mapping[int, int]) -> list[int]:
 
 
 def _cluster(
-    nodes: list[_Node], texts: list[Text], scores: Scores
+    nodes: list[_Node], texts: list[Text], scores: Scores, stories: Stories
 ) -> list[tuple[list[_Node], int]]:
     """Best pairs first: identical texts on overlapping days, then candidate pairs."""
     by_text: dict[int, list[_Node]] = defaultdict(list)
@@ -287,7 +312,7 @@ def _cluster(
         if s >= LINK:
             edges.extend((s, x.lo, x.idx, y.idx) for x, y in _overlapping(by_text[i], by_text[j]))
     edges.sort(key=lambda e: (-e[0], e[1], e[2], e[3]))
-    clusters = _Clusters(nodes, scores)
+    clusters = _Clusters(nodes, scores, stories)
     for s, _, i, j in edges:
         clusters.try_merge(i, j, s)
     groups: dict[int, list[_Node]] = defaultdict(list)
@@ -463,14 +488,27 @@ def _default_day(sources: Mapping[str, Source]) -> dt.date | None:
     return max(days, key=lambda d: (days[d], d))
 
 
+def _stories(texts: Sequence[Text], nodes: Iterable[_Node]) -> Stories:
+    """The names each article gives (those of its texts)."""
+    names: dict[str, set[str]] = defaultdict(set)
+    for node in nodes:
+        found = texts[node.text].names
+        if found:
+            for _, e in node.events:
+                names[e.source_id].update(found)
+    return Stories(names)
+
+
 def _texts_and_nodes(
     extractions: Sequence[SourceExtraction],
-) -> tuple[list[Text], list[_Node]]:
-    """Distinct texts (with their vectors) and (text, date) nodes, in source order."""
+) -> tuple[list[Text], list[_Node], Stories]:
+    """Distinct texts (with their vectors), (text, date, story) nodes in source order,
+    and which articles tell one story."""
     text_ids: dict[str, int] = {}
     seen: dict[str, int] = {}  # exact texts already normalised
     texts: list[Text] = []
     copies: list[int] = []
+    articles: list[set[str]] = []
     nodes: dict[tuple[int, tuple[object, ...] | None], _Node] = {}
     ordered = sorted(extractions, key=lambda x: x.source_id)
     for rank, ext in enumerate(ordered):
@@ -483,8 +521,10 @@ def _texts_and_nodes(
                     t = text_ids[key] = len(texts)
                     texts.append(Text(t, event.text, event.quantities))
                     copies.append(0)
+                    articles.append(set())
                 seen[event.text] = t
             copies[t] += 1
+            articles[t].add(event.source_id)
             d = event.date
             date_key = None if d is None else (d.start, d.end, d.precision, d.from_publication)
             node = nodes.get((t, date_key))
@@ -492,8 +532,9 @@ def _texts_and_nodes(
                 lo, hi = _interval(d)
                 node = nodes[(t, date_key)] = _Node(len(nodes), t, lo, hi)
             node.events.append(((rank, event.start, pos), event))
-    vectorise(texts, copies)
-    return texts, list(nodes.values())
+    vectorise(texts, copies, articles)
+    stories = _stories(texts, nodes.values())
+    return texts, _split(list(nodes.values()), stories), stories
 
 
 @contextlib.contextmanager
@@ -524,12 +565,12 @@ def merge(
 def _merge(
     extractions: Sequence[SourceExtraction], sources: Mapping[str, Source]
 ) -> tuple[MergedEvent, ...]:
-    texts, nodes = _texts_and_nodes(extractions)
+    texts, nodes, stories = _texts_and_nodes(extractions)
     scores = Scores(texts)
     default_day = _default_day(sources)
     merged = [
         _build(group, _representative(group, centre, texts, scores), sources, default_day)
-        for group, centre in _cluster(nodes, texts, scores)
+        for group, centre in _cluster(nodes, texts, scores, stories)
     ]
     merged.sort(key=lambda m: (m.date.start, -m.importance, m.id))
     return tuple(merged)

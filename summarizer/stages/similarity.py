@@ -54,6 +54,7 @@ from rapidfuzz import fuzz
 from summarizer.models import Quantity
 from summarizer.stages import units
 from summarizer.stages.dates import find_temporal_expressions
+from summarizer.stages.disagree import topic_of
 from summarizer.stages.quantities import comparable, same_figure
 
 LINK = 0.35  # similarity of a member to its entry's centre text (used by merge too)
@@ -77,6 +78,7 @@ _STEMMER = snowballstemmer.stemmer("english")
 _TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’.][^\W\d_]+)*|\d[\d,.]*\d|\d")
 _NORMAL_RE = re.compile(r"[\W_]+")
 _CASUALTY_KINDS = frozenset({"killed", "injured", "casualties"})
+_DIRECTIONS = frozenset({None, "up", "down"})  # a count's change is not its state
 _CLAUSE_RE = re.compile(
     r",\s+(?=(?:after|while|as|but|and|according|which|who|killing|injuring|leaving|"
     r"targeting|starting|in\s+a)\b)|;|\s[\u2013\u2014-]\s|:\s"
@@ -127,7 +129,8 @@ def _tokens(text: str) -> list[_Token]:
     for i, (token, at) in enumerate(words):
         quoted = bool(attribution) and any(a <= at < b for a, b in attribution)
         if token[0].isdigit():
-            out.append(_Token("#" + token.replace(",", "").rstrip("."), at, 0, quoted))
+            number = "#" + token.replace(",", "").rstrip(".")
+            out.append(_Token(number, at, 0, quoted, i, (raw[i], raw[i + 2])))
             continue
         word = raw[i + 1].removesuffix("'s").replace(".", "").strip("'")
         if len(word) > 1 and word not in _STOPWORDS:
@@ -168,7 +171,12 @@ class _Name:
 class _Vocabulary:
     """Document frequencies, names and name derivations of one run's texts."""
 
-    def __init__(self, tokens: Sequence[list[_Token]], copies: Sequence[int]) -> None:
+    def __init__(
+        self,
+        tokens: Sequence[list[_Token]],
+        copies: Sequence[int],
+        articles: Sequence[Collection[str]] | None = None,
+    ) -> None:
         capital: Counter[str] = Counter()
         lower: Counter[str] = Counter()
         for toks in tokens:
@@ -176,7 +184,7 @@ class _Vocabulary:
                 if t.case >= 0:
                     (capital if t.case else lower)[t.stem] += 1
         names = {s for s, c in capital.items() if c >= lower[s]}
-        self.alias = _derivations(names)
+        self.alias = _derivations(names, _Where(tokens, names, articles))
         self.names = {self.alias.get(s, s) for s in names}
         self.text_features = [self.features(toks) for toks in tokens]
         df: Counter[str] = Counter()
@@ -243,19 +251,72 @@ class _Vocabulary:
         return {s: v / norm for s, v in vec.items()}
 
 
-def _derivations(names: set[str]) -> dict[str, str]:
+class _Where:
+    """Which articles each name is in, and whether two names belong to one story."""
+
+    LOOK = 8  # articles of each name looked at
+
+    def __init__(
+        self,
+        tokens: Sequence[list[_Token]],
+        names: set[str],
+        articles: Sequence[Collection[str]] | None,
+    ) -> None:
+        self.found: dict[str, set[str]] = defaultdict(set)
+        self.named: dict[str, set[str]] = defaultdict(set)  # article -> its names
+        for toks, where in zip(tokens, articles or [()] * len(tokens), strict=True):
+            for t in toks:
+                if t.stem in names:
+                    self.found[t.stem].update(where)
+                    for article in where:
+                        self.named[article].add(t.stem)
+        self.known = articles is not None
+
+    def one_story(self, x: str, y: str) -> bool:
+        """``x`` and ``y`` are written in one article, or in two articles that name
+        someone or somewhere else in common (their articles tell one story)."""
+        if not self.known or not self.found[x].isdisjoint(self.found[y]):
+            return True
+        pair = {x, y}
+        return any(
+            not (self.named[a] - pair).isdisjoint(self.named[b] - pair)
+            for a in sorted(self.found[x])[: self.LOOK]
+            for b in sorted(self.found[y])[: self.LOOK]
+        )
+
+
+def _derivations(names: set[str], where: _Where | None = None) -> dict[str, str]:
     """Name stems that extend a shorter name stem by 1-3 letters ("ukrainian" ->
-    "ukrain", "iraqi" -> "iraq"), mapped to the shortest such stem."""
+    "ukrain", "iraqi" -> "iraq"), mapped to the shortest such stem.
+
+    With ``where``: only names of one story (:meth:`_Where.one_story`): a country and its
+    adjective, "Udmurtia" and "Udmurt" in two outlets' reports of one strike; two towns
+    or two people of unrelated stories whose names happen to extend each other
+    ("Kenzen", "Kenzencro") are not one name.
+    """
     alias: dict[str, str] = {}
     for name in names:
         for cut in range(len(name) - 3, len(name)):
-            if cut >= 4 and name[:cut] in names:
-                alias[name] = name[:cut]
+            base = name[:cut]
+            if cut >= 4 and base in names and (where is None or where.one_story(name, base)):
+                alias[name] = base
                 break
     return alias
 
 
 # --------------------------------------------------------------------------- texts
+
+
+@dataclass(frozen=True)
+class _Vector:
+    """A unit TF-IDF vector and the sum of its weights."""
+
+    vec: dict[str, float]
+    total: float
+
+    @classmethod
+    def of(cls, vec: dict[str, float]) -> _Vector:
+        return cls(vec, sum(vec.values()))
 
 
 @dataclass
@@ -266,9 +327,10 @@ class Text:
     text: str
     quantities: tuple[Quantity, ...]
     vec: dict[str, float] = field(default_factory=dict)
-    total: float = 0.0  # sum of vec's weights
-    clauses: list[tuple[dict[str, float], float]] = field(default_factory=list)
+    whole: _Vector = field(default_factory=lambda: _Vector({}, 0.0))  # vec, for scoring
+    clauses: list[_Vector] = field(default_factory=list)
     names: dict[str, _Name] = field(default_factory=dict)
+    numbers: dict[str, frozenset[str]] = field(default_factory=dict)  # bare: see _bare
 
 
 def normal(text: str) -> str:
@@ -276,8 +338,13 @@ def normal(text: str) -> str:
 
 
 def _distinctive(q: Quantity) -> bool:
-    """An exact figure that is not a round hundred or thousand ("5,438", "52", "three")."""
+    """An exact figure that is not a round hundred or thousand ("5,438", "52", a toll of
+    three): two texts stating it are likely stating one fact. Small counts of things
+    ("two schools", "three ships") are said of many things, so a count needs ten or
+    more; a toll is its event's."""
     if q.approximate or q.low is not None or q.high is not None:
+        return False
+    if q.value < 10 and q.kind not in _CASUALTY_KINDS:
         return False
     digits = re.sub(r"\D", "", q.raw.split(".")[0])
     return not digits or int(digits) < 100 or int(digits) % 100 != 0
@@ -312,24 +379,65 @@ def _conflicting_figures(a: Sequence[Quantity], b: Sequence[Quantity]) -> bool:
     return bool(pairs) and not any(same_figure(x, y) for x, y in pairs)
 
 
-def _lexical(
-    a: dict[str, float],
-    b: dict[str, float],
-    total_a: float,
-    total_b: float,
-    names: Collection[str] | None = None,
-) -> float:
+def hidden_conflict(a: Text, b: Text) -> bool:
+    """``a`` and ``b`` state differing figures of what reads as one thing (not
+    casualties) that the disagreement stage would not list side by side.
+
+    In one entry, one outlet would be cited for a figure its quote contradicts and
+    nobody would be told ("homes without power climbed to 65,000" and "60,000 homes
+    were without power" when the stage does not compare them), so they are never one
+    entry. Figures the stage compares (about 1,800 passengers and about 2,000 people
+    stranded) may share an entry: the disagreement is shown.
+    """
+    pairs = [
+        (x, y)
+        for x in a.quantities
+        for y in b.quantities
+        if x.kind not in _CASUALTY_KINDS and _one_thing(x, y, a, b)
+    ]
+    if not pairs or any(same_figure(x, y) for x, y in pairs):
+        return False
+    return not any(_listed(x, y) for x, y in pairs)
+
+
+def _listed(x: Quantity, y: Quantity) -> bool:
+    """The disagreement stage would list ``x`` and ``y`` side by side when in one entry
+    (its topics: figures it compares, strictly comparable)."""
+    return topic_of(x) is not None and topic_of(y) is not None and comparable(x, y, strict=True)
+
+
+def _one_thing(x: Quantity, y: Quantity, a: Text, b: Text) -> bool:
+    """Figures of one thing, loosely: :func:`comparable`, or two counts (of one unit)
+    in the same state ("stranded", "without power") or one of which counts what the
+    other's sentence names ("homes without power" in "the number of homes without
+    power climbed to 65,000")."""
+    if comparable(x, y):
+        return True
+    if x.kind != "count" or y.kind != "count" or (x.unit or None) != (y.unit or None):
+        return False
+    state = x.predicate not in _DIRECTIONS and x.predicate == y.predicate
+    return state or _counted_in(x, b) or _counted_in(y, a)
+
+
+def _counted_in(q: Quantity, text: Text) -> bool:
+    """Every word of what ``q`` counts ("homes without power") is in ``text``."""
+    stems = [_stem(w) for w in re.findall(r"[a-z]+", (q.noun or "").lower())]
+    words = [w for w in stems if w not in _STOPWORDS]
+    return bool(words) and all(w in text.vec for w in words)
+
+
+def _lexical(a: _Vector, b: _Vector, names: Collection[str] | None = None) -> float:
     """Mean of the cosine and the weighted overlap coefficient, in one pass.
 
     With ``names``: scaled down when names make up most of what the two share (below
     ``CONTENT_SHARE`` of the shared weight, names counted without their boost): the
     same people and places are the same story, not yet the same fact.
     """
-    if len(a) > len(b):
-        a, b = b, a
+    x, y = (a, b) if len(a.vec) <= len(b.vec) else (b, a)
     dot = shared = named = 0.0
-    for t, v in a.items():
-        w = b.get(t)
+    other = y.vec
+    for t, v in x.vec.items():
+        w = other.get(t)
         if w is not None:
             dot += v * w
             m = v if v < w else w
@@ -338,7 +446,7 @@ def _lexical(
                 named += m
     if not shared:
         return 0.0
-    score = 0.5 * (dot + shared / (min(total_a, total_b) or 1.0))
+    score = 0.5 * (dot + shared / (min(x.total, y.total) or 1.0))
     content = shared - named
     fraction = content / (content + named / NAME_WEIGHT)
     return score if fraction >= CONTENT_SHARE else score * fraction / CONTENT_SHARE
@@ -363,17 +471,21 @@ class Scores:
     @staticmethod
     def _score(a: Text, b: Text) -> float:
         names = a.names  # a shared term is a name in both texts or in neither
-        lexical = _lexical(a.vec, b.vec, a.total, b.total, names)
+        lexical = _lexical(a.whole, b.whole, names)
         if CLAUSE_FROM <= lexical < LINK and (a.clauses or b.clauses):
-            left = a.clauses or [(a.vec, a.total)]
-            right = b.clauses or [(b.vec, b.total)]
-            best = max(_lexical(x, y, tx, ty, names) for x, tx in left for y, ty in right)
+            left = a.clauses or [a.whole]
+            right = b.clauses or [b.whole]
+            best = max(_lexical(x, y, names) for x in left for y in right)
             lexical = max(lexical, best - CLAUSE_DISCOUNT)
-        if lexical >= CLAUSE_FROM and _other_names(a.names, b.names):
+        if lexical >= CLAUSE_FROM and (
+            _other_names(a.names, b.names) or _other_numbers(a.numbers, b.numbers)
+        ):
             return -1.0
         if a.quantities and b.quantities:
             if _shares_figure(a.quantities, b.quantities):
                 lexical += NUMBER_BONUS
+            elif hidden_conflict(a, b):
+                return -1.0
             elif _conflicting_figures(a.quantities, b.quantities):
                 lexical -= FIGURE_PENALTY
         return lexical
@@ -398,6 +510,21 @@ def _other_names(a: Mapping[str, _Name], b: Mapping[str, _Name]) -> bool:
         not x.contexts.isdisjoint(y.contexts) and not _same_name(n, x, m, y)
         for n, x in only_a
         for m, y in only_b
+    )
+
+
+def _other_numbers(a: Mapping[str, frozenset[str]], b: Mapping[str, frozenset[str]]) -> bool:
+    """One text gives a number where the other gives another, between the same two
+    words, and neither is a figure the quantities stage compares: "district 4 were"
+    and "district 5 were", "take 6 days" and "take 7 days" are different facts.
+    (Figures such as tolls and counts are compared by :func:`figure_conflict`, so that
+    outlets disagreeing on them can be shown disagreeing.)"""
+    if not a or not b:
+        return False
+    return any(
+        n not in b and m not in a and not x.isdisjoint(y)
+        for n, x in a.items()
+        for m, y in b.items()
     )
 
 
@@ -435,14 +562,30 @@ def candidate_pairs(texts: list[Text]) -> set[tuple[int, int]]:
     return pairs
 
 
-def vectorise(texts: Sequence[Text], copies: Sequence[int]) -> None:
-    """Fill every text's vectors, clauses and names; ``copies``: events per text."""
+def vectorise(
+    texts: Sequence[Text],
+    copies: Sequence[int],
+    articles: Sequence[Collection[str]] | None = None,
+) -> None:
+    """Fill every text's vectors, clauses, names and bare numbers; ``copies``: events
+    per text; ``articles``: the articles each text is in (for name derivations)."""
     tokens = [_tokens(t.text) for t in texts]
-    vocab = _Vocabulary(tokens, copies)
+    vocab = _Vocabulary(tokens, copies, articles)
     for text, toks, feats in zip(texts, tokens, vocab.text_features, strict=True):
         text.vec = vocab.vector(feats)
-        text.total = sum(text.vec.values())
+        text.whole = _Vector.of(text.vec)
         text.names = vocab.names_of(toks)
+        text.numbers = _bare(toks, text.quantities)
         for clause in _clause_tokens(text.text, toks):
-            vec = vocab.vector(vocab.features(clause))
-            text.clauses.append((vec, sum(vec.values())))
+            text.clauses.append(_Vector.of(vocab.vector(vocab.features(clause))))
+
+
+def _bare(toks: Iterable[_Token], quantities: Sequence[Quantity]) -> dict[str, frozenset[str]]:
+    """The text's numbers that are no figure of its quantities ("district 4", "take 6
+    days"), each with the words around it."""
+    figures = {re.sub(r"\D", "", q.raw) for q in quantities}
+    out: dict[str, set[str]] = {}
+    for t in toks:
+        if t.stem.startswith("#") and re.sub(r"\D", "", t.stem) not in figures:
+            out.setdefault(t.stem, set()).add(f"{t.context[0]} {t.context[1]}")
+    return {n: frozenset(c) for n, c in out.items()}
