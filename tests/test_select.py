@@ -12,7 +12,7 @@ import pytest
 
 from summarizer import pipeline
 from summarizer.config import Config
-from summarizer.models import Engine, MergedEvent, Precision, ResolvedDate, Source
+from summarizer.models import Engine, Evidence, MergedEvent, Precision, ResolvedDate, Source
 from summarizer.output import render
 from summarizer.pipeline import runner
 from summarizer.stages import select
@@ -318,3 +318,57 @@ def test_a_brief_for_a_day_does_not_know_a_later_revised_figure(tmp_path: Path) 
     then = pipeline.run([folder], Config(day=MON, quiet=True))
     assert not then.revisions
     assert "earlier reported" not in then.headline and "Three people died" in then.headline
+
+
+def _quoted(
+    eid: str, text: str, quotes: Sequence[tuple[str, int]], sources: int = 1
+) -> MergedEvent:
+    """An entry dated Tuesday quoting (source, offset) pairs."""
+    evidence = tuple(
+        Evidence(source=s, quote=text, start=start, end=start + len(text)) for s, start in quotes
+    )
+    return MergedEvent(
+        id=eid,
+        date=ResolvedDate(start=TUE, precision=Precision.DAY, from_publication=True),
+        text=text,
+        sources=tuple(dict.fromkeys(s for s, _ in quotes)),
+        evidence=evidence,
+        importance=sources + 0.25,
+    )
+
+
+def test_lead_positions_count_each_articles_quotes_in_order() -> None:
+    events = [
+        _quoted("late", "The mayor said the water was still rising.", [("a", 300)]),
+        _quoted("lede", "The river burst its banks at Orla.", [("a", 10), ("b", 500)]),
+        _quoted("second", "Rescuers reached the old town.", [("b", 40), ("a", 120)]),
+    ]
+    # a: lede 10, second 120, late 300; b: second 40, lede 500 -> best over the sources
+    assert select.lead_positions(events) == {"late": 2, "lede": 0, "second": 0}
+    assert select.lead_positions([_entry("x", TUE, "No quote kept.")]) == {}
+
+
+def test_a_day_prefers_the_sentence_its_article_leads_with(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Each article opens with what happened and quotes the mayor further down; one
+    # quote shares the most words with the day's entries, but the day shows a lede.
+    events = [
+        _quoted(
+            "lede",
+            "The river Orla burst its banks on Tuesday, flooding 300 homes in the old town.",
+            [("a", 0)],
+        ),
+        _quoted(
+            "quote",
+            "The mayor said the river was high and the old town homes were at risk.",
+            [("a", 400)],
+        ),
+        _quoted(
+            "lede2",
+            "Rescuers evacuated 300 homes in the old town as the river Orla rose.",
+            [("b", 0)],
+        ),
+        _quoted("quote2", "The mayor said the river was higher than ever.", [("b", 500)]),
+    ]
+    assert [e.id for e in select.select_timeline(events, per_date=1)] == ["lede2"]
+    monkeypatch.setattr(select, "LEAD_WEIGHT", 0.0)  # the setup: without it, the quote wins
+    assert [e.id for e in select.select_timeline(events, per_date=1)] == ["quote"]

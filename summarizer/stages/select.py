@@ -18,8 +18,11 @@ its supervised ranker:
   is scored by how central it is (cosine of its stemmed, corpus-weighted terms to
   the day's centroid: the entries of that day, weighted by how many sources report
   them, and, at :data:`FOLLOWING_WEIGHT`, those of the next day, when the follow-up
-  coverage appears) and how informative (the engine's salience); an entry that
-  repeats one already chosen is passed over.
+  coverage appears), how informative (the engine's salience) and how near the top
+  of its article it is (:func:`lead_positions`: a news report states what happened
+  first and background, reaction and quotes after it, so an article's first entry
+  gets :data:`LEAD_WEIGHT`, its second half that, its third a third...); an entry
+  that repeats one already chosen is passed over.
 
 :func:`rank_timeline` orders every entry by that judgement (the best entry of the
 best day first); :func:`select_timeline` keeps ``max_dates`` days and ``per_date``
@@ -50,6 +53,7 @@ EARLY_WEIGHT = 0.5  # a mention on the day itself or before it (an announcement)
 LEAD_DAYS = 7  # a corpus reports events up to a week before its first article
 FOLLOWING_WEIGHT = 0.5  # the next day's entries in a day's centroid
 SALIENCE_WEIGHT = 0.3  # per unit of the engine's salience
+LEAD_WEIGHT = 0.5  # an article's first entry: news puts what happened first
 REDUNDANT = 0.5  # cosine above which an entry repeats one already chosen
 DISTINCT = 8  # how many entries of a day are kept apart from repeats
 KEY_DEVELOPMENTS = 5
@@ -250,17 +254,40 @@ def _salience(event: MergedEvent) -> float:
     return max(event.importance - len(event.sources), 0.0) * 2
 
 
-def _entry_score(event: MergedEvent, centroid: Mapping[str, float], vector: Vector) -> float:
-    return _cosine(vector, centroid) + SALIENCE_WEIGHT * _salience(event)
+def lead_positions(events: Iterable[MergedEvent]) -> dict[str, int]:
+    """Each entry's place in its articles: 0 when one of its quotes is its article's
+    first quoted entry, 1 for the second..., the best over its sources. Counted among
+    the given entries from their quotes' offsets (no article text needed); an entry
+    without quotes has no place."""
+    events = list(events)
+    starts: dict[str, set[int]] = defaultdict(set)
+    for event in events:
+        for quote in event.evidence:
+            starts[quote.source].add(quote.start)
+    order = {s: {start: i for i, start in enumerate(sorted(v))} for s, v in starts.items()}
+    return {e.id: min(order[q.source][q.start] for q in e.evidence) for e in events if e.evidence}
+
+
+def _entry_score(
+    event: MergedEvent, centroid: Mapping[str, float], vector: Vector, position: int | None
+) -> float:
+    lead = LEAD_WEIGHT / (1 + position) if position is not None else 0.0
+    return _cosine(vector, centroid) + SALIENCE_WEIGHT * _salience(event) + lead
 
 
 def _rank_entries(
-    entries: Sequence[MergedEvent], centroid: Vector, vectors: Mapping[str, Vector]
+    entries: Sequence[MergedEvent],
+    centroid: Vector,
+    vectors: Mapping[str, Vector],
+    positions: Mapping[str, int],
 ) -> list[MergedEvent]:
     """Most central and informative first; an entry repeating one of the first
     :data:`DISTINCT` chosen goes last (a day shows a few entries: further down, the
     order is the score's)."""
-    ordered = sorted(entries, key=lambda e: (-_entry_score(e, centroid, vectors[e.id]), e.id))
+    ordered = sorted(
+        entries,
+        key=lambda e: (-_entry_score(e, centroid, vectors[e.id], positions.get(e.id)), e.id),
+    )
     chosen: list[MergedEvent] = []
     repeats: list[MergedEvent] = []
     for i, e in enumerate(ordered):
@@ -294,8 +321,9 @@ def rank(events: Sequence[MergedEvent], signals: DateSignals | None = None) -> R
     signals = signals if signals is not None else _fallback_signals(events)
     groups = _group(events)
     vectors = _vectors(events)
+    positions = lead_positions(events)
     entries = {
-        k: tuple(_rank_entries(v, _centroid(k, groups, vectors), vectors))
+        k: tuple(_rank_entries(v, _centroid(k, groups, vectors), vectors, positions))
         for k, v in groups.items()
     }
     return Ranking(dates=tuple(rank_dates(groups, signals)), entries=entries)
@@ -459,6 +487,7 @@ def brief_order(
     vectors = _vectors(events)
     story = _story_centroid(events, vectors)
     day_centroid = _centroid(lead, _group(events), vectors)
+    positions = lead_positions(events)
 
     def untimely(e: MergedEvent) -> tuple[bool, bool]:
         return is_announcement(e, dates), not _reported_by(e, dates, day)
@@ -471,7 +500,7 @@ def brief_order(
             *untimely(e),
             not stands_alone(e.text),
             -len(e.sources),
-            -_entry_score(e, day_centroid, vectors[e.id])
+            -_entry_score(e, day_centroid, vectors[e.id], positions.get(e.id))
             - STORY_WEIGHT * _cosine(vectors[e.id], story),
         ),
     )
