@@ -75,6 +75,10 @@ class Source(Frozen):
     header_end: int = 0
 
 
+MODEL_STAGE = "model"  # InputFailure.stage when a model call failed
+SYNTHESIS_PATH = "(synthesis)"  # InputFailure.path when the model's synthesis failed
+
+
 class InputFailure(Frozen):
     """A path or record that could not be ingested or processed."""
 

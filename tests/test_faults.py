@@ -308,3 +308,55 @@ def test_synthesis_failure_falls_back_to_extractive_synthesis(
     assert result.exit_code == EXIT_PARTIAL, result.stderr
     # the extractive engine's choice stands in: a sentence of the brief day's article as written
     assert doc["headline"] and doc["headline"] in ARTICLES[FAILING]
+
+
+def _footer(tmp_path: Path, faults: dict[str, list[FakeReply]], fmt: str) -> str:
+    """The output (``fmt``) of a run whose model calls get ``faults``, from its footer on."""
+    articles = write_articles(tmp_path / "articles")
+    out = tmp_path / f"out.{fmt}"
+    with RoutedFakeServer(faults, persistent=True) as server:
+        args = ["brief", str(articles), *llm_args(server.base_url), "-f", fmt, "-o", str(out)]
+        result = run_cli(args)
+    assert result.exit_code == EXIT_PARTIAL, result.stderr
+    text = out.read_text(encoding="utf-8")
+    return text[text.rindex("\n---\n") :] if fmt == "md" else text
+
+
+EVERY_SOURCE = {name: [FakeReply(status=503)] for name in ARTICLES}
+
+
+def test_the_fallback_brief_lists_model_calls_not_sources_as_failed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every model call failed, so the extractive engine wrote the brief of every source:
+    none of them is missing, and the footer says which model calls failed (it said
+    "Sources that failed:" above the sources the brief had just cited)."""
+    small_caps(monkeypatch)
+    footer = _footer(tmp_path / "md", EVERY_SOURCE, "md")
+    assert "Sources that failed" not in footer
+    listed = footer.split("Model calls that failed:\n", 1)[1]
+    for name in ARTICLES:
+        assert f"{name}.txt: " in listed
+    assert "Every model call failed" in footer
+    report = _footer(tmp_path / "html", EVERY_SOURCE, "html")
+    assert "failed input" not in report and "Inputs that failed" not in report
+    assert f"{len(ARTICLES)} failed model calls" in report and "No input failed." in report
+
+
+def test_a_source_that_failed_is_listed_as_such(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small_caps(monkeypatch)
+    footer = _footer(tmp_path, {FAILING: [FakeReply(status=503)]}, "md")
+    failed = footer.split("Sources that failed:\n", 1)[1]
+    assert f"{FAILING}.txt: " in failed and "delta-flood" not in failed
+    assert "Model calls that failed" not in footer
+
+
+def test_a_failed_synthesis_is_a_model_call_not_a_source(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    small_caps(monkeypatch)
+    footer = _footer(tmp_path, {"": [FakeReply(status=500)]}, "md")
+    assert "Sources that failed" not in footer
+    assert "Model calls that failed:\n\n- (synthesis): " in footer

@@ -25,6 +25,7 @@ from typing import Protocol
 
 from summarizer.errors import BackendError, SummarizerError
 from summarizer.models import (
+    MODEL_STAGE,
     CleanedSource,
     Engine,
     InputFailure,
@@ -39,7 +40,7 @@ Prepared = tuple[CleanedSource, Sequence[Sentence]]  # one source, cleaned and s
 SourceDone = Callable[[str, bool], None]  # (source id, extracted without error)
 Extracted = SourceExtraction | InputFailure
 
-BACKEND_STAGE = "model"  # InputFailure.stage for sources the model backend failed on
+BACKEND_STAGE = MODEL_STAGE  # InputFailure.stage for sources the model backend failed on
 
 
 @dataclass(frozen=True)

@@ -56,6 +56,7 @@ from summarizer.output.render import (
     published_text,
     revision_marks,
     run_time,
+    split_failures,
     usage_counts,
 )
 
@@ -461,6 +462,7 @@ def _facts(report: Report) -> dict[str, Any]:
             f"{stats.prompt_tokens} prompt and {stats.completion_tokens} completion tokens."
         )
     lines.extend(stats.notes)
+    failed, calls = split_failures(report)
     return {
         "day": day.isoformat() if day else "undated",
         "sources": len(report.sources),
@@ -470,9 +472,8 @@ def _facts(report: Report) -> dict[str, Any]:
         "proposed": stats.model_events_proposed,
         "model_dropped": stats.model_events_dropped,
         "lines": lines,
-        "failures": [
-            {"text": failure_text(f), "stage": f.stage, "path": f.path} for f in report.failures
-        ],
+        "failures": [{"text": failure_text(f), "stage": f.stage} for f in failed],
+        "model_failures": [{"text": failure_text(f), "stage": f.stage} for f in calls],
     }
 
 

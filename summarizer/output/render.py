@@ -28,10 +28,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from summarizer.models import (
+    MODEL_STAGE,
+    SYNTHESIS_PATH,
     ArticleChange,
     BriefLine,
     Changes,
     Claim,
+    Engine,
     InputFailure,
     MergedEvent,
     Precision,
@@ -397,8 +400,27 @@ def _footer(report: Report) -> dict[str, Any]:
             f"{stats.prompt_tokens} prompt and {stats.completion_tokens} completion tokens."
         )
     lines.extend(stats.notes)
-    failures = [f"{failure_text(f)} (stage: {f.stage})" for f in report.failures]
-    return {"lines": lines, "failures": failures}
+    failed, calls = split_failures(report)
+    return {
+        "lines": lines,
+        "failures": [f"{failure_text(f)} (stage: {f.stage})" for f in failed],
+        "model_failures": [f"{failure_text(f)} (stage: {f.stage})" for f in calls],
+    }
+
+
+def split_failures(report: Report) -> tuple[list[InputFailure], list[InputFailure]]:
+    """(the inputs that failed: not in this output, the model calls that failed for what
+    the output still covers). A model call's failure is the second kind when it was the
+    synthesis (the headline and key developments are extractive), or when every model call
+    failed and the extractive engine wrote the output from the same sources: those
+    sources are all in it, so they are no "sources that failed"."""
+    fell_back = report.stats.engine is Engine.EXTRACTIVE
+
+    def covered(failure: InputFailure) -> bool:
+        return failure.stage == MODEL_STAGE and (fell_back or failure.path == SYNTHESIS_PATH)
+
+    failed = [f for f in report.failures if not covered(f)]
+    return failed, [f for f in report.failures if covered(f)]
 
 
 def usage_counts(calls: int, retries: int) -> str:

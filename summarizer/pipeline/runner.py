@@ -22,6 +22,7 @@ from summarizer.engines.base import BACKEND_STAGE, EngineRunner, Extracted, Prep
 from summarizer.engines.extractive import ExtractiveEngine
 from summarizer.errors import BackendError, InputError, ReplayMissError
 from summarizer.models import (
+    SYNTHESIS_PATH,
     CleanedSource,
     Engine,
     IngestResult,
@@ -56,8 +57,6 @@ from summarizer.stages.select import DateKey
 from summarizer.transport.backend import Backend, close_quietly
 
 log = logging.getLogger("summarizer")
-
-SYNTHESIS_PATH = "(synthesis)"  # InputFailure.path when the model's synthesis failed
 
 
 def make_engine(config: Config, backend: Backend | None = None) -> EngineRunner:
