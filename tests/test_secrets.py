@@ -167,3 +167,18 @@ def test_credentials_in_the_base_url_are_masked(run: str, tmp_path: Path) -> Non
     if run == "record":
         assert done.returncode == EXIT_OK, done.stderr
         assert cassette.exists() and out.exists()
+
+
+def test_a_short_placeholder_key_masks_no_letters_inside_words() -> None:
+    """Found in round 3: with ``OPENAI_API_KEY=k`` (a local server ignores the key), the
+    failure lines read "fa***e server" and "chec*** the server": every "k" was masked."""
+    from summarizer.transport.retry import redact
+
+    assert redact("fake server: HTTP 503; check the server", ("k",)) == (
+        "fake server: HTTP 503; check the server"
+    )
+    assert redact("the key k was refused", ("k",)) == "the key *** was refused"
+    assert redact("nonexistent model; key none", ("none",)) == "nonexistent model; key ***"
+    leaked = f"Incorrect API key provided: {KEY}. Authorization: Bearer {KEY}; ?key={KEY}&a=1"
+    assert KEY not in redact(leaked, (KEY,))
+    assert redact(leaked, (KEY,)).count("***") == 3

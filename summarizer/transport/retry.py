@@ -241,10 +241,13 @@ def build_retrying(
 
 
 def redact(text: str, secrets: tuple[str, ...]) -> str:
-    """Replace every secret in ``text`` with ``***``."""
+    """Replace every secret in ``text`` with ``***``, where it is not part of a longer
+    word: a placeholder key a local server ignores ("k", "none") is no reason to mask
+    letters inside "check" or "nonexistent"; a real key stands as a token of its own."""
     for secret in secrets:
         if secret:
-            text = text.replace(secret, "***")
+            found = re.compile(rf"(?<![^\W_]){re.escape(secret)}(?![^\W_])")
+            text = found.sub("***", text)
     return text
 
 
