@@ -43,6 +43,7 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import bench_extractive as short  # noqa: E402
+from targets import Target, record  # noqa: E402
 
 FULL_LINES = 1_000_000
 FULL_LINE_BYTES = 5_000_000
@@ -193,7 +194,7 @@ def _label(r: dict[str, Any]) -> str:
 def to_markdown(series: dict[str, list[dict[str, Any]]], big: dict[str, Any] | None) -> str:
     info = short.machine()
     lines = [
-        "## One huge input file: growth per stage (issue 10, item 2)",
+        f"## {SECTION}",
         "",
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC with "
         f"`python bench/bench_growth.py` on: {info['cpu']}, {info['nproc']} cores, "
@@ -249,6 +250,39 @@ def to_markdown(series: dict[str, list[dict[str, Any]]], big: dict[str, Any] | N
     return "\n".join(lines) + "\n"
 
 
+SECTION = "One huge input file: growth per stage (issue 10, item 2)"
+
+
+def targets_of(series: dict[str, list[dict[str, Any]]], big: dict[str, Any] | None) -> list[Target]:
+    """Issue 10 item 2's targets, each with what this run measured."""
+    out = []
+    for rows in series.values():
+        goal = f"{_label(rows[-1])}: growth exponent <= {GROWTH_TARGET} (sizes 1/4, 1/2, 1)"
+        if any(r["timed_out"] for r in rows) or len(rows) < 2:
+            out.append(Target("10 item 2", goal, "a size did not finish", False, SECTION))
+            continue
+        slope = short.growth_exponent([r["bytes"] for r in rows], [r["cpu_seconds"] for r in rows])
+        measured = f"{slope:.2f} (CPU s; {rows[-1]['cpu_seconds']:.1f} CPU s at full size)"
+        out.append(Target("10 item 2", goal, measured, slope <= GROWTH_TARGET, SECTION))
+    if big is not None:
+        goal = (
+            f"a {big['bytes'] / 1e6:.0f} MB file, default settings: <= {BIG_SECONDS:.0f} s wall "
+            "and < 1 GB, or cut with a note"
+        )
+        if big["timed_out"]:
+            out.append(Target("10 item 2", goal, "did not finish", False, SECTION))
+        else:
+            rss = big["peak_rss_kb"] / 1024
+            cut = any("cut" in n or "kept" in n for n in big["notes"])
+            measured = (
+                f"{big['seconds']:.1f} s wall, {big['cpu_seconds']:.1f} CPU s, {rss:.0f} MiB"
+                f"{'; cut with a note' if cut else ''}"
+            )
+            ok = big["seconds"] <= BIG_SECONDS and rss < BIG_RSS_MIB
+            out.append(Target("10 item 2", goal, measured, ok, SECTION))
+    return out
+
+
 def _table_row(r: dict[str, Any]) -> str:
     if r["timed_out"]:
         return f"| {_label(r)} | {r['bytes'] / 1e6:.1f} MB | not finished | | | {r['load']:.1f} | |"
@@ -288,6 +322,7 @@ def main(argv: list[str] | None = None) -> int:
         big = measure("big", int(BIG_FILE_BYTES * args.scale), False, args.timeout)
         print(f"{_label(big)}: {_table_row(big)}", file=sys.stderr)
     text = to_markdown(series, big)
+    record("bench_growth", targets_of(series, big))
     if args.no_write:
         print(text)
     else:

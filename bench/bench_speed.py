@@ -17,11 +17,17 @@ pipeline (``pipeline.run`` then ``render_json``, each corpus in a fresh interpre
 For each run it reports wall and CPU seconds (CPU includes any worker processes),
 articles/s, MB/s, peak RSS, the per-stage CPU seconds and, per series, the growth
 exponent (least-squares slope of log CPU time against log n). A run that does not
-finish within ``--timeout`` seconds is reported as such.
+finish within ``--timeout`` seconds is reported as such. Then 1 against 2 worker
+processes side by side (the per-source stages' speed-up, and whether the JSON is the
+same), and today's short generated corpora run by the code before issue 12's round and
+by this tree alternately (``speed_baseline.py``). Its section of RESULTS.md opens with
+issue 12's targets, each with what was measured and met / NOT met (``targets.py``;
+``run_all.py`` gathers them into its own table).
 
     python bench/bench_speed.py                      # everything, writes RESULTS.md
     python bench/bench_speed.py --only t17 --no-write
     python bench/bench_speed.py --only onestory --sizes 600 --no-write
+    python bench/bench_speed.py --only t17 --no-speedup --baseline none --no-write
 
 Not a test: figures depend on the machine and its load (reported per row).
 """
@@ -30,6 +36,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import os
 import random
@@ -49,6 +56,8 @@ ROOT = HERE.parent
 sys.path.insert(0, str(HERE))
 
 import bench_extractive as short  # noqa: E402
+import speed_baseline  # noqa: E402
+from targets import Target, record, table  # noqa: E402
 
 
 def _find_t17() -> Path:
@@ -66,13 +75,18 @@ ONESTORY_SIZES = (600, 5000, 20000)
 LONG_SIZES = (100, 400, 1000)
 SEED = 20250701
 TIMEOUT = 900.0
-SPEEDUP_REPEATS = 3
+SPEEDUP_REPEATS = 2
 SPEEDUP_TARGET = 1.6
 T17_TARGET_WALL = 4.0
 T17_TARGET_RATE = 75.0
 ONESTORY_TARGET_RATE = 100.0
 GROWTH_TARGET = 1.1
 RSS_TARGET_MIB = 1024
+# Every child runs with one hash seed: some stage's output still follows the order of a
+# set of strings (the same run gives the same JSON; two runs with different seeds may
+# not), and the 1 / 2 workers comparison must compare the code, not the seeds.
+HASH_SEED = "0"
+SECTION = "Real-length news and heavy coverage of one story"
 
 # --------------------------------------------------------------------------- corpora
 
@@ -316,6 +330,17 @@ def _cpu_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def _digest(text: str, chunk: int = 1 << 20) -> dict[str, Any]:
+    """The UTF-8 size and SHA-256 of ``text``, a megabyte at a time (encoding a 170 MB
+    document whole would add its bytes to the peak memory measured)."""
+    digest, size = hashlib.sha256(), 0
+    for start in range(0, len(text), chunk):
+        data = text[start : start + chunk].encode()
+        digest.update(data)
+        size += len(data)
+    return {"json_bytes": size, "json_sha256": digest.hexdigest()}
+
+
 def child(folder: Path, workers: int | None = None) -> dict[str, Any]:
     """Run the pipeline once on ``folder`` in this process and measure it."""
     import importlib
@@ -379,7 +404,7 @@ def child(folder: Path, workers: int | None = None) -> dict[str, Any]:
         "per_source_wall": per_source["wall"],
         "per_source_cpu": per_source["cpu"],
         "workers": used["workers"],
-        "json_bytes": len(out.encode()),
+        **_digest(out),
         "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "worker_peak_rss_kb": sum(used["worker_peak_kb"]),
         "stages": stage_seconds,
@@ -395,7 +420,13 @@ def run_child(folder: Path, timeout: float, workers: int | None = None) -> dict[
     started = time.perf_counter()
     try:
         proc = subprocess.run(
-            command, capture_output=True, text=True, check=True, cwd=ROOT, timeout=timeout
+            command,
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=ROOT,
+            timeout=timeout,
+            env={**os.environ, "PYTHONHASHSEED": HASH_SEED},
         )
     except subprocess.TimeoutExpired:
         result: dict[str, Any] = {"timed_out": True}
@@ -461,50 +492,129 @@ def _growth(results: list[dict[str, Any]], series: str) -> str | None:
     )
 
 
-def _verdicts(results: list[dict[str, Any]]) -> list[str]:
-    out: list[str] = []
-    t17 = [r for r in results if r["series"] == "t17"]
-    if t17:
-        ok = all(not r["timed_out"] and r["seconds"] <= T17_TARGET_WALL for r in t17)
-        out.append(
-            f"- each t17-dev corpus in <= {T17_TARGET_WALL:.0f} s wall "
-            f"(>= {T17_TARGET_RATE:.0f} articles/s): **{'met' if ok else 'NOT met'}**"
+def _rss_mib(r: dict[str, Any]) -> float:
+    return float(r["peak_rss_kb"] + r.get("worker_peak_rss_kb", 0)) / 1024
+
+
+def _t17_targets(results: list[dict[str, Any]]) -> list[Target]:
+    out = []
+    for r in (r for r in results if r["series"] == "t17"):
+        goal = (
+            f"t17-dev {r['label']}: <= {T17_TARGET_WALL:.0f} s wall "
+            f"(>= {T17_TARGET_RATE:.0f} articles/s)"
         )
-    one = [r for r in results if r["series"] == "onestory"]
-    if one:
-        small = [r for r in one if r["n"] <= 5000]
-        ok = all(
-            not r["timed_out"] and r["n"] / r["seconds"] >= ONESTORY_TARGET_RATE for r in small
+        if r["timed_out"]:
+            out.append(Target("12", goal, "did not finish", False, SECTION))
+            continue
+        measured = (
+            f"{r['seconds']:.2f} s wall ({r['n'] / r['seconds']:.0f} articles/s), "
+            f"{r['cpu_seconds']:.2f} CPU s, {r['workers']} workers, load {r['load']:.1f}"
         )
-        at = ", ".join(f"{r['n']:,}" for r in small)
-        out.append(
-            f"- one story, >= {ONESTORY_TARGET_RATE:.0f} articles/s at {at}: "
-            f"**{'met' if ok else 'NOT met'}**"
-        )
-        if len(one) > 1 and not any(r["timed_out"] for r in one):
-            slope = short.growth_exponent([r["n"] for r in one], [r["cpu_seconds"] for r in one])
-            out.append(
-                f"- one story, growth exponent <= {GROWTH_TARGET} up to {one[-1]['n']:,}: "
-                f"**{'met' if slope <= GROWTH_TARGET else 'NOT met'}** ({slope:.2f})"
-            )
-        big = one[-1]
-        if not big["timed_out"]:
-            rss = (big["peak_rss_kb"] + big.get("worker_peak_rss_kb", 0)) / 1024
-            out.append(
-                f"- one story, peak RSS < 1 GB at {big['n']:,}: "
-                f"**{'met' if rss < RSS_TARGET_MIB else 'NOT met'}** ({rss:.0f} MiB)"
-            )
+        out.append(Target("12", goal, measured, r["seconds"] <= T17_TARGET_WALL, SECTION))
     return out
 
 
-def to_markdown(results: list[dict[str, Any]], notes: list[str], timeout: float) -> str:
+def _onestory_targets(results: list[dict[str, Any]]) -> list[Target]:
+    one = [r for r in results if r["series"] == "onestory"]
+    out = []
+    for r in (r for r in one if r["n"] <= 5000):
+        goal = f"one story, {r['n']:,} articles: >= {ONESTORY_TARGET_RATE:.0f} articles/s"
+        if r["timed_out"]:
+            out.append(Target("12", goal, "did not finish", False, SECTION))
+            continue
+        rate = r["n"] / r["seconds"]
+        measured = f"{rate:.0f} articles/s ({r['seconds']:.2f} s wall, load {r['load']:.1f})"
+        out.append(Target("12", goal, measured, rate >= ONESTORY_TARGET_RATE, SECTION))
+    if len(one) > 1:
+        sizes = ", ".join(f"{r['n']:,}" for r in one)
+        goal = f"one story, growth exponent <= {GROWTH_TARGET} ({sizes} articles)"
+        if any(r["timed_out"] for r in one):
+            out.append(Target("12", goal, "a size did not finish", False, SECTION))
+        else:
+            slope = short.growth_exponent([r["n"] for r in one], [r["cpu_seconds"] for r in one])
+            wall = short.growth_exponent([r["n"] for r in one], [r["seconds"] for r in one])
+            measured = f"{slope:.2f} (CPU s; wall {wall:.2f})"
+            out.append(Target("12", goal, measured, slope <= GROWTH_TARGET, SECTION))
+    if one:
+        big = one[-1]
+        goal = f"one story, peak RSS < 1 GB at {big['n']:,} articles"
+        if big["timed_out"]:
+            out.append(Target("12", goal, "did not finish", False, SECTION))
+        else:
+            rss = _rss_mib(big)
+            measured = f"{rss:.0f} MiB (run and workers)"
+            out.append(Target("12", goal, measured, rss < RSS_TARGET_MIB, SECTION))
+    return out
+
+
+def _speedup_targets(speedups: list[dict[str, Any]]) -> list[Target]:
+    out = []
+    for sp in speedups:
+        st = _speedup_stats(sp)
+        goal = f"2-worker speed-up of the per-source stages >= {SPEEDUP_TARGET}x ({sp['label']})"
+        if st is None:
+            out.append(Target("12", goal, "did not finish", False, SECTION))
+            continue
+        measured = f"{st['speedup']:.2f}x ({st[1]['wall']:.2f} s -> {st[2]['wall']:.2f} s)"
+        out.append(Target("12", goal, measured, st["speedup"] >= SPEEDUP_TARGET, SECTION))
+    for sp in speedups:
+        runs = [r for rs in sp["runs"].values() for r in rs if not r["timed_out"]]
+        digests = {r["json_sha256"] for r in runs}
+        goal = f"identical JSON, 1 and 2 workers ({sp['label']})"
+        measured = (
+            f"{len(runs)} runs, {len(digests)} distinct output"
+            f"{'' if len(digests) == 1 else 's'} (also tests/test_parallel.py)"
+        )
+        out.append(Target("12", goal, measured, len(digests) == 1 and bool(runs), SECTION))
+    return out
+
+
+def _baseline_targets(baseline: dict[str, Any] | None) -> list[Target]:
+    if baseline is None:
+        return []
+    rev = baseline["rev"]
+    if "note" in baseline:
+        goal = f"today's generated corpora no slower than {rev}"
+        return [Target("12", goal, baseline["note"], None, SECTION)]
+    out = []
+    for row in baseline["rows"]:
+        goal = f"today's generated corpus, {row['n']:,} articles: no slower than {rev}"
+        if "failed" in row:
+            out.append(Target("12", goal, f"failed: {row['failed']}", False, SECTION))
+            continue
+        measured = (
+            f"wall {row['baseline']['wall']:.2f} -> {row['this']['wall']:.2f} s "
+            f"({row['wall_ratio']:.2f}x), CPU {row['cpu_ratio']:.2f}x"
+        )
+        out.append(Target("12", goal, measured, bool(row["met"]), SECTION))
+    return out
+
+
+def targets_of(
+    results: list[dict[str, Any]],
+    speedups: list[dict[str, Any]],
+    baseline: dict[str, Any] | None,
+) -> list[Target]:
+    """Issue 12's targets, each with what this run measured."""
+    return (
+        _t17_targets(results)
+        + _onestory_targets(results)
+        + _baseline_targets(baseline)
+        + _speedup_targets(speedups)
+    )
+
+
+def to_markdown(
+    results: list[dict[str, Any]], notes: list[str], timeout: float, goals: list[Target]
+) -> str:
     info = short.machine()
     lines = [
-        "## Real-length news and heavy coverage of one story",
+        f"## {SECTION}",
         "",
         f"Measured {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC with `python bench/bench_speed.py` "
         f"on: {info['cpu']}, {info['nproc']} cores, Python {info['python']}.",
         "",
+        *(["Issue 12's targets, as measured below:", "", *table(goals), ""] if goals else []),
         "Corpora: **t17-dev** (the three Timeline17 corpora read in place from "
         "`../shared/eval/t17-dev`: real articles, one sentence a line, with page furniture); "
         "**one story** (generated, fixed seed: the body sentences of `seeds/` reshuffled into "
@@ -529,9 +639,6 @@ def to_markdown(results: list[dict[str, Any]], notes: list[str], timeout: float)
     growth = [g for s in ("onestory", "long") if (g := _growth(results, s))]
     if growth:
         lines += ["", *growth]
-    verdicts = _verdicts(results)
-    if verdicts:
-        lines += ["", "Targets (issue 12):", "", *verdicts]
     done = [r for r in results if not r["timed_out"]]
     if done:
         names = sorted(
@@ -547,6 +654,15 @@ def to_markdown(results: list[dict[str, Any]], notes: list[str], timeout: float)
         for name in names:
             cells = " | ".join(f"{r['stages'].get(name, 0.0):.2f}" for r in done)
             lines.append(f"| {name} | {cells} |")
+        cells = " | ".join(f"{r['per_source_cpu']:.2f}" for r in done)
+        lines += [
+            f"| per-source stages, all processes | {cells} |",
+            "",
+            "A run on worker processes times here only the stages of the run's own process; "
+            "the stages it ran in the workers (clean, segment, extract, ground, dates, "
+            "quantities, the dates each article mentions) are in the last row, which counts "
+            "the workers' CPU too. The 1-worker runs below time them in one process.",
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -561,7 +677,7 @@ def speedup_corpora(sizes: list[int] | None) -> list[Corpus]:
                 "t17", "Finan_washingtonpost", len(list(folder.glob("*.txt"))), _in_place(folder)
             )
         )
-    long_n = sizes[-1] if sizes else LONG_SIZES[-1]
+    long_n = sizes[-1] if sizes else LONG_SIZES[1]
     one_n = sizes[-1] if sizes else ONESTORY_SIZES[1]
     out.append(Corpus("long", f"real-length, {long_n:,}", long_n, _generated(long_corpus, long_n)))
     out.append(
@@ -666,6 +782,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--timeout", type=float, default=TIMEOUT, help="seconds per run")
     parser.add_argument("--no-write", action="store_true", help="print, do not write RESULTS.md")
     parser.add_argument("--no-speedup", action="store_true", help="skip the 1 vs 2 workers runs")
+    parser.add_argument(
+        "--baseline",
+        default=speed_baseline.BASELINE,
+        metavar="REV",
+        help="commit whose code runs today's generated corpora side by side "
+        f"(default {speed_baseline.BASELINE}, before issue 12's round; 'none' to skip)",
+    )
+    parser.add_argument(
+        "--baseline-sizes",
+        type=int,
+        nargs="+",
+        default=list(speed_baseline.SIZES),
+        help="sizes of today's generated corpus for the side-by-side runs",
+    )
     parser.add_argument("--child", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--workers", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -689,7 +819,18 @@ def main(argv: list[str] | None = None) -> int:
         sp = speedup(corpus, args.timeout)
         print(f"{corpus.label:>24}: {_speedup_line(sp)}", file=sys.stderr)
         speedups.append(sp)
-    text = to_markdown(results, notes, args.timeout) + speedup_markdown(speedups)
+    baseline = None
+    if args.baseline != "none":
+        baseline = speed_baseline.compare(
+            args.baseline, short.generate_corpus, args.timeout, tuple(args.baseline_sizes)
+        )
+    goals = targets_of(results, speedups, baseline)
+    record("bench_speed", goals)
+    text = (
+        to_markdown(results, notes, args.timeout, goals)
+        + speedup_markdown(speedups)
+        + ("\n".join(speed_baseline.markdown(baseline)) + "\n" if baseline else "")
+    )
     if args.no_write:
         print(text)
     else:

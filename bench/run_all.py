@@ -8,7 +8,8 @@ Runs ``bench_extractive.py`` (100, 1,000 and 5,000 articles), ``bench_speed.py``
 and ``bench_startup.py`` (start-up of the command line) one after the other on this
 machine; each replaces its own section of RESULTS.md, and this script writes the
 header section saying that all rows below come from this one run (start and end time,
-machine, load).
+machine, load), with one table of every target the benchmarks checked (issue 12's and
+issue 10 item 2's: what each measured, met or NOT met; ``targets.py``).
 Not a test: the figures depend on the machine.
 """
 
@@ -18,6 +19,7 @@ import datetime as dt
 import os
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -25,6 +27,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 from bench_extractive import machine, section_write  # noqa: E402
+from targets import ENV, collect, table  # noqa: E402
 
 BENCHES = (
     "bench_extractive.py",
@@ -42,12 +45,15 @@ def _now() -> str:
 def main() -> int:
     started_at, started = _now(), time.perf_counter()
     load = os.getloadavg()[0]
-    for script in BENCHES:
-        print(f"== {script}", file=sys.stderr)
-        code = subprocess.call([sys.executable, str(HERE / script)], cwd=HERE.parent)
-        if code != 0:
-            print(f"{script} failed with exit code {code}; RESULTS.md is partial", file=sys.stderr)
-            return code
+    with tempfile.TemporaryDirectory(prefix="bench_targets_") as folder:
+        env = {**os.environ, ENV: folder}
+        for script in BENCHES:
+            print(f"== {script} ({time.perf_counter() - started:.0f} s so far)", file=sys.stderr)
+            code = subprocess.call([sys.executable, str(HERE / script)], cwd=HERE.parent, env=env)
+            if code != 0:
+                print(f"{script} failed (exit code {code}); RESULTS.md is partial", file=sys.stderr)
+                return code
+        goals = collect(Path(folder))
     info = machine()
     header = "\n".join(
         [
@@ -58,6 +64,14 @@ def main() -> int:
             f"({info['nproc']} cores reported by the OS), Python {info['python']}, "
             f"{info['platform']}; 1-minute load average at the start: {load:.1f}.",
             f"Benchmarks run: {', '.join(f'`bench/{b}`' for b in BENCHES)}.",
+            "",
+            "### Targets",
+            "",
+            "Every target the benchmarks checked in this run (issue 12: speed; issue 10 "
+            "item 2: one huge file), with what was measured; the details are in the section "
+            "named.",
+            "",
+            *table(goals),
         ]
     )
     path = HERE / "RESULTS.md"

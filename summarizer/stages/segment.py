@@ -92,6 +92,9 @@ _PAGE_STAMP = re.compile(
     rf"(?:\d{{1,2}}\s+{_MONTHS}|{_MONTHS}\s+\d{{1,2}},?)\s+\d{{4}},?\s+"
     r"\d{1,2}[.:]\d{2}\s*(?:[AaPp]\.?[Mm]\.?\s*)?(?:GMT|BST|UTC|CET|CEST|EST|EDT|ET)?(?=\s|$)"
 )
+# What every stamp holds (its clock time): a cheap test before the stamp's own pattern,
+# which is tried at every position of the window.
+_STAMP_CLOCK = re.compile(r"\d[.:]\d\d")
 STAMP_WITHIN = 400  # characters: a stamp this near a unit's start ends its title block
 HEADLINE_MAX_WORDS = 25
 WRAP_MAX_WIDTH = 100
@@ -262,7 +265,9 @@ def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
 def _inline_heading_cut(text: str, unit: _Unit) -> int | None:
     """A sub-heading run into its paragraph: "Pressure from the north On Sunday, ...", or
     a title block ended by the page's time stamp ("... Tuesday 4 January 2005 08.43 GMT")."""
-    stamp = _PAGE_STAMP.search(text, unit.start, min(unit.end, unit.start + STAMP_WITHIN))
+    window = min(unit.end, unit.start + STAMP_WITHIN)
+    clock = _STAMP_CLOCK.search(text, unit.start, window)
+    stamp = _PAGE_STAMP.search(text, unit.start, window) if clock else None
     if stamp is not None and stamp.end() < unit.end:
         return stamp.end()
     m = _INLINE_HEADING.match(text, unit.start, unit.end)
