@@ -244,7 +244,9 @@ class Relatedness:
         self._idf = {t: math.log((n + 1) / d) for t, d in df.items() if d > 1}
 
     def _weight(self, terms: set[str]) -> float:
-        return sum(self._idf.get(t, 0.0) for t in terms)
+        # fsum: exactly rounded, so the same whatever order the set iterates in (a plain
+        # sum followed the hash seed, and with it which entry a tie went to)
+        return math.fsum(self._idf.get(t, 0.0) for t in terms)
 
     def score(self, a: MergedEvent, b: MergedEvent) -> float:
         """Relatedness of two entries of the run (0..1)."""
