@@ -190,3 +190,35 @@ def test_eval_reads_the_outputs(outputs: dict[str, str]) -> None:
     assert evidence == [
         (ev["source"], ev["start"], ev["end"]) for e in data["events"] for ev in e["evidence"]
     ]
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.25, "plain"),
+        (1e-05, "plain"),  # json '1e-05', pydantic '0.00001'
+        (-2.5e-07, "plain"),
+        (1e16, "plain"),  # json '1e+16', pydantic '10000000000000000.0'
+        (123456789012345.6, 'quote "1e5": 0.00001\n\ttab \x00 \x1f \x7f \u2028 é 😀'),
+    ],
+)
+def test_an_item_is_written_as_json_writes_it(value: float, text: str) -> None:
+    """The long lists' items go through pydantic's JSON writer (faster); a number the two
+    writers would spell differently, or a text that looks like one, must not change the
+    document."""
+    from summarizer.output.contract import QuantityV1
+    from summarizer.output.report_json import _dumps, _item_text
+
+    item = QuantityV1(
+        kind="count",
+        value=value,
+        unit=None,
+        low=None,
+        high=value,
+        approximate=False,
+        raw=text,
+        start=1,
+        end=9,
+        subject=text,
+    )
+    assert _item_text(item) == _dumps(item.model_dump(mode="json"))
