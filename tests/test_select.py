@@ -372,3 +372,18 @@ def test_a_day_prefers_the_sentence_its_article_leads_with(monkeypatch: pytest.M
     assert [e.id for e in select.select_timeline(events, per_date=1)] == ["lede2"]
     monkeypatch.setattr(select, "LEAD_WEIGHT", 0.0)  # the setup: without it, the quote wins
     assert [e.id for e in select.select_timeline(events, per_date=1)] == ["quote"]
+
+
+def test_a_day_prefers_a_sentence_that_states_the_day(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Both say what happened, each first in its article; one says when ("on Tuesday"),
+    # the other, closer to the day's other entries, took its article's date.
+    stated = ResolvedDate(start=TUE, precision=Precision.DAY, expression="on Tuesday")
+    events = [
+        _quoted("undated", "Floodwater reached the old town of Orla.", [("a", 0)]),
+        _quoted("dated", "Floodwater reached Orla's hospital on Tuesday.", [("b", 0)]),
+        _quoted("other", "Shops in the old town of Orla stayed shut.", [("c", 0)]),
+    ]
+    events[1] = events[1].model_copy(update={"date": stated})
+    assert [e.id for e in select.select_timeline(events, per_date=1)] == ["dated"]
+    monkeypatch.setattr(select, "DATED_WEIGHT", 0.0)  # the setup: without it, the other wins
+    assert [e.id for e in select.select_timeline(events, per_date=1)] == ["undated"]

@@ -21,8 +21,11 @@ its supervised ranker:
   coverage appears), how informative (the engine's salience) and how near the top
   of its article it is (:func:`lead_positions`: a news report states what happened
   first and background, reaction and quotes after it, so an article's first entry
-  gets :data:`LEAD_WEIGHT`, its second half that, its third a third...); an entry
-  that repeats one already chosen is passed over.
+  gets :data:`LEAD_WEIGHT`, its second half that, its third a third...) and whether
+  its sentence states the day (:data:`DATED_WEIGHT`: "on Tuesday", "yesterday", a
+  date, rather than the day taken from its article's publication date: news-tls'
+  candidates that mention the date); an entry that repeats one already chosen is
+  passed over.
 
 :func:`rank_timeline` orders every entry by that judgement (the best entry of the
 best day first); :func:`select_timeline` keeps ``max_dates`` days and ``per_date``
@@ -54,6 +57,7 @@ LEAD_DAYS = 7  # a corpus reports events up to a week before its first article
 FOLLOWING_WEIGHT = 0.5  # the next day's entries in a day's centroid
 SALIENCE_WEIGHT = 0.3  # per unit of the engine's salience
 LEAD_WEIGHT = 0.5  # an article's first entry: news puts what happened first
+DATED_WEIGHT = 0.5  # an entry whose sentence states its day (not its article's date)
 REDUNDANT = 0.5  # cosine above which an entry repeats one already chosen
 DISTINCT = 8  # how many entries of a day are kept apart from repeats
 KEY_DEVELOPMENTS = 5
@@ -269,10 +273,24 @@ def lead_positions(events: Iterable[MergedEvent]) -> dict[str, int]:
 
 
 def _entry_score(
-    event: MergedEvent, centroid: Mapping[str, float], vector: Vector, position: int | None
+    event: MergedEvent,
+    centroid: Mapping[str, float],
+    vector: Vector,
+    position: int | None,
+    dated_weight: float | None = None,
 ) -> float:
+    """A day's entry: central, informative, its article's lead, stating the day (the
+    headline, whose day is settled, passes ``dated_weight=0``)."""
     lead = LEAD_WEIGHT / (1 + position) if position is not None else 0.0
-    return _cosine(vector, centroid) + SALIENCE_WEIGHT * _salience(event) + lead
+    weight = DATED_WEIGHT if dated_weight is None else dated_weight
+    dated = weight if _states_its_date(event.date) else 0.0
+    return _cosine(vector, centroid) + SALIENCE_WEIGHT * _salience(event) + lead + dated
+
+
+def _states_its_date(date: ResolvedDate) -> bool:
+    """Does the entry's sentence give its date (rather than its article's publication
+    date, or the run's most common one)?"""
+    return not date.from_publication and not date.assumed
 
 
 def _rank_entries(
@@ -280,14 +298,16 @@ def _rank_entries(
     centroid: Vector,
     vectors: Mapping[str, Vector],
     positions: Mapping[str, int],
+    dated_weight: float | None = None,
 ) -> list[MergedEvent]:
     """Most central and informative first; an entry repeating one of the first
     :data:`DISTINCT` chosen goes last (a day shows a few entries: further down, the
     order is the score's)."""
-    ordered = sorted(
-        entries,
-        key=lambda e: (-_entry_score(e, centroid, vectors[e.id], positions.get(e.id)), e.id),
-    )
+
+    def score(e: MergedEvent) -> float:
+        return _entry_score(e, centroid, vectors[e.id], positions.get(e.id), dated_weight)
+
+    ordered = sorted(entries, key=lambda e: (-score(e), e.id))
     chosen: list[MergedEvent] = []
     repeats: list[MergedEvent] = []
     for i, e in enumerate(ordered):
@@ -473,7 +493,8 @@ def brief_order(
     then), that reads on its own, reported by the most sources, then the most central
     to the day and to what the whole story is about (its entry score plus
     :data:`STORY_WEIGHT` x its cosine to all the entries: a company's share price moves
-    less than its appeal of the verdict). The day's next :data:`DAY_DEVELOPMENTS` facts
+    less than its appeal of the verdict; the day is settled, so whether an entry states
+    it does not count here). The day's next :data:`DAY_DEVELOPMENTS` facts
     follow, then the rest in :func:`rank_timeline` order: dates inside the coverage
     before history and background (:meth:`DateSignals.in_span`), what happened before
     what was announced for a day that has come, then those that stand alone first.
@@ -492,7 +513,9 @@ def brief_order(
     def untimely(e: MergedEvent) -> tuple[bool, bool]:
         return is_announcement(e, dates), not _reported_by(e, dates, day)
 
-    today = sorted(ranking.entries[lead], key=untimely)  # stable: the day's rank within
+    # the brief's day is settled: its entries are ranked without the stated-day weight
+    settled = _rank_entries(ranking.entries[lead], day_centroid, vectors, positions, 0.0)
+    today = sorted(settled, key=untimely)  # stable: the day's rank within
     choices = today[:HEADLINE_CHOICES]
     headline = min(
         choices,
@@ -500,7 +523,7 @@ def brief_order(
             *untimely(e),
             not stands_alone(e.text),
             -len(e.sources),
-            -_entry_score(e, day_centroid, vectors[e.id], positions.get(e.id))
+            -_entry_score(e, day_centroid, vectors[e.id], positions.get(e.id), dated_weight=0.0)
             - STORY_WEIGHT * _cosine(vectors[e.id], story),
         ),
     )
