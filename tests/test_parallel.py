@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
+import pickle
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +22,7 @@ from summarizer.config import Config, EngineChoice, LLMConfig
 from summarizer.engines import extractive
 from summarizer.engines.extractive import ExtractiveEngine
 from summarizer.errors import InputError
-from summarizer.models import Source
+from summarizer.models import CharInterval, CleanedSource, DroppedRange, Source
 from summarizer.output.render import render_brief_md
 from summarizer.output.report_json import render_json
 from summarizer.pipeline import parallel
@@ -156,3 +157,22 @@ def test_shares_are_contiguous_and_balanced_by_text() -> None:
     assert len(parallel.shares(sources, 3)) == 3
     assert parallel.shares(_sources([5]), 2) == [range(0, 1)]
     assert parallel.shares(_sources([10] * 8), 4) == [range(i, i + 2) for i in range(0, 8, 2)]
+
+
+def test_records_read_back_from_a_worker_share_their_given_fields_safely() -> None:
+    """Records unpickled from a worker share one set of given fields per shape (a large
+    run held one set per record: a quarter of its memory); a copy with an update gets
+    its own, so the shared one never changes."""
+    source = Source(id="a", path="a.txt", text="One. Two.")
+    records = [
+        pickle.loads(
+            pickle.dumps(CleanedSource(source=source, kept=(CharInterval(start=0, end=i),)))
+        )
+        for i in (4, 9)
+    ]
+    first, second = records
+    assert first.model_fields_set is second.model_fields_set == {"source", "kept"}
+    copy = first.model_copy(update={"dropped": (DroppedRange(start=5, end=9, reason="x"),)})
+    assert copy.model_fields_set == {"source", "kept", "dropped"}
+    assert second.model_fields_set == {"source", "kept"}
+    assert second.kept[0].end == 9 and not second.dropped

@@ -128,9 +128,14 @@ def clause_starts_and_ends(sentence: str) -> tuple[set[int], set[int]]:
     """Offsets (into ``sentence``) where a clause may start and where one may end."""
     starts = {len(sentence) - len(sentence.lstrip(EDGE))}
     ends = {len(sentence.rstrip(EDGE))}
-    for m in _CLAUSE_MARK.finditer(sentence):
-        ends.add(len(sentence[: m.start()].rstrip(EDGE)))
-        starts.add(m.end() + (len(sentence[m.end() :]) - len(sentence[m.end() :].lstrip(EDGE))))
+    for m in _CLAUSE_MARK.finditer(sentence):  # no copy of the text per mark: linear
+        end, start = m.start(), m.end()
+        while end > 0 and sentence[end - 1] in EDGE:
+            end -= 1
+        while start < len(sentence) and sentence[start] in EDGE:
+            start += 1
+        ends.add(end)
+        starts.add(start)
     return starts, ends
 
 

@@ -37,6 +37,7 @@ partners per text (:func:`candidate_pairs`): near-linear in the number of texts.
 
 from __future__ import annotations
 
+import bisect
 import heapq
 import itertools
 import math
@@ -114,9 +115,13 @@ def _stem(word: str) -> str:
 
 
 def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
-    for start, end in sorted(spans, reverse=True):
-        text = text[:start] + " " * (end - start) + text[end:]
-    return text
+    """``text`` with each span replaced by spaces, in one pass (not a copy per span)."""
+    parts, at = [], 0
+    for start, end in sorted(spans):
+        parts += [text[at:start], " " * (end - start)]
+        at = end
+    parts.append(text[at:])
+    return "".join(parts)
 
 
 def _tokens(text: str) -> list[_Token]:
@@ -155,7 +160,11 @@ def _clause_tokens(text: str, tokens: list[_Token]) -> list[list[_Token]]:
     bounds = [0, *(m.end() for m in _CLAUSE_RE.finditer(text)), len(text) + 1]
     if len(bounds) < 3:
         return []
-    parts = [[t for t in tokens if lo <= t.start < hi] for lo, hi in itertools.pairwise(bounds)]
+    starts = [t.start for t in tokens]  # in text order: each clause's tokens by bisection
+    parts = [
+        tokens[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
+        for lo, hi in itertools.pairwise(bounds)
+    ]
     keep = [p for p in parts if sum(_says_what(t) for t in p) >= MIN_CLAUSE_TERMS]
     return keep[:MAX_CLAUSES]
 
