@@ -15,6 +15,7 @@ import pytest
 from summarizer.config import Config, EngineChoice
 from summarizer.models import (
     BriefLine,
+    Changes,
     Engine,
     Evidence,
     MergedEvent,
@@ -22,6 +23,7 @@ from summarizer.models import (
     Report,
     ResolvedDate,
     Revision,
+    RunInfo,
     RunStats,
 )
 from summarizer.output.html import render_html
@@ -244,6 +246,11 @@ def test_timeline_marks_the_follow_up_and_the_entry_it_revises() -> None:
         "monday": [f"figure later revised: {note}"],
         "tuesday": [f"figure revised: {note}"],
     }
+    # --since-last: the follow-up is a new event, with the same marks
+    previous = RunInfo(id=1, created_at=dt.datetime(2025, 3, 3, 18, 0), command="brief")
+    changes = Changes(previous=previous, new_events=(follow_up,))
+    since = json.loads(render_json(report, changes))["since_last"]
+    assert [e["revised"] for e in since["new_events"]] == [[f"figure revised: {note}"]]
 
 
 def test_follow_up_count_of_people_stranded_revises_the_earlier_entry() -> None:

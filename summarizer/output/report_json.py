@@ -248,7 +248,9 @@ def _document(report: Report, since_last: SinceLast | None, long: dict[str, Any]
         revisions=long["revisions"],
         failures=[FailureV1(path=f.path, reason=f.reason, stage=f.stage) for f in report.failures],
         stats=_stats_v1(report),
-        since_last=since_last_v1(since_last) if since_last is not None else None,
+        since_last=(
+            since_last_v1(since_last, revision_marks(report)) if since_last is not None else None
+        ),
     )
 
 
@@ -344,8 +346,11 @@ def _article_v1(change: ArticleChange) -> ArticleV1:
     )
 
 
-def since_last_v1(since_last: SinceLast) -> ChangesV1 | NoPreviousRunV1:
-    """The ``since_last`` object: ``previous_run`` is null when there was none."""
+def since_last_v1(
+    since_last: SinceLast, marks: Mapping[str, list[str]] | None = None
+) -> ChangesV1 | NoPreviousRunV1:
+    """The ``since_last`` object: ``previous_run`` is null when there was none; new
+    events carry this run's revised-figure ``marks`` as the report's events do."""
     if not isinstance(since_last, Changes):
         return NoPreviousRunV1(previous_run=None)
     changes = since_last
@@ -360,7 +365,7 @@ def since_last_v1(since_last: SinceLast) -> ChangesV1 | NoPreviousRunV1:
         new_articles=[_article_v1(a) for a in changes.new_articles],
         updated_articles=[_article_v1(a) for a in changes.updated_articles],
         removed_articles=[_article_v1(a) for a in changes.removed_articles],
-        new_events=[event_v1(e) for e in changes.new_events],
+        new_events=[event_v1(e, marks) for e in changes.new_events],
         confirmations=[
             ConfirmationV1(
                 event=c.event.id,
