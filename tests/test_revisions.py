@@ -632,3 +632,36 @@ def test_a_figure_of_gdp_and_one_of_gross_domestic_product_are_compared() -> Non
         }
     )
     assert not compare([other], {"wire": TUE, "ledger": TUE}).disagreements
+
+
+def test_an_update_does_not_replace_a_rival_state_count_of_its_own_day() -> None:
+    """Only Wednesday's two reports: "climbed to 65,000 overnight" does not replace
+    another outlet's "about 60,000 homes were without power on Wednesday", a count of
+    that day's state; they disagree. A toll's day is its event's: "has risen to four"
+    still revises a same-day "killed three" (test above)."""
+
+    def dated(event: MergedEvent, expression: str) -> MergedEvent:
+        evidence = tuple(
+            e.model_copy(update={"date_expression": expression}) for e in event.evidence
+        )
+        return event.model_copy(update={"evidence": evidence})
+
+    rival = dated(
+        entry("wed-a", WED, ("post", "About 60,000 Varra homes were without power on Wednesday.")),
+        "on Wednesday",
+    )
+    update = dated(
+        entry(
+            "wed-b",
+            WED,
+            ("isles", "The number of Varra homes without power climbed to 65,000 on Wednesday."),
+        ),
+        "on Wednesday",
+    )
+    found = compare([rival, update], {"isles": WED, "post": WED})
+    assert not found.revisions
+    (item,) = found.disagreements
+    assert {c.value for c in item.claims} == {
+        "about 60,000 homes without power",
+        "65,000 homes without power",
+    }

@@ -520,7 +520,8 @@ def _across(links: Sequence[revisions.Link]) -> tuple[list[Revision], list[Disag
     for link in links:
         new_event = link.new[0].event
         topic = topic_of(link.new[0].quantity) or link.new[0].quantity.kind
-        found = _revision(new_event, topic, link.new, link.old, link.old[0].event.id)
+        old = link.old  # none when the update only rivals other outlets' figures of its day
+        found = _revision(new_event, topic, link.new, old, old[0].event.id) if old else None
         if found is not None:
             revised.append(found)
         if link.rivals:

@@ -32,7 +32,9 @@ says what changed since an earlier report: when a figure reported on an earlier 
 there to be updated, that is the figure revised, and another outlet's different figure
 of the update's own day is a rival report of the same moment (a disagreement: "about
 60,000 homes without power" vs "climbed to 65,000 overnight", both on Wednesday, after
-Tuesday's 40,000), not the figure the update replaced (:attr:`Link.rivals`).
+Tuesday's 40,000), not the figure the update replaced (:attr:`Link.rivals`); so is
+another outlet's count of a state its sentence times to the update's own day
+(:func:`of_update_day`), even with no earlier report.
 """
 
 from __future__ import annotations
@@ -278,6 +280,20 @@ def reported_earlier(old: Figure, new: Figure) -> bool:
     return bool(old.published and new.published and old.published < new.published)
 
 
+def of_update_day(old: Figure, new: Figure) -> bool:
+    """``old`` is another outlet's count of things in a state ("homes were without power
+    on Wednesday morning") at a time its own sentence gives, the day ``new`` was
+    published: as current as the update, so not the figure the update replaced. (A
+    toll's day is its event's day, not the count's: "killed three workers on Monday"
+    can still be updated that Monday.)"""
+    q = old.quantity
+    if not (_rival(old, new) and q.kind == "count" and (q.predicate or "").startswith("without")):
+        return False
+    ev = _evidence(old.event, old.source, q)
+    dated = ev is not None and ev.date_expression is not None
+    return dated and not old.event.date.from_publication and old.event.date.start == new.published
+
+
 def _rival(old: Figure, new: Figure) -> bool:
     """Another source's figure published the same day as ``new``."""
     return old.source != new.source and bool(old.published and old.published == new.published)
@@ -337,14 +353,19 @@ def link_across(figures: Sequence[Figure], related: Relatedness) -> list[Link]:
         scored = [(related.score(new.event, c.event), c) for c in candidates]
         scored = [(s, c) for s, c in scored if s >= ABOUT]
         earlier = [(s, c) for s, c in scored if reported_earlier(c, new)]
-        rivals = tuple(c for _, c in scored if _rival(c, new)) if earlier else ()
-        scored = earlier or scored  # "climbed to 65,000": since an earlier day's report
-        if not scored:
+        current = [(s, c) for s, c in scored if of_update_day(c, new)]
+        rivals = tuple(c for _, c in (scored if earlier else current) if _rival(c, new))
+        # "climbed to 65,000": since an earlier day's report, not since a rival's figure
+        scored = earlier or [(s, c) for s, c in scored if (s, c) not in current]
+        if not scored and not rivals:
             continue
-        best = max(scored, key=lambda sc: (sc[0], sc[1].event.date.start, sc[1].event.id))[1]
-        old = _same_count(new, tuple(c for s, c in scored if c.event.id == best.event.id))
+        if scored:
+            best = max(scored, key=lambda sc: (sc[0], sc[1].event.date.start, sc[1].event.id))
+            old = _same_count(new, tuple(c for s, c in scored if c.event.id == best[1].event.id))
+        else:
+            best, old = (0.0, rivals[0]), ()  # only rivals: a disagreement, no revision
         q = new.quantity
-        key = (new.event.id, best.event.id, f"{q.kind}|{q.unit}|{q.subject}")
+        key = (new.event.id, best[1].event.id, f"{q.kind}|{q.unit}|{q.subject}")
         known = links.get(key)
         links[key] = Link(
             new=(*known.new, new) if known else (new,),
@@ -355,10 +376,11 @@ def link_across(figures: Sequence[Figure], related: Relatedness) -> list[Link]:
 
 
 def explained(links: Sequence[Link]) -> frozenset[tuple[str, str, int]]:
-    """Revising figures (entry id, source, start) that update an earlier day's figure."""
+    """Revising figures (entry id, source, start) that update an earlier day's figure,
+    or that only rival other outlets' figures of their own day."""
     return frozenset(
         (f.event.id, f.source, f.quantity.start)
         for link in links
         for f in link.new
-        if any(reported_earlier(o, f) for o in link.old)
+        if any(reported_earlier(o, f) for o in link.old) or not link.old
     )
