@@ -15,6 +15,7 @@ Not a test: the figures depend on the machine.
 
 from __future__ import annotations
 
+import argparse
 import datetime as dt
 import os
 import subprocess
@@ -42,7 +43,9 @@ def _now() -> str:
     return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    # no options: parsed so that --help answers instead of starting a 20-minute run
+    argparse.ArgumentParser(description=__doc__.split("\n\n")[0]).parse_args(argv)
     started_at, started = _now(), time.perf_counter()
     load = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="bench_targets_") as folder:
