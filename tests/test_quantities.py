@@ -422,11 +422,28 @@ def test_the_number_of_things_in_a_state_before_the_figure() -> None:
         ("The number of people stranded rose to 2,500.", "people stranded"),
         ("About 40,000 homes lost power.", "homes without power"),
         ("Some 300 families lost their homes.", "families without homes"),
+        ("It had 41,960 votes to the Reds's 41,773.", "votes"),
+        ("The Greens won 23 seats to Labour's 19.", "seats"),
     ],
 )
 def test_what_a_count_measures(text: str, noun: str) -> None:
     """A margin or a difference is not a total of the same thing; a loss is a state."""
-    assert only(text, "count").noun == noun
+    assert extract_quantities(text)[0].noun == noun
+
+
+@pytest.mark.parametrize(
+    ("text", "noun"),
+    [
+        ("It had 41,960 votes to the Reds's 41,773.", "votes of Reds"),
+        ("The Greens won 23 seats to Labour's 19.", "seats of Labour"),
+        ("The Moss Party had 41,960 votes to the Reds 41,773.", "votes of Reds"),
+    ],
+)
+def test_a_score_s_second_number_counts_the_same_thing_of_another_owner(
+    text: str, noun: str
+) -> None:
+    """ "41,960 votes to the Reds' 41,773": the second number counts the Reds' votes."""
+    assert extract_quantities(text)[-1].noun == noun
 
 
 def test_a_margin_and_a_total_are_not_compared() -> None:

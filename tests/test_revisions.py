@@ -555,10 +555,11 @@ def test_a_margin_is_not_compared_with_a_vote_count_but_two_counts_are() -> None
     )
     found = compare([count], {"nbn": TUE, "courier": TUE})
     assert not found.revisions
-    (item,) = found.disagreements
+    (civic, item) = sorted(found.disagreements, key=lambda d: d.topic, reverse=True)
     assert item.topic == "votes"
     assert item.note == "41,690 vs 41,960"
     assert {c.value for c in item.claims} == {"41,960 votes", "41,690 votes"}
+    assert (civic.topic, civic.note) == ("votes of Reds", "41,503 vs 41,773")
 
 
 def test_an_update_revises_an_earlier_day_and_disputes_a_rival_of_its_own_day() -> None:

@@ -51,13 +51,13 @@ from summarizer.stages.subjects import (
 )
 from summarizer.stages.subjects import (
     casualty_noun,
+    counted_before,
     direction_before,
     distance_reference,
     frame_before,
     measure_subject,
     measured_subject,
     noun_phrase,
-    number_of,
     plural,
     stem,
     verb_before,
@@ -417,7 +417,7 @@ def _count_kind(m: re.Match[str], before: str, after: str) -> _Kind | None:
         return None  # "a 500-stock index", "a 7.0-magnitude quake": an adjective, not a count
     if _live_blog_time(m, before, after):
         return None  # "1428 Troy Livesay tweets": a live blog's time stamp
-    phrase = number_of(before) or noun_phrase(after)  # "the number of X rose to 65,000"
+    phrase = counted_before(before) or noun_phrase(after)  # "number of X rose to 65,000"
     if phrase is None:
         return None
     if m.group("word") and _parse_word_number(m.group("num")) < 2 and not scaled:

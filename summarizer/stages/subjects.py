@@ -207,6 +207,28 @@ def frame_before(before: str) -> str | None:
     return None if aux in _PASSIVE else "difference"
 
 
+_ELLIPSIS = re.compile(
+    r"(?<![\w,.])\d[\d,.]*\s+(?P<head>[a-z]+)\s+to\s+(?:the\s+)?"
+    r"(?P<owner>(?:[A-Z][\w'’&.-]*\s+){0,3}[A-Z][\w'’&.-]*?)(?:['’]s?)?\s+$"
+)
+
+
+def elliptical(before: str) -> NounPhrase | None:
+    """The counted thing of a score's second number, which leaves its noun out: "52,960
+    votes to the Civic Party's 52,773" counts votes of the Civic Party (a count of its
+    own, not the first number's)."""
+    m = _ELLIPSIS.search(before)
+    if m is None or not plural(m.group("head")) or m.group("head") in FUNCTION_WORDS:
+        return None
+    return NounPhrase(m.group("head"), f"of {m.group('owner')}", 0)
+
+
+def counted_before(before: str) -> NounPhrase | None:
+    """What a number counts when the words before it say: :func:`number_of`, or
+    :func:`elliptical`."""
+    return number_of(before) or elliptical(before)
+
+
 def verb_before(before: str) -> str | None:
     """A verb right before the number that says what happened to the counted things:
     "fired 52 drones", "stranding 2,000 people", "leaving 1,600 households"."""
