@@ -338,9 +338,15 @@ class Ranking:
 
 def rank(events: Sequence[MergedEvent], signals: DateSignals | None = None) -> Ranking:
     """Rank the dates and, within each, the entries (see the module docstring)."""
+    return _rank(events, signals, _vectors(events))
+
+
+def _rank(
+    events: Sequence[MergedEvent], signals: DateSignals | None, vectors: Mapping[str, Vector]
+) -> Ranking:
+    """:func:`rank` with the entries' :func:`_vectors` already made."""
     signals = signals if signals is not None else _fallback_signals(events)
     groups = _group(events)
-    vectors = _vectors(events)
     positions = lead_positions(events)
     entries = {
         k: tuple(_rank_entries(v, _centroid(k, groups, vectors), vectors, positions))
@@ -499,13 +505,13 @@ def brief_order(
     before history and background (:meth:`DateSignals.in_span`), what happened before
     what was announced for a day that has come, then those that stand alone first.
     """
-    ranking = rank(events, signals)
+    vectors = _vectors(events)  # once: the ranking and the headline's choice share them
+    ranking = _rank(events, signals, vectors)
     lead = _lead_date(ranking, day)
     if lead is None:
         return []
     dates = published or {}
     signals = signals if signals is not None else _fallback_signals(events)
-    vectors = _vectors(events)
     story = _story_centroid(events, vectors)
     day_centroid = _centroid(lead, _group(events), vectors)
     positions = lead_positions(events)
