@@ -46,7 +46,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -330,12 +330,12 @@ def _cpu_children() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _digest(text: str, chunk: int = 1 << 20) -> dict[str, Any]:
-    """The UTF-8 size and SHA-256 of ``text``, a megabyte at a time (encoding a 170 MB
-    document whole would add its bytes to the peak memory measured)."""
+def _digest(parts: Iterable[str]) -> dict[str, Any]:
+    """The UTF-8 size and SHA-256 of the document, a piece at a time as the CLI writes it
+    (``json_parts``: the document is never held whole, so its peak memory is the CLI's)."""
     digest, size = hashlib.sha256(), 0
-    for start in range(0, len(text), chunk):
-        data = text[start : start + chunk].encode()
+    for part in parts:
+        data = part.encode()
         digest.update(data)
         size += len(data)
     return {"json_bytes": size, "json_sha256": digest.hexdigest()}
@@ -390,7 +390,7 @@ def child(folder: Path, workers: int | None = None) -> dict[str, Any]:
     started, cpu_started, cpu_kids = time.perf_counter(), time.process_time(), _cpu_children()
     report = pipeline.run([folder], config)
     rendered = time.process_time()
-    out = report_json.render_json(report)
+    written = _digest(report_json.json_parts(report))
     stage_seconds["render_json"] = time.process_time() - rendered
     seconds = time.perf_counter() - started
     cpu = time.process_time() - cpu_started + _cpu_children() - cpu_kids
@@ -404,7 +404,7 @@ def child(folder: Path, workers: int | None = None) -> dict[str, Any]:
         "per_source_wall": per_source["wall"],
         "per_source_cpu": per_source["cpu"],
         "workers": used["workers"],
-        **_digest(out),
+        **written,
         "peak_rss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
         "worker_peak_rss_kb": sum(used["worker_peak_kb"]),
         "stages": stage_seconds,

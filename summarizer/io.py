@@ -11,13 +11,17 @@ from __future__ import annotations
 import contextlib
 import os
 import tempfile
+from collections.abc import Iterable
 from pathlib import Path
 
 from summarizer.errors import InputError
 
 
-def write_atomic(path: str | os.PathLike[str], text: str, *, encoding: str = "utf-8") -> Path:
-    """Write ``text`` to ``path`` atomically and return the resolved path.
+def write_atomic(
+    path: str | os.PathLike[str], text: str | Iterable[str], *, encoding: str = "utf-8"
+) -> Path:
+    """Write ``text`` (or its pieces, one after another) to ``path`` atomically and
+    return the resolved path.
 
     Raises :class:`InputError` when the directory does not exist or is not writable.
     """
@@ -35,7 +39,8 @@ def write_atomic(path: str | os.PathLike[str], text: str, *, encoding: str = "ut
         ) from exc
     try:
         with os.fdopen(fd, "w", encoding=encoding, newline="") as handle:
-            handle.write(text)
+            for piece in [text] if isinstance(text, str) else text:
+                handle.write(piece)
             handle.flush()
             os.fsync(handle.fileno())
         _copy_mode(target, tmp_name)

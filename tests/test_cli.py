@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -323,6 +324,33 @@ def test_write_atomic_failure_leaves_previous_file(
         write_atomic(target, "half a brief")
     assert target.read_text() == "previous brief"
     assert [p.name for p in tmp_path.iterdir()] == ["out.md"]
+
+
+def test_write_atomic_writes_pieces_and_a_failing_piece_keeps_the_previous_file(
+    tmp_path: Path,
+) -> None:
+    target = tmp_path / "out.json"
+    write_atomic(target, iter(["{\n", '  "a": "ü"', "\n}\n"]))
+    assert target.read_text(encoding="utf-8") == '{\n  "a": "ü"\n}\n'
+
+    def pieces() -> Iterator[str]:
+        yield "half a document"
+        raise ValueError("rendering failed")
+
+    with pytest.raises(ValueError, match="rendering failed"):
+        write_atomic(target, pieces())
+    assert target.read_text(encoding="utf-8") == '{\n  "a": "ü"\n}\n'
+    assert [p.name for p in tmp_path.iterdir()] == ["out.json"]
+
+
+def test_json_output_written_in_pieces_is_render_json(tmp_path: Path) -> None:
+    from summarizer.cli.run import emit
+    from summarizer.output.report_json import json_parts, render_json
+
+    report = _report()
+    target = tmp_path / "out.json"
+    emit(json_parts(report), target)
+    assert target.read_text(encoding="utf-8") == render_json(report)
 
 
 # --------------------------------------------------------------------------- llm engine via the CLI

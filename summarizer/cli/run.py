@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import logging
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -48,9 +48,11 @@ _NO_ARTICLES = (
 log = logging.getLogger("summarizer")
 
 
-def emit(text: str, output: Path | None) -> None:
+def emit(text: str | Iterable[str], output: Path | None) -> None:
+    """Write the output (a text, or its pieces one after another) to ``output`` or stdout."""
     if output is None:
-        sys.stdout.write(text)
+        for piece in [text] if isinstance(text, str) else text:
+            sys.stdout.write(piece)
         sys.stdout.flush()
         return
     # Imported here for start-up time only (see the module docstring).
@@ -124,8 +126,9 @@ def _dry_run(paths: Sequence[str | Path], config: Config) -> int:
 
 def _render(
     kind: str, fmt: str, report: Report, config: Config, since_last: SinceLast | None
-) -> str:
-    """The output text: the chart's SVG, JSON, HTML, or the markdown brief or timeline."""
+) -> str | Iterable[str]:
+    """The output text: the chart's SVG, JSON (in pieces made as they are written: a
+    large run's document is never held whole), HTML, or the markdown brief or timeline."""
     # Imported here for start-up time only (see the module docstring).
     from summarizer.output import render
 
@@ -136,9 +139,9 @@ def _render(
         return render_chart_svg(report)
     if fmt == "json":
         # Imported here for start-up time only (see the module docstring).
-        from summarizer.output.report_json import render_json
+        from summarizer.output.report_json import json_parts
 
-        return render_json(report, since_last=since_last)
+        return json_parts(report, since_last=since_last)
     if fmt == "html":
         # Imported here for start-up time only (see the module docstring).
         from summarizer.output.html import render_html

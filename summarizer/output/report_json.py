@@ -284,18 +284,24 @@ def render_json(report: Report, since_last: SinceLast | None = None) -> str:
     long lists at a time: a run of 20,000 articles holds its 170 MB document once, not
     also as typed models and plain data.
     """
+    return "".join(json_parts(report, since_last))
+
+
+def json_parts(report: Report, since_last: SinceLast | None = None) -> Iterator[str]:
+    """:func:`render_json`'s text in pieces, made as they are asked for: a writer that
+    writes each piece as it comes (``summarizer -f json``) never holds the document."""
     skeleton = _dumps(_document(report, since_last, {k: [] for k in _LONG}).model_dump(mode="json"))
-    parts: list[str] = []
     rest = skeleton
     for key, items in _long_items(report).items():
         marker = f'\n  "{key}": []'
         before, found, rest = rest.partition(marker)
         if not found:  # pragma: no cover - the skeleton always has every long list
             raise AssertionError(f"no {key} list in the JSON skeleton")
-        parts += [before, f'\n  "{key}": ']
-        _list_text(parts, items)
-    parts += [rest, "\n"]
-    return "".join(parts)
+        yield before
+        yield f'\n  "{key}": '
+        yield from _list_text(items)
+    yield rest
+    yield "\n"
 
 
 # Where json and pydantic's JSON writer could write a number differently: a float in
@@ -320,14 +326,14 @@ def _item_text(item: Contract) -> str:
     return _PAIR.sub(r"[\1, \2]", text)
 
 
-def _list_text(parts: list[str], items: Iterator[Contract]) -> None:
+def _list_text(items: Iterator[Contract]) -> Iterator[str]:
     """A top-level list as ``json.dumps(..., indent=2)`` writes it, item by item."""
     first = True
     for item in items:
         text = _item_text(item).replace("\n", "\n    ")
-        parts.append(("[\n    " if first else ",\n    ") + text)
+        yield ("[\n    " if first else ",\n    ") + text
         first = False
-    parts.append("[]" if first else "\n  ]")
+    yield "[]" if first else "\n  ]"
 
 
 # --------------------------------------------------------------------------- since the previous run
