@@ -114,8 +114,8 @@ def section(run: SuiteRun) -> str:
             "",
             f"`{' '.join(['python', *COMMAND[1:]])}`, measured by `python bench/bench_suite.py` "
             f"on its own (not part of the run below), started {run.started_at}, on "
-            f"{info['cpu']} ({info['nproc']} cores), Python {info['python']}. The machine "
-            "was shared with other engineers' test runs: 1-minute load average "
+            f"{info['cpu']} ({info['nproc']} cores), Python {info['python']}. 1-minute load "
+            "average (other work on the machine) "
             f"{run.load_start:.1f} at the start, {run.load_end:.1f} at the end, "
             f"mean {run.load_mean:.1f} and peak {run.load_max:.1f} over samples "
             f"every {SAMPLE_EVERY:.0f} s.",
