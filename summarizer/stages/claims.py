@@ -33,6 +33,8 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from summarizer.stages.numberwords import SMALL, TENS
+
 # --------------------------------------------------------------------------- instructions
 
 _VERBS = (
@@ -271,44 +273,12 @@ _NEGATIONS = frozenset(
         "nowhere",
     ]
 )
-_NUMBER_WORDS = (
-    {
-        word: str(i)
-        for i, word in enumerate(
-            [
-                "zero",
-                "one",
-                "two",
-                "three",
-                "four",
-                "five",
-                "six",
-                "seven",
-                "eight",
-                "nine",
-                "ten",
-                "eleven",
-                "twelve",
-                "thirteen",
-                "fourteen",
-                "fifteen",
-                "sixteen",
-                "seventeen",
-                "eighteen",
-                "nineteen",
-                "twenty",
-            ]
-        )
-    }
-    | {"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70"}
-    | {
-        "eighty": "80",
-        "ninety": "90",
-        "hundred": "100",
-        "thousand": "1000",
-        "dozen": "12",
-    }
-)
+_NUMBER_WORDS = {
+    **{word: str(value) for word, value in (SMALL | TENS).items()},
+    "hundred": "100",
+    "thousand": "1000",
+    "dozen": "12",
+}
 _TOKEN = re.compile(r"\d[\d,.]*\d|\d|[^\W\d_]+(?:['’][^\W\d_]+)?", re.UNICODE)
 
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from summarizer.models import (
     Precision,
 )
+from summarizer.stages.numberwords import SMALL
 
 # --------------------------------------------------------------------------- vocabulary
 
@@ -56,18 +57,7 @@ MONTHS = {
 NUMBER_WORDS = {
     "a": 1,
     "an": 1,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
+    **{word: value for word, value in SMALL.items() if 1 <= value <= 12},
     "a couple of": 2,
     "a couple": 2,
 }

@@ -46,6 +46,7 @@ from summarizer.stages.figure_match import comparable as comparable
 from summarizer.stages.figure_match import comparable_components as comparable_components
 from summarizer.stages.figure_match import has_subject as has_subject
 from summarizer.stages.figure_match import same_reference as same_reference
+from summarizer.stages.numberwords import SMALL, TENS
 from summarizer.stages.subjects import (
     FUNCTION_WORDS as FUNCTION_WORDS,  # re-exported: the words figures are read with
 )
@@ -65,38 +66,8 @@ from summarizer.stages.subjects import (
 
 KM_PER_MILE = 1.609344
 
-_SMALL = {
-    "zero": 0,
-    "one": 1,
-    "two": 2,
-    "three": 3,
-    "four": 4,
-    "five": 5,
-    "six": 6,
-    "seven": 7,
-    "eight": 8,
-    "nine": 9,
-    "ten": 10,
-    "eleven": 11,
-    "twelve": 12,
-    "thirteen": 13,
-    "fourteen": 14,
-    "fifteen": 15,
-    "sixteen": 16,
-    "seventeen": 17,
-    "eighteen": 18,
-    "nineteen": 19,
-}
-_TENS = {
-    "twenty": 20,
-    "thirty": 30,
-    "forty": 40,
-    "fifty": 50,
-    "sixty": 60,
-    "seventy": 70,
-    "eighty": 80,
-    "ninety": 90,
-}
+_SMALL = SMALL
+_TENS = TENS
 _SCALES = {
     "hundred": 1e2,
     "thousand": 1e3,
