@@ -447,7 +447,7 @@ def extract_quantities(text: str, offset: int = 0) -> tuple[Quantity, ...]:
         if parsed is None or kind is None:
             continue
         value, low, high = parsed
-        scale = _spaced_scale(m, text[m.end() :])[0]
+        scale = _spaced_scale(m, text[m.end() : m.end() + 80])[0]  # a window: no copy of the rest
         value, low, high = value * scale, _times(low, scale), _times(high, scale)
         mod = m.group("mod")
         low, high = _bounds(mod, value, low, high)
