@@ -31,9 +31,10 @@ import bisect
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from types import MappingProxyType
+from typing import TypeVar
 
 from summarizer.models import (
     Agreement,
@@ -111,6 +112,9 @@ def claim_for(
     )
 
 
+_T = TypeVar("_T")
+
+
 def _components(figures: list[tuple[str, Quantity]]) -> list[list[int]]:
     """Groups of figures linked by :func:`same_figure` (indices into ``figures``).
 
@@ -119,17 +123,22 @@ def _components(figures: list[tuple[str, Quantity]]) -> list[list[int]]:
     found by a sweep over the ranges sorted by their low end: n log n, not n^2.
     """
     order = sorted(range(len(figures)), key=lambda i: (interval(figures[i][1]), i))
-    groups: list[list[int]] = []
+    return sorted(sorted(g) for g in _overlapping(order, lambda i: interval(figures[i][1])))
+
+
+def _overlapping(items: Sequence[_T], span: Callable[[_T], tuple[float, float]]) -> list[list[_T]]:
+    """Runs of ``items`` (sorted by the low end of their ``span``) whose spans overlap."""
+    groups: list[list[_T]] = []
     reach = float("-inf")
-    for i in order:
-        low, high = interval(figures[i][1])
+    for item in items:
+        low, high = span(item)
         if groups and low <= reach + 1e-9:
-            groups[-1].append(i)
+            groups[-1].append(item)
             reach = max(reach, high)
         else:
-            groups.append([i])
+            groups.append([item])
             reach = high
-    return sorted(sorted(g) for g in groups)
+    return groups
 
 
 def _topics(event: MergedEvent) -> dict[str, list[tuple[str, Quantity]]]:
@@ -253,17 +262,7 @@ def _two_things(
 
 def _value_groups(quantities: list[Quantity]) -> list[list[Quantity]]:
     """Figures linked by overlapping intervals (:func:`same_figure`), by a sweep."""
-    groups: list[list[Quantity]] = []
-    reach = float("-inf")
-    for q in sorted(quantities, key=interval):
-        low, high = interval(q)
-        if groups and low <= reach + 1e-9:
-            groups[-1].append(q)
-            reach = max(reach, high)
-        else:
-            groups.append([q])
-            reach = high
-    return groups
+    return _overlapping(sorted(quantities, key=interval), interval)
 
 
 def _conflicting(
