@@ -474,6 +474,9 @@ class _QuietServer(ThreadingHTTPServer):
 def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"
+        # TCP_NODELAY, as real servers set it: headers and body go out in two writes,
+        # and Nagle's algorithm with the client's delayed ACK would hold the body ~40 ms.
+        disable_nagle_algorithm = True
 
         def log_message(self, format: str, *args: Any) -> None:  # quiet in tests
             return

@@ -9,6 +9,7 @@ the rest of the package gets a backend.
 
 from __future__ import annotations
 
+import socket
 import time
 from typing import Any
 from urllib.parse import urlparse
@@ -40,6 +41,21 @@ from summarizer.transport.cassette import note_failed_attempt, replayed_failure
 from summarizer.transport.retry import BackendCallError, MalformedResponseError
 
 NO_KEY_PLACEHOLDER = "sk-no-key-required"  # local servers ignore the key; openai wants one
+
+
+# urllib3 and aiohttp send with TCP_NODELAY; httpx does not. A request goes out as
+# headers then body, and without it Nagle's algorithm holds the body until the
+# server's delayed ACK (about 40 ms per call on a local server).
+NO_DELAY = [(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)]
+# The openai client's own connection limits (openai._constants, not public).
+CONNECTION_LIMITS = httpx2.Limits(max_connections=1000, max_keepalive_connections=100)
+
+
+def http_client() -> openai.DefaultHttpxClient:
+    """The openai client's default HTTP client, its sockets sending without delay."""
+    return openai.DefaultHttpxClient(
+        transport=httpx2.HTTPTransport(socket_options=NO_DELAY, limits=CONNECTION_LIMITS)
+    )
 
 
 def _is_openai_host(base_url: str) -> bool:
@@ -81,6 +97,7 @@ class OpenAIBackend:
             base_url=self.base_url,
             max_retries=0,
             timeout=config.timeout,
+            http_client=http_client(),
         )
         replaying = config.replay is not None and config.record is None
         self.call_limiter = limiter or CallLimiter(
