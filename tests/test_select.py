@@ -15,7 +15,7 @@ from summarizer.config import Config
 from summarizer.models import Engine, Evidence, MergedEvent, Precision, ResolvedDate, Source
 from summarizer.output import render
 from summarizer.pipeline import runner
-from summarizer.stages import select
+from summarizer.stages import dateranking, select
 from summarizer.stages.dates import date_mentions
 
 MON, TUE, WED = dt.date(2025, 3, 3), dt.date(2025, 3, 4), dt.date(2025, 3, 5)
@@ -74,12 +74,12 @@ def test_date_signals_count_articles_not_sentences() -> None:
     text = "The dam burst on Monday. On Monday night the village was evacuated."
     mentions = [r for _, r in date_mentions(text, WED)]
     assert len(mentions) == 2 and {m.start for m in mentions} == {MON}
-    signals = select.date_signals([(WED, mentions), (WED, []), (MON, mentions[:1])])
+    signals = dateranking.date_signals([(WED, mentions), (WED, []), (MON, mentions[:1])])
     # two articles, three mentions: the later article counts fully, the day's own half
-    assert signals.mentions[(MON.isoformat(), None)] == 1 + select.EARLY_WEIGHT
+    assert signals.mentions[(MON.isoformat(), None)] == 1 + dateranking.EARLY_WEIGHT
     assert signals.published == {WED: 2, MON: 1}
     day = ResolvedDate(start=MON, precision=Precision.DAY)
-    assert signals.score(day) == 1 + select.EARLY_WEIGHT + select.PUBLISHED_WEIGHT * 1
+    assert signals.score(day) == 1 + dateranking.EARLY_WEIGHT + dateranking.PUBLISHED_WEIGHT * 1
 
 
 def test_a_page_time_stamp_is_not_a_mention() -> None:
@@ -90,7 +90,7 @@ def test_a_page_time_stamp_is_not_a_mention() -> None:
 def test_a_month_competes_by_its_mentions_per_day() -> None:
     month = ResolvedDate(start=dt.date(2025, 3, 1), precision=Precision.MONTH)
     day = ResolvedDate(start=MON, precision=Precision.DAY)
-    signals = select.DateSignals(mentions={("2025-03", None): 10, (MON.isoformat(), None): 2})
+    signals = dateranking.DateSignals(mentions={("2025-03", None): 10, (MON.isoformat(), None): 2})
     assert signals.score(month) < signals.score(day)
 
 
@@ -113,7 +113,7 @@ def test_history_outside_the_coverage_comes_after_the_covered_days() -> None:
         _entry("e1", old, "The towers fell in New York.", ("a", "b", "c")),
         _entry("e2", TUE, "Floodwater reached the old town of Orla."),
     ]
-    signals = select.DateSignals(
+    signals = dateranking.DateSignals(
         mentions={(old.isoformat(), None): 9, (TUE.isoformat(), None): 1},
         published={TUE: 3},
         first=TUE,

@@ -47,7 +47,7 @@ from summarizer.pipeline.sources import (
     prepare_source,
 )
 from summarizer.stages import boilerplate
-from summarizer.stages.select import DateKey
+from summarizer.stages.dateranking import DateKey
 
 # Automatic worker count: below this much text, or this few sources, one process is
 # faster (starting a worker and moving its results cost about as much as 100 KB of work).

@@ -47,13 +47,13 @@ from summarizer.pipeline.sources import (
     split_outcomes,
 )
 from summarizer.progress import progress_bar
-from summarizer.stages import claims, standalone, wording
+from summarizer.stages import claims, dateranking, standalone, wording
 from summarizer.stages import clean as clean_stage
 from summarizer.stages import disagree as disagree_stage
 from summarizer.stages import ingest as ingest_stage
 from summarizer.stages import merge as merge_stage
 from summarizer.stages import select as select_stage
-from summarizer.stages.select import DateKey
+from summarizer.stages.dateranking import DateKey
 from summarizer.transport.backend import Backend, close_quietly
 
 log = logging.getLogger("summarizer")
@@ -217,7 +217,7 @@ def _unique_events(events: Sequence[MergedEvent]) -> dict[str, tuple[str, ...]]:
 def _select(
     events: tuple[MergedEvent, ...],
     config: Config,
-    signals: select_stage.DateSignals,
+    signals: dateranking.DateSignals,
     lead: dt.date | None,
 ) -> tuple[MergedEvent, ...]:
     """The timeline's entries (``--max-dates``, ``--per-date``, ``--day``); in a daily
@@ -243,7 +243,7 @@ def _known_by(revision: Revision, day: dt.date | None) -> bool:
 
 
 def _day_note(
-    events: Sequence[MergedEvent], signals: select_stage.DateSignals, day: dt.date | None
+    events: Sequence[MergedEvent], signals: dateranking.DateSignals, day: dt.date | None
 ) -> tuple[str, ...]:
     """With ``--day``: say so when no entry is dated that day (the brief then leads with
     the latest day before it)."""
@@ -258,12 +258,12 @@ def _day_note(
 
 def date_signals(
     done: Sequence[Processed], found: Mapping[str, Mapping[DateKey, bool]] | None = None
-) -> select_stage.DateSignals:
+) -> dateranking.DateSignals:
     """How often the articles refer to each date (anywhere in their kept text) and how
     many were published each day: what the timeline's days are ranked by. ``found``:
     each source's mentions when already found (by the worker processes)."""
     known = found or {}
-    return select_stage.date_signals_of_mentions(
+    return dateranking.date_signals_of_mentions(
         (
             source.published,
             known[source.id] if source.id in known else mentions(source, cleaned),

@@ -23,13 +23,13 @@ from summarizer.errors import SummarizerError
 from summarizer.models import CleanedSource, InputFailure, Sentence, Source, SourceExtraction
 from summarizer.stages import boilerplate as boilerplate_stage
 from summarizer.stages import clean as clean_stage
+from summarizer.stages import dateranking
 from summarizer.stages import dates as dates_stage
 from summarizer.stages import ground as ground_stage
 from summarizer.stages import ingest as ingest_stage
 from summarizer.stages import quantities as quantities_stage
 from summarizer.stages import segment as segment_stage
-from summarizer.stages import select as select_stage
-from summarizer.stages.select import DateKey
+from summarizer.stages.dateranking import DateKey
 
 log = logging.getLogger("summarizer")
 
@@ -101,10 +101,10 @@ def prepare_all(
 
 def mentions(source: Source, cleaned: CleanedSource) -> dict[DateKey, bool]:
     """The dates a source refers to anywhere in its kept text, for ranking the timeline's
-    days (:func:`~summarizer.stages.select.mentioned`)."""
+    days (:func:`~summarizer.stages.dateranking.mentioned`)."""
     text = source.text
     years = dates_stage.stated_years(text)
-    return select_stage.mentioned(
+    return dateranking.mentioned(
         source.published,
         (
             resolved

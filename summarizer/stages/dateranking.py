@@ -1,0 +1,143 @@
+"""The days that matter: rank a corpus' dates by how much its articles refer to them.
+
+After news-tls DATEWISE (Ghalandari and Ifrim 2020), without its supervised ranker. A
+day matters when many articles refer to it: :class:`DateSignals` counts, per date, the
+distinct articles whose text mentions it (explicit or resolved relative dates anywhere
+in the article, not only in event sentences). An article published after the day
+counts fully: an event the coverage keeps coming back to ranks high; one published on
+the day or before it (the day's own report, an announcement) counts
+:data:`EARLY_WEIGHT`, and so, as the weaker signal of coverage on the day
+(:data:`PUBLISHED_WEIGHT`), does each article published that day. A month, a year or
+a range competes with the days by its mentions per day it spans. Dates inside the
+corpus' own span (from :data:`LEAD_DAYS` before its first publication to its last)
+come before older history and announced future dates, which a timeline of this
+coverage mentions only as background.
+
+:func:`rank_dates` orders the dates of a timeline's entries by these signals;
+:mod:`summarizer.stages.select` ranks each date's entries and keeps the best.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+from summarizer.models import MergedEvent, Precision, ResolvedDate
+
+PUBLISHED_WEIGHT = 0.5  # an article published on a day counts half a mention of it
+EARLY_WEIGHT = 0.5  # a mention on the day itself or before it (an announcement) counts half
+LEAD_DAYS = 7  # a corpus reports events up to a week before its first article
+
+DateKey = tuple[str, str | None]  # (ResolvedDate.iso(), ResolvedDate.iso_end())
+
+
+def date_key(date: ResolvedDate) -> DateKey:
+    """The key entries are grouped by: the date as displayed."""
+    return (date.iso(), date.iso_end())
+
+
+def date_order(key: DateKey) -> tuple[str, str]:
+    """A sort key for date keys: a day before the range that starts on it."""
+    return key[0], key[1] or ""
+
+
+def _days_spanned(date: ResolvedDate) -> int:
+    if date.precision is Precision.DAY:
+        return 1
+    if date.precision is Precision.MONTH:
+        return calendar.monthrange(date.start.year, date.start.month)[1]
+    if date.precision is Precision.YEAR:
+        return 366 if calendar.isleap(date.start.year) else 365
+    end = date.end or date.start
+    return max((end - date.start).days + 1, 1)
+
+
+@dataclass(frozen=True)
+class DateSignals:
+    """How much a corpus talks about each date.
+
+    ``mentions``: distinct articles referring to the date (by :func:`date_key`), an
+    article published after the date counting 1, one published on it or before it
+    :data:`EARLY_WEIGHT`;
+    ``published``: articles published on each day; ``first``/``last``: the span of
+    publication dates.
+    """
+
+    mentions: Mapping[DateKey, float] = field(default_factory=dict)
+    published: Mapping[dt.date, int] = field(default_factory=dict)
+    first: dt.date | None = None
+    last: dt.date | None = None
+
+    def score(self, date: ResolvedDate) -> float:
+        """Mentions (plus half the day's publications) per day the date spans."""
+        mentioned = self.mentions.get(date_key(date), 0)
+        published = self.published.get(date.start, 0) if date.precision is Precision.DAY else 0
+        return (mentioned + PUBLISHED_WEIGHT * published) / _days_spanned(date)
+
+    def in_span(self, date: ResolvedDate) -> bool:
+        """Inside the coverage: from LEAD_DAYS before the first article to the last."""
+        if self.first is None or self.last is None:
+            return True
+        end = date.end or date.start
+        return self.first - dt.timedelta(days=LEAD_DAYS) <= date.start and end <= self.last
+
+
+def date_signals(articles: Iterable[tuple[dt.date | None, Iterable[ResolvedDate]]]) -> DateSignals:
+    """:class:`DateSignals` from each article's publication date and the dates it mentions."""
+    return date_signals_of_mentions((day, mentioned(day, dates)) for day, dates in articles)
+
+
+def mentioned(day: dt.date | None, dates: Iterable[ResolvedDate]) -> dict[DateKey, bool]:
+    """The distinct dates (:func:`date_key`) an article published on ``day`` mentions, each
+    with whether the article came out after the date (a later mention)."""
+    return {
+        key: day is not None and (date.end or date.start) < day
+        for key, date in {date_key(d): d for d in dates}.items()
+    }
+
+
+def date_signals_of_mentions(
+    articles: Iterable[tuple[dt.date | None, Mapping[DateKey, bool]]],
+) -> DateSignals:
+    """:func:`date_signals` from each article's publication date and :func:`mentioned`."""
+    mentions: dict[DateKey, float] = defaultdict(float)
+    published: Counter[dt.date] = Counter()
+    for day, dates in articles:
+        if day is not None:
+            published[day] += 1
+        for key, later in dates.items():
+            mentions[key] += 1.0 if later else EARLY_WEIGHT
+    days = sorted(published)
+    return DateSignals(
+        mentions=dict(mentions),
+        published=dict(published),
+        first=days[0] if days else None,
+        last=days[-1] if days else None,
+    )
+
+
+def fallback_signals(events: Sequence[MergedEvent]) -> DateSignals:
+    """Without article signals: a date is mentioned by the sources of its entries."""
+    cited: dict[DateKey, set[str]] = defaultdict(set)
+    for e in events:
+        cited[date_key(e.date)].update(e.sources)
+    return DateSignals(mentions={k: len(v) for k, v in cited.items()})
+
+
+def rank_dates(
+    groups: Mapping[DateKey, Sequence[MergedEvent]], signals: DateSignals
+) -> list[DateKey]:
+    """Date keys, the ones that matter most first (see the module docstring); ties go to
+    the date more sources report entries on, then to the greater sum of the entries'
+    importance, then to the earlier date."""
+
+    def key(k: DateKey) -> tuple[bool, float, int, float, str, str]:
+        date = groups[k][0].date
+        support = len({s for e in groups[k] for s in e.sources})
+        weight = sum(e.importance for e in groups[k])
+        return (not signals.in_span(date), -signals.score(date), -support, -weight, *date_order(k))
+
+    return sorted(groups, key=key)
