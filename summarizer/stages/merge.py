@@ -38,7 +38,8 @@ Cost stays near-linear under heavy coverage (hundreds of outlets repeating one s
   growing once coverage only repeats what was said;
 * candidate pairs of texts come from a capped inverted index
   (:func:`~summarizer.stages.similarity.candidate_pairs`); node pairs are the candidate
-  text pairs' nodes whose days overlap;
+  text pairs' nodes whose days overlap, and a candidate pair whose texts share no day is
+  not scored (most are not, on a corpus spanning months);
 * the no-chaining test compares a bounded number of candidate centres with the
   clusters' distinct texts, and a refused merge of two unchanged clusters is not
   tried again;
@@ -304,10 +305,14 @@ def _cluster(
     for node in nodes:
         by_text[node.text].append(node)
     edges: list[tuple[float, dt.date, int, int]] = []
-    for group in by_text.values():
+    days: dict[int, tuple[dt.date, dt.date]] = {}  # each text's nodes' days, first to last
+    for t, group in by_text.items():
+        days[t] = (min(n.lo for n in group), max(n.hi for n in group))
         if len(group) > 1:
             edges.extend((1.0, x.lo, x.idx, y.idx) for x, y in _overlapping(group, None))
     for i, j in sorted(candidate_pairs(texts)):
+        if days[i][0] > days[j][1] or days[j][0] > days[i][1]:
+            continue  # no day in common: no edge, so no score needed (most pairs)
         s = scores(i, j)
         if s >= LINK:
             edges.extend((s, x.lo, x.idx, y.idx) for x, y in _overlapping(by_text[i], by_text[j]))
