@@ -387,3 +387,45 @@ def test_a_day_prefers_a_sentence_that_states_the_day(monkeypatch: pytest.Monkey
     assert [e.id for e in select.select_timeline(events, per_date=1)] == ["dated"]
     monkeypatch.setattr(select, "DATED_WEIGHT", 0.0)  # the setup: without it, the other wins
     assert [e.id for e in select.select_timeline(events, per_date=1)] == ["undated"]
+
+
+def test_entries_reported_the_next_day_are_the_ones_a_later_article_gives() -> None:
+    stated = ResolvedDate(start=TUE, precision=Precision.DAY, expression="yesterday")
+    month = ResolvedDate(start=dt.date(2025, 3, 1), precision=Precision.MONTH)
+    events = [
+        _quoted("same-day", "Floodwater reached the old town of Orla.", [("tue", 0)]),
+        _quoted("next-day", "Floodwater closed Orla's hospital.", [("wed", 0)]),
+        _quoted("two-days", "Shops in Orla stayed shut.", [("thu", 0)]),
+        _quoted("month", "It was the wettest month on record.", [("wed", 90)]),
+    ]
+    events[1] = events[1].model_copy(update={"date": stated})
+    events[3] = events[3].model_copy(update={"date": month})
+    published = {"tue": TUE, "wed": WED, "thu": dt.date(2025, 3, 6)}
+    assert select.reported_next_day(events, published) == {"next-day"}
+    assert select.reported_next_day(events, {}) == set()
+
+
+def test_a_day_prefers_what_the_next_days_coverage_reports(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # Three articles each open with a Tuesday fact; two came out on Tuesday, while the
+    # storm was still going on, one on Wednesday, when the day's outcome was known.
+    # The Tuesday pair share the most words, yet the day shows Wednesday's account.
+    stated = ResolvedDate(start=TUE, precision=Precision.DAY, expression="on Tuesday")
+    events = [
+        _quoted("first", "Floodwater reached the old town of Orla on Tuesday.", [("a", 0)]),
+        _quoted(
+            "outcome", "The flood closed Orla's hospital and 300 homes on Tuesday.", [("b", 0)]
+        ),
+        _quoted("other", "Shops in the old town of Orla stayed shut on Tuesday.", [("c", 0)]),
+    ]
+    events = [e.model_copy(update={"date": stated}) for e in events]
+    published = {"a": TUE, "b": WED, "c": TUE}
+    picked = select.select_timeline(events, per_date=1, published=published)
+    assert [e.id for e in picked] == ["outcome"]
+    # a timeline as of Tuesday has not read Wednesday's paper
+    picked = select.select_timeline(events, per_date=1, published=published, day=TUE)
+    assert [e.id for e in picked] == ["first"]
+    monkeypatch.setattr(select, "NEXT_DAY_WEIGHT", 0.0)  # the setup: without it, "first" wins
+    picked = select.select_timeline(events, per_date=1, published=published)
+    assert [e.id for e in picked] == ["first"]

@@ -219,6 +219,7 @@ def _select(
     config: Config,
     signals: dateranking.DateSignals,
     lead: dt.date | None,
+    published: Mapping[str, dt.date | None],
 ) -> tuple[MergedEvent, ...]:
     """The timeline's entries (``--max-dates``, ``--per-date``, ``--day``); in a daily
     brief, the date the brief for ``lead`` leads with is always among them (a timeline
@@ -233,6 +234,7 @@ def _select(
         day=config.day,
         signals=signals,
         lead=lead if config.daily else None,
+        published=published,
     )
 
 
@@ -395,7 +397,7 @@ def _run(paths: Sequence[str | Path], config: Config, engine: EngineRunner) -> R
     signals = date_signals(done, per_source.mentioned)
     published = {s.id: s.published for s in sources.values()}
     day = config.day or select_stage.brief_day(merged, published.values())
-    selected = _select(merged, config, signals, day)
+    selected = _select(merged, config, signals, day, published)
     kept_ids = {e.id for e in selected}
     findings = disagree_stage.compare(merged, {s.id: s.published for s in sources.values()})
     disagreements = tuple(d for d in findings.disagreements if d.event in kept_ids)

@@ -15,8 +15,11 @@ its supervised ranker:
   gets :data:`LEAD_WEIGHT`, its second half that, its third a third...) and whether
   its sentence states the day (:data:`DATED_WEIGHT`: "on Tuesday", "yesterday", a
   date, rather than the day taken from its article's publication date: news-tls'
-  candidates that mention the date); an entry that repeats one already chosen is
-  passed over.
+  candidates that mention the date) and whether an article published the next day
+  reports it (:data:`NEXT_DAY_WEIGHT`, :func:`reported_next_day`: news-tls' window
+  after the date; the morning-after report tells the day as it ended, where the
+  day's own coverage has previews and the first, partial accounts); an entry that
+  repeats one already chosen is passed over.
 
 :func:`rank_timeline` orders every entry by that judgement (the best entry of the
 best day first); :func:`select_timeline` keeps ``max_dates`` days and ``per_date``
@@ -48,6 +51,7 @@ FOLLOWING_WEIGHT = 0.5  # the next day's entries in a day's centroid
 SALIENCE_WEIGHT = 0.3  # per unit of the engine's salience
 LEAD_WEIGHT = 0.5  # an article's first entry: news puts what happened first
 DATED_WEIGHT = 0.5  # an entry whose sentence states its day (not its article's date)
+NEXT_DAY_WEIGHT = 0.5  # an entry an article of the next day reports (the day's full account)
 REDUNDANT = 0.5  # cosine above which an entry repeats one already chosen
 DISTINCT = 8  # how many entries of a day are kept apart from repeats
 KEY_DEVELOPMENTS = 5
@@ -148,19 +152,34 @@ def lead_positions(events: Iterable[MergedEvent]) -> dict[str, int]:
     return {e.id: min(order[q.source][q.start] for q in e.evidence) for e in events if e.evidence}
 
 
+def reported_next_day(
+    events: Iterable[MergedEvent], published: Mapping[str, dt.date | None]
+) -> frozenset[str]:
+    """The ids of the entries dated a day that a source published the day after reports
+    (by the sources' ``published`` dates; a month, a year or a range has no next day)."""
+    return frozenset(
+        e.id
+        for e in events
+        if e.date.precision is Precision.DAY
+        and any(published.get(s) == e.date.start + dt.timedelta(days=1) for s in e.sources)
+    )
+
+
 def _entry_score(
     event: MergedEvent,
     centroid: Mapping[str, float],
     vector: Vector,
     position: int | None,
     dated_weight: float | None = None,
+    next_day: bool = False,
 ) -> float:
     """A day's entry: central, informative, its article's lead, stating the day (the
-    headline, whose day is settled, passes ``dated_weight=0``)."""
+    headline, whose day is settled, passes ``dated_weight=0``), reported the next day."""
     lead = LEAD_WEIGHT / (1 + position) if position is not None else 0.0
     weight = DATED_WEIGHT if dated_weight is None else dated_weight
     dated = weight if _states_its_date(event.date) else 0.0
-    return _cosine(vector, centroid) + SALIENCE_WEIGHT * _salience(event) + lead + dated
+    followed = NEXT_DAY_WEIGHT if next_day else 0.0
+    return _cosine(vector, centroid) + SALIENCE_WEIGHT * _salience(event) + lead + dated + followed
 
 
 def _states_its_date(date: ResolvedDate) -> bool:
@@ -175,13 +194,17 @@ def _rank_entries(
     vectors: Mapping[str, Vector],
     positions: Mapping[str, int],
     dated_weight: float | None = None,
+    next_day: frozenset[str] = frozenset(),
 ) -> list[MergedEvent]:
     """Most central and informative first; an entry repeating one of the first
     :data:`DISTINCT` chosen goes last (a day shows a few entries: further down, the
-    order is the score's)."""
+    order is the score's). ``next_day``: :func:`reported_next_day`."""
 
     def score(e: MergedEvent) -> float:
-        return _entry_score(e, centroid, vectors[e.id], positions.get(e.id), dated_weight)
+        position = positions.get(e.id)
+        return _entry_score(
+            e, centroid, vectors[e.id], position, dated_weight, next_day=e.id in next_day
+        )
 
     ordered = sorted(entries, key=lambda e: (-score(e), e.id))
     chosen: list[MergedEvent] = []
@@ -212,30 +235,43 @@ class Ranking:
         return out
 
 
-def rank(events: Sequence[MergedEvent], signals: DateSignals | None = None) -> Ranking:
-    """Rank the dates and, within each, the entries (see the module docstring)."""
-    return _rank(events, signals, _vectors(events))
+def rank(
+    events: Sequence[MergedEvent],
+    signals: DateSignals | None = None,
+    published: Mapping[str, dt.date | None] | None = None,
+) -> Ranking:
+    """Rank the dates and, within each, the entries (see the module docstring);
+    ``published``: each source's publication date, when known."""
+    return _rank(events, signals, _vectors(events), published)
 
 
 def _rank(
-    events: Sequence[MergedEvent], signals: DateSignals | None, vectors: Mapping[str, Vector]
+    events: Sequence[MergedEvent],
+    signals: DateSignals | None,
+    vectors: Mapping[str, Vector],
+    published: Mapping[str, dt.date | None] | None = None,
 ) -> Ranking:
     """:func:`rank` with the entries' :func:`_vectors` already made."""
     signals = signals if signals is not None else _fallback_signals(events)
     groups = _group(events)
     positions = lead_positions(events)
+    next_day = reported_next_day(events, published or {})
     entries = {
-        k: tuple(_rank_entries(v, _centroid(k, groups, vectors), vectors, positions))
+        k: tuple(
+            _rank_entries(v, _centroid(k, groups, vectors), vectors, positions, next_day=next_day)
+        )
         for k, v in groups.items()
     }
     return Ranking(dates=tuple(rank_dates(groups, signals)), entries=entries)
 
 
 def rank_timeline(
-    events: Sequence[MergedEvent], signals: DateSignals | None = None
+    events: Sequence[MergedEvent],
+    signals: DateSignals | None = None,
+    published: Mapping[str, dt.date | None] | None = None,
 ) -> list[MergedEvent]:
     """Every entry, most important first (the order key developments are taken in)."""
-    return rank(events, signals).ordered()
+    return rank(events, signals, published).ordered()
 
 
 # --------------------------------------------------------------------------- selection
@@ -256,6 +292,7 @@ def select_timeline(
     day: dt.date | None = None,
     signals: DateSignals | None = None,
     lead: dt.date | None = None,
+    published: Mapping[str, dt.date | None] | None = None,
 ) -> tuple[MergedEvent, ...]:
     """Keep the ``max_dates`` dates that matter most and each one's ``per_date`` best entries.
 
@@ -264,10 +301,14 @@ def select_timeline(
     developments tell the same days. With ``day``, entries dated after it are left
     out, that day's entries always stay (and come first), and the earlier dates that
     matter most follow as context, oldest first. Without ``day``, the result is in date
-    order, oldest first; within a date, best first.
+    order, oldest first; within a date, best first. ``published``: each source's
+    publication date (:data:`NEXT_DAY_WEIGHT`; with ``day``, only those published by it).
     """
     pool = [e for e in events if day is None or e.date.start <= day or _on_day(e, day)]
-    ranking = rank(pool, signals)
+    known = {
+        s: d for s, d in (published or {}).items() if day is None or (d is not None and d <= day)
+    }
+    ranking = rank(pool, signals, known)
     groups = {k: list(v) for k, v in ranking.entries.items()}
     if per_date is not None:
         groups = {k: v[: max(per_date, 0)] for k, v in groups.items()}
@@ -382,7 +423,7 @@ def brief_order(
     what was announced for a day that has come, then those that stand alone first.
     """
     vectors = _vectors(events)  # once: the ranking and the headline's choice share them
-    ranking = _rank(events, signals, vectors)
+    ranking = _rank(events, signals, vectors, published)
     lead = _lead_date(ranking, day)
     if lead is None:
         return []
@@ -396,6 +437,7 @@ def brief_order(
         return is_announcement(e, dates), not _reported_by(e, dates, day)
 
     # the brief's day is settled: its entries are ranked without the stated-day weight
+    # (nor the next day's reports, which a brief written that day does not have)
     settled = _rank_entries(ranking.entries[lead], day_centroid, vectors, positions, 0.0)
     today = sorted(settled, key=untimely)  # stable: the day's rank within
     choices = today[:HEADLINE_CHOICES]
