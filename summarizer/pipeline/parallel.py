@@ -46,7 +46,7 @@ from summarizer.pipeline.sources import (
     mentions,
     prepare_source,
 )
-from summarizer.stages import boilerplate
+from summarizer.stages import boilerplate, dates
 from summarizer.stages.dateranking import DateKey
 
 # Automatic worker count: below this much text, or this few sources, one process is
@@ -181,14 +181,18 @@ def _finish(
             continue  # failed in phase 1: already reported
         cleaned, sentences = boilerplate.apply_drops(*prepared.pop(i), next(pending))
         (extracted,) = engine.extract_all([(cleaned, sentences)])
-        outcome = extracted if isinstance(extracted, InputFailure) else finish(cleaned, extracted)
+        if isinstance(extracted, InputFailure):
+            conn.send(("result", i, extracted))
+            continue
+        years = dates.stated_years(source.text)  # for the events' dates and the mentions
+        outcome = finish(cleaned, extracted, years)
         if isinstance(outcome, InputFailure):
             conn.send(("result", i, outcome))
             continue
         _, cleaned, ext = outcome
         kept = tuple((k.start, k.end) for k in cleaned.kept)
         gone = tuple((d.start, d.end, d.reason) for d in cleaned.dropped)
-        conn.send(("result", i, (kept, gone, ext, mentions(source, cleaned))))
+        conn.send(("result", i, (kept, gone, ext, mentions(source, cleaned, years))))
 
 
 def _peak_kb() -> int:

@@ -99,11 +99,15 @@ def prepare_all(
     return boilerplate_stage.drop_boilerplate(prepared), failed
 
 
-def mentions(source: Source, cleaned: CleanedSource) -> dict[DateKey, bool]:
+def mentions(
+    source: Source, cleaned: CleanedSource, years: dates_stage.StatedYears | None = None
+) -> dict[DateKey, bool]:
     """The dates a source refers to anywhere in its kept text, for ranking the timeline's
-    days (:func:`~summarizer.stages.dateranking.mentioned`)."""
+    days (:func:`~summarizer.stages.dateranking.mentioned`); ``years``: the month-days its
+    text gives a year (:func:`~summarizer.stages.dates.stated_years`), when already found."""
     text = source.text
-    years = dates_stage.stated_years(text)
+    if years is None:
+        years = dates_stage.stated_years(text)
     return dateranking.mentioned(
         source.published,
         (
@@ -116,17 +120,23 @@ def mentions(source: Source, cleaned: CleanedSource) -> dict[DateKey, bool]:
     )
 
 
-def finish_source(source: Source, ext: SourceExtraction) -> SourceExtraction:
-    """Ground, date and annotate one source's extraction (the stages after it)."""
+def finish_source(
+    source: Source, ext: SourceExtraction, years: dates_stage.StatedYears | None = None
+) -> SourceExtraction:
+    """Ground, date and annotate one source's extraction (the stages after it; ``years``
+    as :func:`mentions` takes it)."""
     ext = _stage("ground", source, lambda: ground_stage.ground_extraction(ext, source))
-    ext = _stage("dates", source, lambda: dates_stage.date_events(ext, source))
+    ext = _stage("dates", source, lambda: dates_stage.date_events(ext, source, years))
     return _stage("quantities", source, lambda: quantities_stage.annotate(ext))
 
 
-def finish(cleaned: CleanedSource, ext: SourceExtraction) -> Processed | InputFailure:
-    """One extracted source through the stages after extraction, or its failure."""
+def finish(
+    cleaned: CleanedSource, ext: SourceExtraction, years: dates_stage.StatedYears | None = None
+) -> Processed | InputFailure:
+    """One extracted source through the stages after extraction, or its failure
+    (``years`` as :func:`mentions` takes it)."""
     try:
-        return cleaned.source, cleaned, finish_source(cleaned.source, ext)
+        return cleaned.source, cleaned, finish_source(cleaned.source, ext, years)
     except StageFailed as failed:
         return failed.failure
 

@@ -570,8 +570,12 @@ def _date_event(event: Event, source: Source, years: StatedYears) -> Event:
     return event.model_copy(update={"date": resolved, "date_note": note})
 
 
-def date_events(ext: SourceExtraction, source: Source) -> SourceExtraction:
-    """Set ``Event.date`` on every event of ``ext``, resolved in code against ``source``."""
-    years = stated_years(source.text) if ext.events else {}
+def date_events(
+    ext: SourceExtraction, source: Source, years: StatedYears | None = None
+) -> SourceExtraction:
+    """Set ``Event.date`` on every event of ``ext``, resolved in code against ``source``
+    (``years``: :func:`stated_years` of its text, when already found)."""
+    if years is None:
+        years = stated_years(source.text) if ext.events else {}
     events = tuple(_date_event(event, source, years) for event in ext.events)
     return ext.model_copy(update={"events": events})
