@@ -150,13 +150,16 @@ def test_workers_only_where_they_pay() -> None:
     assert parallel.workers_for(large, llm, Config(workers=2)) == 1  # model calls: threads
 
 
-def test_shares_are_contiguous_and_balanced_by_text() -> None:
+def test_shares_are_interleaved_and_balanced_by_text() -> None:
     sources = _sources([100, 100, 100, 100, 400, 100, 100])
-    assert parallel.shares(sources, 2) == [range(0, 4), range(4, 7)]  # 400 / 600 characters
-    assert [i for r in parallel.shares(sources, 3) for i in r] == list(range(len(sources)))
-    assert len(parallel.shares(sources, 3)) == 3
-    assert parallel.shares(_sources([5]), 2) == [range(0, 1)]
-    assert parallel.shares(_sources([10] * 8), 4) == [range(i, i + 2) for i in range(0, 8, 2)]
+    # each source goes to the worker with the least text so far: 603 / 606 characters
+    assert parallel.shares(sources, 2) == [[0, 2, 4], [1, 3, 5, 6]]
+    three = parallel.shares(sources, 3)
+    assert sorted(i for share in three for i in share) == list(range(len(sources)))
+    assert all(share == sorted(share) for share in three)
+    assert len(three) == 3
+    assert parallel.shares(_sources([5]), 2) == [[0]]
+    assert parallel.shares(_sources([10] * 8), 4) == [[i, i + 4] for i in range(4)]
 
 
 def test_records_read_back_from_a_worker_share_their_given_fields_safely() -> None:
