@@ -236,3 +236,39 @@ def test_word_sets_decide_exactly_as_the_patterns(
         vocabulary = getattr(extractive, name)
         assert vocabulary.found(text, words) == bool(vocabulary.pattern.search(text)), name
         assert vocabulary.count(text, words) == len(vocabulary.pattern.findall(text)), name
+
+
+def test_an_entry_is_the_statement_and_its_quote_the_whole_sentence() -> None:
+    """A credit and a dateline before a sentence are not its statement: the event's text
+    leaves them out, its quote keeps the sentence (whose dateline may date it), exact."""
+    text = (
+        "(By Jane Roe -- The Valley Courier) MARLOW, Jan. 16 -- Floods killed nine people "
+        "in 40 towns of the valley on Tuesday, officials said.\n"
+    )
+    cleaned, _ = cleaned_and_sentences(text)
+    end = text.index("\n")
+    sentence = Sentence(source_id="s1", index=0, start=0, end=end, text=text[:end])
+    (event,) = extract(cleaned, [sentence]).events
+    assert (
+        event.text
+        == "Floods killed nine people in 40 towns of the valley on Tuesday, officials said."
+    )
+    assert event.quote == sentence.text
+    assert text[event.start : event.end] == event.quote
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "makes a statement in Marlow on March 4, 2024, announcing that 40 towns were flooded.",
+        ", chairman of the flood board, to decide whether the mayor killed the plan on Tuesday.",
+        "(For details of the 40 flooded towns, see the Courier of Tuesday, officials said.)",
+        "Posted by: Jane | March 4, 2024 1:03 PM | Floods killed nine people, officials said.",
+    ],
+)
+def test_fragments_asides_and_fields_are_no_events(sentence: str) -> None:
+    assert sentence_score(sentence) >= EVENT_THRESHOLD  # the words alone would make one
+    cleaned, _ = cleaned_and_sentences(sentence + "\n")
+    whole = Sentence(source_id="s1", index=0, start=0, end=len(sentence), text=sentence)
+    assert extractive.is_furniture(sentence)
+    assert extract(cleaned, [whole]).events == ()

@@ -235,6 +235,18 @@ def test_run_in_subheading(text: str, heading: str, rest: str) -> None:
             "September 19, 2008 4:53 PM",
             "Lawmakers met late into the night.",
         ),
+        (  # a blog's byline and stamp, the clock after a semicolon, a zone
+            "By Jane Roe | March 3, 2024; 9:15 AM ET The harbour board voted to close the "
+            "east quay on Monday.",
+            "By Jane Roe | March 3, 2024; 9:15 AM ET",
+            "The harbour board voted to close the east quay on Monday.",
+        ),
+        (  # the clock first, then the day
+            "Jane Roe | 14:19 UK time, Monday, 4 March 2024 Ferries to the island were "
+            "cancelled for a second day.",
+            "Jane Roe | 14:19 UK time, Monday, 4 March 2024",
+            "Ferries to the island were cancelled for a second day.",
+        ),
     ],
 )
 def test_a_page_time_stamp_ends_the_title_block(text: str, heading: str, rest: str) -> None:
@@ -244,6 +256,8 @@ def test_a_page_time_stamp_ends_the_title_block(text: str, heading: str, rest: s
 
 def test_a_time_in_a_sentence_is_no_stamp() -> None:
     text = "The quake struck at 16:53 local time on 12 January 2010, officials said."
+    assert _texts(text) == [text]
+    text = "The last ferry, 10:30, Monday, 4 March 2024 having left, was cancelled."
     assert _texts(text) == [text]
 
 

@@ -10,7 +10,12 @@ import pytest
 from summarizer import pipeline
 from summarizer.config import Config
 from summarizer.output import render
-from summarizer.stages.standalone import display_text, stands_alone, strip_dateline
+from summarizer.stages.standalone import (
+    display_text,
+    stands_alone,
+    statement_start,
+    strip_dateline,
+)
 
 
 @pytest.mark.parametrize(
@@ -94,3 +99,36 @@ def test_the_brief_shows_its_lines_without_datelines_and_keeps_their_citations(
     assert "- The river Vale burst its banks in Marlow on Monday" in brief
     development = next(line for line in brief.splitlines() if line.startswith("- The river Vale"))
     assert development.endswith("[[1]](#source-1)")
+
+
+@pytest.mark.parametrize(
+    ("text", "statement"),
+    [
+        (
+            "(By Jane Roe -- The Valley Courier) MARLOW, Jan. 16 -- The river burst its banks "
+            "on Monday.",
+            "The river burst its banks on Monday.",
+        ),
+        (
+            "(Valley Photo/Jane Roe) Rescuers reached the farm at dawn.",
+            "Rescuers reached the farm at dawn.",
+        ),
+        (
+            "Tuesday, March 5, 2024; 4:30 PM Just a day after the vote, the board met again.",
+            "Just a day after the vote, the board met again.",
+        ),
+        (
+            "MARLOW (Valley Wire) - Ferries were cancelled for a second day.",
+            "Ferries were cancelled for a second day.",
+        ),
+        # nothing to trim, or what is left is no sentence: the text stays whole
+        ("The river burst its banks on Monday.", "The river burst its banks on Monday."),
+        (
+            "(For details, see the Courier of March 4.)",
+            "(For details, see the Courier of March 4.)",
+        ),
+        ("(By Jane Roe -- The Courier) the end.", "(By Jane Roe -- The Courier) the end."),
+    ],
+)
+def test_statement_start_skips_credit_stamp_and_dateline(text: str, statement: str) -> None:
+    assert text[statement_start(text) :] == statement

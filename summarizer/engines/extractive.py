@@ -5,9 +5,12 @@
 action verbs ("struck", "killed", "launched", "allocated", "halted"), figures, named
 entities and attributions ("according to"). Headlines, questions, fragments and
 background or analysis sentences (generic present tense, "analysts say", modal
-speculation) score low and are skipped. Every kept sentence becomes an
-:class:`~summarizer.models.Event` whose quote is the sentence itself, so alignment is
-exact by construction.
+speculation) score low and are skipped, and so is page furniture at sentence level
+(:func:`is_furniture`: a fragment, an aside in parentheses, bar-separated fields). Every
+kept sentence becomes an :class:`~summarizer.models.Event` whose quote is the sentence
+itself, so alignment is exact by construction; its text is the statement, without the
+photo credit, time stamp or dateline a page puts before it
+(:func:`~summarizer.stages.standalone.statement_start`).
 
 The per-source summary takes a few sentences, lead-biased: the score is the event
 score plus a bonus that decays with the sentence's position; the chosen sentences
@@ -41,6 +44,7 @@ from summarizer.models import (
     SummarySentence,
 )
 from summarizer.stages.select import trim_connective
+from summarizer.stages.standalone import statement_start
 
 EVENT_THRESHOLD = 2.0  # minimum score for a sentence to be an event
 MAX_EVENTS = 400  # per source: bounds merge time on a huge file (news articles have ~50)
@@ -224,15 +228,37 @@ def sentence_score(text: str) -> float:
     return round(max(score, 0.0), 3)
 
 
+# A sentence's opening quotes or brackets, then a lower-case letter, or a sentence opening
+# with a comma: the tail of a caption or of a sentence cut short ("makes a statement in New
+# York ...", ", chairman of the committee, to determine ..."), not a statement.
+_FRAGMENT = re.compile(r"^(?:[\"'“‘(\[]*[a-z]|[,;:])")
+# Fields separated by bars: a byline, a comment header or a share bar ("Posted by: Jane |
+# September 19, 2008", "Read + | Watch + | Talk +"), page furniture, not prose.
+_FIELDS = " | "
+
+
+def is_furniture(text: str) -> bool:
+    """A sentence that is no statement of its own: a fragment, an aside wholly in
+    parentheses ("(For details, see ...)"), or fields separated by bars."""
+    text = text.strip()
+    aside = text.startswith("(") and text.rstrip(".").endswith(")")
+    return bool(_FRAGMENT.match(text)) or aside or _FIELDS in text
+
+
 def _usable(sentence: Sentence) -> bool:
     text = sentence.text.strip()
-    return not sentence.is_headline and len(text.split()) >= 6 and not text.endswith("?")
+    return (
+        not sentence.is_headline
+        and len(text.split()) >= 6
+        and not text.endswith("?")
+        and not is_furniture(text)
+    )
 
 
 def _event(sentence: Sentence, score: float) -> Event:
     return Event(
         source_id=sentence.source_id,
-        text=sentence.text.strip(),
+        text=sentence.text[statement_start(sentence.text) :].strip(),
         quote=sentence.text,
         start=sentence.start,
         end=sentence.end,

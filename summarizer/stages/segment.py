@@ -87,10 +87,16 @@ _MONTHS = (
     r"(?:January|February|March|April|May|June|July|August|September|October|November|"
     r"December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.?"
 )
+_WEEKDAY = r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+_DAY = rf"(?:\d{{1,2}}\s+{_MONTHS}|{_MONTHS}\s+\d{{1,2}},?)\s+\d{{4}}"
+_CLOCK = r"\d{1,2}[.:]\d{2}\s*(?:[AaPp]\.?[Mm]\.?\s*)?"
+_ZONE = r"(?:GMT|BST|UTC|CET|CEST|EST|EDT|ET|UK\s+time)"
+# The date then the clock ("Tuesday 4 January 2005 08.43 GMT", "September 16, 2008; 4:30
+# PM ET"), or the clock then the date, not before a lower-case word ("updated at 14:19 GMT,
+# Monday, 25 January 2010 The UN ...", not "10:30, Monday, 4 March 2024 having left").
 _PAGE_STAMP = re.compile(
-    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
-    rf"(?:\d{{1,2}}\s+{_MONTHS}|{_MONTHS}\s+\d{{1,2}},?)\s+\d{{4}},?\s+"
-    r"\d{1,2}[.:]\d{2}\s*(?:[AaPp]\.?[Mm]\.?\s*)?(?:GMT|BST|UTC|CET|CEST|EST|EDT|ET)?(?=\s|$)"
+    rf"(?:{_WEEKDAY}{_DAY}[,;]?\s+{_CLOCK}{_ZONE}?"
+    rf"|(?<![\d.:]){_CLOCK}{_ZONE}?,?\s+{_WEEKDAY}{_DAY}(?!\s+[a-z]))(?!\w)"
 )
 # What every stamp holds (its clock time): a cheap test before the stamp's own pattern,
 # which is tried at every position of the window.

@@ -65,6 +65,38 @@ def strip_dateline(text: str) -> str:
     return rest
 
 
+# A photo or graphic credit in parentheses before the sentence: "(By Jane Roe -- The Daily
+# Planet) ", "(AP Photo/Jane Roe) ": a byline inside the brackets or a slash or double dash
+# between a name and an outlet.
+_CREDIT = re.compile(r"^\((?:By\s[^()\n]{1,80}|[^()\n]{1,80}?(?:--|—|/)[^()\n]{1,80})\)\s+")
+# A page's time stamp before the sentence: "Tuesday, September 16, 2008; 4:30 PM ".
+_STAMP = re.compile(
+    r"^(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+    r"(?:\d{1,2}\s+[A-Z][a-z]+\.?|[A-Z][a-z]+\.?\s+\d{1,2},?)\s+\d{4}[,;]?\s+"
+    r"\d{1,2}[.:]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:GMT|BST|UTC|EST|EDT|ET)?\s+"
+)
+
+
+def statement_start(text: str) -> int:
+    """Where the statement of a sentence starts, past what a page puts before it: a photo
+    credit, a time stamp, a dateline ("(By Jane Roe -- The Daily Planet) BRENNOCK, Jan. 16
+    -- The toll rose ..." -> the offset of "The toll"); 0 when what follows would not read
+    as a sentence. The entry's text is the statement; its quote keeps the whole sentence,
+    whose dateline may date it."""
+    pos = 0
+    for pattern in (_CREDIT, _STAMP):
+        m = pattern.match(text, pos)
+        if m is not None:
+            pos = m.end()
+    rest = text[pos:]
+    stripped = strip_dateline(rest)
+    pos += len(rest) - len(rest.lstrip()) + (len(rest.strip()) - len(stripped))
+    tail = text[pos:]
+    if pos and (not _enough(tail) or not _OPENS_SENTENCE.match(tail)):
+        return 0
+    return pos
+
+
 def trim_connective(text: str) -> str:
     """``text`` without a leading connective ("Meanwhile, a drone hit ..." -> "A drone
     hit ..."), so it reads on its own; the evidence keeps the quote as written."""
