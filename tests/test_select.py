@@ -76,10 +76,10 @@ def test_date_signals_count_articles_not_sentences() -> None:
     assert len(mentions) == 2 and {m.start for m in mentions} == {MON}
     signals = dateranking.date_signals([(WED, mentions), (WED, []), (MON, mentions[:1])])
     # two articles, three mentions: the later article counts fully, the day's own half
-    assert signals.mentions[(MON.isoformat(), None)] == 1 + dateranking.EARLY_WEIGHT
+    assert signals.mentions[(MON.isoformat(), None)] == 1 + dateranking.SAME_DAY_WEIGHT
     assert signals.published == {WED: 2, MON: 1}
     day = ResolvedDate(start=MON, precision=Precision.DAY)
-    assert signals.score(day) == 1 + dateranking.EARLY_WEIGHT + dateranking.PUBLISHED_WEIGHT * 1
+    assert signals.score(day) == 1 + dateranking.SAME_DAY_WEIGHT + dateranking.PUBLISHED_WEIGHT * 1
 
 
 def test_a_page_time_stamp_is_not_a_mention() -> None:

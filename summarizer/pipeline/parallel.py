@@ -46,7 +46,7 @@ from summarizer.pipeline.sources import (
     prepare_source,
 )
 from summarizer.stages import boilerplate, dates
-from summarizer.stages.dateranking import DateKey
+from summarizer.stages.dateranking import DateKey, Timing
 
 # Automatic worker count: below this much text, or this few sources, one process is
 # faster (starting a worker and moving its results cost about as much as 100 KB of work).
@@ -64,7 +64,7 @@ class ParallelResult:
     finished source mentions."""
 
     outcomes: Outcomes = field(default_factory=dict)
-    mentioned: dict[str, dict[DateKey, bool]] = field(default_factory=dict)
+    mentioned: dict[str, dict[DateKey, Timing]] = field(default_factory=dict)
     worker_seconds: list[float] = field(default_factory=list)  # CPU seconds of each worker
     worker_peak_kb: list[int] = field(default_factory=list)  # peak RSS of each worker
 

@@ -53,7 +53,7 @@ from summarizer.stages import disagree as disagree_stage
 from summarizer.stages import ingest as ingest_stage
 from summarizer.stages import merge as merge_stage
 from summarizer.stages import select as select_stage
-from summarizer.stages.dateranking import DateKey
+from summarizer.stages.dateranking import DateKey, Timing
 from summarizer.transport.backend import Backend, close_quietly
 
 log = logging.getLogger("summarizer")
@@ -113,7 +113,7 @@ class _PerSource:
     failures: list[InputFailure]
     batch_note: str | None = None
     fell_back: bool = False  # the model failed every source: the extractive engine's brief
-    mentioned: Mapping[str, Mapping[DateKey, bool]] | None = None  # mentions, when found
+    mentioned: Mapping[str, Mapping[DateKey, Timing]] | None = None  # mentions, when found
 
 
 def _process_all(
@@ -259,7 +259,7 @@ def _day_note(
 
 
 def date_signals(
-    done: Sequence[Processed], found: Mapping[str, Mapping[DateKey, bool]] | None = None
+    done: Sequence[Processed], found: Mapping[str, Mapping[DateKey, Timing]] | None = None
 ) -> dateranking.DateSignals:
     """How often the articles refer to each date (anywhere in their kept text) and how
     many were published each day: what the timeline's days are ranked by. ``found``:

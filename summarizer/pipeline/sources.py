@@ -29,7 +29,7 @@ from summarizer.stages import ground as ground_stage
 from summarizer.stages import ingest as ingest_stage
 from summarizer.stages import quantities as quantities_stage
 from summarizer.stages import segment as segment_stage
-from summarizer.stages.dateranking import DateKey
+from summarizer.stages.dateranking import DateKey, Timing
 
 log = logging.getLogger("summarizer")
 
@@ -101,7 +101,7 @@ def prepare_all(
 
 def mentions(
     source: Source, cleaned: CleanedSource, years: dates_stage.StatedYears | None = None
-) -> dict[DateKey, bool]:
+) -> dict[DateKey, Timing]:
     """The dates a source refers to anywhere in its kept text, for ranking the timeline's
     days (:func:`~summarizer.stages.dateranking.mentioned`); ``years``: the month-days its
     text gives a year (:func:`~summarizer.stages.dates.stated_years`), when already found."""

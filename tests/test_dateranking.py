@@ -1,0 +1,90 @@
+"""Which days matter (stages/dateranking.py): how each article's mentions of a date count,
+on small stories written for these tests."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from summarizer.models import MergedEvent, Precision, ResolvedDate
+from summarizer.stages import dateranking, select
+from summarizer.stages.dates import date_mentions
+
+MON, TUE, WED, THU, FRI = (dt.date(2025, 3, d) for d in range(3, 8))
+
+
+def _day(day: dt.date) -> ResolvedDate:
+    return ResolvedDate(start=day, precision=Precision.DAY)
+
+
+def _entry(eid: str, day: dt.date, text: str, source: str) -> MergedEvent:
+    return MergedEvent(
+        id=eid, date=_day(day), text=text, sources=(source,), evidence=(), importance=1.0
+    )
+
+
+def test_timing_of_a_mention() -> None:
+    assert dateranking.timing(FRI, _day(WED)) == "later"
+    assert dateranking.timing(WED, _day(WED)) == "same"
+    assert dateranking.timing(MON, _day(WED)) == "ahead"
+    assert dateranking.timing(None, _day(WED)) == "same"  # publication date unknown
+    week = ResolvedDate(start=MON, end=FRI, precision=Precision.RANGE)
+    assert dateranking.timing(WED, week) == "same"  # written within the range
+    assert dateranking.timing(dt.date(2025, 3, 10), week) == "later"
+
+
+def test_each_timing_has_its_weight() -> None:
+    thursday = [_day(THU)]
+    signals = dateranking.date_signals([(MON, thursday), (THU, thursday), (FRI, thursday)])
+    expected = dateranking.ANNOUNCED_WEIGHT + dateranking.SAME_DAY_WEIGHT + 1.0
+    assert signals.mentions[(THU.isoformat(), None)] == expected
+
+
+# A council vote on Thursday is announced by two articles earlier in the week; on
+# Wednesday two articles report a bridge blockade the same day. The vote is the day a
+# timeline of the story keeps: the coverage looked forward to it.
+ARTICLES = {
+    "herald": (MON, "The council will vote on the Orla bypass on Thursday, the mayor said."),
+    "courier": (TUE, "Councillors are expected to approve the bypass on Thursday."),
+    "post": (WED, "Protesters blocked the Orla bridge on Wednesday."),
+    "star": (WED, "Farmers and protesters blocked the bridge into Orla on Wednesday."),
+    "weekly": (FRI, "Road works in Orla go on."),  # the coverage runs past the vote
+}
+
+
+def _signals() -> dateranking.DateSignals:
+    return dateranking.date_signals(
+        (day, [r for _, r in date_mentions(text, day)]) for day, text in ARTICLES.values()
+    )
+
+
+def test_an_announced_day_outranks_a_day_reported_only_on_the_day() -> None:
+    signals = _signals()
+    assert signals.mentions[(THU.isoformat(), None)] == 2 * dateranking.ANNOUNCED_WEIGHT
+    assert signals.mentions[(WED.isoformat(), None)] == 2 * dateranking.SAME_DAY_WEIGHT
+    events = [
+        _entry("vote", THU, "The council approved the Orla bypass.", "gazette"),
+        _entry("block", WED, "Protesters blocked the Orla bridge on Wednesday.", "post"),
+    ]
+    kept = select.select_timeline(events, max_dates=1, signals=signals)
+    assert [e.id for e in kept] == ["vote"]
+
+
+def test_as_a_days_own_report_the_announcement_would_not_have_won() -> None:
+    # the same mentions, all counted as the day's own coverage: the blockade wins
+    signals = _signals()
+    flat = dateranking.DateSignals(
+        mentions={
+            k: v / dateranking.ANNOUNCED_WEIGHT * dateranking.SAME_DAY_WEIGHT
+            if k == (THU.isoformat(), None)
+            else v
+            for k, v in signals.mentions.items()
+        },
+        published=signals.published,
+        first=signals.first,
+        last=signals.last,
+    )
+    events = [
+        _entry("vote", THU, "The council approved the Orla bypass.", "gazette"),
+        _entry("block", WED, "Protesters blocked the Orla bridge on Wednesday.", "post"),
+    ]
+    assert [e.id for e in select.select_timeline(events, max_dates=1, signals=flat)] == ["block"]
