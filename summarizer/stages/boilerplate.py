@@ -174,33 +174,32 @@ def _salts(outlets: Sequence[str | None]) -> list[int]:
     return [0 if o is None else numbers.setdefault(o, len(numbers) + 1) for o in outlets]
 
 
-@dataclass(frozen=True)
-class _Unit:
-    """One sentence's keys: ``(key, first token, last token + 1)`` of its sampled
-    shingles (or one whole-sentence key), and a key for the words around each clock
-    time in it (``stamps``: how a template's time-stamped wrapper is recognised)."""
+# One sentence's keys: ``(key, first token, last token + 1)`` of its sampled shingles
+# (or one whole-sentence key), and a key for the words around each clock time in it
+# (its stamps: how a template's time-stamped wrapper is recognised). A plain pair of
+# tuples, not a class: the worker processes send one per sentence of the corpus, and
+# plain tuples are read back several times faster than instances.
+_Keys = tuple[tuple[int, int, int], ...]
+_Unit = tuple[_Keys, tuple[int, ...]]
 
-    keys: tuple[tuple[int, int, int], ...]
-    stamps: tuple[int, ...] = ()
-
-
-_EMPTY = _Unit(())
+_EMPTY: _Unit = ((), ())
 
 
 def _salted(unit: _Unit, salt: int) -> _Unit:
     """``unit`` with its keys those of its outlet (``salt`` 0, the unknown outlets: as is)."""
     if not salt:
         return unit
-    return _Unit(
-        tuple((_key((salt, k)), a, b) for k, a, b in unit.keys),
-        tuple(_key((salt, k)) for k in unit.stamps),
+    keys, stamps = unit
+    return (
+        tuple((_key((salt, k)), a, b) for k, a, b in keys),
+        tuple(_key((salt, k)) for k in stamps),
     )
 
 
 def _line_unit(text: str, ids: dict[str, int], salt: int) -> _Unit:
     """One whole-sentence key, in its outlet."""
     toks = _token_ids(tokens(text), ids)
-    return _salted(_Unit(((_key(toks), 0, len(toks)),)), salt) if toks else _EMPTY
+    return _salted((((_key(toks), 0, len(toks)),), ()), salt) if toks else _EMPTY
 
 
 _TIME_ID = zlib.crc32(b"<time>")
@@ -232,20 +231,21 @@ def _unit(text: str, ids: dict[str, int], case: _Case) -> _Unit:
     """The sampled keys and stamps of one sentence; its words' case goes to ``case``."""
     found = _TOKEN.findall(text)
     if not found:
-        return _Unit(())
+        return _EMPTY
     case.add(found)
     toks = _token_ids(_normalise([w.lower() for w in found]), ids)
-    return _Unit(tuple(_shingles(toks)), _stamps(toks))
+    return tuple(_shingles(toks)), _stamps(toks)
 
 
 def _all_shingles(text: str, ids: dict[str, int]) -> _Unit:
     """Every shingle of a sentence (not a sample), for the sentences phase 1 flagged."""
     toks = _token_ids(tokens(text), ids)
     if len(toks) < SHINGLE:
-        return _Unit(((_key(toks), 0, len(toks)),) if toks else ())
-    return _Unit(
-        tuple((_key(toks[i : i + SHINGLE]), i, i + SHINGLE) for i in range(len(toks) - SHINGLE + 1))
+        return (((_key(toks), 0, len(toks)),) if toks else ()), ()
+    keys = tuple(
+        (_key(toks[i : i + SHINGLE]), i, i + SHINGLE) for i in range(len(toks) - SHINGLE + 1)
     )
+    return keys, ()
 
 
 @dataclass(frozen=True)
@@ -256,16 +256,19 @@ class _Counts:
     days: Counter[int]
     occurrences: Counter[int]  # in all, repeats within an article included
 
-    def recurring(self, key: int, min_articles: int, min_days: int) -> bool:
-        return self.articles[key] >= min_articles and self.days[key] >= min_days
+    def recurring(self, min_articles: int, min_days: int) -> set[int]:
+        """The keys in at least ``min_articles`` articles on ``min_days`` days."""
+        days = self.days
+        return {k for k, n in self.articles.items() if n >= min_articles and days[k] >= min_days}
 
-    def template(self, key: int, min_articles: int, min_days: int) -> bool:
-        """A recurring run that pages also repeat within themselves: a site template's
+    def template(self, min_articles: int, min_days: int) -> set[int]:
+        """The recurring runs that pages also repeat within themselves: a site template's
         wrapper around each item (a comment's "Posted by ... | Report abuse")."""
-        return (
-            self.recurring(key, min_articles, min_days)
-            and self.occurrences[key] >= TEMPLATE_REPEATS * self.articles[key]
-        )
+        return {
+            k
+            for k in self.recurring(min_articles, min_days)
+            if self.occurrences[k] >= TEMPLATE_REPEATS * self.articles[k]
+        }
 
 
 def _count(published: Sequence[dt.date | None], units: Sequence[Sequence[_Unit]]) -> _Counts:
@@ -279,8 +282,8 @@ def _count(published: Sequence[dt.date | None], units: Sequence[Sequence[_Unit]]
     for day, members in by_day.items():
         seen: set[int] = set()
         for i in members:
-            every = [k for unit in units[i] for k, _, _ in unit.keys]
-            every += [k for unit in units[i] for k in unit.stamps]
+            every = [k for keys, _ in units[i] for k, _, _ in keys]
+            every += [k for _, stamps in units[i] for k in stamps]
             occurrences.update(every)
             keys = set(every)
             articles.update(keys)
@@ -311,20 +314,29 @@ def _longest_run(spans: Iterable[tuple[int, int]]) -> int:
     return best
 
 
-def _flagged(unit: _Unit, counts: _Counts, min_articles: int, min_days: int) -> bool:
+@dataclass(frozen=True)
+class _Found:
+    """One count and what recurs in it at the run's limits (sets, so that each of the
+    corpus' keys is looked at once, not once per sentence it is in)."""
+
+    counts: _Counts
+    recurring: set[int]
+    template: set[int] = field(default_factory=set)
+
+
+def _flagged(unit: _Unit, sampled: _Found) -> bool:
     """Phase 1: does any sampled key of the sentence recur (or its stamp repeat)?"""
-    return any(counts.recurring(k, min_articles, min_days) for k, _, _ in unit.keys) or any(
-        counts.template(k, min_articles, min_days) for k in unit.stamps
-    )
+    keys, stamps = unit
+    recurring, template = sampled.recurring, sampled.template
+    return any(k in recurring for k, _, _ in keys) or any(k in template for k in stamps)
 
 
 def _verdict(
     text: str,
     full: _Unit,
     sampled: _Unit,
-    counts: tuple[_Counts, _Counts],
+    counts: tuple[_Found, _Found],
     case: _Case,
-    limits: tuple[int, int],
 ) -> str | None:
     """Phase 2: the drop reason for a flagged sentence, or None to keep it.
 
@@ -334,11 +346,11 @@ def _verdict(
     sentence and every name and figure in it (a sentence that differs in a name or a
     figure is another fact, not a copy).
     """
-    sampled_counts, full_counts = counts
-    template = [k for k in sampled.stamps if sampled_counts.template(k, *limits)]
+    sampled_found, full_found = counts
+    template = [k for k in sampled[1] if k in sampled_found.template]
     if template:
-        return _reason(sampled_counts, template)
-    hits = [(k, a, b) for k, a, b in full.keys if full_counts.recurring(k, *limits)]
+        return _reason(sampled_found.counts, template)
+    hits = [(k, a, b) for k, a, b in full[0] if k in full_found.recurring]
     if not hits:
         return None
     spans = [(a, b) for _, a, b in hits]
@@ -350,16 +362,16 @@ def _verdict(
         inside = {i for a, b in spans for i in range(a, b)}
         if any(i not in inside for i in _names(found, tokens(text), case)):
             return None
-    return _reason(full_counts, [k for k, _, _ in hits])
+    return _reason(full_found.counts, [k for k, _, _ in hits])
 
 
-def _tail_verdict(unit: _Unit, counts: _Counts) -> str | None:
+def _tail_verdict(unit: _Unit, closing: _Found) -> str | None:
     """The drop reason for a known outlet's closing line that its other pages end on
     too (on other days), or None."""
-    keys = [k for k, _, _ in unit.keys if counts.recurring(k, TAIL_ARTICLES, TAIL_ARTICLES)]
+    keys = [k for k, _, _ in unit[0] if k in closing.recurring]
     if not keys:
         return None
-    return _reason(counts, keys, "the outlet's closing line")
+    return _reason(closing.counts, keys, "the outlet's closing line")
 
 
 def _reason(counts: _Counts, keys: Sequence[int], where: str = "") -> str:
@@ -461,14 +473,18 @@ def decide(
     last line (:func:`closing_line`)), the sentences that are its outlet's recurring
     boilerplate, with the reason. ``texts`` is read only for the sentences the sampled
     keys flag and the closing lines of known outlets."""
-    limits = (min_articles, min_days)
     ids: dict[str, int] = {}
     salts = _salts(outlets if outlets is not None else [None] * len(units))
     units = [
         [_salted(u, salt) for u in article] for article, salt in zip(units, salts, strict=True)
     ]
-    sampled = _count(published, units)
-    flagged = [[_flagged(u, sampled, *limits) for u in article_units] for article_units in units]
+    counted = _count(published, units)
+    sampled = _Found(
+        counted,
+        counted.recurring(min_articles, min_days),
+        counted.template(min_articles, min_days),
+    )
+    flagged = [[_flagged(u, sampled) for u in article_units] for article_units in units]
     full = [
         [
             _salted(_all_shingles(texts[i][j], ids), salts[i]) if f else _EMPTY
@@ -476,7 +492,8 @@ def decide(
         ]
         for i, marks in enumerate(flagged)
     ]
-    full_counts = _count(published, full)
+    counted = _count(published, full)
+    full_found = _Found(counted, counted.recurring(min_articles, min_days))
     closing = [
         [
             _line_unit(texts[i][j], ids, salts[i])
@@ -486,17 +503,17 @@ def decide(
         ]
         for i, n in enumerate(tails if tails is not None else [0] * len(units))
     ]
-    closing_counts = _count(published, closing)
+    counted = _count(published, closing)
+    closing_found = _Found(counted, counted.recurring(TAIL_ARTICLES, TAIL_ARTICLES))
     out: list[Drops] = []
     for i, marks in enumerate(flagged):
         drop: Drops = []
         for j, flag in enumerate(marks):
             reason = None
             if flag:
-                reason = _verdict(
-                    texts[i][j], full[i][j], units[i][j], (sampled, full_counts), case, limits
-                )
-            reason = reason or _tail_verdict(closing[i][j], closing_counts)
+                reason = _verdict(texts[i][j], full[i][j], units[i][j], (sampled, full_found), case)
+            if reason is None and closing[i][j][0]:
+                reason = _tail_verdict(closing[i][j], closing_found)
             if reason is not None:
                 drop.append((j, reason))
         out.append(drop)
