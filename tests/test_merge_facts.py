@@ -312,13 +312,28 @@ def test_counts_the_disagreement_stage_compares_share_an_entry_and_are_listed() 
 
 
 def test_a_count_and_the_sentence_naming_what_it_counts_are_compared() -> None:
+    wire = (
+        WED,
+        "The number of homes without power in Kelmport climbed to 65,000 on "
+        "Wednesday, the grid operator said.",
+    )
+    # "60,000 homes had no power": the disagreement stage cannot tell its state, so the
+    # differing counts are never one entry (one outlet's quote would contradict it)
     events = run(
         {
-            "wire": (
+            "wire": wire,
+            "radio": (
                 WED,
-                "The number of homes without power in Kelmport climbed to 65,000 on "
-                "Wednesday, the grid operator said.",
+                "The grid operator said about 60,000 homes in Kelmport had no power on Wednesday.",
             ),
+        }
+    )
+    assert entry_citing(events, "65,000") is not entry_citing(events, "60,000 homes")
+    # "60,000 homes in Kelmport were without power": the same state, read past the
+    # place; one entry may hold both because the disagreement is listed
+    events = run(
+        {
+            "wire": wire,
             "radio": (
                 WED,
                 "The grid operator said about 60,000 homes in Kelmport were without power "
@@ -326,7 +341,12 @@ def test_a_count_and_the_sentence_naming_what_it_counts_are_compared() -> None:
             ),
         }
     )
-    assert entry_citing(events, "65,000") is not entry_citing(events, "60,000 homes")
+    entry = entry_citing(events, "65,000")
+    if entry is entry_citing(events, "60,000 homes"):
+        disagreements, _ = find_disagreements(events, {"wire": WED, "radio": WED})
+        (found,) = disagreements
+        assert found.event == entry.id
+        assert sorted(c.source for c in found.claims) == ["radio", "wire"]
 
 
 def test_the_same_figures_stated_twice_are_still_one_entry() -> None:

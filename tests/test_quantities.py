@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from summarizer.models import Engine, Event, Quantity, SourceExtraction
+from summarizer.stages.figure_match import acronyms, spelled_out
 from summarizer.stages.quantities import (
     annotate,
     comparable,
@@ -14,7 +15,6 @@ from summarizer.stages.quantities import (
     same_figure,
     same_reference,
 )
-from summarizer.stages.subjects import acronyms, spelled_out
 
 
 def only(text: str, kind: str | None = None) -> Quantity:
@@ -424,6 +424,26 @@ def test_the_number_of_things_in_a_state_before_the_figure() -> None:
         ("Some 300 families lost their homes.", "families without homes"),
         ("It had 41,960 votes to the Reds's 41,773.", "votes"),
         ("The Greens won 23 seats to Labour's 19.", "seats"),
+        # the size of a thing that changed: a lead, a crowd (not a noun of counting)
+        ("The lead narrowed to 187 votes.", "votes (lead)"),
+        ("Fenn's lead in the Dunmere race has narrowed to 187 votes.", "votes (lead)"),
+        ("The crowd swelled to 5,000 people.", "people (crowd)"),
+        ("The total rose to 52,960 votes.", "votes"),
+        ("Fenn's lead narrowed to 187 votes as postal ballots were counted.", "votes (lead)"),
+        # what a restoration leaves out is still in the state it began
+        ("Power was restored to all but 12,000 homes by Thursday.", "homes without power"),
+        ("Crews have restored power to all but 9,500 homes.", "homes without power"),
+        ("Power has since been restored to all but 800 farms.", "farms without power"),
+        ("Water was restored to 12,000 homes.", "homes"),
+        # a state read past a place between the counted things and their verb
+        ("About 58,000 homes on the Marrow coast were without power.", "homes without power"),
+        ("Some 300 travellers at Pellam station were stranded.", "travellers stranded"),
+        ("Fenn had 187 votes on Tuesday as ballots were counted.", "votes"),
+        # an acronym's plural is a counted noun, shown as written
+        ("Some 40 NGOs were working in the camps.", "NGOs working"),
+        ("Three MPs resigned on Monday.", "MPs resigned"),
+        ("It fired 20 UAVs overnight.", "UAVs fired"),
+        ("About 4,000 NATO troops were deployed.", "troops deployed"),
     ],
 )
 def test_what_a_count_measures(text: str, noun: str) -> None:
@@ -437,6 +457,7 @@ def test_what_a_count_measures(text: str, noun: str) -> None:
         ("It had 41,960 votes to the Reds's 41,773.", "votes of Reds"),
         ("The Greens won 23 seats to Labour's 19.", "seats of Labour"),
         ("The Moss Party had 41,960 votes to the Reds 41,773.", "votes of Reds"),
+        ("It had 41,960 votes to the Reds' 41,773.", "votes of Reds"),  # bare apostrophe
     ],
 )
 def test_a_score_s_second_number_counts_the_same_thing_of_another_owner(

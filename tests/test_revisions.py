@@ -666,3 +666,156 @@ def test_an_update_does_not_replace_a_rival_state_count_of_its_own_day() -> None
         "about 60,000 homes without power",
         "65,000 homes without power",
     }
+
+
+# --------------------------------------------------------------------------- multi-day stories
+
+STORM = {
+    "coast-tue.txt": (
+        "2026-02-10",
+        "Ice storm cuts power on the Marrow coast",
+        "Coast Courier",
+        "An ice storm left about 40,000 homes without power on the Marrow coast on Tuesday, "
+        "the utility Northgrid said.\n\n"
+        "Schools in Pellam and Ostry closed early as freezing rain brought down lines across "
+        "the region.",
+    ),
+    "coast-wed.txt": (
+        "2026-02-11",
+        "Marrow coast outages climb overnight",
+        "Coast Courier",
+        "The number of homes without power on the Marrow coast climbed to 65,000 overnight, "
+        "Northgrid said on Wednesday.\n\n"
+        "Northgrid said repair crews from three neighbouring regions had arrived in Pellam.",
+    ),
+    "herald-wed.txt": (
+        "2026-02-11",
+        "Thousands still in the dark after Marrow ice storm",
+        "Ostry Herald",
+        "About 58,000 homes on the Marrow coast were without power on Wednesday morning, "
+        "Northgrid said.\n\n"
+        "About 300 travellers were stranded at Pellam station on Wednesday as trains were "
+        "halted, the rail operator said.",
+    ),
+    "coast-wed2.txt": (
+        "2026-02-11",
+        "Pellam station crowds grow",
+        "Coast Courier",
+        "The number of travellers stranded at Pellam station rose to 450 on Wednesday, the "
+        "rail operator said.",
+    ),
+    "coast-thu.txt": (
+        "2026-02-12",
+        "Power returning on the Marrow coast",
+        "Coast Courier",
+        "Northgrid said power had been restored to all but 12,000 homes on the Marrow coast by "
+        "Thursday evening.\n\n"
+        "Trains between Pellam and Ostry ran again on Thursday, the rail operator said.",
+    ),
+}
+
+ELECTION = {
+    "nbn-mon.txt": (
+        "2026-10-05",
+        "Dunmere mayoral race too close to call",
+        "NBN",
+        "With most ballots counted in the Dunmere mayoral race, Aldo Fenn held a lead of 412 "
+        "votes over Mira Sato of the Greens on Monday.\n\n"
+        "Sato told supporters in Dunmere that every postal ballot had to be counted.",
+    ),
+    "nbn-tue.txt": (
+        "2026-10-06",
+        "Fenn's lead in Dunmere shrinks",
+        "NBN",
+        "Fenn's lead in the Dunmere mayoral race narrowed to 187 votes on Tuesday as postal "
+        "ballots were counted, the election office said.\n\n"
+        "Fenn had 41,960 votes to the Greens' 41,773 when the Dunmere count closed, the "
+        "election office said.",
+    ),
+    "courier-tue.txt": (
+        "2026-10-06",
+        "Fenn wins Dunmere by a whisker",
+        "Dunmere Courier",
+        "Aldo Fenn had 41,690 votes to the Greens' 41,503 when the Dunmere count closed on "
+        "Tuesday, the election office said.\n\n"
+        "Sato said she would not ask for a recount in Dunmere.",
+    ),
+}
+
+
+def _story(folder: Path, files: dict[str, tuple[str, str, str, str]]) -> Path:
+    folder.mkdir()
+    for name, (day, title, outlet, body) in files.items():
+        (folder / name).write_text(
+            f"date: {day}\nTitle: {title}\nSource: {outlet}\n\n{body}\n", encoding="utf-8"
+        )
+    return folder
+
+
+def test_a_storm_s_outages_revised_over_three_days_and_same_day_counts_disputed(
+    tmp_path: Path,
+) -> None:
+    """Tuesday 40,000 homes without power; Wednesday one outlet's update "climbed to
+    65,000" and another's "about 58,000 ... on Wednesday morning" (a disagreement of one
+    day, as are 450 vs about 300 travellers stranded that Wednesday: any count, not only
+    a "without" state); Thursday "power had been restored to all but 12,000 homes" is
+    the homes still without power, the latest figure, and the headline says what it
+    replaced."""
+    report = run([_story(tmp_path / "storm", STORM)], Config(engine=EngineChoice.EXTRACTIVE))
+    revised = {r.note: r for r in report.revisions}
+    assert set(revised) == {
+        "about 40,000 homes without power (2026-02-10) → 65,000 homes without power (2026-02-11)",
+        "about 58,000 homes without power (2026-02-11) / 65,000 homes without power (2026-02-11)"
+        " → 12,000 homes without power (2026-02-12)",
+    }
+    latest = next(r for r in report.revisions if "12,000" in r.note)
+    assert [(c.source, c.value) for c in latest.new] == [
+        ("coast-thu", "12,000 homes without power")
+    ]
+    disputed = sorted((d.topic, d.note) for d in report.disagreements)
+    assert disputed == [
+        ("homes without power", "65,000 vs about 58,000"),
+        ("travellers stranded", "450 vs about 300"),
+    ]
+    head = report.headline_line
+    assert head is not None and "all but 12,000 homes" in head.text
+    assert latest in head.revisions
+    assert "→ 12,000 homes without power" in render_brief_md(report).split("## Key", 1)[0]
+
+
+def test_a_narrowing_lead_is_revised_and_not_compared_with_vote_totals(tmp_path: Path) -> None:
+    """Monday "a lead of 412 votes", Tuesday "the lead narrowed to 187 votes": a lead's
+    revision, never a vote total; the two outlets' totals of each side disagree,
+    the second side's written "the Greens' 41,773" (a bare apostrophe)."""
+    report = run([_story(tmp_path / "vote", ELECTION)], Config(engine=EngineChoice.EXTRACTIVE))
+    (revision,) = report.revisions
+    assert (revision.topic, revision.note) == (
+        "votes (lead)",
+        "412 votes (lead) (2026-10-05) → 187 votes (lead) (2026-10-06)",
+    )
+    disputed = sorted((d.topic, d.note) for d in report.disagreements)
+    assert disputed == [("votes", "41,690 vs 41,960"), ("votes of Greens", "41,503 vs 41,773")]
+
+
+def test_an_update_in_one_entry_with_a_rival_count_of_its_own_day_is_a_disagreement() -> None:
+    """One entry, both Wednesday: "rose to 450" does not replace another outlet's "about
+    300 travellers were stranded ... on Wednesday" (a count of that day, whatever the
+    state); no earlier report. Without the rival's own day it stays a revision."""
+    quotes = (
+        ("post", "About 300 travellers were stranded at Pellam station on Wednesday."),
+        ("isles", "The number of travellers stranded at Pellam station rose to 450 on Wednesday."),
+    )
+    merged = entry("wed", WED, *quotes)
+    dated = merged.model_copy(
+        update={
+            "evidence": tuple(
+                e.model_copy(update={"date_expression": "on Wednesday"}) for e in merged.evidence
+            )
+        }
+    )
+    found = compare([dated], {"post": WED, "isles": WED})
+    assert not found.revisions
+    (item,) = found.disagreements
+    assert item.note == "450 vs about 300"
+    (revision,) = compare([merged], {"post": WED, "isles": WED}).revisions
+    assert revision.note.endswith("→ 450 travellers stranded (2025-03-05)")

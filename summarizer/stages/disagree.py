@@ -479,12 +479,15 @@ def _revision_inside(
     """The topic's figures as one revision when one group replaces all the others. An
     update that is newer only by its words, on the others' own day, while it updates a
     figure of an earlier day (``explained``), is a rival report of that day, not their
-    revision (see :mod:`summarizer.stages.revisions`)."""
+    revision (see :mod:`summarizer.stages.revisions`); so is another outlet's count its
+    sentence dates to the update's day (:func:`revisions.of_update_day`)."""
     figured = [[revisions.figure(event, s, q, published) for s, q in g] for g in groups]
     latest = revisions.newest(figured)
     if latest is None:
         return None
     old = [f for i, g in enumerate(figured) if i != latest for f in g]
+    if revisions.rivals_only(old, figured[latest]):
+        return None  # another outlet's count of the update's own day: a rival, not replaced
     words_only = [f for f in figured[latest] if f.revising]
     if (
         words_only

@@ -6,15 +6,17 @@ or one huge sentence, holds thousands of figures), through the keys that
 :func:`comparable` implies. What a figure is of comes from
 :mod:`summarizer.stages.subjects`; a figure whose subject cannot be told
 (:func:`has_subject`) is compared with nothing when the comparison is ``strict``
-(disagreements, revisions, the headline's wording).
+(disagreements, revisions, the headline's wording). A subject spelled out ("gross
+domestic product") takes the acronym the run uses for it ("GDP": :func:`with_acronyms`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import re
+from collections.abc import Callable, Iterable, Sequence
 
 from summarizer.models import MergedEvent, Quantity
-from summarizer.stages.subjects import acronyms, spelled_out, stem
+from summarizer.stages.subjects import stem
 from summarizer.stages.units import KINDS as MEASURES
 
 MEASURED = frozenset({"percent", "money"})
@@ -172,7 +174,7 @@ def _join_general_tolls(
 
 def with_acronyms(events: Sequence[MergedEvent]) -> Sequence[MergedEvent]:
     """The entries with each sum's or percentage's subject keyed by the acronym the run
-    uses for it (:func:`subjects.spelled_out`): "74 percent of gross domestic product"
+    uses for it (:func:`spelled_out`): "74 percent of gross domestic product"
     is compared with "71 percent of GDP". One pass over the run's figures; unchanged
     when the run's subjects hold no acronym."""
     known = acronyms(
@@ -202,3 +204,37 @@ def _keyed(event: MergedEvent, known: frozenset[str]) -> MergedEvent:
             out.append(q if key == q.subject else q.model_copy(update={"subject": key}))
         quantities[source] = tuple(out)
     return event.model_copy(update={"quantities": quantities}) if changed else event
+
+
+# --------------------------------------------------------------------------- acronyms
+
+_ACRONYM = re.compile(r"[A-Z]{2,6}")
+
+
+def acronyms(written: Iterable[str]) -> frozenset[str]:
+    """The all-capital words (2 to 6 letters) among subjects as written: "GDP", "IMF"."""
+    return frozenset(w for text in written for w in text.split() if _ACRONYM.fullmatch(w))
+
+
+def spelled_out(key: str, written: str, known: frozenset[str]) -> str:
+    """The key of a subject whose phrase spells out an acronym the run also uses ("gross
+    domestic product" when another figure is "of GDP"; "International Monetary Fund"
+    and "IMF"): the words the acronym stands for (those ending the phrase, their
+    initials) give way to it, so both are one subject ("General Motors sales" and "GM
+    sales"). A two-letter acronym needs
+    capitalised words ("General Motors", "GM"); otherwise ``key`` is returned."""
+    base, at, when = key.partition(" @")
+    words = written.split()
+    spans = ((i, j) for i in range(len(words) - 1) for j in range(len(words), i + 1, -1))
+    for i, j in spans:
+        span = words[i:j]
+        initials = "".join(w[0] for w in span).upper()
+        if initials not in known or (len(initials) < 3 and not all(w[0].isupper() for w in span)):
+            continue
+        last = len(words) - 1  # the head stays in the key; other words if names
+        kept = {
+            stem(w) for k, w in enumerate(words) if not i <= k < j and (w[0].isupper() or k == last)
+        }
+        base = " ".join(sorted({*kept, stem(initials)}))
+        break
+    return f"{base}{at}{when}"

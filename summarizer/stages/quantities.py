@@ -56,6 +56,7 @@ from summarizer.stages.subjects import (
     direction_before,
     distance_reference,
     frame_before,
+    left_without,
     measure_subject,
     measured_subject,
     noun_phrase,
@@ -115,7 +116,7 @@ _MOD_RE = "|".join(
 _NUMBER_RE = re.compile(
     r"(?<![\w.,/:$€£])(?<![^\W\d_]-)(?<!\s-)(?<!^-)"
     r"(?:(?P<mod>" + _MOD_RE + r")\s+)?"
-    r"(?P<cur>US\$|\$|€|£)?\s?"
+    r"(?:(?P<cur>US\$|\$|€|£)\s?)?"  # the space only after a sign: "$ 5", not "Reds' 41,773"
     r"(?P<num>"
     r"\d+\s+\d+/\d+"  # 1 1/2
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
@@ -398,7 +399,7 @@ def _count_kind(m: re.Match[str], before: str, after: str) -> _Kind | None:
     if frame:
         return _Kind("count", end=m.end(), subject=stem(phrase.head), predicate=frame,
                      noun=f"{phrase.head} ({frame})")  # fmt: skip
-    state = phrase.predicate or verb_before(before)
+    state = phrase.predicate or left_without(before) or verb_before(before)
     noun = phrase.head + (f" {state}" if state else "")
     return _Kind(
         "count",

@@ -33,8 +33,9 @@ there to be updated, that is the figure revised, and another outlet's different 
 of the update's own day is a rival report of the same moment (a disagreement: "about
 60,000 homes without power" vs "climbed to 65,000 overnight", both on Wednesday, after
 Tuesday's 40,000), not the figure the update replaced (:attr:`Link.rivals`); so is
-another outlet's count of a state its sentence times to the update's own day
-(:func:`of_update_day`), even with no earlier report.
+another outlet's count of anything its sentence times to the update's own day
+(:func:`of_update_day`: "300 travellers were stranded on Wednesday" vs "rose to 450 on
+Wednesday"), even with no earlier report.
 """
 
 from __future__ import annotations
@@ -57,13 +58,15 @@ _WINDOW = 100  # characters before a figure searched for revision language
 
 _CHANGE = (
     r"(?:risen|rose|rises|rising|climbed|climbs|climbing|increased|increases|grown|grew|"
-    r"jumped|soared|surged|fallen|fell|falls|dropped|declined|decreased|"
+    r"jumped|soared|surged|fallen|fell|falls|dropped|declined|decreased|narrowed|widened|"
+    r"shrank|shrunk|swelled|swollen|"
     r"revised(?:\s+(?:up|down)(?:wards?)?)?|updated|raised|lowered)"
 )
 _REVISING_BEFORE = re.compile(
     r"(?:\b" + _CHANGE + r"\b[^.;:!?]{0,60}?\b(?:to|at)"  # "has risen to", "rose from 3 to"
     r"|\bnow\s+(?:stands?\s+at|stood\s+at|at|totals?|numbers?|is|are)"  # "now stands at"
-    r"|\bbringing\s+(?:the\s+)?[^.;:!?]{0,30}?\b(?:to|at))\s+$"  # "bringing the total to"
+    r"|\bbringing\s+(?:the\s+)?[^.;:!?]{0,30}?\b(?:to|at)"  # "bringing the total to"
+    r"|\b(?:restored|reconnected)\b[^.;:!?]{0,40}?\ball\s+but)\s+$"  # "restored to all but"
     r"|\b(?:latest|new|updated|revised)\s+(?:death\s+|casualty\s+)?"
     r"(?:tolls?|figures?|counts?|tally|tallies|totals?|estimates?)\b[^.;:!?]{0,40}$",
     re.IGNORECASE,
@@ -281,17 +284,26 @@ def reported_earlier(old: Figure, new: Figure) -> bool:
 
 
 def of_update_day(old: Figure, new: Figure) -> bool:
-    """``old`` is another outlet's count of things in a state ("homes were without power
-    on Wednesday morning") at a time its own sentence gives, the day ``new`` was
-    published: as current as the update, so not the figure the update replaced. (A
-    toll's day is its event's day, not the count's: "killed three workers on Monday"
-    can still be updated that Monday.)"""
+    """``old`` is another outlet's count of one thing ("homes were without power on
+    Wednesday morning", "300 travellers were stranded on Wednesday") at a time its own
+    sentence gives, the day ``new`` was published: as current as the update, so not the
+    figure the update replaced. (A toll's day is its event's day, not the count's:
+    "killed three workers on Monday" can still be updated that Monday.)"""
     q = old.quantity
-    if not (_rival(old, new) and q.kind == "count" and (q.predicate or "").startswith("without")):
+    if not (_rival(old, new) and q.kind == "count"):
         return False
     ev = _evidence(old.event, old.source, q)
     dated = ev is not None and ev.date_expression is not None
     return dated and not old.event.date.from_publication and old.event.date.start == new.published
+
+
+def rivals_only(old: Sequence[Figure], new: Sequence[Figure]) -> bool:
+    """An update's figures (``new``) in one entry with figures of its own day only, one
+    of them another outlet's count dated to that day (:func:`of_update_day`): rival
+    reports of one day, not figures the update replaced."""
+    if any(reported_earlier(o, f) for o in old for f in new):
+        return False
+    return any(of_update_day(o, f) for o in old for f in new if f.revising)
 
 
 def _rival(old: Figure, new: Figure) -> bool:

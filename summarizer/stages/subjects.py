@@ -32,7 +32,6 @@ nouns that news counts (men, members, cases, home).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -98,12 +97,16 @@ class NounPhrase:
     end: int = 0  # end of the head noun in the text after the number
 
 
+_PLURAL_ACRONYM = re.compile(r"[A-Z]{2,6}['’]?s")
+
+
 def noun_phrase(after: str) -> NounPhrase | None:
     """The head noun of the phrase after a number, and the state it is in.
 
     The phrase runs over adjectives, names and nouns ("four Russian Shahed drones",
     "52 Shahed and decoy drones") up to a function word, a plural noun (its head), a
-    participle or punctuation; its head is its last lowercase word. Names alone
+    participle or punctuation; its head is its last lowercase word, or an acronym's
+    plural ("40 NGOs", "three MPs", kept in capitals). Names alone
     ("1328 Ban Ki-moon", "00.50 BST") are not counted things, and a phrase set off by a
     spaced dash ("Ena, 69 - rescued") is not the number's.
     """
@@ -117,6 +120,9 @@ def noun_phrase(after: str) -> NounPhrase | None:
             continue  # coordinated modifiers: "Shahed and decoy drones"
         if low in FUNCTION_WORDS or low.endswith("ly"):
             break
+        if _PLURAL_ACRONYM.fullmatch(word.group(0)):
+            head = word  # "40 NGOs", "three MPs": an acronym's plural is a counted noun
+            break
         if word.group(0)[0].isupper():
             if head is not None:
                 break
@@ -128,7 +134,9 @@ def noun_phrase(after: str) -> NounPhrase | None:
             break
     if head is None:
         return None
-    return NounPhrase(head.group(0).lower(), state_after(after[head.end() :]), head.end())
+    written = head.group(0)
+    written = written if _PLURAL_ACRONYM.fullmatch(written) else written.lower()
+    return NounPhrase(written, state_after(after[head.end() :]), head.end())
 
 
 _NOT_PLURAL_MEN = frozenset({"omen", "amen", "abdomen", "specimen", "regimen", "stamen"})
@@ -149,9 +157,29 @@ _LOST = re.compile(
 )
 
 
+# A place between the counted things and their plural verb: "homes [on the Marrow coast]
+# were", "[in Haiti] have been" (a singular verb after it agrees with something else: "the
+# plan adopted by the 15 countries in the euro group was inspired")
+_PLACE = re.compile(
+    r"^\s+(?:in|on|at|across|along|near|around|throughout)\s+(?:the\s+)?"
+    r"(?:[A-Za-z][\w'’-]*\s+){0,3}?[A-Za-z][\w'’-]*(?=\s+(?:were|are|remain(?:ed)?|"
+    r"(?:have|had)\s+(?:been|lost))\b)"
+)
+
+
 def state_after(rest: str) -> str | None:
-    """The state a counted phrase is in: "(were) stranded", "without power"; a loss is
-    the state it leaves ("homes lost power" are homes "without power")."""
+    """The state a counted phrase is in: "(were) stranded", "without power", also past
+    a place ("homes on the coast were without power"); a loss is the state it leaves
+    ("homes lost power" are homes "without power")."""
+    place = _PLACE.match(rest)
+    if place and not FUNCTION_WORDS.intersection(w.lower() for w in place.group(0).split()[2:]):
+        return _state(rest[place.end() :], participle=True)  # not "on Tuesday as ballots"
+    return _state(rest)
+
+
+def _state(rest: str, participle: bool = False) -> str | None:
+    """The state after the counted phrase; ``participle``: only a participle ("were
+    stranded", "are still waiting") or a loss, not an adverb ("were thus ...")."""
     aux = _AUXILIARY.match(rest)
     tail = rest[aux.end() :] if aux else rest
     m = re.match(r"^\s*(without|lacking)\s+([A-Za-z][A-Za-z'’-]*)", tail, re.IGNORECASE)
@@ -164,6 +192,8 @@ def state_after(rest: str) -> str | None:
     if not m or m.group(1) in FUNCTION_WORDS:
         return None
     word = m.group(1)
+    if participle:
+        return word if PARTICIPLE.fullmatch(word) or word.endswith("ing") else None
     return word if aux or PARTICIPLE.fullmatch(word) else None
 
 
@@ -188,18 +218,43 @@ _FRAME = re.compile(
     re.IGNORECASE,
 )
 _DIFFERENCE = re.compile(r"\b(?P<aux>[a-z]+\s+)?(?P<verb>[a-z][a-z'’-]*)\s+by\s+$")
+# "the lead narrowed to 187 votes", "Fenn's majority grew to 412": the size of a thing
+_CHANGED_TO = re.compile(
+    r"(?:\b(?i:the|a|an|its|their|his|her|our)|[A-Z][\w’'-]*?['’]s?)\s+"
+    r"(?:(?!ha[sdv]e?\b)[a-z]+\s+)?(?P<frame>(?!ha[sdv]e?\b)[a-z]+)\s+"
+    r"(?:(?:in|of|over|on|for|at)\s+[^.;:!?,\d]{1,40}?\s+)?"  # "lead in the mayoral race"
+    r"(?:(?:has|have|had)\s+(?:now\s+)?(?:been\s+)?)?"
+    r"(?P<verb>[a-z]+)\s+(?:to|at)\s+$"
+)
+_RESIZED = re.compile(r"(?:narrow|widen|swell|stand|stood)\w*|shr[aiu]nk|swollen")
+# Nouns of counting: "the total rose to 52,960 votes" is a count of votes, not of a total.
+_COUNTING = frozenset({"number", "total", "tally", "count", "toll", "figure", "sum", "estimate"})
 _PASSIVE = frozenset({"was", "were", "is", "are", "be", "been", "being", "get", "got"})
+
+
+def _changed_to(before: str) -> re.Match[str] | None:
+    """ "the lead narrowed to", "the crowd swelled to": a verb of change (not "the charity
+    has responded to")."""
+    m = _CHANGED_TO.search(before)
+    verb = m.group("verb").lower() if m else ""
+    return (
+        m
+        if m and (_UP.fullmatch(verb) or _DOWN.fullmatch(verb) or _RESIZED.fullmatch(verb))
+        else None
+    )
 
 
 def frame_before(before: str) -> str | None:
     """What a count is a measure of, when the words before it say so: a difference
     ("won by 187 votes", "leads by 412": "difference") or the singular noun it is the
-    size of ("a margin of 412 votes", "a crowd of 5,000 people": "margin", "crowd"), so
-    a margin is never compared with a total of the same unit. A passive's agent ("was
+    size of ("a margin of 412 votes", "a crowd of 5,000 people": "margin", "crowd"; "the
+    lead narrowed to 187 votes", "Fenn's majority grew to 412": "lead", "majority"), so
+    a margin is never compared with a total of the same unit. A noun of counting ("the
+    total rose to 52,960 votes", "the number of ...") is no frame. A passive's agent ("was
     hit by 40 rockets") and "the number of ..." (:func:`number_of`) are no frame."""
-    m = _FRAME.search(before)
+    m = _FRAME.search(before) or _changed_to(before)
     if m and not plural(m.group("frame")) and m.group("frame").lower() not in FUNCTION_WORDS:
-        return None if m.group("frame").lower() == "number" else m.group("frame").lower()
+        return None if m.group("frame").lower() in _COUNTING else m.group("frame").lower()
     m = _DIFFERENCE.search(before)
     if m is None or m.group("verb") in FUNCTION_WORDS:
         return None
@@ -227,6 +282,26 @@ def counted_before(before: str) -> NounPhrase | None:
     """What a number counts when the words before it say: :func:`number_of`, or
     :func:`elliptical`."""
     return number_of(before) or elliptical(before)
+
+
+_ALL_BUT = re.compile(
+    r"\b(?:(?P<thing>[a-z]+)\s+(?:(?:was|were|is|are|has|have|had|been|being|now|since|"
+    r"fully|largely|mostly|then)\s+){0,4}(?:restored|reconnected)"
+    r"|(?:restored|restoring|restores|restore|reconnected)\s+(?P<object>[a-z]+))"
+    r"\s+(?:to|for)\s+all\s+but\s+$",
+    re.IGNORECASE,
+)
+
+
+def left_without(before: str) -> str | None:
+    """The state of what is left out of a restoration: "power was restored to all but
+    12,000 homes" counts homes still "without power" (the state "40,000 homes lost
+    power" began)."""
+    m = _ALL_BUT.search(before)
+    if m is None:
+        return None
+    thing = (m.group("thing") or m.group("object")).lower()
+    return None if thing in FUNCTION_WORDS else f"without {thing}"
 
 
 def verb_before(before: str) -> str | None:
@@ -514,37 +589,3 @@ def measured_subject(before: str, after: str, money: bool) -> Subject | None:
         return None
     when = _when(after)
     return Subject(f"{found.key} @{when}", found.written, found.change) if when else found
-
-
-# --------------------------------------------------------------------------- acronyms
-
-_ACRONYM = re.compile(r"[A-Z]{2,6}")
-
-
-def acronyms(written: Iterable[str]) -> frozenset[str]:
-    """The all-capital words (2 to 6 letters) among subjects as written: "GDP", "IMF"."""
-    return frozenset(w for text in written for w in text.split() if _ACRONYM.fullmatch(w))
-
-
-def spelled_out(key: str, written: str, known: frozenset[str]) -> str:
-    """The key of a subject whose phrase spells out an acronym the run also uses ("gross
-    domestic product" when another figure is "of GDP"; "International Monetary Fund"
-    and "IMF"): the words the acronym stands for (those ending the phrase, their
-    initials) give way to it, so both are one subject ("General Motors sales" and "GM
-    sales"). A two-letter acronym needs
-    capitalised words ("General Motors", "GM"); otherwise ``key`` is returned."""
-    base, at, when = key.partition(" @")
-    words = written.split()
-    spans = ((i, j) for i in range(len(words) - 1) for j in range(len(words), i + 1, -1))
-    for i, j in spans:
-        span = words[i:j]
-        initials = "".join(w[0] for w in span).upper()
-        if initials not in known or (len(initials) < 3 and not all(w[0].isupper() for w in span)):
-            continue
-        last = len(words) - 1  # the head stays in the key; other words if names
-        kept = {
-            stem(w) for k, w in enumerate(words) if not i <= k < j and (w[0].isupper() or k == last)
-        }
-        base = " ".join(sorted({*kept, stem(initials)}))
-        break
-    return f"{base}{at}{when}"
