@@ -157,3 +157,17 @@ def test_a_possessive_day_names_another_event() -> None:
     assert _dated("The count after Sunday’s flood rose to 40 on Tuesday.")[0] == "2025-06-03"
     # the only day the sentence gives still dates it
     assert _dated("Monday's vote was postponed.") == ("2025-06-02", "Monday")
+
+
+def test_a_date_ending_the_subject_gives_way_to_the_facts_own() -> None:
+    """ "The two schools closed by the mayor on Monday will reopen next Monday": Monday
+    says when the schools closed; the fact, their reopening, is next Monday (a follow-up
+    published Wednesday 2024-11-13). Alone, such a date still dates the sentence."""
+    wed = dt.date(2024, 11, 13)
+    reopen = (
+        "The two schools closed by the mayor on Monday will reopen next Monday after air "
+        "tests found no danger, the city council said."
+    )
+    assert _dated(reopen, wed)[0] == "2024-11-18"
+    assert _dated("The driver arrested on Monday was charged on Tuesday.", wed)[0] == "2024-11-12"
+    assert _dated("Talks on Monday were productive, the council said.", wed)[0] == "2024-11-11"

@@ -317,7 +317,8 @@ def test_a_line_stating_an_old_figure_keeps_its_sentence_and_gets_a_revision_not
     found = compare([blast], {"gazette": MON, "valley": TUE})
     line = brief_line(blast.text, [blast], found.revisions, found.disagreements)
     assert line.text == blast.text  # the gazette's sentence, never edited
-    assert line.event == "e1" and line.sources == ("gazette", "valley")
+    # the valley's quote says four: it is cited in the note, not on a line saying three
+    assert line.event == "e1" and line.sources == ("gazette",)
     assert _notes(line) == [
         "Revised: three killed [gazette] (2025-03-03) → four killed [valley] (2025-03-04)"
     ]
@@ -326,6 +327,7 @@ def test_a_line_stating_an_old_figure_keeps_its_sentence_and_gets_a_revision_not
     )
     assert latest.text == "The plant explosion killed four workers."
     assert latest.event == "e1" and len(_notes(latest)) == 1
+    assert latest.sources == ("valley",)
 
 
 def test_disputed_figure_gets_a_note_with_each_side_attributed() -> None:
@@ -342,6 +344,9 @@ def test_disputed_figure_gets_a_note_with_each_side_attributed() -> None:
     assert _notes(line) == [
         "Disputed: 2,000 people stranded [gazette] vs 1,800 people stranded [valley]"
     ]
+    # a citation never claims more than its quote says: the valley is cited beside
+    # the line, with its own figure, not on a line saying 2,000
+    assert line.sources == ("gazette",)
 
 
 def test_silence_on_deaths_is_noted_as_not_mentioned() -> None:
@@ -357,6 +362,14 @@ def test_silence_on_deaths_is_noted_as_not_mentioned() -> None:
     line = brief_line(blast.text, [blast], found.revisions, found.disagreements)
     assert line.text == blast.text
     assert _notes(line) == ["Deaths not mentioned by [valley]"]
+    assert line.sources == ("gazette",)  # the valley's quote states no deaths
+    injuries = brief_line(
+        "An explosion at the Riverton plant injured 12 workers.",
+        [blast],
+        found.revisions,
+        found.disagreements,
+    )
+    assert injuries.sources == ("gazette", "valley")  # both state 12 injured
 
 
 def test_line_about_another_fact_gets_no_entry_and_no_note() -> None:

@@ -26,6 +26,20 @@ import re
 
 from summarizer.stages.dategrammar import FUNCTION_WORDS, FUTURE_CUE, SPEECH_CUE, TemporalMatch
 
+# What a sentence reports someone saying: a statement verb, or a verb of saying something
+# about someone ("criticised Moscow for ...", "urged a ceasefire"), English grammar.
+_REPORTS = re.compile(
+    rf"{SPEECH_CUE.pattern}|\b(?:critici[sz]ed|condemned|urged|vowed|thanked|accused|"
+    r"rebuked|praised|welcomed|denied|promised|pledged|demanded|appealed|rejected|"
+    r"dismissed|argued|acknowledged|admitted|called\s+(?:for|on))\b",
+    re.IGNORECASE,
+)
+# The quote that opens the next sentence and who said it: “...,” he said late on Monday.
+_NEXT_QUOTE = re.compile(r"\s{0,4}[“\"‘']")
+_QUOTE_END = re.compile(r"[,.!?]\s*[”\"’']\s+")
+_ATTRIBUTION = re.compile(r"[^.!?“”\"]{0,120}?[.!?](?=\s|$)")
+_PRONOUN = frozenset({"he", "she", "they"})
+
 _PAST_REFERENCE = re.compile(r"\b(?:after|following|since|in\s+response\s+to)\b", re.I)
 
 
@@ -50,6 +64,29 @@ def is_possessive(text: str, local_end: int) -> bool:
     names when another event happened (the explosion), so it dates the sentence's fact
     only when the sentence gives no other day."""
     return text[local_end : local_end + 2] in ("'s", "’s")
+
+
+# A finite verb right after a date: the date ended the sentence's subject ("The two
+# schools closed by the mayor on Monday will reopen next Monday").
+_PREDICATE_AFTER = re.compile(
+    r"\s+(?:will|would|shall|can|could|may|might|must|should|has|have|had|is|are|was|"
+    r"were|remains?|remained)\b",
+    re.IGNORECASE,
+)
+
+
+def ends_subject(text: str, local_end: int) -> bool:
+    """ "The two schools closed by the mayor on Monday will reopen next Monday": a date
+    followed by the sentence's verb belongs to its subject (when that happened to the
+    schools, not when the fact happens), so it dates the fact only when the sentence
+    gives no other day (as a day in the possessive)."""
+    return bool(_PREDICATE_AFTER.match(text, local_end))
+
+
+def is_aside(text: str, local_end: int) -> bool:
+    """A day in the possessive or ending the subject: another event's day, which dates the
+    fact only when the sentence gives no other (:func:`is_possessive`, :func:`ends_subject`)."""
+    return is_possessive(text, local_end) or ends_subject(text, local_end)
 
 
 _FOLLOWING_WORD = re.compile(r"\s+([A-Za-z]+)")
@@ -181,3 +218,31 @@ def is_comparison(text: str, clause: int, local_start: int) -> bool:
 def is_period_bound(text: str, clause: int, local_start: int) -> bool:
     """A date inside a "since ..." or "until ..." clause: the start or end of a period."""
     return bool(_PERIOD_CLAUSE.search(text, clause, local_start))
+
+
+def continued_statement(
+    text: str, sentence: tuple[int, int], window: int = 600
+) -> tuple[int, int] | None:
+    """The attribution of the quote that follows the sentence ``text[start:end]`` when it
+    continues that sentence's statement: "Zelensky said production will increase.
+    “The priority is drones,” he said late on Monday." The sentence reports someone
+    saying something (:data:`_REPORTS`) and the quote's speaker is a pronoun or a name
+    the sentence gives; the span of "he said late on Monday." in ``text``, else
+    ``None`` (the caller dates the statement by it, as "said on Monday" in the sentence
+    itself would)."""
+    start, end = sentence
+    if not _REPORTS.search(text, start, end) or not _NEXT_QUOTE.match(text, end):
+        return None
+    close = _QUOTE_END.search(text, end, end + window)
+    if close is None or "\n\n" in text[end + 4 : close.start()]:
+        return None
+    found = _ATTRIBUTION.match(text, close.end())
+    if found is None:
+        return None
+    cue = SPEECH_CUE.search(found.group())
+    who = found.group()[: cue.start()].split() if cue else []
+    if not who or len(who) > 4:
+        return None
+    if who[0].lower() in _PRONOUN or all(w[:1].isupper() and w in text[start:end] for w in who):
+        return found.span()
+    return None

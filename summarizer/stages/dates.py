@@ -78,12 +78,13 @@ from summarizer.models import (
 from summarizer.stages.dateclauses import (
     clause_breaks,
     clause_start,
+    continued_statement,
+    is_aside,
     is_attributive,
     is_background,
     is_comparison,
     is_future,
     is_period_bound,
-    is_possessive,
     is_speech_date,
 )
 from summarizer.stages.dategrammar import (
@@ -322,7 +323,7 @@ def _sentence_candidates(
         # a day the sentence points forward to is no statement's date ("said on Monday
         # it would strike next Monday")
         statement = not future and is_speech_date(text, local_start)
-        role = 2 if is_possessive(text, match.end - offset) else 1 if statement else 0
+        role = 2 if is_aside(text, match.end - offset) else 1 if statement else 0
         rank = (role, local_start)
         out.append((rank, match, span))
     return out
@@ -565,9 +566,26 @@ def _date_event(event: Event, source: Source, years: StatedYears) -> Event:
             resolved = resolved.model_copy(
                 update={"expression_start": None, "expression_end": None}
             )
+    if resolved is not None and resolved.from_publication and source.published is not None:
+        resolved = _continued(event, source, source.published) or resolved
     if resolved and event.model_date and not _same_as_model(event.model_date, resolved):
         note = f"model said {event.model_date}; resolved in code to {resolved.iso()}"
     return event.model_copy(update={"date": resolved, "date_note": note})
+
+
+def _continued(event: Event, source: Source, published: dt.date) -> ResolvedDate | None:
+    """The day, on or before publication, of the quote continuing the sentence's statement
+    (:func:`~summarizer.stages.dateclauses.continued_statement`: "... he said on Monday")."""
+    span = _quote_span(event, source) and continued_statement(source.text, (event.start, event.end))
+    start, end = span or (0, 0)
+    said = source.text[start:end]
+    for match in find_temporal_expressions(said, start):
+        local = match.start - start
+        if is_speech_date(said, local) and not is_future(said, local, match):
+            day = _span_for(match, published, False)
+            if day is not None and day.precision is Precision.DAY and day.start <= published:
+                return _to_resolved(day, match, match.text)
+    return None
 
 
 def date_events(

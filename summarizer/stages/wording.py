@@ -12,7 +12,12 @@ is a statement nobody made. Whichever engine wrote the lines, each becomes a
   entry whose wording and quotes hold every content word, name and number of the line
   (:func:`~summarizer.stages.claims.claim_supported`, the model's own check), the most
   related first;
-* the sources it cites: the model's ``[source-id]`` cites, else the entry's sources;
+* the sources it cites: the model's ``[source-id]`` cites, else the entry's sources,
+  less those whose quotes give only other values for a figure the line states (a
+  revised or disputed figure, or deaths they do not mention): a citation never claims
+  more than its quote says; such a source is cited in the note beside the line, with
+  what it does say ("Deaths not mentioned by [1]", "35 injured [2] vs several injured
+  [1]"; :func:`stating_sources`);
 * the revisions and disagreements (:mod:`summarizer.stages.disagree`) about a figure
   the line states: only a figure of the same thing as the revision's or disagreement's
   figures (same kind, unit, counted thing and state: ``comparable(strict=True)``) and
@@ -154,7 +159,9 @@ def brief_line(
     candidates = [e for e in events if set(e.sources) & set(cited)] if cited else events
     event = event_for(bare, candidates, related)
     found_r, found_d = figure_notes(bare, event, revisions, disagreements)
-    sources = cited or (event.sources if event is not None else ())
+    sources = stating_sources(
+        bare, cited or (event.sources if event is not None else ()), found_r, found_d
+    )
     return BriefLine(
         text=bare,
         event=event.id if event is not None else None,
@@ -162,6 +169,27 @@ def brief_line(
         revisions=found_r,
         disagreements=found_d,
     )
+
+
+def stating_sources(
+    text: str,
+    sources: Sequence[str],
+    revisions: Sequence[Revision],
+    disagreements: Sequence[Disagreement],
+) -> tuple[str, ...]:
+    """``sources`` less those whose claims on a figure ``text`` states all give another
+    value (an earlier or rival figure, or "deaths not mentioned"): they are cited in the
+    line's notes, not on the line. All of them when none would be left."""
+    elsewhere: set[str] = set()
+    for claims in [*((*r.old, *r.new) for r in revisions), *(d.claims for d in disagreements)]:
+        own = {c.value.casefold() for c in claims if states_value(text, c)}
+        given: dict[str, set[str]] = {}
+        for c in claims:
+            given.setdefault(c.source, set()).add(c.value.casefold())
+        if own:
+            elsewhere.update(src for src, values in given.items() if values.isdisjoint(own))
+    kept = tuple(src for src in sources if src not in elsewhere)
+    return kept or tuple(sources)
 
 
 def brief_lines(
