@@ -431,3 +431,55 @@ def test_a_number_in_place_of_another_is_another_fact() -> None:
         }
     )
     assert entry_citing(events, "district 4") is not entry_citing(events, "district 5")
+
+
+# --------------------------------------------------------------------------- who says it
+
+
+def test_who_says_it_does_not_make_two_statements_one() -> None:
+    """The harbour master's quote and the closure he announced share his name and title,
+    not their fact: "..., the harbour master said, with ..." and "“...,” Tarn's harbour
+    master said" are who says it, so the closure is not cited on the quote's entry
+    (while the quote printed by two outlets still is one entry)."""
+    events = run(
+        {
+            "gazette": (
+                MON,
+                '"This is the worst gale we have had in twenty years," Tarnby\'s harbour '
+                "master said on Monday.",
+            ),
+            "islandnews": (
+                MON,
+                "The harbour at Tarnby was closed on Monday as the gale reached the coast, "
+                "the harbour master said, with gusts of up to 80 mph forecast overnight. "
+                '"This is the worst gale we have had in twenty years," harbour master Ewan '
+                "Rusk said.",
+            ),
+        }
+    )
+    quote = entry_citing(events, 'the worst gale we have had in twenty years," Tarnby')
+    assert sorted(quote.sources) == ["gazette", "islandnews"]
+    assert not any("was closed" in q for q in quotes(quote))
+    closed = entry_citing(events, "The harbour at Tarnby was closed")
+    assert closed.sources == ("islandnews",)
+
+
+def test_a_statement_and_the_quote_continuing_it_are_one_entry() -> None:
+    """One outlet's "X on Tuesday thanked ..." and the next sentence's "“We are grateful
+    ...,” X said." are one statement: one entry citing both quotes. The outlet's other
+    quote, by someone else, stays apart."""
+    events = run(
+        {
+            "herald": (
+                TUE,
+                "Port spokesman Ivo Marek on Tuesday thanked the Dunmore council and its "
+                "volunteers for their help with the evacuation of the harbour district. "
+                "“We are certainly grateful for the help the Dunmore council and its "
+                "volunteers gave us during the evacuation,” Marek said. "
+                "“The sea wall held, but only just,” engineer Lea Vos said.",
+            ),
+        }
+    )
+    thanks = entry_citing(events, "thanked the Dunmore council")
+    assert len(quotes(thanks)) == 2 and any("grateful" in q for q in quotes(thanks))
+    assert not any("sea wall" in q for q in quotes(thanks))

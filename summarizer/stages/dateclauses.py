@@ -246,3 +246,11 @@ def continued_statement(
     if who[0].lower() in _PRONOUN or all(w[:1].isupper() and w in text[start:end] for w in who):
         return found.span()
     return None
+
+
+def continues(text: str, one: tuple[int, int], other: tuple[int, int]) -> bool:
+    """One of two sentences of ``text`` (spans) is the quote continuing the other's
+    statement (:func:`continued_statement`)."""
+    first, second = sorted((one, other))
+    said = continued_statement(text, first) if first[1] <= second[0] else None
+    return said is not None and second[0] <= said[0] < second[1]

@@ -21,9 +21,10 @@ day are one entry citing both; nothing from another story.
   in one entry, even when a third sentence packs both facts. The entry's text is a
   member every other member matches.
 * **An outlet does not contradict itself.** Two clusters that share a source merge only
-  through a pair scoring >= ``STRONG``, and never when that source's figures in the one
-  conflict with its figures in the other ("four drones" and "52 drones" in one article
-  are two attacks). Near-duplicates (>= ``DUP``) skip the same-source test.
+  through a pair scoring >= ``STRONG`` (``LINK`` for a statement and the quote that
+  continues it, "... Peskov said.": one statement), and never when that source's figures
+  in one conflict with its figures in the other ("four drones" and "52 drones" in one
+  article are two attacks). Near-duplicates (>= ``DUP``) skip the same-source test.
 
 Which texts state the same fact is :mod:`summarizer.stages.similarity`: stemmed terms
 weighted by the corpus, names, numbers, attribution; no word lists written for a story.
@@ -72,6 +73,7 @@ from summarizer.models import (
     Source,
     SourceExtraction,
 )
+from summarizer.stages.dateclauses import continues
 from summarizer.stages.quantities import comparable, same_figure
 from summarizer.stages.similarity import (
     LINK,
@@ -94,6 +96,7 @@ MAX_CHECK = 256  # distinct texts of two clusters checked against candidate cent
 _SHORT_SPAN = 7  # days: intervals up to this long are joined by bisection
 _PRECISION_RANK = {Precision.DAY: 3, Precision.RANGE: 2, Precision.MONTH: 1, Precision.YEAR: 0}
 _DAY_MIN, _DAY_MAX = dt.date.min, dt.date.max
+Sources = Mapping[str, Source]
 
 
 # --------------------------------------------------------------------------- nodes
@@ -168,9 +171,10 @@ def _split(nodes: list[_Node], stories: Stories) -> list[_Node]:
 class _Clusters:
     """Union-find over nodes; each root keeps its centre text and what the tests need."""
 
-    def __init__(self, nodes: list[_Node], scores: Scores, stories: Stories) -> None:
-        self.scores = scores
-        self.stories = stories
+    def __init__(
+        self, nodes: list[_Node], scores: Scores, stories: Stories, sources: Mapping[str, Source]
+    ) -> None:
+        self.scores, self.stories, self.nodes, self.articles = scores, stories, nodes, sources
         self.tellers: list[list[str]] = [
             list(dict.fromkeys(e.source_id for _, e in n.events))[:SAMPLE] for n in nodes
         ]
@@ -206,16 +210,25 @@ class _Clusters:
         state = (len(self.texts[ri]), len(self.texts[rj]))
         if self.refused.get((ri, rj)) == state:
             return
-        centre = self._centre(ri, rj, score)
+        centre = self._centre(ri, rj, score, (i, j))
         if centre is None:
             self.refused[(ri, rj)] = state
             return
         self._union(ri, rj, centre, lo, hi)
 
-    def _centre(self, big: int, small: int, score: float) -> int | None:
+    def _continues(self, i: int, j: int) -> bool:
+        """One node's sentence is the quote continuing the other's statement in one article."""
+        near = self.nodes[j].events[:SAMPLE]
+        return any(
+            x.source_id == y.source_id and x.source_id in self.articles
+            and continues(self.articles[x.source_id].text, (x.start, x.end), (y.start, y.end))
+            for _, x in self.nodes[i].events[:SAMPLE] for _, y in near
+        )  # fmt: skip
+
+    def _centre(self, big: int, small: int, score: float, edge: tuple[int, int]) -> int | None:
         """The merged cluster's centre, or ``None`` when the two may not merge."""
         shared = not self.sources[small].isdisjoint(self.sources[big])
-        if shared and score < DUP and (score < STRONG or self._self_conflict(big, small)):
+        if shared and score < DUP and self._refused(big, small, score, edge):
             return None
         if not self._linked(big, small) or not self._one_story(big, small):
             return None
@@ -236,6 +249,12 @@ class _Clusters:
             if all(self.scores(centre, t) >= LINK for t in members):
                 return centre
         return None
+
+    def _refused(self, big: int, small: int, score: float, edge: tuple[int, int]) -> bool:
+        """Two clusters sharing a source: below ``STRONG`` (unless the edge is a statement
+        and its continuing quote), or that source's figures conflict."""
+        weak = score < STRONG and not self._continues(*edge)
+        return weak or self._self_conflict(big, small)
 
     def _linked(self, a: int, b: int) -> bool:
         """Every sampled pair of texts across the two clusters from different sources
@@ -298,7 +317,7 @@ def _sample(texts: Mapping[int, int]) -> list[int]:
 
 
 def _cluster(
-    nodes: list[_Node], texts: list[Text], scores: Scores, stories: Stories
+    nodes: list[_Node], texts: list[Text], scores: Scores, stories: Stories, sources: Sources
 ) -> list[tuple[list[_Node], int]]:
     """Best pairs first: identical texts on overlapping days, then candidate pairs."""
     by_text: dict[int, list[_Node]] = defaultdict(list)
@@ -317,7 +336,7 @@ def _cluster(
         if s >= LINK:
             edges.extend((s, x.lo, x.idx, y.idx) for x, y in _overlapping(by_text[i], by_text[j]))
     edges.sort(key=lambda e: (-e[0], e[1], e[2], e[3]))
-    clusters = _Clusters(nodes, scores, stories)
+    clusters = _Clusters(nodes, scores, stories, sources)
     for s, _, i, j in edges:
         clusters.try_merge(i, j, s)
     groups: dict[int, list[_Node]] = defaultdict(list)
@@ -575,7 +594,7 @@ def _merge(
     default_day = _default_day(sources)
     merged = [
         _build(group, _representative(group, centre, texts, scores), sources, default_day)
-        for group, centre in _cluster(nodes, texts, scores, stories)
+        for group, centre in _cluster(nodes, texts, scores, stories, sources)
     ]
     merged.sort(key=lambda m: (m.date.start, -m.importance, m.id))
     return tuple(merged)

@@ -91,7 +91,7 @@ _ATTRIBUTION_RE = re.compile(  # who reports a fact: "according to ...", "..., p
     r"\baccording\s+to\b[^,.;:()\u2013\u2014]*"
     r"|\b(?:told|quoted\s+by|cited\s+by|reported\s+by)\b[^,.;:()\u2013\u2014]*?"
     r"(?=\s+(?:that|on|in|about)\b|[,.;:()\u2013\u2014]|$)"
-    rf"|,(?:\s+[^\s,]+){{1,8}}\s+{_SAYS}\W*$"
+    rf"|,[\"”’']?(?:\s+[^\s,]+){{1,8}}\s+{_SAYS}(?:\W*$|(?=,))"
     rf"|^\W*(?:[^\s,]+\s+){{1,6}}{_SAYS}\b(?:\s+that\b)?",
     re.IGNORECASE,
 )
