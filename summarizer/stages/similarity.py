@@ -38,7 +38,6 @@ partners per text (:func:`candidate_pairs`): near-linear in the number of texts.
 from __future__ import annotations
 
 import bisect
-import heapq
 import itertools
 import math
 import re
@@ -559,15 +558,15 @@ def candidate_pairs(texts: list[Text]) -> set[tuple[int, int]]:
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     pairs: set[tuple[int, int]] = set()
     for text in texts:
-        top = heapq.nsmallest(BLOCK_TERMS, text.vec.items(), key=lambda tv: (-tv[1], tv[0]))
-        partial: dict[int, float] = defaultdict(float)
-        for t, weight in top:
+        top = sorted([(-v, t) for t, v in text.vec.items()])[:BLOCK_TERMS]  # heaviest first
+        partial: dict[int, float] = {}
+        for negative, t in top:
             plist = postings[t]
             for other, w in plist[-MAX_POSTING:]:
-                partial[other] += weight * w
-            plist.append((text.idx, weight))
-        best = heapq.nlargest(CANDIDATES, partial.items(), key=lambda kv: (kv[1], -kv[0]))
-        pairs.update((other, text.idx) for other, _ in best)
+                partial[other] = partial.get(other, 0.0) - negative * w
+            plist.append((text.idx, -negative))
+        best = sorted([(v, -other) for other, v in partial.items()], reverse=True)[:CANDIDATES]
+        pairs.update((-other, text.idx) for _, other in best)  # best sums; ties: first texts
     return pairs
 
 
