@@ -21,12 +21,14 @@ Rules (no external splitter, so every offset is exact):
 from __future__ import annotations
 
 import bisect
+import functools
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
 from summarizer.models import CleanedSource, Sentence
+from summarizer.stages import runin
 
 
 def _words(text: str) -> frozenset[str]:
@@ -103,6 +105,7 @@ _PAGE_STAMP = re.compile(
 _STAMP_CLOCK = re.compile(r"\d[.:]\d\d")
 STAMP_WITHIN = 400  # characters: a stamp this near a unit's start ends its title block
 HEADLINE_MAX_WORDS = 25
+OPENING_UNITS = 3  # an article's first paragraphs: where its title block is
 WRAP_MAX_WIDTH = 100
 WRAP_MIN_WIDTH = 40
 
@@ -282,15 +285,16 @@ def _inline_heading_cut(text: str, unit: _Unit) -> int | None:
     return m.end("head")
 
 
-def _split_unit(text: str, unit: _Unit) -> tuple[list[tuple[int, int]], int | None]:
-    """Sentence spans inside one paragraph unit (stripped, non-empty), and an inline
-    heading's end when the unit starts with one."""
-    cuts = [unit.start]
+def _split_unit(
+    text: str, unit: _Unit, casing_of: Callable[[], runin.Casing], opening: bool
+) -> tuple[list[tuple[int, int]], _Heads]:
+    """Sentence spans inside one paragraph unit (stripped, non-empty), and where the
+    unit's run-in heading pieces end (an inline heading, a time stamp, a title or
+    caption glued to the lede: :mod:`summarizer.stages.runin`) when it starts with one."""
     heading_end = _inline_heading_cut(text, unit)
-    if heading_end is not None:
-        cuts.append(heading_end)
     protected = _attributed_quotes(text, unit.start, unit.end)
     starts = [a for a, _ in protected]
+    boundaries = []
     for m in _BOUNDARY.finditer(text, unit.start, unit.end):
         cut = m.end(2)
         if _inside(protected, starts, cut):
@@ -300,24 +304,40 @@ def _split_unit(text: str, unit: _Unit) -> tuple[list[tuple[int, int]], int | No
         # only the first character after the boundary matters: no copy of the rest
         after = text[m.end() : min(m.end() + 1, unit.end)]
         if _is_boundary(m.group(1), m.group(2), prev, opener, word, after):
-            cuts.append(cut)
-    cuts.append(unit.end)
+            boundaries.append(cut)
+    zone_end = boundaries[0] if boundaries else unit.end
+    title_end = heading_end or unit.start  # a title block ended by a stamp stays whole
+    glued = runin.glue_cuts(text, (title_end, zone_end), SENTENCE_STARTERS, casing_of, opening)
+    # in the order found (a stamp may end past a boundary: its title block stays one span)
+    cuts = [unit.start, *([heading_end] if heading_end else []), *glued, *boundaries, unit.end]
     spans = []
     for s, e in pairwise(cuts):
         s, e = _strip_span(text, s, e)
         if any(ch.isalnum() for ch in text[s:e]):
             spans.append((s, e))
-    return spans, heading_end
+    return spans, _Heads(heading_end, glued[-1] if glued else None)
 
 
-def _is_headline(text: str, unit: _Unit, span: tuple[int, int], heading_end: int | None) -> bool:
-    """A whole one-line unit, or a run-in heading, without terminal punctuation."""
+@dataclass(frozen=True)
+class _Heads:
+    """Where a unit's heading pieces end: an inline heading or a title block ended by a
+    time stamp (``run_in``), then titles and captions glued to the lede (``glued``)."""
+
+    run_in: int | None
+    glued: int | None
+
+
+def _is_headline(text: str, unit: _Unit, span: tuple[int, int], heads: _Heads) -> bool:
+    """A whole one-line unit, or a run-in heading piece, without terminal punctuation."""
     line = text[span[0] : span[1]]
     whole = unit.lines == 1 and span == (unit.start, unit.end)
+    heading_end = heads.run_in
     run_in = heading_end is not None and span[0] == unit.start and span[1] <= heading_end
     if run_in and span[1] == heading_end and _PAGE_STAMP.search(line):
         return True  # a title block and its time stamp, however long the standfirst
-    return (whole or run_in) and not _has_terminal(line) and len(line.split()) <= HEADLINE_MAX_WORDS
+    glued = heads.glued is not None and span[1] <= heads.glued
+    short = len(line.split()) <= HEADLINE_MAX_WORDS
+    return (whole or run_in or glued) and not _has_terminal(line) and short
 
 
 def segment(cleaned: CleanedSource) -> tuple[Sentence, ...]:
@@ -327,11 +347,13 @@ def segment(cleaned: CleanedSource) -> tuple[Sentence, ...]:
     out: list[Sentence] = []
     paragraph = -1
     floor = max(0, min(source.header_end, len(text)))
+    casing_of = functools.cache(lambda: runin.casing(text))  # only when a cut needs it
     for kept in sorted(cleaned.kept, key=lambda k: k.start):
         start, end = max(kept.start, floor), min(kept.end, len(text))
         for unit in _units(text, start, end) if start < end else ():
             paragraph += 1
-            spans, heading_end = _split_unit(text, unit)
+            opening = paragraph < OPENING_UNITS
+            spans, heads = _split_unit(text, unit, casing_of, opening)
             for s, e in spans:
                 out.append(
                     Sentence(
@@ -340,7 +362,7 @@ def segment(cleaned: CleanedSource) -> tuple[Sentence, ...]:
                         start=s,
                         end=e,
                         text=text[s:e],
-                        is_headline=_is_headline(text, unit, (s, e), heading_end),
+                        is_headline=_is_headline(text, unit, (s, e), heads),
                         paragraph=paragraph,
                     )
                 )

@@ -1,0 +1,265 @@
+"""Run-in pieces: a page's title, a photo caption, a byline or a time stamp that the
+page's text extraction glued to the sentence after it without sentence punctuation.
+
+Scraped pages often lose the line breaks between their furniture and the story, so the
+first "sentence" of a paragraph reads "Quake aid slowed by blockages Makeshift camps
+fill the square Bottlenecks have held up aid ...": a title, a caption, then the lede.
+Such a paragraph opening is cut, before the first real sentence boundary, where
+
+* a word that can start a sentence follows a word that can end a heading, with no
+  punctuation between (a colon, comma or dash joins: "Quake: Your stories");
+* the text before the cut has its quotation marks and brackets closed, at most
+  :data:`PIECE_MAX_WORDS` words since the previous cut and at least two (or a bare
+  clock time: a live page's "0832");
+* the word before the cut is not one that needs a word after it (a preposition, an
+  article, "said", a verb of saying, a noun that introduces a title: "the film Crash");
+* the word after the cut starts a sentence: a closed-class sentence opener ("The",
+  "There", "Many", "In"; see ``SENTENCE_STARTERS``), which, unless it is an article,
+  is followed by a word in lower case (not "Hope For Haiti"); or an open-class word
+  after a word in lower case, followed by one in lower case, that the document itself
+  writes in lower case elsewhere and never capitalised after another word: the
+  document-centred approach to capitalised words (Mikheev 2002, "Periods, capitalized
+  words, etc."), which tells "blockages Makeshift camps" from "the Red Cross";
+
+A page's day stamp ("Your stories Thursday 14 January Up to ...", "... 17 January The
+delivery of aid ...") is left on the sentence after it: on a live page it is the
+section's day, and the date stage dates the sentence by it (cut off, the sentence would
+take a later day it only mentions, or its page's).
+
+A capitalised word after another capitalised one ("US Senate", "Iraq War") is taken as
+part of a name, and an article's title before a name ("attacked The Times",
+"Haiti Aid ...") is not cut when the text before it has a comma (a sentence, not a
+heading): these rules keep the sentences they cannot tell apart. Hand-written because
+no maintained splitter segments text without sentence punctuation while keeping
+offsets; the cuts only move span boundaries, never characters.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from itertools import pairwise
+
+PIECE_MAX_WORDS = 25  # a heading, caption or byline piece is at most this long
+ZONE_MAX_TOKENS = 80  # how far into a paragraph's first sentence cuts are looked for
+RIGHT_MIN_WORDS = 3  # words that must follow the last cut in the sentence
+
+_TOKEN = re.compile(r"\S+")
+_CLOSERS = "\"”’')]"
+_PUNCT = "\"'“”‘’()[],.;:!?"
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_CLOCK = re.compile(r"\d{3,4}")  # a live page's bare clock time: "0832", "1646"
+_ARTICLES = frozenset({"the", "a", "an"})
+# Words after which a capitalised word continues the sentence (function words, verbs
+# of saying and nouns that introduce a title): general English, not a corpus' list.
+_NEEDS_MORE = _words(
+    """a an the and or nor but of in on at to from for by with into onto over under
+    between as than that said says say told tell tells is was are were be been being
+    has have had do does did about against like via per his her their its our my your
+    this these those whose which who whom what when where whether including across
+    through within without among amid toward towards upon near beyond behind below
+    above after before since until during except despite reported reports wrote writes
+    write quoted cited titled entitled dubbed called named became become becomes
+    remain remains joined joins mr mrs ms dr sir st new old also even often only just
+    especially notably namely film films book books novel novels song album magazine
+    newspaper paper play show programme program series documentary column columnist
+    website site blog poem opera musical journal movie movies track single drama
+    sitcom game newspapers magazines shows while whilst although though because if
+    unless whereas so nor"""
+)
+# Openers that after a capitalised word end a name instead ("Clause Four", "USA Today").
+_NAME_TAILS = frozenset({"one", "two", "three", "four", "five", "today", "now"})
+
+
+_MONTH = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November|"
+    r"December)"
+)
+# A page's day stamp at the end of a piece ("Your stories Thursday 14 January").
+_DAY_STAMP_END = re.compile(
+    r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+"
+    rf"(?:\d{{1,2}}\s+{_MONTH}|{_MONTH}\s+\d{{1,2}})(?:,?\s+\d{{4}})?\s*$"
+)
+
+
+@dataclass(frozen=True)
+class Casing:
+    """How a document writes its words: those it writes in lower case, and how often it
+    capitalises each word after another word with no punctuation between (inside a
+    sentence: a name's word)."""
+
+    lower: frozenset[str]
+    inner_caps: Counter[str]
+    after_article: frozenset[str]  # capitalised words it writes after "the", "a", "an"
+
+
+def casing(text: str) -> Casing:
+    """The document's :class:`Casing`, line by line (a line break may end a sentence)."""
+    lower: set[str] = set()
+    inner: Counter[str] = Counter()
+    after_article: set[str] = set()
+    for line in text.splitlines():
+        tokens = _TOKEN.findall(line)
+        for prev, tok in pairwise(tokens):
+            word = tok.strip(_PUNCT)
+            if not word:
+                continue
+            if word[0].islower():
+                lower.add(word)
+            elif word[0].isupper() and prev[-1] not in '.!?:"”' and _has_alnum(prev):
+                inner[word] += 1
+                if prev in _ARTICLES:
+                    after_article.add(_bare(word))
+    return Casing(frozenset(lower), inner, frozenset(after_article))
+
+
+def _bare(token: str) -> str:
+    """A word without punctuation or a possessive ending ("BBC's" -> "BBC")."""
+    word = token.strip(_PUNCT)
+    return word[:-2] if word.endswith(("'s", "’s")) else word
+
+
+def _has_alnum(token: str) -> bool:
+    return any(ch.isalnum() for ch in token)
+
+
+def _ends_heading(prev: str) -> bool:
+    """Whether the token ``prev`` can end a heading piece."""
+    core = prev.rstrip(_CLOSERS)
+    if not core or not core[-1].isalnum() or core.endswith(("'s", "’s")):
+        return False  # a possessive needs its noun: "Anderson's The Fall of Baghdad"
+    return prev.strip(_PUNCT).lower() not in _NEEDS_MORE
+
+
+def _balanced(text: str) -> bool:
+    return (
+        text.count('"') % 2 == 0
+        and text.count("“") == text.count("”")
+        and text.count("(") == text.count(")")
+        and text.count("[") == text.count("]")
+    )
+
+
+def _title_cased(word: str) -> bool:
+    """A capital, then lower case only: "Makeshift", "The", "A"."""
+    letters = word.replace("'", "").replace("’", "").replace("-", "")
+    return word[:1].isupper() and (len(letters) == 1 or letters[1:].islower())
+
+
+def _content(tokens: Iterable[str]) -> list[str]:
+    """The words of ``tokens`` that are not function words (their capitals tell title
+    case from sentence case)."""
+    words = (t.strip(_PUNCT) for t in tokens)
+    return [w for w in words if w[:1].isalpha() and w.lower() not in _NEEDS_MORE]
+
+
+def _title_run(left: list[str], right: list[str]) -> bool:
+    """Whether a title-case heading goes on past the cut ("A World in Crisis Means A
+    Chance for Greatness"): every content word before it capitalised, and none of the
+    next few after it in lower case."""
+    before, after = _content(left), _content(right)
+    return bool(before) and all(w[0].isupper() for w in before + after)
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    prev: str
+    word: str
+    following: str
+    piece: list[str]  # the tokens of the piece before the cut
+    right: list[str]  # the next few tokens after the word
+    opening: bool  # in the article's first paragraphs, where its title block is
+    left: str  # the text from the paragraph's start to the cut
+
+
+def _closed_opener(c: _Candidate, low: str, casing_of: Callable[[], Casing]) -> bool:
+    """A closed-class sentence opener ("The", "There", "Many") glued to a piece. An
+    article before a capitalised word ("The UN") only in the opening, and after a piece
+    with a comma (more likely a sentence: "On Monday, the campaign attacked The Times")
+    only after a bracket or where the document writes the word after a lower-case
+    article too ("the UN"; a title's "The" is not)."""
+    if low in _NAME_TAILS and c.prev[:1].isupper():
+        return False
+    if low == "no" and c.following[:1].isdigit():
+        return False  # "No 10" is a number
+    if low in _ARTICLES and c.following.lower() in _NEEDS_MORE | {"now", "then"}:
+        return False  # "topic A now": a letter, not an article
+    if not c.following[:1].isupper():
+        lower_next = c.following[:1].islower() or c.following[:1].isdigit()
+        return lower_next and (c.opening or _plain_end(c.prev))
+    if not (c.opening and low in _ARTICLES):
+        return False
+    return (
+        "," not in c.left or c.prev.endswith(")") or _bare(c.following) in casing_of().after_article
+    )
+
+
+def _plain_end(prev: str) -> bool:
+    """Past the opening, a piece ends in a word in lower case, a bare clock time or a
+    bracket: a word in capitals before the opener may be a name's ("USA Today")."""
+    return prev.lstrip(_PUNCT)[:1].islower() or bool(_CLOCK.fullmatch(prev)) or prev.endswith(")")
+
+
+def _is_opener(c: _Candidate, starters: frozenset[str], casing_of: Callable[[], Casing]) -> bool:
+    """Whether ``c.word`` starts a sentence glued to the piece before it."""
+    word = c.word.rstrip(",;:")
+    low = word.lower()
+    if not _title_cased(word) or low == "i" or low.startswith(("i'", "i’")):
+        return False
+    if _title_run(c.piece, c.right):
+        return False
+    if low in starters:
+        return _closed_opener(c, low, casing_of)
+    if not c.opening or word != c.word:
+        return False
+    if not c.prev.lstrip(_PUNCT)[:1].islower() or not c.following[:1].islower():
+        return False
+    case = casing_of()
+    return low in case.lower and case.inner_caps[word] <= 1  # this occurrence only
+
+
+def _piece_ok(words: int, first: str) -> bool:
+    return 2 <= words <= PIECE_MAX_WORDS or (words == 1 and bool(_CLOCK.fullmatch(first)))
+
+
+def glue_cuts(
+    text: str,
+    span: tuple[int, int],
+    starters: frozenset[str],
+    casing_of: Callable[[], Casing],
+    opening: bool,
+) -> list[int]:
+    """Where run-in pieces end in ``text[span]`` (a paragraph's first sentence): offsets
+    of the words that start the next piece, in order. ``opening``: the paragraph is one
+    of its article's first, where a title block is; past them only a closed-class
+    opener after a word in lower case, a clock time or a bracket is cut."""
+    start, end = span
+    found = list(_TOKEN.finditer(text, start, end))[:ZONE_MAX_TOKENS]
+    tokens = [m.group() for m in found]
+    cuts: list[int] = []
+    piece_start = 0  # index of the current piece's first token
+    for i in range(1, len(tokens)):
+        if len(tokens) - i < RIGHT_MIN_WORDS or i - piece_start > PIECE_MAX_WORDS:
+            break
+        prev = tokens[i - 1]
+        if not _piece_ok(i - piece_start, tokens[piece_start]):
+            continue
+        if not (_has_alnum(prev) and _ends_heading(prev)):
+            continue
+        left = text[start : found[i].start()]
+        if not _balanced(left) or _DAY_STAMP_END.search(left):
+            continue
+        following = tokens[i + 1].lstrip(_PUNCT) if i + 1 < len(tokens) else ""
+        piece, right = tokens[piece_start:i], tokens[i + 1 : i + 5]
+        candidate = _Candidate(prev, tokens[i], following, piece, right, opening, left)
+        if _is_opener(candidate, starters, casing_of):
+            cuts.append(found[i].start())
+            piece_start = i
+    return cuts
