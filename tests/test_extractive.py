@@ -264,11 +264,19 @@ def test_an_entry_is_the_statement_and_its_quote_the_whole_sentence() -> None:
         ", chairman of the flood board, to decide whether the mayor killed the plan on Tuesday.",
         "(For details of the 40 flooded towns, see the Courier of Tuesday, officials said.)",
         "Posted by: Jane | March 4, 2024 1:03 PM | Floods killed nine people, officials said.",
+        "Valley Courier Floods killed nine in 40 towns - 12 hrs ago Marlow Times Rescuers "
+        "evacuated 13,000 people, officials said - 20 hrs ago Harbour Daily.",
     ],
 )
 def test_fragments_asides_and_fields_are_no_events(sentence: str) -> None:
+    """A caption's tail, a clause cut short, an aside, bar fields, an aggregator's teasers."""
     assert sentence_score(sentence) >= EVENT_THRESHOLD  # the words alone would make one
     cleaned, _ = cleaned_and_sentences(sentence + "\n")
     whole = Sentence(source_id="s1", index=0, start=0, end=len(sentence), text=sentence)
     assert extractive.is_furniture(sentence)
     assert extract(cleaned, [whole]).events == ()
+
+
+def test_an_age_in_prose_is_no_teaser() -> None:
+    text = "The dam failed 12 hours ago, killing nine people in Marlow, officials said."
+    assert not extractive.is_furniture(text)

@@ -6,7 +6,8 @@ action verbs ("struck", "killed", "launched", "allocated", "halted"), figures, n
 entities and attributions ("according to"). Headlines, questions, fragments and
 background or analysis sentences (generic present tense, "analysts say", modal
 speculation) score low and are skipped, and so is page furniture at sentence level
-(:func:`is_furniture`: a fragment, an aside in parentheses, bar-separated fields). Every
+(:func:`is_furniture`: a fragment, an aside in parentheses, bar-separated fields, an
+aggregator's teaser list). Every
 kept sentence becomes an :class:`~summarizer.models.Event` whose quote is the sentence
 itself, so alignment is exact by construction; its text is the statement, without the
 photo credit, time stamp or dateline a page puts before it
@@ -235,14 +236,22 @@ _FRAGMENT = re.compile(r"^(?:[\"'“‘(\[]*[a-z]|[,;:])")
 # Fields separated by bars: a byline, a comment header or a share bar ("Posted by: Jane |
 # September 19, 2008", "Read + | Watch + | Talk +"), page furniture, not prose.
 _FIELDS = " | "
+# An aggregator's list of linked headlines, each with its age after a dash ("Race to find
+# survivors - 20 hrs ago Outlet.com ..."): a teaser run into the text, not a statement.
+_TEASER_AGE = re.compile(
+    r"\s[-–—]\s+\d+\s+(?:secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|weeks?)\s+ago\b",
+    re.IGNORECASE,
+)
 
 
 def is_furniture(text: str) -> bool:
     """A sentence that is no statement of its own: a fragment, an aside wholly in
-    parentheses ("(For details, see ...)"), or fields separated by bars."""
+    parentheses ("(For details, see ...)"), fields separated by bars, or an aggregator's
+    teaser list ("... - 12 hrs ago Outlet ...")."""
     text = text.strip()
     aside = text.startswith("(") and text.rstrip(".").endswith(")")
-    return bool(_FRAGMENT.match(text)) or aside or _FIELDS in text
+    teaser = bool(_TEASER_AGE.search(text))
+    return bool(_FRAGMENT.match(text)) or aside or _FIELDS in text or teaser
 
 
 def _usable(sentence: Sentence) -> bool:
