@@ -86,18 +86,15 @@ def topic_of(q: Quantity) -> str | None:
     return q.kind  # a toll: "killed"; "peacekeepers killed" when an entry has two
 
 
-def _evidence_for(event: MergedEvent, source: str, q: Quantity) -> Evidence | None:
-    for ev in event.evidence:
-        if ev.source == source and ev.start <= q.start and q.end <= ev.end:
-            return ev
-    return next((ev for ev in event.evidence if ev.source == source), None)
-
-
 def claim_for(
-    event: MergedEvent, source: str, q: Quantity, published: dt.date | None = None
+    event: MergedEvent,
+    source: str,
+    q: Quantity,
+    published: dt.date | None = None,
+    quotes: revisions.Quotes | None = None,
 ) -> Claim | None:
-    """A source's figure as a claim, quoting the evidence sentence that holds it."""
-    ev = _evidence_for(event, source, q)
+    """A source's figure as a claim, quoting the sentence holding it (``quotes``: as figure's)."""
+    ev = revisions.evidence_for(event, source, q, quotes)
     if ev is None:
         return None
     return Claim(
@@ -217,13 +214,12 @@ Finding = Disagreement | Agreement | Revision
 _BOUNDARY = re.compile(r"[.!?][\"”’]?\s+(?=[\"“A-Z0-9])")
 
 
-def _sentence_keys(event: MergedEvent, source: str) -> dict[int, tuple[Evidence, list[int]]]:
-    """The source's evidence quotes by their start, each with its sentence starts."""
+def _sentence_keys(quotes: Sequence[Evidence]) -> dict[int, tuple[Evidence, list[int]]]:
+    """One source's evidence quotes by their start, each with its sentence starts."""
     keys: dict[int, tuple[Evidence, list[int]]] = {}
-    for ev in event.evidence:
-        if ev.source == source and ev.start not in keys:
-            starts = [0, *(m.end() for m in _BOUNDARY.finditer(ev.quote))]
-            keys[ev.start] = (ev, starts)
+    for ev in quotes:
+        if ev.start not in keys:
+            keys[ev.start] = (ev, [0, *(m.end() for m in _BOUNDARY.finditer(ev.quote))])
     return keys
 
 
@@ -241,10 +237,11 @@ def _two_things(
     by_source: dict[str, list[Quantity]] = defaultdict(list)
     for source, q in figures:
         by_source[source].append(q)
+    evidence = revisions.quotes_by_source(event)  # once, not a scan of all quotes a source
     for source, quantities in by_source.items():
         if len(quantities) < 2:
             continue
-        quotes = _sentence_keys(event, source)
+        quotes = _sentence_keys(evidence.get(source, ()))
         sentences: dict[tuple[int, int], list[Quantity]] = defaultdict(list)
         for q in quantities:
             found = next(
@@ -324,6 +321,7 @@ def _compare_topic(
             return revision
     if len({s for s, _ in figures}) < 2:
         return None  # only one source states it: nothing to compare
+    quotes = revisions.quotes_by_source(event)
     if len(cross) > 1:
         sides = _conflicting(cross, published)
         if len(sides) < 2:
@@ -332,14 +330,14 @@ def _compare_topic(
             c
             for side in sides
             for s, q in side
-            if (c := claim_for(event, s, q, published.get(s))) is not None
+            if (c := claim_for(event, s, q, published.get(s), quotes)) is not None
         )
         claims = tuple(sorted(claims, key=lambda c: (c.source, c.start)))
         return Disagreement(
             event=event.id, topic=topic, claims=claims, note=_disagreement_note(sides)
         )
     claims = tuple(
-        c for s, q in figures if (c := claim_for(event, s, q, published.get(s))) is not None
+        c for s, q in figures if (c := claim_for(event, s, q, published.get(s), quotes)) is not None
     )
     if len({q.raw.lower() for _, q in figures}) > 1:
         return Agreement(event=event.id, topic=topic, claims=claims, note=_agreement_note(figures))
@@ -373,7 +371,7 @@ def _silent_on_deaths(
         if source in stated or _DEATHS in kinds.get(source, set()):
             continue
         harm = next((q for q in event.quantities[source] if q.kind in _HARM), None)
-        ev = _evidence_for(event, source, harm) if harm is not None else None
+        ev = revisions.evidence_for(event, source, harm) if harm is not None else None
         if ev is not None:
             claims.append(
                 Claim(
@@ -481,7 +479,8 @@ def _revision_inside(
     figure of an earlier day (``explained``), is a rival report of that day, not their
     revision (see :mod:`summarizer.stages.revisions`); so is another outlet's count its
     sentence dates to the update's day (:func:`revisions.of_update_day`)."""
-    figured = [[revisions.figure(event, s, q, published) for s, q in g] for g in groups]
+    quotes = revisions.quotes_by_source(event)
+    figured = [[revisions.figure(event, s, q, published, quotes) for s, q in g] for g in groups]
     latest = revisions.newest(figured)
     if latest is None:
         return None
@@ -503,8 +502,9 @@ def _links_across(
 ) -> list[revisions.Link]:
     """Follow-up entries' revising figures and the earlier entries' figures they update."""
     figures = [
-        revisions.figure(event, source, q, published)
+        revisions.figure(event, source, q, published, quotes)
         for event in events
+        for quotes in [revisions.quotes_by_source(event)]  # once an entry
         for source, quantities in sorted(event.quantities.items())
         for q in quantities
         if topic_of(q) is not None

@@ -97,9 +97,11 @@ class Figure:
     superseded: bool = False  # stated as the old side of a change ("from three")
 
 
-def _context(event: MergedEvent, source: str, q: Quantity) -> tuple[str, str]:
+def _context(
+    event: MergedEvent, source: str, q: Quantity, quotes: Quotes | None = None
+) -> tuple[str, str]:
     """The text of the figure's evidence quote before and after the figure (same sentence)."""
-    ev = _evidence(event, source, q)
+    ev = evidence_for(event, source, q, quotes)
     return ("", "") if ev is None else context_in(ev, q)
 
 
@@ -118,11 +120,33 @@ def context_in(ev: Evidence, q: Quantity) -> tuple[str, str]:
     return before, ev.quote[end : end + _WINDOW]
 
 
-def _evidence(event: MergedEvent, source: str, q: Quantity) -> Evidence | None:
+Quotes = Mapping[str, Sequence[Evidence]]  # an entry's quotes by source
+
+
+def quotes_by_source(event: MergedEvent) -> dict[str, list[Evidence]]:
+    """Each source's quotes in ``event``, in its order: picked out once an entry, since
+    a heavily covered entry has thousands of quotes and each of its figures looks up its
+    own (a scan of them all for each figure made comparing quadratic in coverage)."""
+    out: dict[str, list[Evidence]] = {}
     for ev in event.evidence:
-        if ev.source == source and ev.start <= q.start and q.end <= ev.end:
+        out.setdefault(ev.source, []).append(ev)
+    return out
+
+
+def evidence_for(
+    event: MergedEvent, source: str, q: Quantity, quotes: Quotes | None = None
+) -> Evidence | None:
+    """``source``'s quote in ``event`` holding ``q``, else its first quote there;
+    ``quotes``: :func:`quotes_by_source` of ``event``, when already made."""
+    mine = (
+        [e for e in event.evidence if e.source == source]
+        if quotes is None
+        else quotes.get(source, ())
+    )
+    for ev in mine:
+        if ev.start <= q.start and q.end <= ev.end:
             return ev
-    return next((ev for ev in event.evidence if ev.source == source), None)
+    return mine[0] if mine else None
 
 
 def stated_change(before: str, after: str) -> bool:
@@ -141,10 +165,15 @@ def superseded(before: str) -> bool:
 
 
 def figure(
-    event: MergedEvent, source: str, q: Quantity, published: Mapping[str, dt.date | None]
+    event: MergedEvent,
+    source: str,
+    q: Quantity,
+    published: Mapping[str, dt.date | None],
+    quotes: Quotes | None = None,
 ) -> Figure:
-    """``q`` as a :class:`Figure`, its time flags read from its quote."""
-    before, after = _context(event, source, q)
+    """``q`` as a :class:`Figure`, its time flags read from its quote (``quotes``:
+    :func:`quotes_by_source` of ``event``, when already made)."""
+    before, after = _context(event, source, q, quotes)
     old = superseded(before)
     return Figure(
         event=event,
@@ -292,7 +321,7 @@ def of_update_day(old: Figure, new: Figure) -> bool:
     q = old.quantity
     if not (_rival(old, new) and q.kind == "count"):
         return False
-    ev = _evidence(old.event, old.source, q)
+    ev = evidence_for(old.event, old.source, q)
     dated = ev is not None and ev.date_expression is not None
     return dated and not old.event.date.from_publication and old.event.date.start == new.published
 
