@@ -237,9 +237,10 @@ def _unit(text: str, ids: dict[str, int], case: _Case) -> _Unit:
     return tuple(_shingles(toks)), _stamps(toks)
 
 
-def _all_shingles(text: str, ids: dict[str, int]) -> _Unit:
-    """Every shingle of a sentence (not a sample), for the sentences phase 1 flagged."""
-    toks = _token_ids(tokens(text), ids)
+def _all_shingles(normal: list[str], ids: dict[str, int]) -> _Unit:
+    """Every shingle of a sentence (its :func:`tokens`; not a sample), for the sentences
+    phase 1 flagged."""
+    toks = _token_ids(normal, ids)
     if len(toks) < SHINGLE:
         return (((_key(toks), 0, len(toks)),) if toks else ()), ()
     keys = tuple(
@@ -333,6 +334,7 @@ def _flagged(unit: _Unit, sampled: _Found) -> bool:
 
 def _verdict(
     text: str,
+    normal: list[str],
     full: _Unit,
     sampled: _Unit,
     counts: tuple[_Found, _Found],
@@ -340,11 +342,11 @@ def _verdict(
 ) -> str | None:
     """Phase 2: the drop reason for a flagged sentence, or None to keep it.
 
-    ``counts``: phase 1's (sampled keys, stamps) and phase 2's (every shingle of the
-    flagged sentences). Furniture: a template's stamp; or one recurring run of
-    :data:`LONG_RUN` tokens; or recurring shingles covering :data:`COVERAGE` of the
-    sentence and every name and figure in it (a sentence that differs in a name or a
-    figure is another fact, not a copy).
+    ``normal``: the sentence's :func:`tokens`; ``counts``: phase 1's (sampled keys,
+    stamps) and phase 2's (every shingle of the flagged sentences). Furniture: a
+    template's stamp; or one recurring run of :data:`LONG_RUN` tokens; or recurring
+    shingles covering :data:`COVERAGE` of the sentence and every name and figure in it
+    (a sentence that differs in a name or a figure is another fact, not a copy).
     """
     sampled_found, full_found = counts
     template = [k for k in sampled[1] if k in sampled_found.template]
@@ -360,7 +362,7 @@ def _verdict(
         if covered < COVERAGE * len(found):
             return None
         inside = {i for a, b in spans for i in range(a, b)}
-        if any(i not in inside for i in _names(found, tokens(text), case)):
+        if any(i not in inside for i in _names(found, normal, case)):
             return None
     return _reason(full_found.counts, [k for k, _, _ in hits])
 
@@ -485,9 +487,12 @@ def decide(
         counted.template(min_articles, min_days),
     )
     flagged = [[_flagged(u, sampled) for u in article_units] for article_units in units]
+    normals: dict[tuple[int, int], list[str]] = {}  # a flagged sentence's tokens, made once
     full = [
         [
-            _salted(_all_shingles(texts[i][j], ids), salts[i]) if f else _EMPTY
+            _salted(_all_shingles(normals.setdefault((i, j), tokens(texts[i][j])), ids), salts[i])
+            if f
+            else _EMPTY
             for j, f in enumerate(marks)
         ]
         for i, marks in enumerate(flagged)
@@ -511,7 +516,14 @@ def decide(
         for j, flag in enumerate(marks):
             reason = None
             if flag:
-                reason = _verdict(texts[i][j], full[i][j], units[i][j], (sampled, full_found), case)
+                reason = _verdict(
+                    texts[i][j],
+                    normals[i, j],
+                    full[i][j],
+                    units[i][j],
+                    (sampled, full_found),
+                    case,
+                )
             if reason is None and closing[i][j][0]:
                 reason = _tail_verdict(closing[i][j], closing_found)
             if reason is not None:
