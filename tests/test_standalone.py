@@ -121,6 +121,11 @@ def test_the_brief_shows_its_lines_without_datelines_and_keeps_their_citations(
             "MARLOW (Valley Wire) - Ferries were cancelled for a second day.",
             "Ferries were cancelled for a second day.",
         ),
+        ("(Jane Roe - Valley Wire) Rescuers reached the farm.", "Rescuers reached the farm."),
+        (
+            "Thursday, March 7, 2024; Page A01 Employers in the valley cut 400 jobs.",
+            "Employers in the valley cut 400 jobs.",
+        ),
         # nothing to trim, or what is left is no sentence: the text stays whole
         ("The river burst its banks on Monday.", "The river burst its banks on Monday."),
         (
