@@ -40,7 +40,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import islice, pairwise
 
 PIECE_MAX_WORDS = 25  # a heading, caption or byline piece is at most this long
 ZONE_MAX_TOKENS = 80  # how far into a paragraph's first sentence cuts are looked for
@@ -241,13 +241,15 @@ def glue_cuts(
     of its article's first, where a title block is; past them only a closed-class
     opener after a word in lower case, a clock time or a bracket is cut."""
     start, end = span
-    found = list(_TOKEN.finditer(text, start, end))[:ZONE_MAX_TOKENS]
+    found = list(islice(_TOKEN.finditer(text, start, end), ZONE_MAX_TOKENS))
     tokens = [m.group() for m in found]
     cuts: list[int] = []
     piece_start = 0  # index of the current piece's first token
     for i in range(1, len(tokens)):
         if len(tokens) - i < RIGHT_MIN_WORDS or i - piece_start > PIECE_MAX_WORDS:
             break
+        if not tokens[i][:1].isupper():
+            continue  # no opener (_is_opener wants a capital): skip the costlier checks
         prev = tokens[i - 1]
         if not _piece_ok(i - piece_start, tokens[piece_start]):
             continue
