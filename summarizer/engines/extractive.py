@@ -44,6 +44,7 @@ from summarizer.models import (
     SourceExtraction,
     SummarySentence,
 )
+from summarizer.stages.segment import holds_page_stamp
 from summarizer.stages.select import trim_connective
 from summarizer.stages.standalone import statement_start
 
@@ -246,12 +247,14 @@ _TEASER_AGE = re.compile(
 
 def is_furniture(text: str) -> bool:
     """A sentence that is no statement of its own: a fragment, an aside wholly in
-    parentheses ("(For details, see ...)"), fields separated by bars, or an aggregator's
-    teaser list ("... - 12 hrs ago Outlet ...")."""
+    parentheses ("(For details, see ...)"), fields separated by bars, an aggregator's
+    teaser list ("... - 12 hrs ago Outlet ..."), or a line holding a page's time stamp
+    ("Posted by Jane on April 2, 2005 11:54 PM."; segment cuts one off a lede)."""
     text = text.strip()
     aside = text.startswith("(") and text.rstrip(".").endswith(")")
     teaser = bool(_TEASER_AGE.search(text))
-    return bool(_FRAGMENT.match(text)) or aside or _FIELDS in text or teaser
+    stamped = holds_page_stamp(text)
+    return bool(_FRAGMENT.match(text)) or aside or _FIELDS in text or teaser or stamped
 
 
 def _usable(sentence: Sentence) -> bool:

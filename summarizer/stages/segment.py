@@ -100,6 +100,13 @@ _PAGE_STAMP = re.compile(
     rf"(?:{_WEEKDAY}{_DAY}[,;]?\s+{_CLOCK}{_ZONE}?"
     rf"|(?<![\d.:]){_CLOCK}{_ZONE}?,?\s+{_WEEKDAY}{_DAY}(?!\s+[a-z]))(?!\w)"
 )
+
+
+def holds_page_stamp(text: str) -> bool:
+    """Does ``text`` hold a page's time stamp (a date and a clock time run together)?"""
+    return bool(_STAMP_CLOCK.search(text)) and bool(_PAGE_STAMP.search(text))
+
+
 # What every stamp holds (its clock time): a cheap test before the stamp's own pattern,
 # which is tried at every position of the window.
 _STAMP_CLOCK = re.compile(r"\d[.:]\d\d")
