@@ -49,6 +49,7 @@ from summarizer.pipeline.sources import (
 from summarizer.progress import progress_bar
 from summarizer.stages import claims, dateranking, standalone, wording
 from summarizer.stages import clean as clean_stage
+from summarizer.stages import dates as dates_stage
 from summarizer.stages import disagree as disagree_stage
 from summarizer.stages import ingest as ingest_stage
 from summarizer.stages import merge as merge_stage
@@ -137,13 +138,19 @@ def _process_all(
     note = _prefill_batch(prepared, engine, config)
     extracted = _extract(prepared, engine, config, len(sources), len(outcomes))
     model_failures, extracted = _fallback(extracted, prepared, engine, config)
+    mentioned: dict[str, Mapping[DateKey, Timing]] = {}
     for (cleaned, _), result in zip(prepared, extracted, strict=True):
         source_id = cleaned.source.id
-        outcomes[source_id] = (
-            result if isinstance(result, InputFailure) else finish(cleaned, result)
-        )
+        if isinstance(result, InputFailure):
+            outcomes[source_id] = result
+            continue
+        # the month-days the text gives a year: found once for the events and the mentions
+        years = dates_stage.stated_years(cleaned.source.text)
+        outcome = outcomes[source_id] = finish(cleaned, result, years)
+        if not isinstance(outcome, InputFailure):
+            mentioned[source_id] = mentions(cleaned.source, outcome[1], years)
     done, failures = split_outcomes(sources, outcomes)
-    return _PerSource(done, model_failures + failures, note, bool(model_failures))
+    return _PerSource(done, model_failures + failures, note, bool(model_failures), mentioned)
 
 
 def _process_parallel(

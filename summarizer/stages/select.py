@@ -41,9 +41,14 @@ from functools import lru_cache
 import snowballstemmer
 
 from summarizer.models import MergedEvent, Precision, ResolvedDate
-from summarizer.stages.dateranking import DateKey, DateSignals, date_key, rank_dates
-from summarizer.stages.dateranking import date_order as _order
-from summarizer.stages.dateranking import fallback_signals as _fallback_signals
+from summarizer.stages.dateranking import (
+    DateKey,
+    DateSignals,
+    date_key,
+    date_order,
+    fallback_signals,
+    rank_dates,
+)
 from summarizer.stages.standalone import stands_alone
 from summarizer.stages.standalone import trim_connective as trim_connective  # re-exported
 
@@ -252,7 +257,7 @@ def _rank(
     published: Mapping[str, dt.date | None] | None = None,
 ) -> Ranking:
     """:func:`rank` with the entries' :func:`_vectors` already made."""
-    signals = signals if signals is not None else _fallback_signals(events)
+    signals = signals if signals is not None else fallback_signals(events)
     groups = _group(events)
     positions = lead_positions(events)
     next_day = reported_next_day(events, published or {})
@@ -319,9 +324,9 @@ def select_timeline(
     if max_dates is not None:
         ranked = ranked[: max(max_dates - len(forced), 0)]
     keep_dates = sorted(
-        [*ranked, *(forced - today)], key=lambda k: (groups[k][0].date.start, _order(k))
+        [*ranked, *(forced - today)], key=lambda k: (groups[k][0].date.start, date_order(k))
     )
-    first = [e for k in sorted(today, key=_order) for e in groups[k]]
+    first = [e for k in sorted(today, key=date_order) for e in groups[k]]
     rest = [e for k in keep_dates for e in groups[k]]
     return tuple(first + rest)
 
@@ -428,7 +433,7 @@ def brief_order(
     if lead is None:
         return []
     dates = published or {}
-    signals = signals if signals is not None else _fallback_signals(events)
+    signals = signals if signals is not None else fallback_signals(events)
     story = _story_centroid(events, vectors)
     day_centroid = _centroid(lead, _group(events), vectors)
     positions = lead_positions(events)
