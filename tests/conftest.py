@@ -10,6 +10,7 @@ starts from :func:`isolation.isolated_env`.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -41,12 +42,9 @@ def seeds_dir() -> Path:
     return ROOT / "seeds"
 
 
-@pytest.fixture(autouse=True)
-def _private_home(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Path:
-    """HOME, XDG_*_HOME, SUMMARIZER_CACHE_DIR and SUMMARIZER_STORE under a fresh tmp folder."""
-    root = tmp_path_factory.mktemp("user")
+def _point_home_at(root: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """HOME, XDG_*_HOME, SUMMARIZER_CACHE_DIR and SUMMARIZER_STORE under ``root``, and
+    the user's model settings unset."""
     home = root / "home"
     home.mkdir()
     monkeypatch.setenv("HOME", str(home))
@@ -58,3 +56,19 @@ def _private_home(
     for name in USER_SETTINGS:
         monkeypatch.delenv(name, raising=False)
     return root
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_home_for_the_session(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The same for fixtures of a wider scope than a test (a module's fixture runs before
+    the per-test one below, and would otherwise see the user's real home)."""
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        yield _point_home_at(tmp_path_factory.mktemp("session-user"), monkeypatch)
+
+
+@pytest.fixture(autouse=True)
+def _private_home(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> Path:
+    """HOME, XDG_*_HOME, SUMMARIZER_CACHE_DIR and SUMMARIZER_STORE under a fresh tmp folder."""
+    return _point_home_at(tmp_path_factory.mktemp("user"), monkeypatch)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from isolation import isolated_env
 
 STORY = (
@@ -58,3 +59,15 @@ def test_without_xdg_folders_the_home_is_the_tmp_one(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     store = Path(os.environ["HOME"]) / ".local" / "share" / "summarizer" / "store.sqlite"
     assert store.is_file()
+
+
+@pytest.fixture(scope="module")
+def module_home() -> Path:
+    """HOME as a fixture of module scope sees it (made before any per-test fixture)."""
+    return Path(os.environ["HOME"])
+
+
+def test_a_module_fixture_sees_a_private_home(
+    module_home: Path, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    assert module_home.is_relative_to(tmp_path_factory.getbasetemp())
