@@ -832,3 +832,40 @@ def test_an_update_in_one_entry_with_a_rival_count_of_its_own_day_is_a_disagreem
     assert item.note == "450 vs about 300"
     (revision,) = compare([merged], {"post": WED, "isles": WED}).revisions
     assert revision.note.endswith("→ 450 travellers stranded (2025-03-05)")
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Ulharquin Foods", "Draashsel Systems"),  # no name in common
+        ("Marlisrin Systems", "Zenbravi Systems"),  # one name put for another
+    ],
+)
+def test_one_company_s_figure_does_not_revise_or_dispute_another_s(first: str, second: str) -> None:
+    """Two companies report results on one day: the second's "profit rose to" is its own
+    figure, not an update of the first's, and the two are not rival reports; the same
+    company's later figure still revises its earlier one."""
+    a = entry(
+        "a", TUE, ("daily", f"{first} reported a quarterly net profit of 491 million dollars.")
+    )
+    b = entry(
+        "b",
+        TUE,
+        (
+            "post",
+            f"{second} said on Tuesday that its quarterly net profit rose to 684 million dollars.",
+        ),
+    )
+    published = {"daily": TUE, "post": TUE}
+    found = compare([a, b], published)
+    assert (found.revisions, found.disagreements) == ((), ())
+    later = entry(
+        "c",
+        WED,
+        (
+            "wire",
+            f"{first} said on Wednesday that its quarterly net profit rose to 520 million dollars.",
+        ),
+    )
+    found = compare([a, b, later], {**published, "wire": WED})
+    assert [(r.event, r.earlier_event) for r in found.revisions] == [("c", "a")]

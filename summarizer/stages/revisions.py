@@ -26,7 +26,9 @@ language revises the differing figure on the same topic of an earlier entry abou
 same thing: dated no later (or reported on an earlier day), from sources published no
 later, and sharing enough of the
 run's distinctive terms (:class:`Relatedness`: words weighted by how rare they are among
-the run's entries with figures, corpus statistics rather than word lists).
+the run's entries with figures, corpus statistics rather than word lists) and naming
+the same things (:func:`other_things`: one company's "profit rose to" is not an update
+of another company's profit, nor its rival report).
 Without revision language, two entries' different figures are two facts. An update
 says what changed since an earlier report: when a figure reported on an earlier day is
 there to be updated, that is the figure revised, and another outlet's different figure
@@ -40,12 +42,15 @@ Wednesday"), even with no earlier report.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import re
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
 
 from summarizer.models import Evidence, MergedEvent, Quantity
 from summarizer.stages.quantities import comparable, same_figure
@@ -54,6 +59,7 @@ from summarizer.stages.subjects import FUNCTION_WORDS
 ABOUT = 0.5  # share of the smaller entry's term weight two entries must share (across entries)
 MIN_SHARED = 2  # distinctive terms two related entries must share at least
 REVISION_DAYS = 14  # figures published further apart are not updates of one report
+SPELLING = 85  # rapidfuzz ratio of two spellings of one name (merge's similarity too)
 _WINDOW = 100  # characters before a figure searched for revision language
 
 _CHANGE = (
@@ -252,6 +258,74 @@ def _terms(event: MergedEvent) -> set[str]:
     return set().union(*(text_terms(ev.quote) for ev in event.evidence), text_terms(event.text))
 
 
+_CAPITALISED = re.compile(r"(?<![\w'’-])[A-Z][\w'’-]*[^\W\d_]")
+_OPENING = re.compile(r"(?:^|[.!?:;][\"”’)]*\s+|[\"“(\[]|[—–]\s*)$")  # a sentence, quotation opens
+_CALENDAR = frozenset(
+    w.lower() for w in (*calendar.day_name, *calendar.month_name, *calendar.month_abbr) if w
+)
+
+
+Names = dict[str, set[str]]  # a name (folded) -> the words beside it ("<in", ">system")
+
+
+def text_names(text: str) -> Names:
+    """The names a text gives, folded, each with the words beside it: capitalised words
+    that do not open a sentence or a quotation, or that run on into another capitalised
+    word ("Ulharquin Foods said"); days and months aside. Names are what two reports of
+    one thing share even when their other words differ."""
+    found = list(_CAPITALISED.finditer(text))
+    names: Names = {}
+    for i, m in enumerate(found):
+        word = m.group().lower()
+        if word in _CALENDAR or word in FUNCTION_WORDS:
+            continue
+        runs_on = i + 1 < len(found) and text[m.end() : found[i + 1].start()] == " "
+        if runs_on or not _OPENING.search(text, 0, m.start()):
+            names.setdefault(_fold(m.group()), set()).update(_beside(text, m.start(), m.end()))
+    return names
+
+
+def _beside(text: str, start: int, end: int) -> list[str]:
+    """The content words just before and after a name, marked by side."""
+    before = _WORD.findall(text, max(0, start - 30), start)
+    after = _WORD.findall(text, end, end + 30)
+    out = []
+    if before and before[-1].lower() not in FUNCTION_WORDS:
+        out.append("<" + _fold(before[-1]))
+    if after and after[0].lower() not in FUNCTION_WORDS:
+        out.append(">" + _fold(after[0]))
+    return out
+
+
+def _names(event: MergedEvent) -> Names:
+    names: Names = {}
+    for ev in event.evidence:
+        for name, beside in text_names(ev.quote).items():
+            names.setdefault(name, set()).update(beside)
+    return names
+
+
+def other_things(a: Names, b: Names) -> bool:
+    """Two texts that both name things are about different things when they have no
+    name in common ("Ulharquin Foods" and "Draashsel Systems"), or when one names
+    something where the other names another, beside the same word ("Marlisrin Systems",
+    "Zenbravi Systems"; "Russian forces", "Ukrainian forces"). Spellings of one name
+    ("Zaporizhzhia", "Zaporizhzia") are one name (rapidfuzz ratio >= ``SPELLING``)."""
+    if not a or not b:
+        return False
+    only_a = [(n, c) for n, c in a.items() if n not in b]
+    only_b = [(n, c) for n, c in b.items() if n not in a]
+    if len(only_a) == len(a) and not any(_spelling(n, m) for n, _ in only_a for m, _ in only_b):
+        return True
+    return any(
+        not ca.isdisjoint(cb) and not _spelling(n, m) for n, ca in only_a for m, cb in only_b
+    )
+
+
+def _spelling(n: str, m: str) -> bool:
+    return min(len(n), len(m)) >= 5 and fuzz.ratio(n, m) >= SPELLING
+
+
 @dataclass
 class Relatedness:
     """How much two entries are about the same thing, from the run's own term statistics.
@@ -266,6 +340,7 @@ class Relatedness:
 
     events: Sequence[MergedEvent]
     _terms: dict[str, set[str]] = field(default_factory=dict)
+    _names: dict[str, Names] = field(default_factory=dict)
     _idf: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -283,8 +358,18 @@ class Relatedness:
         return math.fsum(self._idf.get(t, 0.0) for t in terms)
 
     def score(self, a: MergedEvent, b: MergedEvent) -> float:
-        """Relatedness of two entries of the run (0..1)."""
+        """Relatedness of two entries of the run (0..1); 0 when they name different
+        things (:func:`other_things`)."""
+        if other_things(self._names_of(a), self._names_of(b)):
+            return 0.0
         return self._share(self._terms.get(a.id) or _terms(a), self._terms.get(b.id) or _terms(b))
+
+    def _names_of(self, event: MergedEvent) -> Names:
+        # on demand: only entries a revising figure could update are ever compared
+        names = self._names.get(event.id)
+        if names is None:
+            names = self._names[event.id] = _names(event)
+        return names
 
     def score_text(self, text: str, event: MergedEvent) -> float:
         """Relatedness of a line (a headline) and an entry of the run (0..1)."""

@@ -56,6 +56,7 @@ from summarizer.stages import units
 from summarizer.stages.dates import find_temporal_expressions
 from summarizer.stages.disagree import topic_of
 from summarizer.stages.quantities import comparable, same_figure
+from summarizer.stages.revisions import SPELLING
 
 LINK = 0.35  # similarity of a member to its entry's centre text (used by merge too)
 NUMBER_BONUS = 0.2
@@ -66,7 +67,6 @@ NAME_WEIGHT = 3.0  # names (corpus-capitalised stems) weigh this much more
 PAIR_WEIGHT = 0.5  # neighbouring stems, as a feature of their own
 ATTRIBUTION_WEIGHT = 0.3  # who reports a fact weighs less than the fact
 CONTENT_SHARE = 0.5  # below this share of non-name words in what two texts share: scaled
-SPELLING = 85  # rapidfuzz ratio of two spellings of one name
 MIN_CLAUSE_TERMS = 3
 MAX_CLAUSES = 4
 MAX_POSTING = 32  # cap on candidates taken from one feature's posting list
