@@ -402,6 +402,10 @@ def child(folder: Path) -> dict[str, Any]:
         "cross_story_disagreements": sum(
             len({c.source.split("_")[0] for c in d.claims}) > 1 for d in report.disagreements
         ),
+        "revisions": len(report.revisions),
+        "cross_story_revisions": sum(
+            len({c.source.split("_")[0] for c in (*r.old, *r.new)}) > 1 for r in report.revisions
+        ),
         "seconds": run_seconds,
         "cpu_seconds": cpu_seconds,
         "render_seconds": render_seconds,
@@ -495,13 +499,14 @@ def to_markdown(results: list[dict[str, Any]], info: dict[str, str], today: str)
         "report, extractive engine) in a fresh subprocess; peak memory is the child's peak RSS "
         "(`ru_maxrss`, interpreter and libraries included; about 43 MiB after imports). "
         "CPU s is the child's process time, steadier than wall time when the machine is "
-        "shared; load avg is the 1-minute load when the size started. In brackets: entries and "
-        "disagreements whose sources belong to different generated stories, i.e. false merges.",
+        "shared; load avg is the 1-minute load when the size started. In brackets: entries, "
+        "disagreements and revisions whose sources belong to different generated stories, "
+        "i.e. false merges and false links.",
         "",
         "| articles | corpus | wall s | CPU s | articles/s (wall) | articles/s (CPU) "
         "| peak RSS | load avg | timeline entries (mixing stories) "
-        "| disagreements (mixing stories) |",
-        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        "| disagreements (mixing stories) | revisions (mixing stories) |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
     ]
     for r in results:
         lines.append(
@@ -509,7 +514,8 @@ def to_markdown(results: list[dict[str, Any]], info: dict[str, str], today: str)
             f"{r['cpu_seconds']:.2f} | {r['n'] / r['seconds']:.0f} | "
             f"{r['n'] / r['cpu_seconds']:.0f} | {r['peak_rss_kb'] / 1024:.0f} MiB | "
             f"{r['load']:.1f} | {r['events']:,} ({r['cross_story_events']:,}) | "
-            f"{r['disagreements']:,} ({r['cross_story_disagreements']:,}) |"
+            f"{r['disagreements']:,} ({r['cross_story_disagreements']:,}) | "
+            f"{r['revisions']:,} ({r['cross_story_revisions']:,}) |"
         )
     verdict_rate = all(r["n"] / r["seconds"] >= TARGET_RATE for r in results)
     verdict_cpu = all(r["n"] / r["cpu_seconds"] >= TARGET_RATE for r in results)
