@@ -257,8 +257,8 @@ def _synthetic(n: int) -> list[SourceExtraction]:
 
 def test_candidate_pairs_grow_linearly() -> None:
     """Blocking keeps the number of compared pairs near-linear in the number of texts."""
+    from summarizer.stages.blocking import CANDIDATES, candidate_pairs
     from summarizer.stages.merge import _texts_and_nodes
-    from summarizer.stages.similarity import CANDIDATES, candidate_pairs
 
     def pairs_for(n: int) -> int:
         texts, _, _ = _texts_and_nodes(_synthetic(n))
@@ -285,6 +285,28 @@ def test_no_pair_of_texts_is_scored_twice(monkeypatch: pytest.MonkeyPatch) -> No
     extractions, sources = story({**EARTHQUAKE, **ELECTION})
     merge_stage.merge(extractions * 3, sources)  # every text three times over
     assert calls and len(calls) == len(set(calls))
+
+
+def test_statements_tokenised_beforehand_give_the_same_entries(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A run reads each source's statements into tokens as its worker sends them
+    (similarity.Tokenised); merge then reads none again and makes the same entries."""
+    from summarizer.stages import merge as merge_stage
+    from summarizer.stages import similarity
+
+    extractions, sources = story({**EARTHQUAKE, **ELECTION})
+    alone = merge_stage.merge(extractions, sources)
+    known = similarity.Tokenised()
+    for ext in extractions:
+        known.add(e.text for e in ext.events)
+    assert known and all(e.text in known for x in extractions for e in x.events)
+
+    def unread(text: str) -> object:
+        raise AssertionError(f"tokenised again: {text}")
+
+    monkeypatch.setattr(similarity, "_tokens", unread)
+    assert merge_stage.merge(extractions, sources, known) == alone
 
 
 # --------------------------------------------------------------------------- select_timeline

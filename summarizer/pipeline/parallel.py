@@ -37,7 +37,14 @@ from typing import Any
 
 from summarizer.config import Config
 from summarizer.engines.base import EngineRunner, Prepared
-from summarizer.models import CharInterval, CleanedSource, DroppedRange, InputFailure, Source
+from summarizer.models import (
+    CharInterval,
+    CleanedSource,
+    DroppedRange,
+    InputFailure,
+    Source,
+    SourceExtraction,
+)
 from summarizer.pipeline.sources import (
     Interrupted,
     Outcomes,
@@ -236,10 +243,12 @@ def run_parallel(
     workers: int,
     on_done: Callable[[str, bool], None] | None = None,
     cleaned: Sequence[CleanedSource] = (),
+    on_result: Callable[[SourceExtraction], None] | None = None,
 ) -> ParallelResult:
     """The per-source stages for ``sources`` on ``workers`` processes (``cleaned``: the
-    sources ingest cleaned already); ``on_done(id, ok)`` as each source is finished.
-    Ctrl-C raises :class:`Interrupted`."""
+    sources ingest cleaned already); ``on_done(id, ok)`` as each source is finished,
+    then ``on_result(extraction)`` if it succeeded: this process is otherwise idle
+    while the workers finish the rest. Ctrl-C raises :class:`Interrupted`."""
     ids = {s.id for s in sources}
     by_id = {c.source.id: c for c in cleaned if c.source.id in ids}
     context = _context()
@@ -258,7 +267,7 @@ def run_parallel(
                 process.start()
                 theirs.close()
                 pool.append(_Worker(process, mine, positions))
-        return _collect(sources, pool, finished, on_done)
+        return _collect(sources, pool, finished, on_done, on_result)
     except KeyboardInterrupt as stop:
         grace = 0.0  # what the workers were computing is dropped: stop them now
         raise Interrupted(list(finished), len(sources)) from stop
@@ -304,6 +313,7 @@ def _collect(
     pool: Sequence[_Worker],
     finished: list[str],
     on_done: Callable[[str, bool], None] | None,
+    on_result: Callable[[SourceExtraction], None] | None = None,
 ) -> ParallelResult:
     result = ParallelResult()
     firsts: list[dict[int, Any]] = [{} for _ in pool]
@@ -352,6 +362,8 @@ def _collect(
             finished.append(source.id)
         if on_done is not None:
             on_done(source.id, not isinstance(item, InputFailure))
+        if on_result is not None and not isinstance(item, InputFailure):
+            on_result(item[2])
 
     expected = [
         len(firsts[w]) - sum(isinstance(x, InputFailure) for x in firsts[w].values())

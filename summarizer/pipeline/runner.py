@@ -55,6 +55,7 @@ from summarizer.stages import ingest as ingest_stage
 from summarizer.stages import merge as merge_stage
 from summarizer.stages import select as select_stage
 from summarizer.stages.dateranking import DateKey, Timing
+from summarizer.stages.similarity import Tokenised
 from summarizer.transport.backend import Backend, close_quietly
 
 log = logging.getLogger("summarizer")
@@ -115,6 +116,7 @@ class _PerSource:
     batch_note: str | None = None
     fell_back: bool = False  # the model failed every source: the extractive engine's brief
     mentioned: Mapping[str, Mapping[DateKey, Timing]] | None = None  # mentions, when found
+    tokenised: Tokenised | None = None  # statements read for merge while workers ran
 
 
 def _process_all(
@@ -162,12 +164,17 @@ def _process_parallel(
 ) -> _PerSource:
     """:func:`_process_all` on ``workers`` processes, with the same progress bar."""
     log.debug("per-source stages on %d processes", workers)
+    tokenised = Tokenised()  # each source's statements, read as its worker sends them
+
+    def read(extraction: SourceExtraction) -> None:
+        tokenised.add(e.text for e in extraction.events)
+
     with progress_bar(len(sources), "extracting", quiet=config.quiet) as advance:
         result = parallel.run_parallel(
-            sources, engine, workers, lambda _id, _ok: advance(), ingest_cleaned
+            sources, engine, workers, lambda _id, _ok: advance(), ingest_cleaned, read
         )
     done, failures = split_outcomes(sources, result.outcomes)
-    return _PerSource(done, failures, mentioned=result.mentioned)
+    return _PerSource(done, failures, mentioned=result.mentioned, tokenised=tokenised)
 
 
 def _fallback(
@@ -400,7 +407,7 @@ def _run(paths: Sequence[str | Path], config: Config, engine: EngineRunner) -> R
 
     sources = {s.id: s for s, _, _ in done}
     extractions = [ext for _, _, ext in done]
-    merged = merge_stage.merge(extractions, sources)
+    merged = merge_stage.merge(extractions, sources, per_source.tokenised)
     signals = date_signals(done, per_source.mentioned)
     published = {s.id: s.published for s in sources.values()}
     day = config.day or select_stage.brief_day(merged, published.values())

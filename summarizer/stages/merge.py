@@ -38,7 +38,7 @@ Cost stays near-linear under heavy coverage (hundreds of outlets repeating one s
   nodes, so its size follows the number of distinct (text, date) pairs, which stops
   growing once coverage only repeats what was said;
 * candidate pairs of texts come from a capped inverted index
-  (:func:`~summarizer.stages.similarity.candidate_pairs`); node pairs are the candidate
+  (:func:`~summarizer.stages.blocking.candidate_pairs`); node pairs are the candidate
   text pairs' nodes whose days overlap, and a candidate pair whose texts share no day is
   not scored (most are not, on a corpus spanning months);
 * the no-chaining test compares a bounded number of candidate centres with the
@@ -73,13 +73,14 @@ from summarizer.models import (
     Source,
     SourceExtraction,
 )
+from summarizer.stages.blocking import candidate_pairs
 from summarizer.stages.dateclauses import continues
 from summarizer.stages.quantities import comparable, same_figure
 from summarizer.stages.similarity import (
     LINK,
     Scores,
     Text,
-    candidate_pairs,
+    Tokenised,
     normal,
     vectorise,
 )
@@ -524,7 +525,7 @@ def _stories(texts: Sequence[Text], nodes: Iterable[_Node]) -> Stories:
 
 
 def _texts_and_nodes(
-    extractions: Sequence[SourceExtraction],
+    extractions: Sequence[SourceExtraction], known: Tokenised | None = None
 ) -> tuple[list[Text], list[_Node], Stories]:
     """Distinct texts (with their vectors), (text, date, story) nodes in source order,
     and which articles tell one story."""
@@ -556,7 +557,7 @@ def _texts_and_nodes(
                 lo, hi = _interval(d)
                 node = nodes[(t, date_key)] = _Node(len(nodes), t, lo, hi)
             node.events.append(((rank, event.start, pos), event))
-    vectorise(texts, copies, articles)
+    vectorise(texts, copies, articles, known)
     stories = _stories(texts, nodes.values())
     return texts, _split(list(nodes.values()), stories), stories
 
@@ -579,22 +580,19 @@ def _without_cycle_collection() -> Iterator[None]:
 
 
 def merge(
-    extractions: Sequence[SourceExtraction], sources: Mapping[str, Source]
+    extractions: Sequence[SourceExtraction],
+    sources: Mapping[str, Source],
+    known: Tokenised | None = None,
 ) -> tuple[MergedEvent, ...]:
-    """One :class:`MergedEvent` per fact, citing every source whose quote states it."""
+    """One :class:`MergedEvent` per fact, citing every source whose quote states it;
+    ``known``: statements already tokenised (the same entries, sooner)."""
     with _without_cycle_collection():
-        return _merge(extractions, sources)
-
-
-def _merge(
-    extractions: Sequence[SourceExtraction], sources: Mapping[str, Source]
-) -> tuple[MergedEvent, ...]:
-    texts, nodes, stories = _texts_and_nodes(extractions)
-    scores = Scores(texts)
-    default_day = _default_day(sources)
-    merged = [
-        _build(group, _representative(group, centre, texts, scores), sources, default_day)
-        for group, centre in _cluster(nodes, texts, scores, stories, sources)
-    ]
-    merged.sort(key=lambda m: (m.date.start, -m.importance, m.id))
+        texts, nodes, stories = _texts_and_nodes(extractions, known)
+        scores = Scores(texts)
+        default_day = _default_day(sources)
+        merged = [
+            _build(group, _representative(group, centre, texts, scores), sources, default_day)
+            for group, centre in _cluster(nodes, texts, scores, stories, sources)
+        ]
+        merged.sort(key=lambda m: (m.date.start, -m.importance, m.id))
     return tuple(merged)

@@ -30,9 +30,8 @@ fact, when one names someone or somewhere where the other names another (see
 :func:`_other_names`).
 
 Cost: every distinct text is analysed once, each pair of texts scored at most once
-(:class:`Scores` keeps a memo), and candidate pairs come from an inverted index over
-each text's heaviest features with capped posting lists and a fixed number of best
-partners per text (:func:`candidate_pairs`): near-linear in the number of texts.
+(:class:`Scores` keeps a memo), and candidate pairs come from an inverted index
+(:func:`summarizer.stages.blocking.candidate_pairs`): near-linear in the number of texts.
 """
 
 from __future__ import annotations
@@ -69,9 +68,6 @@ ATTRIBUTION_WEIGHT = 0.3  # who reports a fact weighs less than the fact
 CONTENT_SHARE = 0.5  # below this share of non-name words in what two texts share: scaled
 MIN_CLAUSE_TERMS = 3
 MAX_CLAUSES = 4
-MAX_POSTING = 32  # cap on candidates taken from one feature's posting list
-BLOCK_TERMS = 12  # heaviest features per text used for blocking
-CANDIDATES = 12  # best partners per text kept for exact comparison
 
 _STOPWORDS = frozenset(stopwords.get_stopwords("english"))
 _STEMMER = snowballstemmer.stemmer("english")
@@ -143,9 +139,15 @@ def _tokens(text: str) -> list[_Token]:
     return out
 
 
-def terms(text: str) -> Counter[str]:
-    """Content stems of a text (numbers as ``#digits``), each with its count."""
-    return Counter(t.stem for t in _tokens(text))
+class Tokenised(dict[str, list[_Token]]):
+    """Texts already read into tokens (:func:`vectorise` takes them from here): a run
+    fills it with each source's statements as its worker process sends them, while
+    the other sources are still being read, rather than after them all."""
+
+    def add(self, texts: Iterable[str]) -> None:
+        for text in texts:
+            if text not in self:
+                self[text] = _tokens(text)
 
 
 def _says_what(t: _Token) -> bool:
@@ -547,37 +549,17 @@ def _variant(name: _Name, other: Mapping[str, _Name]) -> bool:
     return any(m in other and other[m].idf >= name.idf - math.log(2) for m in name.mates)
 
 
-def candidate_pairs(texts: list[Text]) -> set[tuple[int, int]]:
-    """Pairs of texts sharing distinctive terms, through a capped inverted index.
-
-    Each text looks up the posting lists of its ``BLOCK_TERMS`` heaviest terms (the
-    last ``MAX_POSTING`` entries of each), accumulates the partial dot product over
-    those terms, and keeps its ``CANDIDATES`` best partners: at most a constant
-    number of exact comparisons per text.
-    """
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    pairs: set[tuple[int, int]] = set()
-    for text in texts:
-        top = sorted([(-v, t) for t, v in text.vec.items()])[:BLOCK_TERMS]  # heaviest first
-        partial: dict[int, float] = {}
-        for negative, t in top:
-            plist = postings[t]
-            for other, w in plist[-MAX_POSTING:]:
-                partial[other] = partial.get(other, 0.0) - negative * w
-            plist.append((text.idx, -negative))
-        best = sorted([(v, -other) for other, v in partial.items()], reverse=True)[:CANDIDATES]
-        pairs.update((-other, text.idx) for _, other in best)  # best sums; ties: first texts
-    return pairs
-
-
 def vectorise(
     texts: Sequence[Text],
     copies: Sequence[int],
     articles: Sequence[Collection[str]] | None = None,
+    known: Mapping[str, list[_Token]] | None = None,
 ) -> None:
     """Fill every text's vectors, clauses, names and bare numbers; ``copies``: events
-    per text; ``articles``: the articles each text is in (for name derivations)."""
-    tokens = [_tokens(t.text) for t in texts]
+    per text; ``articles``: the articles each text is in (for name derivations);
+    ``known``: texts already tokenised (:class:`Tokenised`)."""
+    done = known or {}
+    tokens = [done[t.text] if t.text in done else _tokens(t.text) for t in texts]
     vocab = _Vocabulary(tokens, copies, articles)
     for text, toks, feats in zip(texts, tokens, vocab.text_features, strict=True):
         text.vec = vocab.vector(feats)
