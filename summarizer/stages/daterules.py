@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import string
 from collections.abc import Callable
 
 from summarizer.stages.dategrammar import (
@@ -361,7 +362,34 @@ _DAY_TOKENS = frozenset(
 
 
 def text_features(text: str) -> set[str]:
-    """Which kinds of temporal vocabulary ``text`` contains (to skip rules cheaply)."""
+    """Which kinds of temporal vocabulary ``text`` contains (to skip rules cheaply).
+
+    A kind is there when a whole word (a run of ASCII letters) is one of its tokens
+    (weekdays and months as capitalised, the rest in any case), or, for years and
+    numeric dates, four digits in a row. Every sentence of a run is asked, so ASCII
+    text is searched for each kind's tokens directly (C-speed substring and
+    literal-prefix searches) instead of listing its words; other text lists them."""
+    if not text.isascii():  # lower() may change a non-ASCII text's length and letters
+        return _features_of_words(text)
+    found = set()
+    if "day" in text and _whole_word(_WEEKDAY_RUN, text):
+        found.add("weekday")
+    if _whole_word(_MONTH_RUN, text):
+        found.add("month")
+    lower = text.lower()  # same positions and letters as text: it is ASCII
+    if any(part in lower for part in _PERIOD_PARTS) and _whole_word(_PERIOD_RUN, lower):
+        found.add("period")
+    if any(part in lower for part in _DAY_PARTS) and _whole_word(_DAY_RUN, lower):
+        found.add("day_word")
+    if "ago" in lower and _whole_word(_AGO_RUN, lower):
+        found.add("ago")
+    if _ASCII_DIGITS4.search(text):
+        found.update({"year4", "numeric"})
+    return found
+
+
+def _features_of_words(text: str) -> set[str]:
+    """:func:`text_features` by listing the words of ``text`` (any text)."""
     words = set(_WORD.findall(text))
     lower = {w.lower() for w in words}
     found = set()
@@ -375,9 +403,37 @@ def text_features(text: str) -> set[str]:
         found.add("day_word")
     if "ago" in lower:
         found.add("ago")
-    if re.search(r"\d{4}", text):
+    if _DIGITS4.search(text):
         found.update({"year4", "numeric"})
     return found
+
+
+def _token_run(tokens: frozenset[str]) -> re.Pattern[str]:
+    """One of ``tokens`` not followed by a letter (the letter before is checked by
+    :func:`_whole_word`: a leading lookbehind would cost sre its literal-prefix scan)."""
+    words = sorted(tokens, key=lambda t: (-len(t), t))
+    return re.compile(rf"(?:{'|'.join(re.escape(w) for w in words)})(?![A-Za-z])")
+
+
+def _whole_word(pattern: re.Pattern[str], text: str) -> bool:
+    """Whether a match of ``pattern`` (:func:`_token_run`) in ``text`` starts a word."""
+    for match in pattern.finditer(text):
+        start = match.start()
+        if start == 0 or text[start - 1] not in _ASCII_LETTERS:
+            return True
+    return False
+
+
+_ASCII_LETTERS = frozenset(string.ascii_letters)
+_WEEKDAY_RUN = _token_run(_WEEKDAY_TOKENS)  # every one ends in "day"
+_MONTH_RUN = _token_run(_MONTH_TOKENS)
+_PERIOD_RUN = _token_run(_PERIOD_TOKENS)
+_PERIOD_PARTS = ("week", "month", "year")  # one is in each period token
+_DAY_RUN = _token_run(_DAY_TOKENS)
+_DAY_PARTS = ("day", "night", "morrow", "morning", "noon", "evening")  # one is in each
+_AGO_RUN = _token_run(frozenset({"ago"}))
+_DIGITS4 = re.compile(r"\d{4}")
+_ASCII_DIGITS4 = re.compile("[0-9][0-9][0-9][0-9]")  # \d{4} on ASCII text, scanned faster
 
 
 RULES: tuple[Rule, ...] = tuple(

@@ -64,6 +64,7 @@ Nothing here raises on any text: unparseable input gives no match or ``None``.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Iterable, Mapping
 
@@ -153,17 +154,17 @@ def _find(text: str, offset: int = 0, kinds: frozenset[str] | None = None) -> li
     """:func:`find_temporal_expressions`, optionally running only the rules of ``kinds``."""
     if not isinstance(text, str) or not text:
         return []
+    whole = len(text) > 2000  # an article's whole text (asked once): not kept
+    found = (_found.__wrapped__ if whole else _found)(text, kinds)
+    return [TemporalMatch(text[s:e], s + offset, e + offset, k, p) for s, e, k, p in found]
+
+
+@functools.lru_cache(maxsize=4096)
+def _found(text: str, kinds: frozenset[str] | None) -> tuple[tuple[int, int, str, str], ...]:
+    """``text``'s (start, end, kind, prefix) from 0; kept: a run asks about a quarter of its
+    text twice (an event's quote, then the kept text for its mentions, or shared text)."""
     chosen = _longest_non_overlapping(_candidates(text, kinds))
-    return [
-        TemporalMatch(
-            text=text[s:e],
-            start=s + offset,
-            end=e + offset,
-            kind=RULES[p].kind,
-            prefix=_trim_prefix(text, m),
-        )
-        for s, e, p, m in chosen
-    ]
+    return tuple((s, e, RULES[p].kind, _trim_prefix(text, m)) for s, e, p, m in chosen)
 
 
 # --------------------------------------------------------------------------- resolving
