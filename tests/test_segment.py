@@ -254,6 +254,33 @@ def test_a_page_time_stamp_ends_the_title_block(text: str, heading: str, rest: s
     assert [(s.text, s.is_headline) for s in sents] == [(heading, True), (rest, False)]
 
 
+@pytest.mark.parametrize(
+    ("text", "heading", "rest"),
+    [
+        (
+            "Photograph: Jane Roe/VW Images of the flooded quay were shown to the inquiry "
+            "yesterday.",
+            "Photograph: Jane Roe/VW",
+            "Images of the flooded quay were shown to the inquiry yesterday.",
+        ),
+        (
+            "Photo: Jane Roe/AFP/Valley Thirty homes were flooded in Marlow on Monday.",
+            "Photo: Jane Roe/AFP/Valley",
+            "Thirty homes were flooded in Marlow on Monday.",
+        ),
+    ],
+)
+def test_a_labelled_photo_credit_ends_at_its_agency(text: str, heading: str, rest: str) -> None:
+    """A credit has no closing mark: it ends with the word holding the slash."""
+    sents = segment(_cleaned(text))
+    assert [(s.text, s.is_headline) for s in sents] == [(heading, True), (rest, False)]
+
+
+def test_a_slash_in_a_sentence_is_no_credit() -> None:
+    text = "Photographs of the quay, taken by Jane Roe/Valley Wire, were shown on Monday."
+    assert _texts(text) == [text]
+
+
 def test_a_time_in_a_sentence_is_no_stamp() -> None:
     text = "The quake struck at 16:53 local time on 12 January 2010, officials said."
     assert _texts(text) == [text]

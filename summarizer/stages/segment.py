@@ -102,6 +102,15 @@ _PAGE_STAMP = re.compile(
 )
 
 
+# A photo credit opening a paragraph, its label and a name with the agency after a slash
+# ("Photograph: Jane Roe/Agency The minister said ..."): it ends where the slashed word
+# does, and the lede starts after it.
+_LABELLED_CREDIT = re.compile(
+    r"(?:Photograph|Photo|Picture|Illustration|Image)s?:\s+(?:[^\s/]+\s+){0,4}?"
+    r"[^\s/]*\w/[^\s]*\w(?=\s)"
+)
+
+
 def holds_page_stamp(text: str) -> bool:
     """Does ``text`` hold a page's time stamp (a date and a clock time run together)?"""
     return bool(_STAMP_CLOCK.search(text)) and bool(_PAGE_STAMP.search(text))
@@ -279,8 +288,12 @@ def _inside(spans: list[tuple[int, int]], starts: list[int], pos: int) -> bool:
 
 
 def _inline_heading_cut(text: str, unit: _Unit) -> int | None:
-    """A sub-heading run into its paragraph: "Pressure from the north On Sunday, ...", or
-    a title block ended by the page's time stamp ("... Tuesday 4 January 2005 08.43 GMT")."""
+    """A sub-heading run into its paragraph: "Pressure from the north On Sunday, ...", a
+    title block ended by the page's time stamp ("... Tuesday 4 January 2005 08.43 GMT"),
+    or a labelled photo credit ("Photograph: Jane Roe/Agency")."""
+    credit = _LABELLED_CREDIT.match(text, unit.start, unit.end)
+    if credit is not None:
+        return credit.end()
     window = min(unit.end, unit.start + STAMP_WITHIN)
     clock = _STAMP_CLOCK.search(text, unit.start, window)
     stamp = _PAGE_STAMP.search(text, unit.start, window) if clock else None
