@@ -267,6 +267,9 @@ def test_an_entry_is_the_statement_and_its_quote_the_whole_sentence() -> None:
         "Posted by Jane Roe on March 4, 2024 11:54 PM, after floods killed nine in Marlow.",
         "Valley Courier Floods killed nine in 40 towns - 12 hrs ago Marlow Times Rescuers "
         "evacuated 13,000 people, officials said - 20 hrs ago Harbour Daily.",
+        # no word in lower case, or one: a caption's date and place, a comment in capitals
+        "4 Mar 4, 2024: Marlow, Valeland, after 40 Floods Killed Nine.",
+        "MAYOR JANE ROE SAID ON TUESDAY THE 40 FLOODED TOWNS GOT NOTHING.",
     ],
 )
 def test_fragments_asides_and_fields_are_no_events(sentence: str) -> None:
@@ -276,6 +279,11 @@ def test_fragments_asides_and_fields_are_no_events(sentence: str) -> None:
     whole = Sentence(source_id="s1", index=0, start=0, end=len(sentence), text=sentence)
     assert extractive.is_furniture(sentence)
     assert extract(cleaned, [whole]).events == ()
+
+
+def test_a_short_sentence_in_lower_case_is_prose() -> None:
+    assert not extractive.is_furniture("NATO met in Marlow on Tuesday.")
+    assert extractive.is_furniture("NATO Met In Marlow On Tuesday.")
 
 
 def test_an_age_or_a_time_in_prose_is_no_furniture() -> None:

@@ -7,7 +7,7 @@ entities and attributions ("according to"). Headlines, questions, fragments and
 background or analysis sentences (generic present tense, "analysts say", modal
 speculation) score low and are skipped, and so is page furniture at sentence level
 (:func:`is_furniture`: a fragment, an aside in parentheses, bar-separated fields, an
-aggregator's teaser list). Every
+aggregator's teaser list, a line with almost no word in lower case). Every
 kept sentence becomes an :class:`~summarizer.models.Event` whose quote is the sentence
 itself, so alignment is exact by construction; its text is the statement, without the
 photo credit, time stamp or dateline a page puts before it
@@ -245,16 +245,29 @@ _TEASER_AGE = re.compile(
 )
 
 
+# Prose has words in lower case (articles, verbs): a line with fewer is a caption's place
+# and date ("12 Jan 2010: Marlow, Valeland."), a list of names or a comment in capitals.
+MIN_LOWER_WORDS = 2
+_WORD = re.compile(r"[^\W\d_][\w'’-]*")
+
+
+def _prose(text: str) -> bool:
+    return sum(1 for w in _WORD.findall(text) if w[0].islower()) >= MIN_LOWER_WORDS
+
+
 def is_furniture(text: str) -> bool:
     """A sentence that is no statement of its own: a fragment, an aside wholly in
     parentheses ("(For details, see ...)"), fields separated by bars, an aggregator's
-    teaser list ("... - 12 hrs ago Outlet ..."), or a line holding a page's time stamp
-    ("Posted by Jane on April 2, 2005 11:54 PM."; segment cuts one off a lede)."""
+    teaser list ("... - 12 hrs ago Outlet ..."), a line holding a page's time stamp
+    ("Posted by Jane on April 2, 2005 11:54 PM."; segment cuts one off a lede), or one
+    with fewer than :data:`MIN_LOWER_WORDS` words in lower case (a caption's date and
+    place, a comment in capitals)."""
     text = text.strip()
     aside = text.startswith("(") and text.rstrip(".").endswith(")")
     teaser = bool(_TEASER_AGE.search(text))
     stamped = holds_page_stamp(text)
-    return bool(_FRAGMENT.match(text)) or aside or _FIELDS in text or teaser or stamped
+    furniture = bool(_FRAGMENT.match(text)) or aside or _FIELDS in text or teaser or stamped
+    return furniture or not _prose(text)
 
 
 def _usable(sentence: Sentence) -> bool:
