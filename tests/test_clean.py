@@ -76,6 +76,8 @@ JUNK_LINES = [
         "photo-caption",
     ),
     ("![Flooded street](images/passau.jpg)", "photo-caption"),
+    ("Smoke rises over the harbour, via Reuters", "photo-caption"),
+    ("Smoke rises over the harbour (Reuters photo)", None),
     # bylines
     ("By Jane Doe", "byline"),
     ("By MARIA CHENG and JOHN LEICESTER", "byline"),

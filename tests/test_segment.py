@@ -113,6 +113,16 @@ SPLIT_CASES = [
         id="attributed-straight-single-quote",
     ),
     pytest.param(
+        '"Stay indoors. Boil your water," the council warned. Schools stayed shut.',
+        ['"Stay indoors. Boil your water," the council warned.', "Schools stayed shut."],
+        id="attributed-straight-double-quote",
+    ),
+    pytest.param(
+        'Gauge 5"Stay indoors. Boil your water," it read. Schools stayed shut.',
+        ['Gauge 5"Stay indoors.', 'Boil your water," it read.', "Schools stayed shut."],
+        id="straight-quote-after-a-word-is-no-quotation",
+    ),
+    pytest.param(
         "He said: “Nobody expected it. The river rose in minutes.” Roads closed.",
         [
             "He said: “Nobody expected it.",

@@ -95,7 +95,7 @@ _OPENING_DIRECTIVE = re.compile(
     rf"[\n.!?:;][\"”’)]?[ \t]*[\"“'‘(]?(?:please\s+)?(?:(?:do not|don't|never)\s+)?{_VERBS}\b",
     re.IGNORECASE,
 )
-_AI = re.compile(r"\bAIs?\b")
+_AI = re.compile(r"AI(?<!\wAI)s?\b")  # \bAIs?\b, led by its letters: sre skips to each "AI"
 
 
 def instruction_candidates(text: str) -> list[int]:

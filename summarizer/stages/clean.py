@@ -187,6 +187,7 @@ _CAPTION_PREFIX = re.compile(
     r"\s*(?:by\b|:)",
     _I,
 )
+# Each branch holds ":", "/" or "via" (_is_caption looks for them before searching).
 _CAPTION_SUFFIX = re.compile(
     rf"(?:\b(?i:photo|photograph|image|picture|credit)\s*:\s*[^.]{{2,80}}"
     rf"|[A-Z]\S*\s*/\s*{_AGENCY}(?:\s+via\s+{_AGENCY})?|\bvia\s+{_AGENCY})\s*\)?$"
@@ -238,7 +239,9 @@ def _is_caption(line: Line) -> bool:
     credit = re.search(r"\(([^()]{1,120})\)\s*\.?$", t)
     if credit and _CREDIT_INNER.match(credit.group(1).strip()) and credit.start() > 0:
         return True
-    return bool(_CAPTION_SUFFIX.search(t)) and not t.endswith((".", "!", "?", "”", '"'))
+    if t.endswith((".", "!", "?", "”", '"')) or not ("/" in t or ":" in t or "via" in t):
+        return False  # each caption suffix holds one of these: no search from every character
+    return bool(_CAPTION_SUFFIX.search(t))
 
 
 def _is_byline(line: Line) -> bool:

@@ -68,11 +68,14 @@ _PREV_WORD = re.compile(r"([\w.’'-]*)$")
 _NEXT_WORD = re.compile(r"([\"'“‘(\[]*)([\w’'-]*)")
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$")
 _LIST_ITEM = re.compile(r"\s*(?:[-*•–]\s|\d+[.)]\s)")
+# Each branch opens with its quotation mark (a straight one's "no word character before"
+# is checked just after it, not before): sre then skips to the next quotation mark instead
+# of trying every branch at every character (9x faster over a corpus, same matches).
 _QUOTATION = re.compile(
     r"“[^“”\n]{1,1500}?”"
-    r"|(?<!\w)\"[^\"\n]{1,1500}?\""
+    r"|\"(?<!\w\")[^\"\n]{1,1500}?\""
     r"|‘[^\n]{1,1500}?’(?!\w)"
-    r"|(?<!\w)'(?=[A-Z])[^\n]{1,1500}?[,.?!]'(?!\w)"
+    r"|'(?<!\w')(?=[A-Z])[^\n]{1,1500}?[,.?!]'(?!\w)"
 )
 # A short capitalised run without punctuation, then a word that only starts sentences.
 _INLINE_HEADING = re.compile(
