@@ -46,8 +46,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zlib
+from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Container, Iterable, Sequence
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
@@ -118,13 +119,13 @@ class _Case:
         return word[0].isupper() and self.lower[low] <= self.inner_upper[low]
 
 
-def _names(found: Sequence[str], normal: Sequence[str], case: _Case) -> list[int]:
+def _names(found: Sequence[str], stamped: Container[int], case: _Case) -> list[int]:
     """Positions of what makes a sentence one fact rather than another: its figures
-    (stamps aside) and its names (:class:`_Case`: "Officials" opening a sentence is no
-    name, "Valdodra" is)."""
+    (``stamped``: the positions of its stamps' placeholders, aside) and its names
+    (:class:`_Case`: "Officials" opening a sentence is no name, "Valdodra" is)."""
     out = []
-    for i, (word, norm) in enumerate(zip(found, normal, strict=True)):
-        if norm.startswith("<"):
+    for i, word in enumerate(found):
+        if i in stamped:
             continue
         if word[0].isdigit() or case.is_name(word):
             out.append(i)
@@ -237,16 +238,34 @@ def _unit(text: str, ids: dict[str, int], case: _Case) -> _Unit:
     return tuple(_shingles(toks)), _stamps(toks)
 
 
-def _all_shingles(normal: list[str], ids: dict[str, int]) -> _Unit:
-    """Every shingle of a sentence (its :func:`tokens`; not a sample), for the sentences
-    phase 1 flagged."""
+# Every shingle of a flagged sentence (not a sample): its keys (64-bit hashes) and its
+# token count (shingle m covers tokens [m, m + SHINGLE), a shorter sentence is one key);
+# then where its tokens are stamp placeholders. (key, first, last) tuples for each were
+# most of a redundant corpus' peak memory (0.5 GB at 20,000 articles; an array: 1/8).
+_Full = tuple[tuple["array[int]", int], tuple[int, ...]]
+_NONE: _Full = ((array("q"), 0), ())
+
+
+def _all_shingles(text: str, ids: dict[str, int], salt: int) -> _Full:
+    """Every shingle of a flagged sentence, in its outlet (``salt``); its :func:`tokens`
+    are made once, for both parts."""
+    normal = tokens(text)
     toks = _token_ids(normal, ids)
     if len(toks) < SHINGLE:
-        return (((_key(toks), 0, len(toks)),) if toks else ()), ()
-    keys = tuple(
-        (_key(toks[i : i + SHINGLE]), i, i + SHINGLE) for i in range(len(toks) - SHINGLE + 1)
-    )
-    return keys, ()
+        keys = [_key(toks)] if toks else []
+    else:
+        keys = [_key(toks[i : i + SHINGLE]) for i in range(len(toks) - SHINGLE + 1)]
+    if salt:
+        keys = [_key((salt, k)) for k in keys]
+    return (array("q", keys), len(toks)), tuple(i for i, t in enumerate(normal) if t[0] == "<")
+
+
+def _spans(full: _Full) -> Iterable[tuple[int, int]]:
+    """The tokens each key of ``full`` covers, in order."""
+    keys, n = full[0]
+    if n < SHINGLE:
+        return [(0, n)] if keys else []
+    return ((m, m + SHINGLE) for m in range(len(keys)))
 
 
 @dataclass(frozen=True)
@@ -274,6 +293,17 @@ class _Counts:
 
 def _count(published: Sequence[dt.date | None], units: Sequence[Sequence[_Unit]]) -> _Counts:
     """Count keys per article and per publication day (an undated article adds no day)."""
+    return _tally(
+        published,
+        lambda i: (
+            [k for keys, _ in units[i] for k, _, _ in keys]
+            + [k for _, stamps in units[i] for k in stamps]
+        ),
+    )
+
+
+def _tally(published: Sequence[dt.date | None], keys_of: Callable[[int], list[int]]) -> _Counts:
+    """:func:`_count` of the keys ``keys_of`` gives for each article (its position)."""
     articles: Counter[int] = Counter()
     days: Counter[int] = Counter()
     occurrences: Counter[int] = Counter()
@@ -283,8 +313,7 @@ def _count(published: Sequence[dt.date | None], units: Sequence[Sequence[_Unit]]
     for day, members in by_day.items():
         seen: set[int] = set()
         for i in members:
-            every = [k for keys, _ in units[i] for k, _, _ in keys]
-            every += [k for _, stamps in units[i] for k in stamps]
+            every = keys_of(i)
             occurrences.update(every)
             keys = set(every)
             articles.update(keys)
@@ -334,15 +363,14 @@ def _flagged(unit: _Unit, sampled: _Found) -> bool:
 
 def _verdict(
     text: str,
-    normal: list[str],
-    full: _Unit,
+    full: _Full,
     sampled: _Unit,
     counts: tuple[_Found, _Found],
     case: _Case,
 ) -> str | None:
     """Phase 2: the drop reason for a flagged sentence, or None to keep it.
 
-    ``normal``: the sentence's :func:`tokens`; ``counts``: phase 1's (sampled keys,
+    ``full``: its :func:`_all_shingles`; ``counts``: phase 1's (sampled keys,
     stamps) and phase 2's (every shingle of the flagged sentences). Furniture: a
     template's stamp; or one recurring run of :data:`LONG_RUN` tokens; or recurring
     shingles covering :data:`COVERAGE` of the sentence and every name and figure in it
@@ -352,7 +380,8 @@ def _verdict(
     template = [k for k in sampled[1] if k in sampled_found.template]
     if template:
         return _reason(sampled_found.counts, template)
-    hits = [(k, a, b) for k, a, b in full[0] if k in full_found.recurring]
+    recurring = full_found.recurring
+    hits = [(k, a, b) for k, (a, b) in zip(full[0][0], _spans(full), strict=True) if k in recurring]
     if not hits:
         return None
     spans = [(a, b) for _, a, b in hits]
@@ -362,7 +391,7 @@ def _verdict(
         if covered < COVERAGE * len(found):
             return None
         inside = {i for a, b in spans for i in range(a, b)}
-        if any(i not in inside for i in _names(found, normal, case)):
+        if any(i not in inside for i in _names(found, full[1], case)):
             return None
     return _reason(full_found.counts, [k for k, _, _ in hits])
 
@@ -487,17 +516,11 @@ def decide(
         counted.template(min_articles, min_days),
     )
     flagged = [[_flagged(u, sampled) for u in article_units] for article_units in units]
-    normals: dict[tuple[int, int], list[str]] = {}  # a flagged sentence's tokens, made once
     full = [
-        [
-            _salted(_all_shingles(normals.setdefault((i, j), tokens(texts[i][j])), ids), salts[i])
-            if f
-            else _EMPTY
-            for j, f in enumerate(marks)
-        ]
+        [_all_shingles(texts[i][j], ids, salts[i]) if f else _NONE for j, f in enumerate(marks)]
         for i, marks in enumerate(flagged)
     ]
-    counted = _count(published, full)
+    counted = _tally(published, lambda i: [k for (keys, _), _ in full[i] for k in keys])
     full_found = _Found(counted, counted.recurring(min_articles, min_days))
     closing = [
         [
@@ -518,7 +541,6 @@ def decide(
             if flag:
                 reason = _verdict(
                     texts[i][j],
-                    normals[i, j],
                     full[i][j],
                     units[i][j],
                     (sampled, full_found),
