@@ -316,6 +316,34 @@ def _collect(
     on_result: Callable[[SourceExtraction], None] | None = None,
 ) -> ParallelResult:
     result = ParallelResult()
+    expected = _first_phase(sources, pool, result, on_done)
+
+    def store(w: int, i: int, item: Any) -> None:
+        source = sources[pool[w].positions[i]]
+        _store(source, item, result)
+        if not isinstance(item, InputFailure):
+            finished.append(source.id)
+        if on_done is not None:
+            on_done(source.id, not isinstance(item, InputFailure))
+        if on_result is not None and not isinstance(item, InputFailure):
+            on_result(item[2])
+
+    ends = _gather(pool, "result", store, expected, until="finished")
+    result.worker_seconds = [seconds for seconds, _ in ends]
+    result.worker_peak_kb = [peak for _, peak in ends]
+    return result
+
+
+def _first_phase(
+    sources: Sequence[Source],
+    pool: Sequence[_Worker],
+    result: ParallelResult,
+    on_done: Callable[[str, bool], None] | None,
+) -> list[int]:
+    """Phase 1 seen from here: read every worker's sentence keys, decide the corpus'
+    boilerplate and send each worker its drops; returns how many results each worker
+    will send. What phase 1 sent (the keys of every sentence of the corpus) is let go on
+    return, before the results arrive, which then take its place in memory."""
     firsts: list[dict[int, Any]] = [{} for _ in pool]
     cases = _gather(
         pool, "prepared", lambda w, i, item: firsts[w].__setitem__(i, item), until="case"
@@ -354,25 +382,10 @@ def _collect(
     )
     for w, worker in enumerate(pool):
         worker.conn.send([d for d, owner in zip(drops, owners, strict=True) if owner == w])
-
-    def store(w: int, i: int, item: Any) -> None:
-        source = sources[pool[w].positions[i]]
-        _store(source, item, result)
-        if not isinstance(item, InputFailure):
-            finished.append(source.id)
-        if on_done is not None:
-            on_done(source.id, not isinstance(item, InputFailure))
-        if on_result is not None and not isinstance(item, InputFailure):
-            on_result(item[2])
-
-    expected = [
+    return [
         len(firsts[w]) - sum(isinstance(x, InputFailure) for x in firsts[w].values())
         for w in range(len(pool))
     ]
-    ends = _gather(pool, "result", store, expected, until="finished")
-    result.worker_seconds = [seconds for seconds, _ in ends]
-    result.worker_peak_kb = [peak for _, peak in ends]
-    return result
 
 
 class _Sentences(Sequence[str]):
