@@ -32,6 +32,14 @@ SPLIT_CASES = [
         id="military-titles",
     ),
     pytest.param(
+        "Before the vote, Sens. Jane Roe and Ann Poe met the mayor. They left at noon.",
+        [
+            "Before the vote, Sens. Jane Roe and Ann Poe met the mayor.",
+            "They left at noon.",
+        ],
+        id="plural-title",
+    ),
+    pytest.param(
         "The U.S. Geological Survey put the quake at magnitude 6.4. Aftershocks followed.",
         ["The U.S. Geological Survey put the quake at magnitude 6.4.", "Aftershocks followed."],
         id="us-and-decimal",

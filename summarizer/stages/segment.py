@@ -38,7 +38,8 @@ def _words(text: str) -> frozenset[str]:
 # Words that are always followed by a name or number, never end a sentence.
 TITLES = _words(
     """mr mrs ms messrs mme dr prof gen lt col maj capt cpt sgt cpl pvt adm cmdr
-    gov sen rep rev hon pres supt insp det fr brig lieut atty amb sec mt ft"""
+    gov sen rep rev hon pres supt insp det fr brig lieut atty amb sec mt ft sens reps
+    govs gens drs profs"""
 )
 # Abbreviations that end a sentence only when a typical sentence starter follows.
 AMBIGUOUS = _words(
