@@ -294,6 +294,7 @@ def test_statements_tokenised_beforehand_give_the_same_entries(
     (similarity.Tokenised); merge then reads none again and makes the same entries."""
     from summarizer.stages import merge as merge_stage
     from summarizer.stages import similarity
+    from summarizer.stages.dates import find_temporal_expressions
 
     extractions, sources = story({**EARTHQUAKE, **ELECTION})
     alone = merge_stage.merge(extractions, sources)
@@ -301,6 +302,14 @@ def test_statements_tokenised_beforehand_give_the_same_entries(
     for ext in extractions:
         known.add(e.text for e in ext.events)
     assert known and all(e.text in known for x in extractions for e in x.events)
+    texts = [e.text for x in extractions for e in x.events]
+    spans = [tuple((m.start, m.end) for m in find_temporal_expressions(t)) for t in texts]
+    assert any(spans)  # the story's statements give days
+    with monkeypatch.context() as patch:  # as the worker processes send them: not found again
+        patch.setattr(similarity, "find_temporal_expressions", lambda text: 1 / 0)
+        given = similarity.Tokenised()
+        given.add(texts, spans)
+    assert given == known
 
     def unread(text: str) -> object:
         raise AssertionError(f"tokenised again: {text}")

@@ -12,7 +12,8 @@ process takes a fixed share of the sources (interleaved, balanced by text length
 2. this process counts the keys over the corpus and sends each worker the sentences
    to drop; the worker drops them, extracts, grounds, dates and annotates each
    source, and sends the results back (the kept and dropped ranges as plain numbers,
-   the extraction, the dates the article mentions).
+   the extraction, the dates the article mentions, where its events' texts state a
+   date or time: merge reads their words around those).
 
 Results are put together in input order, so the output is the same as the serial
 run's, byte for byte. Only an engine that calls no model runs this way (a model
@@ -73,6 +74,8 @@ class ParallelResult:
 
     outcomes: Outcomes = field(default_factory=dict)
     mentioned: dict[str, dict[DateKey, Timing]] = field(default_factory=dict)
+    # each finished source's events' temporal expressions (spans in each event's text)
+    temporal: dict[str, tuple[Ranges, ...]] = field(default_factory=dict)
     worker_seconds: list[float] = field(default_factory=list)  # CPU seconds of each worker
     worker_peak_kb: list[int] = field(default_factory=list)  # peak RSS of each worker
 
@@ -197,7 +200,18 @@ def _finish(
         _, cleaned, ext = outcome
         kept = tuple((k.start, k.end) for k in cleaned.kept)
         gone = tuple((d.start, d.end, d.reason) for d in cleaned.dropped)
-        conn.send(("result", i, (kept, gone, ext, mentions(source, cleaned, years))))
+        found = mentions(source, cleaned, years)
+        conn.send(("result", i, (kept, gone, ext, found, _temporal(ext))))
+
+
+def _temporal(ext: SourceExtraction) -> tuple[Ranges, ...]:
+    """Each event's text's temporal expressions, as spans: what merge reads its words
+    around (:class:`~summarizer.stages.similarity.Tokenised`). Sent from here, where
+    dating the events has just found most of them (the sentence that is an event's
+    text was its quote: :mod:`~summarizer.stages.dates` keeps recent texts' matches)."""
+    return tuple(
+        tuple((m.start, m.end) for m in dates.find_temporal_expressions(e.text)) for e in ext.events
+    )
 
 
 def _peak_kb() -> int:
@@ -243,12 +257,13 @@ def run_parallel(
     workers: int,
     on_done: Callable[[str, bool], None] | None = None,
     cleaned: Sequence[CleanedSource] = (),
-    on_result: Callable[[SourceExtraction], None] | None = None,
+    on_result: Callable[[SourceExtraction, Sequence[Ranges]], None] | None = None,
 ) -> ParallelResult:
     """The per-source stages for ``sources`` on ``workers`` processes (``cleaned``: the
     sources ingest cleaned already); ``on_done(id, ok)`` as each source is finished,
-    then ``on_result(extraction)`` if it succeeded: this process is otherwise idle
-    while the workers finish the rest. Ctrl-C raises :class:`Interrupted`."""
+    then ``on_result(extraction, its events' temporal spans)`` if it succeeded: this
+    process is otherwise idle while the workers finish the rest. Ctrl-C raises
+    :class:`Interrupted`."""
     ids = {s.id for s in sources}
     by_id = {c.source.id: c for c in cleaned if c.source.id in ids}
     context = _context()
@@ -313,7 +328,7 @@ def _collect(
     pool: Sequence[_Worker],
     finished: list[str],
     on_done: Callable[[str, bool], None] | None,
-    on_result: Callable[[SourceExtraction], None] | None = None,
+    on_result: Callable[[SourceExtraction, Sequence[Ranges]], None] | None = None,
 ) -> ParallelResult:
     result = ParallelResult()
     expected = _first_phase(sources, pool, result, on_done)
@@ -326,7 +341,7 @@ def _collect(
         if on_done is not None:
             on_done(source.id, not isinstance(item, InputFailure))
         if on_result is not None and not isinstance(item, InputFailure):
-            on_result(item[2])
+            on_result(item[2], item[4])
 
     ends = _gather(pool, "result", store, expected, until="finished")
     result.worker_seconds = [seconds for seconds, _ in ends]
@@ -452,7 +467,7 @@ def _store(source: Source, item: Any, result: ParallelResult) -> None:
     if isinstance(item, InputFailure):
         result.outcomes[source.id] = item
         return
-    kept, dropped, ext, keys = item
+    kept, dropped, ext, keys, temporal = item
     cleaned = CleanedSource(
         source=source,
         kept=tuple(CharInterval(start=a, end=b) for a, b in kept),
@@ -460,3 +475,4 @@ def _store(source: Source, item: Any, result: ParallelResult) -> None:
     )
     result.outcomes[source.id] = (source, cleaned, ext)
     result.mentioned[source.id] = keys
+    result.temporal[source.id] = temporal

@@ -55,7 +55,7 @@ from summarizer.stages import ingest as ingest_stage
 from summarizer.stages import merge as merge_stage
 from summarizer.stages import select as select_stage
 from summarizer.stages.dateranking import DateKey, Timing
-from summarizer.stages.similarity import Tokenised
+from summarizer.stages.similarity import Spans, Tokenised
 from summarizer.transport.backend import Backend, close_quietly
 
 log = logging.getLogger("summarizer")
@@ -166,8 +166,8 @@ def _process_parallel(
     log.debug("per-source stages on %d processes", workers)
     tokenised = Tokenised()  # each source's statements, read as its worker sends them
 
-    def read(extraction: SourceExtraction) -> None:
-        tokenised.add(e.text for e in extraction.events)
+    def read(extraction: SourceExtraction, temporal: Sequence[Spans]) -> None:
+        tokenised.add((e.text for e in extraction.events), temporal)
 
     with progress_bar(len(sources), "extracting", quiet=config.quiet) as advance:
         result = parallel.run_parallel(

@@ -95,6 +95,9 @@ _ATTRIBUTION_RE = re.compile(  # who reports a fact: "according to ...", "..., p
 # --------------------------------------------------------------------------- terms
 
 
+Spans = tuple[tuple[int, int], ...]  # (start, end) in a text
+
+
 class _Token(NamedTuple):
     stem: str
     start: int  # offset in the text
@@ -119,9 +122,12 @@ def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
     return "".join(parts)
 
 
-def _tokens(text: str) -> list[_Token]:
-    """Content tokens of ``text`` outside its temporal expressions."""
-    text = _blank(text, ((m.start, m.end) for m in find_temporal_expressions(text)))
+def _tokens(text: str, temporal: Iterable[tuple[int, int]] | None = None) -> list[_Token]:
+    """Content tokens of ``text`` outside its temporal expressions (``temporal``: their
+    spans, when already found)."""
+    if temporal is None:
+        temporal = ((m.start, m.end) for m in find_temporal_expressions(text))
+    text = _blank(text, temporal)
     attribution = [m.span() for m in _ATTRIBUTION_RE.finditer(text)]
     out: list[_Token] = []
     words = [(m.group(0), m.start()) for m in _TOKEN_RE.finditer(text.replace("’", "'"))]
@@ -144,10 +150,16 @@ class Tokenised(dict[str, list[_Token]]):
     fills it with each source's statements as its worker process sends them, while
     the other sources are still being read, rather than after them all."""
 
-    def add(self, texts: Iterable[str]) -> None:
-        for text in texts:
+    def add(self, texts: Iterable[str], temporal: Iterable[Spans] | None = None) -> None:
+        """``temporal``: each text's temporal expressions' spans, when already found."""
+        given: Iterable[tuple[str, Spans | None]] = (
+            zip(texts, temporal, strict=True)
+            if temporal is not None
+            else ((t, None) for t in texts)
+        )
+        for text, found in given:
             if text not in self:
-                self[text] = _tokens(text)
+                self[text] = _tokens(text, found)
 
 
 def _says_what(t: _Token) -> bool:
