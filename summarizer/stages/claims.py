@@ -67,7 +67,33 @@ _INSTRUCTION = re.compile(
 
 def is_instruction(text: str) -> bool:
     """Does ``text`` (a sentence) address a model or reader as an instruction?"""
-    return _INSTRUCTION.search(" ".join(text.split())) is not None
+    flat = " ".join(text.split())
+    if flat.isascii() and not _may_instruct(flat):
+        return False  # most sentences: no search of the whole pattern from every character
+    return _INSTRUCTION.search(flat) is not None
+
+
+# What each branch of _INSTRUCTION needs, for ASCII text with single spaces (where
+# lower() and case-insensitive matching agree): one of these words, "ai" as a word, a
+# ";" or ":" before a directive, or the directive opening the text.
+_NEEDED = (
+    *("ignore", "disregard", "forget", "override", "bypass", "system prompt", "you are now"),
+    *("from now on", "as an ai", "instruction", "language model", "llm", "assistant"),
+    *("chatbot", "summariz", "summaris"),
+)
+_OPENING_VERBS = _VERBS[3:-1].replace("summari[sz]e", "summarise|summarize").split("|")
+_OPENERS = (*_OPENING_VERBS, "please", "do not", "don't", "never")
+_AI_WORD = re.compile(r"ai(?<!\wai)\b")  # on lower-cased text: sre skips to each "ai"
+
+
+def _may_instruct(flat: str) -> bool:
+    """Whether ASCII ``flat`` holds what some branch of :data:`_INSTRUCTION` needs."""
+    if ";" in flat or ":" in flat:
+        return True
+    low = flat.lower()
+    if any(word in low for word in _NEEDED) or _AI_WORD.search(low):
+        return True
+    return low.startswith(_OPENERS) or (low[:1] in "\"'(" and low[1:].startswith(_OPENERS))
 
 
 # Words without which no instruction pattern matches (lower case), and where a
