@@ -222,3 +222,23 @@ def test_an_item_is_written_as_json_writes_it(value: float, text: str) -> None:
         subject=text,
     )
     assert _item_text(item) == _dumps(item.model_dump(mode="json"))
+
+
+@pytest.mark.parametrize(
+    ("text", "seen"),
+    [
+        ("[\n  1e-05\n]", True),  # a list's item, first on its line
+        ("  1e+16", True),  # ... on the first line
+        ('{\n  "a": [\n    -2.5e-07\n  ]\n}', True),
+        ('{\n  "a": 0.00001\n}', True),
+        ('{\n  "a": 12345678901234567\n}', True),
+        ('{\n  "id": "e1e2",\n  "a": [\n    1,\n    2\n  ]\n}', False),
+        ("x 1e5 and :  1e5", False),  # neither a value nor first on its line
+    ],
+)
+def test_numbers_the_writers_could_spell_differently_are_seen(text: str, seen: bool) -> None:
+    """Where a number is a value (after a key's ': ') or a list's item (first on its
+    line, the first line too), its exponent, tiny or huge forms send the item to json."""
+    from summarizer.output.report_json import _NUMBER_FORMS
+
+    assert bool(_NUMBER_FORMS.search("\n" + text)) is seen
