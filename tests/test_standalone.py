@@ -126,8 +126,16 @@ def test_the_brief_shows_its_lines_without_datelines_and_keeps_their_citations(
             "Thursday, March 7, 2024; Page A01 Employers in the valley cut 400 jobs.",
             "Employers in the valley cut 400 jobs.",
         ),
+        (  # a live page's heading and its section's day
+            "Valley floods: Your photos Tuesday 4 March Up to 300 homes were flooded in Marlow.",
+            "Up to 300 homes were flooded in Marlow.",
+        ),
         # nothing to trim, or what is left is no sentence: the text stays whole
         ("The river burst its banks on Monday.", "The river burst its banks on Monday."),
+        (  # a date in prose is no heading
+            "The ferry sailed on Tuesday 4 March Up the coast from Marlow.",
+            "The ferry sailed on Tuesday 4 March Up the coast from Marlow.",
+        ),
         (
             "(For details, see the Courier of March 4.)",
             "(For details, see the Courier of March 4.)",

@@ -80,14 +80,26 @@ _STAMP = re.compile(
 )
 
 
+# A live page's heading ending in its section's day ("Quake: Your stories Thursday 14
+# January The aid ..."; not a date in prose, after "on", "by", "since" ...): the day dates
+# the section (the quote keeps it), the statement starts after it.
+_DAY_HEADING = re.compile(
+    r"^[^.!?\n]{0,80}?(?<!\bon\s)(?<!\bby\s)(?<!\bof\s)(?<!\bfrom\s)(?<!\buntil\s)"
+    r"(?<!\bsince\s)(?<!\blast\s)(?<!\bnext\s)(?<!\bthis\s)(?<!\bfor\s)(?<!\bto\s)"
+    r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+"
+    r"(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\.?\s+\d{1,2})(?:,?\s+\d{4})?\s+(?=[A-Z\"“‘'])"
+)
+
+
 def statement_start(text: str) -> int:
     """Where the statement of a sentence starts, past what a page puts before it: a photo
-    credit, a time stamp, a dateline ("(By Jane Roe -- The Daily Planet) BRENNOCK, Jan. 16
-    -- The toll rose ..." -> the offset of "The toll"); 0 when what follows would not read
-    as a sentence. The entry's text is the statement; its quote keeps the whole sentence,
-    whose dateline may date it."""
+    credit, a time stamp, a live page's heading with its day ("Quake: Your stories
+    Thursday 14 January "), a dateline ("(By Jane Roe -- The Daily Planet) BRENNOCK, Jan.
+    16 -- The toll rose ..." -> the offset of "The toll"); 0 when what follows would not
+    read as a sentence. The entry's text is the statement; its
+    quote keeps the whole sentence, whose dateline (or day heading) may date it."""
     pos = 0
-    for pattern in (_CREDIT, _STAMP):
+    for pattern in (_CREDIT, _STAMP, _DAY_HEADING):
         m = pattern.match(text, pos)
         if m is not None:
             pos = m.end()
