@@ -291,3 +291,49 @@ def test_an_age_or_a_time_in_prose_is_no_furniture() -> None:
     assert not extractive.is_furniture(text)
     text = "The dam failed at 16:53 on 4 March 2024, killing nine people, officials said."
     assert not extractive.is_furniture(text)
+
+
+HARBOUR_ROW = (
+    "Harbour row\n"
+    "Mayor Ann Holt {when}intervened in the row over harbour fees at Kelby, backing the "
+    "inquiry into the port.\n"
+    "Mayor Ann Holt {when}also intervened in the row over ferry fees at Kelby, backing the "
+    "review.\n"
+)
+
+
+def _lede_events(when: str, published: dt.date | None) -> list[str]:
+    text = HARBOUR_ROW.format(when=when)
+    cleaned, sentences = cleaned_and_sentences(text)
+    source = cleaned.source.model_copy(update={"published": published})
+    cleaned = cleaned.model_copy(update={"source": source})
+    return [e.text for e in extract(cleaned, sentences).events]
+
+
+def test_a_lede_dating_its_fact_to_a_recent_day_is_an_event_below_the_threshold() -> None:
+    wed = dt.date(2031, 5, 14)
+    lede = "Mayor Ann Holt yesterday intervened in the row over harbour fees at Kelby, backing"
+    score = sentence_score(lede + " the inquiry into the port.")
+    assert extractive.LEDE_THRESHOLD <= score < EVENT_THRESHOLD  # the setup
+    assert [t[:80] for t in _lede_events("yesterday ", wed)] == [lede[:80]]
+    # on Tuesday, in a Wednesday paper: also a recent day of its own
+    assert len(_lede_events("on Tuesday ", wed)) == 1
+    # the same sentence without a day of its own, or with a month, is no event; nor is
+    # the second sentence, which is no lede, though it scores as much and states its day
+    assert _lede_events("", wed) == []
+    assert _lede_events("last month ", wed) == []  # a month, not a day
+    assert _lede_events("yesterday ", None) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "published", "recent"),
+    [
+        ("The ferry sank yesterday off Kelby.", dt.date(2031, 5, 14), True),
+        ("The ferry sank today off Kelby.", dt.date(2031, 5, 14), True),
+        ("The ferry sank on May 2 off Kelby.", dt.date(2031, 5, 14), False),
+        ("The ferry will sail on Friday to Kelby.", dt.date(2031, 5, 14), False),
+        ("The ferry sank off Kelby.", dt.date(2031, 5, 14), False),
+    ],
+)
+def test_states_recent_day(text: str, published: dt.date, recent: bool) -> None:
+    assert extractive.states_recent_day(text, published) is recent
