@@ -18,26 +18,38 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-# One set per distinct set of given fields, shared by the records read back from a
-# worker process (:meth:`Frozen.__setstate__`).
+# One set per distinct set of given fields, shared by the records given those fields
+# (:meth:`Frozen.model_post_init`, :meth:`Frozen.__setstate__`).
 _FIELDS_SETS: dict[frozenset[str], set[str]] = {}
 
 
 class Frozen(BaseModel):
-    """Base for immutable pipeline records."""
+    """Base for immutable pipeline records.
+
+    Pydantic keeps with each record the set of the fields it was given: a set of five
+    or more names is 728 bytes, often more than the record's own values, and a large
+    run holds millions of records (a worker's sentences between its two phases, the
+    results in the run's process). So the records given the same fields share one set
+    (:func:`_shared`). Nothing changes a record's set in place: a copy (``model_copy``)
+    gets its own."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    def model_post_init(self, context: Any, /) -> None:
+        _shared(self)
+
     def __setstate__(self, state: dict[Any, Any]) -> None:
-        """Unpickled (a worker process's results): the set of the fields given, which
-        pydantic keeps per record (about a quarter of a large run's memory in 175,000
-        small sets), is shared with the records given the same fields. Nothing changes
-        it in place: a copy (``model_copy``) gets its own."""
+        """Unpickled (a worker process's results): shares the set too."""
         super().__setstate__(state)
-        given = self.__pydantic_fields_set__
-        object.__setattr__(
-            self, "__pydantic_fields_set__", _FIELDS_SETS.setdefault(frozenset(given), given)
-        )
+        _shared(self)
+
+
+def _shared(record: BaseModel) -> None:
+    """``record``'s set of given fields replaced by the one shared set of those names."""
+    given = record.__pydantic_fields_set__
+    object.__setattr__(
+        record, "__pydantic_fields_set__", _FIELDS_SETS.setdefault(frozenset(given), given)
+    )
 
 
 # --------------------------------------------------------------------------- ingest
