@@ -130,6 +130,11 @@ def test_the_brief_shows_its_lines_without_datelines_and_keeps_their_citations(
             "Valley floods: Your photos Tuesday 4 March Up to 300 homes were flooded in Marlow.",
             "Up to 300 homes were flooded in Marlow.",
         ),
+        (  # a credit, then a stamp: both go
+            "(Jane Roe - Valley Wire) Tuesday, March 5, 2024; 4:30 PM Just a day after the "
+            "vote, the board met again.",
+            "Just a day after the vote, the board met again.",
+        ),
         # nothing to trim, or what is left is no sentence: the text stays whole
         ("The river burst its banks on Monday.", "The river burst its banks on Monday."),
         (  # a date in prose is no heading

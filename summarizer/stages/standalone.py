@@ -68,13 +68,11 @@ def strip_dateline(text: str) -> str:
 # A photo or graphic credit in parentheses before the sentence: "(By Jane Roe -- The Daily
 # Planet) ", "(AP Photo/Jane Roe) ", "(Jane Roe - AP) ": a byline inside the brackets or a
 # slash or dash between a name and an outlet.
-_CREDIT = re.compile(
-    r"^\((?:By\s[^()\n]{1,80}|[^()\n]{1,80}?(?:--|—|/|\s[-–]\s)[^()\n]{1,80})\)\s+"
-)
+_CREDIT = re.compile(r"\((?:By\s[^()\n]{1,80}|[^()\n]{1,80}?(?:--|—|/|\s[-–]\s)[^()\n]{1,80})\)\s+")
 # A page's time stamp before the sentence: "Tuesday, September 16, 2008; 4:30 PM ", or its
 # print edition's day and page: "Thursday, October 23, 2008; Page A01 ".
 _STAMP = re.compile(
-    r"^(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
+    r"(?:(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+)?"
     r"(?:\d{1,2}\s+[A-Z][a-z]+\.?|[A-Z][a-z]+\.?\s+\d{1,2},?)\s+\d{4}[,;]?\s+"
     r"(?:\d{1,2}[.:]\d{2}\s*(?:[AaPp]\.?[Mm]\.?)?\s*(?:GMT|BST|UTC|EST|EDT|ET)?|Page\s+[A-Z]?\d+)\s+"
 )
@@ -84,7 +82,7 @@ _STAMP = re.compile(
 # January The aid ..."; not a date in prose, after "on", "by", "since" ...): the day dates
 # the section (the quote keeps it), the statement starts after it.
 _DAY_HEADING = re.compile(
-    r"^[^.!?\n]{0,80}?(?<!\bon\s)(?<!\bby\s)(?<!\bof\s)(?<!\bfrom\s)(?<!\buntil\s)"
+    r"[^.!?\n]{0,80}?(?<!\bon\s)(?<!\bby\s)(?<!\bof\s)(?<!\bfrom\s)(?<!\buntil\s)"
     r"(?<!\bsince\s)(?<!\blast\s)(?<!\bnext\s)(?<!\bthis\s)(?<!\bfor\s)(?<!\bto\s)"
     r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+"
     r"(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\.?\s+\d{1,2})(?:,?\s+\d{4})?\s+(?=[A-Z\"“‘'])"
