@@ -147,8 +147,8 @@ def _tokens(text: str, temporal: Iterable[tuple[int, int]] | None = None) -> lis
 
 class Tokenised(dict[str, list[_Token]]):
     """Texts already read into tokens (:func:`vectorise` takes them from here): a run
-    fills it with each source's statements as its worker process sends them, while
-    the other sources are still being read, rather than after them all."""
+    on worker processes fills it with each source's statements and the date spans its
+    worker found, so they are not looked for again."""
 
     def add(self, texts: Iterable[str], temporal: Iterable[Spans] | None = None) -> None:
         """``temporal``: each text's temporal expressions' spans, when already found."""
