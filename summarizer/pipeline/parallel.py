@@ -257,13 +257,10 @@ def run_parallel(
     workers: int,
     on_done: Callable[[str, bool], None] | None = None,
     cleaned: Sequence[CleanedSource] = (),
-    on_result: Callable[[SourceExtraction, Sequence[Ranges]], None] | None = None,
 ) -> ParallelResult:
     """The per-source stages for ``sources`` on ``workers`` processes (``cleaned``: the
-    sources ingest cleaned already); ``on_done(id, ok)`` as each source is finished,
-    then ``on_result(extraction, its events' temporal spans)`` if it succeeded: this
-    process is otherwise idle while the workers finish the rest. Ctrl-C raises
-    :class:`Interrupted`."""
+    sources ingest cleaned already); ``on_done(id, ok)`` as each source is finished.
+    Ctrl-C raises :class:`Interrupted`."""
     ids = {s.id for s in sources}
     by_id = {c.source.id: c for c in cleaned if c.source.id in ids}
     context = _context()
@@ -282,7 +279,7 @@ def run_parallel(
                 process.start()
                 theirs.close()
                 pool.append(_Worker(process, mine, positions))
-        return _collect(sources, pool, finished, on_done, on_result)
+        return _collect(sources, pool, finished, on_done)
     except KeyboardInterrupt as stop:
         grace = 0.0  # what the workers were computing is dropped: stop them now
         raise Interrupted(list(finished), len(sources)) from stop
@@ -328,7 +325,6 @@ def _collect(
     pool: Sequence[_Worker],
     finished: list[str],
     on_done: Callable[[str, bool], None] | None,
-    on_result: Callable[[SourceExtraction, Sequence[Ranges]], None] | None = None,
 ) -> ParallelResult:
     result = ParallelResult()
     expected = _first_phase(sources, pool, result, on_done)
@@ -340,8 +336,6 @@ def _collect(
             finished.append(source.id)
         if on_done is not None:
             on_done(source.id, not isinstance(item, InputFailure))
-        if on_result is not None and not isinstance(item, InputFailure):
-            on_result(item[2], item[4])
 
     ends = _gather(pool, "result", store, expected, until="finished")
     result.worker_seconds = [seconds for seconds, _ in ends]

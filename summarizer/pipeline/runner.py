@@ -118,7 +118,7 @@ class _PerSource:
     mentioned: Mapping[str, Mapping[DateKey, Timing]] | None = None  # mentions, when found
     # each source's statements with their date spans, as the workers found them: merge
     # reads them into tokens without looking for the dates again (see _tokenised)
-    temporal: list[tuple[SourceExtraction, Sequence[Spans]]] | None = None
+    temporal: Sequence[tuple[SourceExtraction, Sequence[Spans]]] | None = None
 
 
 def _process_all(
@@ -166,17 +166,13 @@ def _process_parallel(
 ) -> _PerSource:
     """:func:`_process_all` on ``workers`` processes, with the same progress bar."""
     log.debug("per-source stages on %d processes", workers)
-    arrived: list[tuple[SourceExtraction, Sequence[Spans]]] = []
-
-    def read(extraction: SourceExtraction, temporal: Sequence[Spans]) -> None:
-        arrived.append((extraction, temporal))
-
     with progress_bar(len(sources), "extracting", quiet=config.quiet) as advance:
         result = parallel.run_parallel(
-            sources, engine, workers, lambda _id, _ok: advance(), ingest_cleaned, read
+            sources, engine, workers, lambda _id, _ok: advance(), ingest_cleaned
         )
     done, failures = split_outcomes(sources, result.outcomes)
-    return _PerSource(done, failures, mentioned=result.mentioned, temporal=arrived)
+    temporal = [(ext, result.temporal[s.id]) for s, _, ext in done]
+    return _PerSource(done, failures, mentioned=result.mentioned, temporal=temporal)
 
 
 def _tokenised(per_source: _PerSource) -> Tokenised | None:
