@@ -217,79 +217,71 @@ def test_headline_flag_and_paragraph_index() -> None:
     assert [s.index for s in sents] == [0, 1, 2, 3, 4]
 
 
-@pytest.mark.parametrize(
-    ("text", "heading", "rest"),
-    [
-        (
-            "Rescue efforts in the south On Monday, divers reached the cave.",
-            "Rescue efforts in the south",
-            "On Monday, divers reached the cave.",
-        ),
-        (
-            "Markets react According to traders, oil fell 3%.",
-            "Markets react",
-            "According to traders, oil fell 3%.",
-        ),
-    ],
-)
-def test_run_in_subheading(text: str, heading: str, rest: str) -> None:
-    sents = segment(_cleaned(text))
-    assert [(s.text, s.is_headline) for s in sents] == [(heading, True), (rest, False)]
+# A title, stamp or credit that runs into the first sentence: (text, heading, rest).
+_RUN_IN_SUBHEADINGS = [
+    (
+        "Rescue efforts in the south On Monday, divers reached the cave.",
+        "Rescue efforts in the south",
+        "On Monday, divers reached the cave.",
+    ),
+    (
+        "Markets react According to traders, oil fell 3%.",
+        "Markets react",
+        "According to traders, oil fell 3%.",
+    ),
+]
+# A page's time stamp ends the title block.
+_STAMPS = [
+    (
+        "Flood defences fail in the valley as the river keeps rising and the council "
+        "admits its pumps were never tested Tuesday 4 March 2025 08.43 GMT The river "
+        "Vale burst its banks in Marlow on Monday.",
+        "Flood defences fail in the valley as the river keeps rising and the council "
+        "admits its pumps were never tested Tuesday 4 March 2025 08.43 GMT",
+        "The river Vale burst its banks in Marlow on Monday.",
+    ),
+    (
+        "September 19, 2008 4:53 PM Lawmakers met late into the night.",
+        "September 19, 2008 4:53 PM",
+        "Lawmakers met late into the night.",
+    ),
+    (  # a blog's byline and stamp, the clock after a semicolon, a zone
+        "By Jane Roe | March 3, 2024; 9:15 AM ET The harbour board voted to close the "
+        "east quay on Monday.",
+        "By Jane Roe | March 3, 2024; 9:15 AM ET",
+        "The harbour board voted to close the east quay on Monday.",
+    ),
+    (  # the clock first, then the day
+        "Jane Roe | 14:19 UK time, Monday, 4 March 2024 Ferries to the island were "
+        "cancelled for a second day.",
+        "Jane Roe | 14:19 UK time, Monday, 4 March 2024",
+        "Ferries to the island were cancelled for a second day.",
+    ),
+]
+# A labelled photo credit has no closing mark: it ends with the word holding the slash.
+_CREDITS = [
+    (
+        "Photograph: Jane Roe/VW Images of the flooded quay were shown to the inquiry yesterday.",
+        "Photograph: Jane Roe/VW",
+        "Images of the flooded quay were shown to the inquiry yesterday.",
+    ),
+    (
+        "Photo: Jane Roe/AFP/Valley Thirty homes were flooded in Marlow on Monday.",
+        "Photo: Jane Roe/AFP/Valley",
+        "Thirty homes were flooded in Marlow on Monday.",
+    ),
+]
 
 
 @pytest.mark.parametrize(
     ("text", "heading", "rest"),
     [
-        (
-            "Flood defences fail in the valley as the river keeps rising and the council "
-            "admits its pumps were never tested Tuesday 4 March 2025 08.43 GMT The river "
-            "Vale burst its banks in Marlow on Monday.",
-            "Flood defences fail in the valley as the river keeps rising and the council "
-            "admits its pumps were never tested Tuesday 4 March 2025 08.43 GMT",
-            "The river Vale burst its banks in Marlow on Monday.",
-        ),
-        (
-            "September 19, 2008 4:53 PM Lawmakers met late into the night.",
-            "September 19, 2008 4:53 PM",
-            "Lawmakers met late into the night.",
-        ),
-        (  # a blog's byline and stamp, the clock after a semicolon, a zone
-            "By Jane Roe | March 3, 2024; 9:15 AM ET The harbour board voted to close the "
-            "east quay on Monday.",
-            "By Jane Roe | March 3, 2024; 9:15 AM ET",
-            "The harbour board voted to close the east quay on Monday.",
-        ),
-        (  # the clock first, then the day
-            "Jane Roe | 14:19 UK time, Monday, 4 March 2024 Ferries to the island were "
-            "cancelled for a second day.",
-            "Jane Roe | 14:19 UK time, Monday, 4 March 2024",
-            "Ferries to the island were cancelled for a second day.",
-        ),
+        *(pytest.param(*case, id=f"subheading-{i}") for i, case in enumerate(_RUN_IN_SUBHEADINGS)),
+        *(pytest.param(*case, id=f"stamp-{i}") for i, case in enumerate(_STAMPS)),
+        *(pytest.param(*case, id=f"credit-{i}") for i, case in enumerate(_CREDITS)),
     ],
 )
-def test_a_page_time_stamp_ends_the_title_block(text: str, heading: str, rest: str) -> None:
-    sents = segment(_cleaned(text))
-    assert [(s.text, s.is_headline) for s in sents] == [(heading, True), (rest, False)]
-
-
-@pytest.mark.parametrize(
-    ("text", "heading", "rest"),
-    [
-        (
-            "Photograph: Jane Roe/VW Images of the flooded quay were shown to the inquiry "
-            "yesterday.",
-            "Photograph: Jane Roe/VW",
-            "Images of the flooded quay were shown to the inquiry yesterday.",
-        ),
-        (
-            "Photo: Jane Roe/AFP/Valley Thirty homes were flooded in Marlow on Monday.",
-            "Photo: Jane Roe/AFP/Valley",
-            "Thirty homes were flooded in Marlow on Monday.",
-        ),
-    ],
-)
-def test_a_labelled_photo_credit_ends_at_its_agency(text: str, heading: str, rest: str) -> None:
-    """A credit has no closing mark: it ends with the word holding the slash."""
+def test_a_run_in_heading_is_cut_from_its_sentence(text: str, heading: str, rest: str) -> None:
     sents = segment(_cleaned(text))
     assert [(s.text, s.is_headline) for s in sents] == [(heading, True), (rest, False)]
 
