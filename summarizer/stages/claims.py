@@ -73,29 +73,6 @@ def is_instruction(text: str) -> bool:
     return _INSTRUCTION.search(flat) is not None
 
 
-# What each branch of _INSTRUCTION needs, for ASCII text with single spaces (where
-# lower() and case-insensitive matching agree): one of these words, "ai" as a word, a
-# ";" or ":" before a directive, or the directive opening the text.
-_NEEDED = (
-    *("ignore", "disregard", "forget", "override", "bypass", "system prompt", "you are now"),
-    *("from now on", "as an ai", "instruction", "language model", "llm", "assistant"),
-    *("chatbot", "summariz", "summaris"),
-)
-_OPENING_VERBS = _VERBS[3:-1].replace("summari[sz]e", "summarise|summarize").split("|")
-_OPENERS = (*_OPENING_VERBS, "please", "do not", "don't", "never")
-_AI_WORD = re.compile(r"ai(?<!\wai)\b")  # on lower-cased text: sre skips to each "ai"
-
-
-def _may_instruct(flat: str) -> bool:
-    """Whether ASCII ``flat`` holds what some branch of :data:`_INSTRUCTION` needs."""
-    if ";" in flat or ":" in flat:
-        return True
-    low = flat.lower()
-    if any(word in low for word in _NEEDED) or _AI_WORD.search(low):
-        return True
-    return low.startswith(_OPENERS) or (low[:1] in "\"'(" and low[1:].startswith(_OPENERS))
-
-
 # Words without which no instruction pattern matches (lower case), and where a
 # sentence-opening directive can start; :func:`instruction_candidates` finds both with
 # plain substring search and one cheap regex, so the scan stays fast on 100 MB.
@@ -117,6 +94,24 @@ _TRIGGERS = (
     "summariz",
     "summaris",
 )
+# What each branch of _INSTRUCTION needs, for ASCII text with single spaces (where
+# lower() and case-insensitive matching agree): one of the :data:`_TRIGGERS` words, "ai"
+# as a word, a ";" or ":" before a directive, or the directive opening the text.
+_OPENING_VERBS = _VERBS[3:-1].replace("summari[sz]e", "summarise|summarize").split("|")
+_OPENERS = (*_OPENING_VERBS, "please", "do not", "don't", "never")
+_AI_WORD = re.compile(r"ai(?<!\wai)\b")  # on lower-cased text: sre skips to each "ai"
+
+
+def _may_instruct(flat: str) -> bool:
+    """Whether ASCII ``flat`` holds what some branch of :data:`_INSTRUCTION` needs."""
+    if ";" in flat or ":" in flat:
+        return True
+    low = flat.lower()
+    if any(word in low for word in _TRIGGERS) or _AI_WORD.search(low):
+        return True
+    return low.startswith(_OPENERS) or (low[:1] in "\"'(" and low[1:].startswith(_OPENERS))
+
+
 _OPENING_DIRECTIVE = re.compile(
     rf"[\n.!?:;][\"”’)]?[ \t]*[\"“'‘(]?(?:please\s+)?(?:(?:do not|don't|never)\s+)?{_VERBS}\b",
     re.IGNORECASE,
