@@ -297,7 +297,7 @@ def _beside(text: str, start: int, end: int) -> list[str]:
     return out
 
 
-def _names(event: MergedEvent) -> Names:
+def _event_names(event: MergedEvent) -> Names:
     names: Names = {}
     for ev in event.evidence:
         for name, beside in text_names(ev.quote).items():
@@ -340,7 +340,7 @@ class Relatedness:
 
     events: Sequence[MergedEvent]
     _terms: dict[str, set[str]] = field(default_factory=dict)
-    _names: dict[str, Names] = field(default_factory=dict)
+    _names_seen: dict[str, Names] = field(default_factory=dict)
     _idf: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -366,9 +366,9 @@ class Relatedness:
 
     def _names_of(self, event: MergedEvent) -> Names:
         # on demand: only entries a revising figure could update are ever compared
-        names = self._names.get(event.id)
+        names = self._names_seen.get(event.id)
         if names is None:
-            names = self._names[event.id] = _names(event)
+            names = self._names_seen[event.id] = _event_names(event)
         return names
 
     def score_text(self, text: str, event: MergedEvent) -> float:
