@@ -337,3 +337,40 @@ def test_a_lede_dating_its_fact_to_a_recent_day_is_an_event_below_the_threshold(
 )
 def test_states_recent_day(text: str, published: dt.date, recent: bool) -> None:
     assert extractive.states_recent_day(text, published) is recent
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["the", "The", "ÉTÉ", "été", "3rd", "x1", "_a", "’s", "-b", "B-c", "ß"]),
+        max_size=10,
+    ),
+    st.lists(st.sampled_from([" ", "'", "-", "’", "(", "2", "_", ".", ""]), max_size=10),
+)
+def test_prose_stops_at_the_second_lower_case_word_with_the_same_answer(
+    words: list[str], seps: list[str]
+) -> None:
+    """:func:`extractive._prose` stops reading at its second word in lower case: the same
+    answer as counting every word's first letter (words glued by apostrophes, dashes,
+    digits and underscores included)."""
+    text = "".join(w + (seps[i] if i < len(seps) else " ") for i, w in enumerate(words))
+    counted = sum(1 for w in extractive._WORD.findall(text) if w[0].islower())
+    assert extractive._prose(text) == (counted >= extractive.MIN_LOWER_WORDS)
+
+
+def test_summary_breaks_equal_scores_by_reading_order() -> None:
+    """Of sentences scoring the same (score plus lead bonus), the earlier is chosen, and
+    unusable sentences (a headline) neither count nor take a lead position."""
+    text = (
+        "Headline without a stop\n"
+        "Officials said the bridge was closed to traffic on the morning of the flood.\n"
+        "Officials said the road was closed to traffic on the morning of the flood.\n"
+        "Officials said the ferry was closed to traffic on the morning of the flood.\n"
+    )
+    _, sentences = cleaned_and_sentences(text)
+    scores = [0.0, 2.0, 2.5, 4.0]  # with the lead bonus (3, 1.5, 1): 5.0, 4.0, 5.0
+    usable = [False, True, True, True]
+    picked = extractive._summary(sentences, scores, usable, 1)
+    assert [s.text for s in picked] == [sentences[1].text]
+    picked = extractive._summary(sentences, scores, usable, 2)
+    assert [s.text for s in picked] == [sentences[1].text, sentences[3].text]

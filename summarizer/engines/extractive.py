@@ -213,12 +213,16 @@ def _words(text: str) -> frozenset[str] | None:
     return frozenset(word.lower() for word in _WORD_RUN.findall(text))
 
 
+_FIRST_WORD = re.compile(r"\S+")
+_NAME = re.compile(r"\b[A-Z][a-zA-Z’'-]+")
+
+
 def _names(text: str) -> int:
     """Capitalised names that are not the sentence's first word."""
     body = text.lstrip("“\"'‘ ")
-    first = re.match(r"\S+", body)
+    first = _FIRST_WORD.match(body)
     rest = body[first.end() :] if first else body
-    return len(set(re.findall(r"\b[A-Z][a-zA-Z’'-]+", rest)))
+    return len(set(_NAME.findall(rest)))
 
 
 def sentence_score(text: str) -> float:
@@ -261,7 +265,15 @@ _WORD = re.compile(r"[^\W\d_][\w'’-]*")
 
 
 def _prose(text: str) -> bool:
-    return sum(1 for w in _WORD.findall(text) if w[0].islower()) >= MIN_LOWER_WORDS
+    """At least :data:`MIN_LOWER_WORDS` words in lower case (the search stops there: in
+    prose they come within the first few words)."""
+    lower = 0
+    for word in _WORD.finditer(text):
+        if text[word.start()].islower():
+            lower += 1
+            if lower >= MIN_LOWER_WORDS:
+                return True
+    return False
 
 
 def is_furniture(text: str) -> bool:
@@ -303,17 +315,19 @@ def _event(sentence: Sentence, score: float) -> Event:
 
 
 def _summary(
-    sentences: Sequence[Sentence], scores: Sequence[float], n: int
+    sentences: Sequence[Sentence], scores: Sequence[float], usable: Sequence[bool], n: int
 ) -> tuple[SummarySentence, ...]:
+    """The ``n`` best usable sentences by score plus a lead bonus, in reading order
+    (``usable``: :func:`_usable` of each sentence, found once for the scores)."""
     ranked: list[tuple[float, int]] = []
     position = 0
-    for i, (s, score) in enumerate(zip(sentences, scores, strict=True)):
-        if not _usable(s):
+    for i, score in enumerate(scores):
+        if not usable[i]:
             continue
         lead = 3.0 / (1.0 + position)
-        ranked.append((score + lead, i))
+        ranked.append((-(score + lead), i))  # best first when sorted: higher, then earlier
         position += 1
-    chosen = sorted(i for _, i in sorted(ranked, key=lambda x: (-x[0], x[1]))[: max(n, 0)])
+    chosen = sorted(i for _, i in sorted(ranked)[: max(n, 0)])
     return tuple(
         SummarySentence(text=sentences[i].text, start=sentences[i].start, end=sentences[i].end)
         for i in chosen
@@ -332,14 +346,17 @@ def states_recent_day(text: str, published: dt.date | None) -> bool:
 
 
 def _dated_lede(
-    sentences: Sequence[Sentence], scores: Sequence[float], published: dt.date | None
+    sentences: Sequence[Sentence],
+    scores: Sequence[float],
+    usable: Sequence[bool],
+    published: dt.date | None,
 ) -> int | None:
     """The index of the article's lede when it is an event below the threshold: its
     first usable sentence, scoring at least :data:`LEDE_THRESHOLD` and dating its fact
     to a recent day. A news article opens with what happened and when ("The mayor
     yesterday intervened in the row over harbour fees, ..."): its lede is the article's
     event even when its verb is in no list."""
-    first = next((i for i, s in enumerate(sentences) if _usable(s)), None)
+    first = next((i for i, ok in enumerate(usable) if ok), None)
     if first is None or not LEDE_THRESHOLD <= scores[first] < EVENT_THRESHOLD:
         return None
     return first if states_recent_day(sentences[first].text, published) else None
@@ -349,8 +366,11 @@ def extract(
     cleaned: CleanedSource, sentences: Sequence[Sentence], *, summary_sentences: int = 3
 ) -> SourceExtraction:
     """Events (one per reporting sentence) and a lead-biased summary of one source."""
-    scores = [sentence_score(s.text) if _usable(s) else 0.0 for s in sentences]
-    lede = _dated_lede(sentences, scores, cleaned.source.published)
+    usable = [_usable(s) for s in sentences]
+    scores = [
+        sentence_score(s.text) if ok else 0.0 for s, ok in zip(sentences, usable, strict=True)
+    ]
+    lede = _dated_lede(sentences, scores, usable, cleaned.source.published)
     candidates = [
         (i, s, score)
         for i, (s, score) in enumerate(zip(sentences, scores, strict=True))
@@ -366,7 +386,7 @@ def extract(
         candidates = sorted(strongest, key=lambda c: c[0])
     return SourceExtraction(
         source_id=cleaned.source.id,
-        summary=_summary(sentences, scores, summary_sentences),
+        summary=_summary(sentences, scores, usable, summary_sentences),
         events=tuple(_event(s, score) for _, s, score in candidates),
         engine=Engine.EXTRACTIVE,
         notes=notes,
