@@ -38,9 +38,9 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from itertools import islice, pairwise
+from itertools import pairwise
 
 PIECE_MAX_WORDS = 25  # a heading, caption or byline piece is at most this long
 ZONE_MAX_TOKENS = 80  # how far into a paragraph's first sentence cuts are looked for
@@ -153,19 +153,24 @@ def _title_cased(word: str) -> bool:
     return word[:1].isupper() and (len(letters) == 1 or letters[1:].islower())
 
 
-def _content(tokens: Iterable[str]) -> list[str]:
+def _content(tokens: Iterable[str]) -> Iterator[str]:
     """The words of ``tokens`` that are not function words (their capitals tell title
-    case from sentence case)."""
+    case from sentence case), in order."""
     words = (t.strip(_PUNCT) for t in tokens)
-    return [w for w in words if w[:1].isalpha() and w.lower() not in _NEEDS_MORE]
+    return (w for w in words if w[:1].isalpha() and w.lower() not in _NEEDS_MORE)
 
 
 def _title_run(left: list[str], right: list[str]) -> bool:
     """Whether a title-case heading goes on past the cut ("A World in Crisis Means A
     Chance for Greatness"): every content word before it capitalised, and none of the
-    next few after it in lower case."""
-    before, after = _content(left), _content(right)
-    return bool(before) and all(w[0].isupper() for w in before + after)
+    next few after it in lower case. Read word by word up to the first in lower case
+    (a sentence's piece has one within a few words)."""
+    before = False
+    for word in _content(left):
+        if not word[0].isupper():
+            return False
+        before = True
+    return before and all(w[0].isupper() for w in _content(right))
 
 
 @dataclass(frozen=True)
@@ -176,7 +181,7 @@ class _Candidate:
     piece: list[str]  # the tokens of the piece before the cut
     right: list[str]  # the next few tokens after the word
     opening: bool  # in the article's first paragraphs, where its title block is
-    left: str  # the text from the paragraph's start to the cut
+    left: str  # the words from the paragraph's start to the cut, a space between each
 
 
 def _closed_opener(c: _Candidate, low: str, casing_of: Callable[[], Casing]) -> bool:
@@ -241,27 +246,40 @@ def glue_cuts(
     of its article's first, where a title block is; past them only a closed-class
     opener after a word in lower case, a clock time or a bracket is cut."""
     start, end = span
-    found = list(islice(_TOKEN.finditer(text, start, end), ZONE_MAX_TOKENS))
-    tokens = [m.group() for m in found]
+    # the zone's first ZONE_MAX_TOKENS tokens (str.split and _TOKEN agree on whitespace)
+    tokens = text[start:end].split(maxsplit=ZONE_MAX_TOKENS)[:ZONE_MAX_TOKENS]
     cuts: list[int] = []
     piece_start = 0  # index of the current piece's first token
-    for i in range(1, len(tokens)):
-        if len(tokens) - i < RIGHT_MIN_WORDS or i - piece_start > PIECE_MAX_WORDS:
+    # tokens starting with a capital (_is_opener wants one), up to the last one a piece
+    # may end before (RIGHT_MIN_WORDS must follow)
+    last = len(tokens) - RIGHT_MIN_WORDS
+    capitals = [i for i in range(1, last + 1) if tokens[i][0].isupper()]
+    for i in capitals:
+        if i - piece_start > PIECE_MAX_WORDS:
             break
-        if not tokens[i][:1].isupper():
-            continue  # no opener (_is_opener wants a capital): skip the costlier checks
         prev = tokens[i - 1]
         if not _piece_ok(i - piece_start, tokens[piece_start]):
             continue
-        if not (_has_alnum(prev) and _ends_heading(prev)):
+        if not _ends_heading(prev):  # (which needs a letter or digit: _has_alnum)
             continue
-        left = text[start : found[i].start()]
+        # what is read of the text before the cut does not depend on its whitespace
+        left = " ".join(tokens[:i])
         if not _balanced(left) or _DAY_STAMP_END.search(left):
             continue
         following = tokens[i + 1].lstrip(_PUNCT) if i + 1 < len(tokens) else ""
         piece, right = tokens[piece_start:i], tokens[i + 1 : i + 5]
         candidate = _Candidate(prev, tokens[i], following, piece, right, opening, left)
         if _is_opener(candidate, starters, casing_of):
-            cuts.append(found[i].start())
+            cuts.append(_start_of(text, start, tokens, i))
             piece_start = i
     return cuts
+
+
+def _start_of(text: str, start: int, tokens: list[str], i: int) -> int:
+    """Where ``tokens[i]`` starts in ``text`` (``tokens``: those of ``text[start:]``, in
+    order): only whitespace lies between two tokens, so a token's first occurrence after
+    the one before it is itself."""
+    at = start
+    for token in tokens[: i + 1]:
+        at = text.find(token, at) + len(token)
+    return at - len(tokens[i])
