@@ -88,3 +88,39 @@ def test_as_a_days_own_report_the_announcement_would_not_have_won() -> None:
         _entry("block", WED, "Protesters blocked the Orla bridge on Wednesday.", "post"),
     ]
     assert [e.id for e in select.select_timeline(events, max_dates=1, signals=flat)] == ["block"]
+
+
+# A harbour blog post of Monday with its page stamp and readers' comments, each stamped
+# with the day it was posted; a report of Wednesday on Tuesday's ferries. The stamps are
+# the page's and the comments' own days, not days the story talks about.
+BLOG = (
+    "Page last updated at 15:47 GMT, Monday, 3 March 2025 "
+    "The harbour at Orla closed on Monday after the storm. "
+    "At 4:16 pm on 6 Mar 2025, Jane wrote: Terrible news for the town. "
+    "At 9:02 am on 6 Mar 2025, Tom wrote: Stay safe everyone. "
+    "Harbour Daily | 10:57 UK time, Thursday, 6 March 2025 Ferries may resume soon."
+)
+
+
+def test_page_and_comment_stamps_are_no_mentions() -> None:
+    days = [r.iso() for _, r in date_mentions(BLOG, MON)]
+    assert days == [MON.isoformat()]  # "closed on Monday" only
+    # a clock time with a weekday in prose is the fact's day
+    said = date_mentions("The quake struck at 16:53 local time on Tuesday.", THU)
+    assert [r.iso() for _, r in said] == [TUE.isoformat()]
+
+
+def test_comment_stamps_do_not_make_a_day_matter() -> None:
+    signals = dateranking.date_signals(
+        [
+            (MON, [r for _, r in date_mentions(BLOG, MON)]),
+            (WED, [r for _, r in date_mentions("Ferries were cancelled on Tuesday.", WED)]),
+        ]
+    )
+    assert (THU.isoformat(), None) not in signals.mentions  # the comments' day
+    events = [
+        _entry("ferries", TUE, "Ferries were cancelled.", "herald"),
+        _entry("resume", THU, "Ferries may resume soon.", "blog"),
+    ]
+    kept = select.select_timeline(events, max_dates=1, signals=signals)
+    assert [e.id for e in kept] == ["ferries"]

@@ -1,5 +1,6 @@
 """The date grammar: month and weekday names, the patterns of explicit dates, calendar
-helpers, and the dates files state about themselves (:data:`WRITTEN_DATE`).
+helpers, the dates files state about themselves (:data:`WRITTEN_DATE`), and a page's own
+time stamps in its text (:func:`is_stamp`), which are no dates it talks about.
 
 Shared by the prose rules (:mod:`summarizer.stages.daterules`) and by ingest (header
 lines, front matter, HTML, JSONL and feed dates). See :mod:`summarizer.stages.dates`
@@ -363,3 +364,35 @@ def parse_written_date(value: object) -> dt.date | None:
         return email.utils.parsedate_to_datetime(text).date()
     except (TypeError, ValueError, IndexError):
         return None
+
+
+# --------------------------------------------------------------------------- stamps
+
+CLOCK_AFTER = re.compile(r"^\W{0,3}(?:at\s+)?\d{1,2}[:.]\d{2}\b|^\W{0,3}\d{1,2}\s*[ap]\.?m\b", re.I)
+PUBLISHED_CUE = re.compile(r"\b(?:published|updated|posted|dated|first\s+published)\W*$", re.I)
+_YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
+# A clock time (maybe with its zone) before a date, a weekday between them or not: "15:47
+# GMT, Friday, ", "4:16 pm on ", "16.53 BST on Monday ".
+_CLOCK_BEFORE = re.compile(
+    r"(?<![\d.:])\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?\s*(?:(?:GMT|BST|UTC|CET|CEST|EST|EDT|ET|"
+    rf"UK\s+time|local\s+time)\b)?,?\s+(?:on\s+)?(?:{WEEKDAY_PATTERN},?\s+)?$",
+    re.I,
+)
+
+
+def is_stamp(text: str, match: TemporalMatch, offset: int = 0) -> bool:
+    """A page's own time stamp ("Tuesday 4 January 2005 08.43 GMT", "Updated: July 1,
+    2025"): a date followed by a clock time or after "published"/"updated"; or a full
+    date, with its year, after a clock time ("Page last updated at 15:47 GMT, Friday, 22
+    January 2010", "At 4:16 pm on 18 Jan 2010, Jane wrote:", "... of the Guardian on 16.53
+    BST on Monday 20 June 2005"): a page's or a reader comment's stamp, which prose does
+    not write for a fact's day (it gives the clock with a weekday: "struck at 16:53 on
+    Tuesday")."""
+    start, end = match.start - offset, match.end - offset
+    if CLOCK_AFTER.search(text[end : end + 16]) or PUBLISHED_CUE.search(
+        text[max(0, start - 30) : start]
+    ):
+        return True
+    return bool(_YEAR.search(match.text)) and bool(
+        _CLOCK_BEFORE.search(text[max(0, start - 48) : start])
+    )

@@ -89,12 +89,15 @@ from summarizer.stages.dateclauses import (
     is_speech_date,
 )
 from summarizer.stages.dategrammar import (
+    CLOCK_AFTER,
     FULL_DATE_PATTERN,
+    PUBLISHED_CUE,
     WEEKDAY_PATTERN,
     WEEKDAYS,
     Span,
     TemporalMatch,
     day_span,
+    is_stamp,
     parse_explicit,
     safe_date,
 )
@@ -352,15 +355,6 @@ def resolve_sentence_date(
     return ResolvedDate(start=published, precision=Precision.DAY, from_publication=True)
 
 
-def is_stamp(text: str, match: TemporalMatch, offset: int = 0) -> bool:
-    """A page's own time stamp ("Tuesday 4 January 2005 08.43 GMT", "Updated: July 1,
-    2025"): a date followed by a clock time or after "published"/"updated"."""
-    start, end = match.start - offset, match.end - offset
-    return bool(_CLOCK.search(text[end : end + 16])) or bool(
-        _PUBLISHED_CUE.search(text[max(0, start - 30) : start])
-    )
-
-
 def date_mentions(
     text: str, published: dt.date | None, offset: int = 0, *, years: StatedYears | None = None
 ) -> list[tuple[TemporalMatch, ResolvedDate]]:
@@ -393,8 +387,6 @@ def date_mentions(
 
 # --------------------------------------------------------------------------- publication date
 
-_CLOCK = re.compile(r"^\W{0,3}(?:at\s+)?\d{1,2}[:.]\d{2}\b|^\W{0,3}\d{1,2}\s*[ap]\.?m\b", re.I)
-_PUBLISHED_CUE = re.compile(r"\b(?:published|updated|posted|dated|first\s+published)\W*$", re.I)
 DATELINE_CHARS = 400
 _EXPLICIT_KINDS = frozenset({"weekday_date", "date"})
 _WEEKDAY_KINDS = frozenset({"weekday_date", "weekday"})
@@ -442,8 +434,8 @@ def _infer(text: str, today: dt.date) -> dt.date | None:
 def _is_dateline(text: str, match: TemporalMatch) -> bool:
     return (
         match.start < DATELINE_CHARS
-        or bool(_CLOCK.search(text[match.end : match.end + 16]))
-        or bool(_PUBLISHED_CUE.search(text[max(0, match.start - 30) : match.start]))
+        or bool(CLOCK_AFTER.search(text[match.end : match.end + 16]))
+        or bool(PUBLISHED_CUE.search(text[max(0, match.start - 30) : match.start]))
     )
 
 
