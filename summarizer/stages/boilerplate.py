@@ -244,11 +244,14 @@ def _unit(text: str, ids: dict[str, int], case: _Case) -> _Unit:
 # most of a redundant corpus' peak memory (0.5 GB at 20,000 articles; an array: 1/8).
 _Full = tuple[tuple["array[int]", int], tuple[int, ...]]
 _NONE: _Full = ((array("q"), 0), ())
+_Seen = tuple[str, int]  # a sentence's text and its outlet's salt
 
 
-def _all_shingles(text: str, ids: dict[str, int], salt: int) -> _Full:
+def _all_shingles(text: str, ids: dict[str, int], salt: int, made: dict[_Seen, _Full]) -> _Full:
     """Every shingle of a flagged sentence, in its outlet (``salt``); its :func:`tokens`
-    are made once, for both parts."""
+    are made once, for both parts; and once per distinct (text, salt) (kept in ``made``)."""
+    if (text, salt) in made:
+        return made[text, salt]
     normal = tokens(text)
     toks = _token_ids(normal, ids)
     if len(toks) < SHINGLE:
@@ -257,7 +260,9 @@ def _all_shingles(text: str, ids: dict[str, int], salt: int) -> _Full:
         keys = [_key(toks[i : i + SHINGLE]) for i in range(len(toks) - SHINGLE + 1)]
     if salt:
         keys = [_key((salt, k)) for k in keys]
-    return (array("q", keys), len(toks)), tuple(i for i, t in enumerate(normal) if t[0] == "<")
+    stamps = tuple(i for i, t in enumerate(normal) if t[0] == "<")
+    made[text, salt] = full = (array("q", keys), len(toks)), stamps
+    return full
 
 
 def _spans(full: _Full) -> Iterable[tuple[int, int]]:
@@ -516,9 +521,12 @@ def decide(
         counted.template(min_articles, min_days),
     )
     flagged = [[_flagged(u, sampled) for u in article_units] for article_units in units]
+    # A flagged sentence's shingles and verdict follow from its text, outlet and keys: made once
+    # per distinct sentence (one story at 5,000 articles: 5,420 distinct of 30,586 flagged).
+    made: dict[_Seen, _Full] = {}
     full = [
-        [_all_shingles(texts[i][j], ids, salts[i]) if f else _NONE for j, f in enumerate(marks)]
-        for i, marks in enumerate(flagged)
+        [_all_shingles(texts[i][j], ids, salts[i], made) if f else _NONE for j, f in enumerate(m)]
+        for i, m in enumerate(flagged)
     ]
     counted = _tally(published, lambda i: [k for (keys, _), _ in full[i] for k in keys])
     full_found = _Found(counted, counted.recurring(min_articles, min_days))
@@ -534,18 +542,17 @@ def decide(
     counted = _count(published, closing)
     closing_found = _Found(counted, counted.recurring(TAIL_ARTICLES, TAIL_ARTICLES))
     out: list[Drops] = []
+    verdicts: dict[tuple[str, int, _Unit], str | None] = {}
+    found = (sampled, full_found)
     for i, marks in enumerate(flagged):
         drop: Drops = []
         for j, flag in enumerate(marks):
             reason = None
             if flag:
-                reason = _verdict(
-                    texts[i][j],
-                    full[i][j],
-                    units[i][j],
-                    (sampled, full_found),
-                    case,
-                )
+                seen = (texts[i][j], salts[i], units[i][j])
+                if seen not in verdicts:
+                    verdicts[seen] = _verdict(seen[0], full[i][j], seen[2], found, case)
+                reason = verdicts[seen]
             if reason is None and closing[i][j][0]:
                 reason = _tail_verdict(closing[i][j], closing_found)
             if reason is not None:
