@@ -244,7 +244,8 @@ def _is_caption(line: Line) -> bool:
     return bool(_CAPTION_SUFFIX.search(t))
 
 
-def _is_byline(line: Line) -> bool:
+def _is_byline(line: Line, low: str | None = None) -> bool:
+    """``low``: the line in lower case when it is ASCII (:func:`_may_match`)."""
     t = line.text
     if line.words > 40:
         return False
@@ -253,22 +254,63 @@ def _is_byline(line: Line) -> bool:
         rest = by.group("rest")
         if not rest.rstrip().endswith(("!", "?")) and not re.search(r"\.\s*$", rest):
             return True
-    if _REPORTING_BY.match(t) or _CONTRIBUTED.match(t) or (_STAFF.match(t) and line.words <= 25):
+    if _REPORTING_BY.match(t) or (_may_match(_CONTRIBUTED_NEEDS, t, low) and _CONTRIBUTED.match(t)):
         return True
-    writes = _WRITES_FOR.match(t)
+    if _may_match(_STAFF_NEEDS, t, low) and _STAFF.match(t) and line.words <= 25:
+        return True
+    may_write = _may_match(_WRITES_FOR_NEEDS, t, low)
+    writes = _WRITES_FOR.match(t) if may_write else None
     return bool(writes and line.words <= 16 and _outlet_like(writes.group("outlet")))
 
 
+# What a line needs for a pattern to match it, where a pattern's branches are tried from
+# many characters (".{0,80}\bnewsletter", names before "writes for"): the words a branch
+# opens the line with, or one it holds somewhere. Checked first with substring tests, so
+# most lines skip the search; same answers. For a case-insensitive pattern the test reads
+# the line in lower case, and only an ASCII line (a non-ASCII letter may case-fold to an
+# ASCII one: "ſ" is "s"); a case-sensitive one, the line as written.
+# (whether the pattern ignores case, the words a branch opens with, the words one holds)
+_Needs = tuple[bool, tuple[str, ...], tuple[str, ...]]
+
+
+def _needs(pattern: re.Pattern[str], starts: tuple[str, ...], inside: tuple[str, ...]) -> _Needs:
+    return bool(pattern.flags & re.IGNORECASE), starts, inside
+
+
+_SUBSCRIBE_NEEDS = _needs(
+    _SUBSCRIBE, ("subscribe", "sign", "get", "already", "become", "support"), ("newsletter",)
+)
+_COPYRIGHT_NEEDS = _needs(_COPYRIGHT, ("copyright", "(c)", "this"), ("reserved",))
+_CONTRIBUTED_NEEDS = _needs(_CONTRIBUTED, (), ("contributed",))
+_STAFF_NEEDS = _needs(
+    _STAFF,
+    (),
+    ("writer", "reporter", "correspondent", "columnist", "editor", "journalist", "contributor"),
+)
+_WRITES_FOR_NEEDS = _needs(_WRITES_FOR, (), ("write", "report"))
+
+
+def _may_match(needs: _Needs, text: str, low: str | None) -> bool:
+    """False only when the pattern of ``needs`` cannot match ``text`` (``low``:
+    ``text.lower()`` when ``text`` is ASCII, else None)."""
+    folded, starts, inside = needs
+    if folded:
+        if low is None:
+            return True
+        text = low
+    return text.startswith(starts) or any(word in text for word in inside)
+
+
 _SHORT = 30
-_LINE_RULES: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("hashtags", _HASHTAGS),
-    ("comments", _COMMENTS),
-    ("promo", _PROMO),
-    ("share-prompt", _SHARE),
-    ("subscribe-prompt", _SUBSCRIBE),
-    ("copyright", _COPYRIGHT),
-    ("timestamp", _AGO),
-    ("related-link", _RELATED_LINK),
+_LINE_RULES: tuple[tuple[str, re.Pattern[str], _Needs | None], ...] = (
+    ("hashtags", _HASHTAGS, None),
+    ("comments", _COMMENTS, None),
+    ("promo", _PROMO, None),
+    ("share-prompt", _SHARE, None),
+    ("subscribe-prompt", _SUBSCRIBE, _SUBSCRIBE_NEEDS),
+    ("copyright", _COPYRIGHT, _COPYRIGHT_NEEDS),
+    ("timestamp", _AGO, None),
+    ("related-link", _RELATED_LINK, None),
 )
 
 
@@ -277,13 +319,14 @@ def classify_line(line: Line) -> str | None:
     t = line.text
     if line.words <= 3 and _HASHTAG_HEADING.match(t):
         return "hashtags"
+    low = t.lower() if t.isascii() else None
     if line.words <= _SHORT:
-        for reason, pattern in _LINE_RULES:
-            if pattern.match(t):
+        for reason, pattern, needs in _LINE_RULES:
+            if (needs is None or _may_match(needs, t, low)) and pattern.match(t):
                 return reason
     if _is_caption(line):
         return "photo-caption"
-    if _is_byline(line):
+    if _is_byline(line, low):
         return "byline"
     return None
 
