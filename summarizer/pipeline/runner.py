@@ -36,6 +36,7 @@ from summarizer.models import (
     SourceReport,
 )
 from summarizer.pipeline import parallel
+from summarizer.pipeline.beside import beside
 from summarizer.pipeline.sources import (
     Interrupted,
     Processed,
@@ -101,6 +102,13 @@ def _extract(
             raise Interrupted(list(finished), total) from stop
 
 
+# The brief's order is made on a second core (:mod:`~summarizer.pipeline.beside`) in runs
+# on worker processes with at most this many quotes: the forked process holds a copy of
+# every page either process writes to, which grows with the entries and their quotes (one
+# story at 20,000 articles, 83,743 quotes: 762 -> 900 MiB held at once by the run and its
+# processes, for about 1 s of a 100 s run; Finan, 4,088 quotes: about 27 MB, 0.2 s of 7).
+BESIDE_MAX_QUOTES = 40_000
+
 FALLBACK_NOTE = (
     "Every model call failed: this is the extractive engine's brief of the same sources "
     "(the failures are listed)."
@@ -119,6 +127,7 @@ class _PerSource:
     # each source's statements with their date spans, as the workers found them: merge
     # reads them into tokens without looking for the dates again (see _tokenised)
     temporal: Sequence[tuple[SourceExtraction, Sequence[Spans]]] | None = None
+    parallel: bool = False  # on worker processes: the run is large enough to use them
 
 
 def _process_all(
@@ -172,7 +181,7 @@ def _process_parallel(
         )
     done, failures = split_outcomes(sources, result.outcomes)
     temporal = [(ext, result.temporal[s.id]) for s, _, ext in done]
-    return _PerSource(done, failures, mentioned=result.mentioned, temporal=temporal)
+    return _PerSource(done, failures, mentioned=result.mentioned, temporal=temporal, parallel=True)
 
 
 def _tokenised(per_source: _PerSource) -> Tokenised | None:
@@ -236,6 +245,13 @@ def _unique_events(events: Sequence[MergedEvent]) -> dict[str, tuple[str, ...]]:
         if len(event.sources) == 1:
             unique.setdefault(event.sources[0], []).append(event.id)
     return {k: tuple(v) for k, v in unique.items()}
+
+
+def _places(order: Sequence[MergedEvent], entries: Sequence[MergedEvent]) -> list[int]:
+    """Where each of ``order`` is in ``entries`` (the same objects): the brief's order as
+    a few numbers to send back from the process that made it."""
+    place = {id(e): i for i, e in enumerate(entries)}
+    return [place[id(e)] for e in order]
 
 
 def _select(
@@ -422,15 +438,19 @@ def _run(paths: Sequence[str | Path], config: Config, engine: EngineRunner) -> R
     published = {s.id: s.published for s in sources.values()}
     day = config.day or select_stage.brief_day(merged, published.values())
     selected = _select(merged, config, signals, day, published)
+    ordered = beside(  # on a second core while the figures are compared here (see beside)
+        lambda: _places(select_stage.brief_order(selected, signals, day, published), selected),
+        per_source.parallel and sum(len(e.evidence) for e in selected) <= BESIDE_MAX_QUOTES,
+    )
     kept_ids = {e.id for e in selected}
-    findings = disagree_stage.compare(merged, {s.id: s.published for s in sources.values()})
+    findings = disagree_stage.compare(merged, published)
     disagreements = tuple(d for d in findings.disagreements if d.event in kept_ids)
     revisions = tuple(
         r
         for r in findings.revisions
         if (r.event in kept_ids or r.earlier_event in kept_ids) and _known_by(r, config.day)
     )
-    lead_first = select_stage.brief_order(selected, signals, day, published)
+    lead_first = [selected[i] for i in ordered()]
     headline, developments, synthesis_failure = _synthesize(writer, lead_first, sources, config)
     headline = standalone.display_text(headline) if headline else headline  # no dateline
     developments = tuple(standalone.display_text(d) for d in developments)

@@ -1,0 +1,82 @@
+"""One step of a run's tail computed on a second core while this process goes on.
+
+After the per-source stages, the run is one process on one core, though the machine
+that ran the workers has more: ordering the entries for the brief
+(:func:`~summarizer.stages.select.brief_order`) and comparing their figures
+(:func:`~summarizer.stages.disagree.compare`) both read the merged entries and
+neither needs the other. :func:`beside` starts such a step in a forked process (it
+shares this process's memory as it is: nothing is sent to it) and returns a function
+that waits for its result, which comes back pickled: the runner sends the brief's
+order back as the entries' places (a few KB), and compares the figures itself. That
+way round, because the fork's memory is what it writes to (every page it touches is
+copied): one story at 20,000 articles, the run and its child held 976 MiB at once
+with the comparison in the child, 900 MiB with the order there, 762 MiB without a
+child (so the runner keeps very large runs in one process: ``BESIDE_MAX_QUOTES``).
+
+The result is the one the step gives in this process: the step must be a pure
+function of what it reads (the fork sees the same objects, the same hash seed). If
+the fork is not available, or the child fails or is killed, the step runs here
+instead, so an error is raised where the serial run raises it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import multiprocessing
+from collections.abc import Callable
+from multiprocessing.connection import Connection
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+
+def beside(step: Callable[[], T], enabled: bool = True) -> Callable[[], T]:
+    """``step`` started in a forked process when ``enabled`` and the platform forks;
+    returns a function that gives its result (computed here when the child gave none)."""
+    if not enabled or "fork" not in multiprocessing.get_all_start_methods():
+        return step
+    context = multiprocessing.get_context("fork")
+    mine, theirs = context.Pipe(duplex=False)
+    # the child's collections would otherwise copy the pages of every object it
+    # inherits (see parallel._frozen_heap)
+    gc.freeze()
+    try:
+        process = context.Process(target=_child, args=(theirs, step), daemon=True)
+        process.start()
+    except OSError:  # no process could be started: the step runs here when asked
+        mine.close()
+        return step
+    finally:
+        gc.unfreeze()
+        theirs.close()
+
+    def result() -> T:
+        try:
+            ok, value = mine.recv()
+        except (EOFError, OSError):  # the child died without an answer
+            ok, value = False, None
+        finally:
+            mine.close()
+            process.join(timeout=1.0)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        return value if ok else step()
+
+    return result
+
+
+def _child(conn: Connection, step: Callable[[], Any]) -> None:
+    """The forked process: the step's result, or ``(False, None)`` if it failed (this
+    process then runs it itself, and raises what it raises)."""
+    try:
+        answer: tuple[bool, Any] = (True, step())
+    except BaseException:  # reported by running the step again there
+        answer = (False, None)
+    with contextlib.suppress(OSError):  # the run may have stopped waiting
+        try:
+            conn.send(answer)
+        except Exception:  # a result that does not pickle: run it there
+            conn.send((False, None))
+    conn.close()

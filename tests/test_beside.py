@@ -1,0 +1,132 @@
+"""A step of the run's tail on a second core gives what it gives in this process.
+
+:func:`summarizer.pipeline.beside.beside` forks a process for the step and waits for
+its pickled result; when it cannot fork, or the child fails, the step runs here, so
+errors surface as in a serial run.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from summarizer import pipeline
+from summarizer.config import Config, EngineChoice
+from summarizer.pipeline import beside as beside_module
+from summarizer.pipeline import runner
+from summarizer.pipeline.beside import beside
+from summarizer.stages import disagree
+
+needs_fork = pytest.mark.skipif(
+    "fork" not in multiprocessing.get_all_start_methods(), reason="the step runs here"
+)
+
+FIGURES = {"ledger": 40, "wire": 40, "courier": 52}
+
+
+@needs_fork
+def test_the_step_runs_in_another_process_and_gives_its_result() -> None:
+    here = os.getpid()
+    table = {"a": [1, 2], "b": [3]}  # the child sees this process's objects as they are
+    result = beside(lambda: (os.getpid(), {k: sum(v) for k, v in table.items()}))()
+    assert result[0] != here
+    assert result[1] == {"a": 3, "b": 3}
+
+
+def test_disabled_the_step_runs_here() -> None:
+    assert beside(os.getpid, enabled=False)() == os.getpid()
+
+
+def test_without_fork_the_step_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(beside_module.multiprocessing, "get_all_start_methods", lambda: ["spawn"])
+    assert beside(os.getpid)() == os.getpid()
+
+
+@needs_fork
+def test_a_step_failing_in_the_child_runs_again_here() -> None:
+    here = os.getpid()
+
+    def step() -> int:
+        if os.getpid() != here:
+            raise RuntimeError("only in the child")
+        return 7
+
+    assert beside(step)() == 7
+
+
+@needs_fork
+def test_a_result_that_does_not_pickle_is_made_here() -> None:
+    here = os.getpid()
+    result = beside(lambda: lambda: os.getpid() == here)()  # a lambda does not pickle
+    assert result()  # made in this process
+
+
+def _corpus(folder: Path) -> Path:
+    for o, (outlet, dead) in enumerate(FIGURES.items()):
+        text = (
+            f"date: 2025-03-0{4 + o}\nHarbour blast: {outlet} report\n\n"
+            f"The blast at the Kessaly harbour on Monday killed {dead} people, officials said.\n\n"
+            f"Crews in Kessaly searched the {outlet} district's warehouses on Monday night."
+        )
+        (folder / f"{outlet}.txt").write_text(text + "\n", encoding="utf-8")
+    return folder
+
+
+def _findings(folder: Path, workers: int) -> Any:
+    report = pipeline.run(
+        [folder], Config(engine=EngineChoice.EXTRACTIVE, quiet=True, workers=workers)
+    )
+    return (
+        report.disagreements,
+        report.agreements,
+        report.revisions,
+        report.headline,
+        report.key_developments,
+        report.headline_line,
+        report.development_lines,
+    )
+
+
+def test_a_run_on_workers_orders_and_compares_as_a_serial_run(tmp_path: Path) -> None:
+    folder = _corpus(tmp_path)
+    serial = _findings(folder, 1)
+    assert serial[2]  # 40 dead, then 52 a day later: a revision to find
+    assert _findings(folder, 2) == serial
+
+
+@needs_fork
+def test_a_bug_in_the_comparison_is_raised_as_in_a_serial_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _corpus(tmp_path)
+
+    def compare(*args: Any, **kwargs: Any) -> Any:
+        raise ValueError("a bug in compare")
+
+    monkeypatch.setattr(disagree, "compare", compare)
+    for workers in (1, 2):
+        with pytest.raises(ValueError, match="a bug in compare"):
+            _findings(folder, workers)
+
+
+def test_the_order_is_made_beside_only_in_runs_on_workers_of_bounded_size(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = _corpus(tmp_path)
+    asked: list[bool] = []
+    real = runner.beside
+
+    def watched(step: Any, enabled: bool = True) -> Any:
+        asked.append(enabled)
+        return real(step, enabled)
+
+    monkeypatch.setattr(runner, "beside", watched)
+    _findings(folder, 1)
+    _findings(folder, 2)
+    monkeypatch.setattr(runner, "BESIDE_MAX_QUOTES", 0)  # any quote is too many
+    _findings(folder, 2)
+    assert asked == [False, True, False]
