@@ -211,6 +211,7 @@ _PIECES = sorted(
     | {"to", "down", "out", "week", "month", "analysts", "experts", "is", "has", "only"}
     | {"2024", "12,000", "5x", "1.5", "x2024", "the", "latest", "shows", "for", "have"}
     | {"é", "saïd", "ſaid", "\u212aills", "İs", "ıs", "“said”", "said_", "_said", "٢٠٢٤"}
+    | {"²", "2024x", "_2024", "12345", "Xinhua", "ÉLan", "McCain", "O’Neil", "A-B"}
 )
 
 
@@ -232,10 +233,18 @@ def test_word_sets_decide_exactly_as_the_patterns(
     let it skip the regex scan when the words decide)."""
     text = "".join(case(piece) + sep for piece, case, sep in parts)
     words = extractive._words(text)
+    figures = extractive._figures(text)  # read from the text, as the scorer does
+    if words is not None:
+        assert figures == extractive._figures_of_words(words)
     for name in (*_VOCABULARIES, "_TEMPORAL_WORDS"):
         vocabulary = getattr(extractive, name)
         assert vocabulary.found(text, words) == bool(vocabulary.pattern.search(text)), name
         assert vocabulary.count(text, words) == len(vocabulary.pattern.findall(text)), name
+        assert vocabulary.found(text, words, figures) == vocabulary.found(text, words), name
+        assert vocabulary.count(text, words, figures) == vocabulary.count(text, words), name
+    # the names' pattern: a capital after no word character, as "\b[A-Z]" reads it
+    former = set(re.findall(r"\b[A-Z][a-zA-Z’'-]+", text))
+    assert set(extractive._NAME.findall(text)) == former
 
 
 def test_an_entry_is_the_statement_and_its_quote_the_whole_sentence() -> None:

@@ -122,31 +122,62 @@ class _Vocabulary:
     year: bool = False  # a 4-digit word is an alternative (``\d{4}``)
     digit: bool = False  # a word starting with a digit may be one (``\d[\d,.]*``)
 
-    def found(self, text: str, words: frozenset[str] | None) -> bool:
-        """``bool(pattern.search(text))``."""
+    def found(
+        self, text: str, words: frozenset[str] | None, figures: _Figures | None = None
+    ) -> bool:
+        """``bool(pattern.search(text))`` (``figures``: :func:`_figures` of ``text``, when
+        already found)."""
         if words is None:
             return bool(self.pattern.search(text))
         if not words.isdisjoint(self.words):
             return True
-        if self.year and any(len(w) == 4 and w.isdecimal() for w in words):
+        if figures is None:
+            figures = _figures_of_words(words)
+        if self.year and figures[1]:
             return True
-        if not self._cued(words):
+        if not self._cued(words, figures):
             return False
         return bool(self.pattern.search(text))
 
-    def count(self, text: str, words: frozenset[str] | None) -> int:
-        """``len(pattern.findall(text))``."""
-        if words is not None and words.isdisjoint(self.words) and not self._cued(words):
-            return 0
+    def count(
+        self, text: str, words: frozenset[str] | None, figures: _Figures | None = None
+    ) -> int:
+        """``len(pattern.findall(text))`` (``figures`` as :meth:`found` takes it)."""
+        if words is not None and words.isdisjoint(self.words):
+            figures = _figures_of_words(words) if figures is None else figures
+            if not self._cued(words, figures):
+                return 0
         return len(self.pattern.findall(text))
 
-    def _cued(self, words: frozenset[str]) -> bool:
+    def _cued(self, words: frozenset[str], figures: _Figures) -> bool:
         """Whether an alternative other than a single word may match."""
         return (
             not words.isdisjoint(self.cues)
-            or (self.digit and any(w[0].isdecimal() for w in words))
-            or (self.year and any(len(w) == 4 and w.isdecimal() for w in words))
+            or (self.digit and figures[0])
+            or (self.year and figures[1])
         )
+
+
+# Whether a text has a word (``\w+`` run) starting with a digit, and one of four digits:
+# found once per sentence for all the vocabularies (each digit's "no word character
+# before" is checked just after it, so sre skips to the digits).
+_Figures = tuple[bool, bool]
+_LEAD_DIGIT = re.compile(r"\d(?<!\w\d)")
+_YEAR_WORD = re.compile(r"\d(?<!\w\d)\d{3}(?!\w)")
+
+
+def _figures(text: str) -> _Figures:
+    """:func:`_figures_of_words` of the text's words, read from the text itself."""
+    if not _LEAD_DIGIT.search(text):
+        return False, False
+    return True, bool(_YEAR_WORD.search(text))
+
+
+def _figures_of_words(words: frozenset[str]) -> _Figures:
+    return (
+        any(w[0].isdecimal() for w in words),
+        any(len(w) == 4 and w.isdecimal() for w in words),
+    )
 
 
 def _split(words: str) -> frozenset[str]:
@@ -214,7 +245,9 @@ def _words(text: str) -> frozenset[str] | None:
 
 
 _FIRST_WORD = re.compile(r"\S+")
-_NAME = re.compile(r"\b[A-Z][a-zA-Z’'-]+")
+# A capital not after a word character (``\b[A-Z]``, checked just after it: sre skips to
+# the capitals), then its letters.
+_NAME = re.compile(r"[A-Z](?<!\w[A-Z])[a-zA-Z’'-]+")
 
 
 def _names(text: str) -> int:
@@ -231,13 +264,14 @@ def sentence_score(text: str) -> float:
     if words < 6 or text.rstrip().endswith("?"):
         return 0.0
     vocabulary = _words(text)
+    figures = _figures(text) if vocabulary is not None else None
     score = 0.0
-    score += 1.5 if _REPORTING_WORDS.found(text, vocabulary) else 0.0
-    score += 1.5 if _ACTION_WORDS.found(text, vocabulary) else 0.0
-    score += min(_NUMBER_WORDS.count(text, vocabulary), 3) * 0.5
+    score += 1.5 if _REPORTING_WORDS.found(text, vocabulary, figures) else 0.0
+    score += 1.5 if _ACTION_WORDS.found(text, vocabulary, figures) else 0.0
+    score += min(_NUMBER_WORDS.count(text, vocabulary, figures), 3) * 0.5
     score += min(_names(text), 4) * 0.35
-    score += 0.5 if _TEMPORAL_WORDS.found(text, vocabulary) else 0.0
-    score -= 1.2 * min(_BACKGROUND_WORDS.count(text, vocabulary), 2)
+    score += 0.5 if _TEMPORAL_WORDS.found(text, vocabulary, figures) else 0.0
+    score -= 1.2 * min(_BACKGROUND_WORDS.count(text, vocabulary, figures), 2)
     if words > 70:
         score -= 0.5
     return round(max(score, 0.0), 3)
