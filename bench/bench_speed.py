@@ -741,7 +741,11 @@ def to_markdown(
             "A run on worker processes times here only the stages of the run's own process; "
             "the stages it ran in the workers (clean, segment, extract, ground, dates, "
             "quantities, the dates each article mentions) are in the last row, which counts "
-            "the workers' CPU too. The 1-worker runs below time them in one process.",
+            "the workers' CPU too. The 1-worker runs below time them in one process. "
+            "Such a run also orders the brief (brief_order) in a forked process while it "
+            "compares the figures (summarizer/pipeline/beside.py; up to "
+            "runner.BESIDE_MAX_QUOTES quotes): its row then reads 0.00, and its CPU is in "
+            "the CPU s column only.",
         ]
     return "\n".join(lines) + "\n"
 
