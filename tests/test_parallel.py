@@ -91,6 +91,16 @@ def test_parallel_output_is_the_serial_output(tmp_path: Path) -> None:
     assert _outputs(folder, 3) == serial
 
 
+def test_the_messages_are_read_alike_without_a_selector(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Where pipes cannot be selected (Windows), multiprocessing's wait reads them."""
+    folder = _corpus(tmp_path)
+    serial = _outputs(folder, 1)
+    monkeypatch.setattr(parallel, "_SELECTABLE", False)
+    assert _outputs(folder, 2) == serial
+
+
 @needs_fork
 def test_a_source_failing_in_a_worker_fails_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
