@@ -113,7 +113,7 @@ def test_a_bug_in_the_comparison_is_raised_as_in_a_serial_run(
             _findings(folder, workers)
 
 
-def test_the_order_is_made_beside_only_in_runs_on_workers_of_bounded_size(
+def test_pairs_and_order_are_made_beside_only_in_runs_on_workers_of_bounded_size(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = _corpus(tmp_path)
@@ -129,4 +129,4 @@ def test_the_order_is_made_beside_only_in_runs_on_workers_of_bounded_size(
     _findings(folder, 2)
     monkeypatch.setattr(runner, "BESIDE_MAX_QUOTES", 0)  # any quote is too many
     _findings(folder, 2)
-    assert asked == [False, True, False]
+    assert asked == [False] * 2 + [True] * 2 + [False] * 2  # merge's pairs, then the order

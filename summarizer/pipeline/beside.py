@@ -1,7 +1,9 @@
 """One step of a run's tail computed on a second core while this process goes on.
 
 After the per-source stages, the run is one process on one core, though the machine
-that ran the workers has more: ordering the entries for the brief
+that ran the workers has more. Merge's search for candidate pairs needs only the texts'
+vectors, not their names and clauses (:data:`~summarizer.stages.blocking.Later`); and
+ordering the entries for the brief
 (:func:`~summarizer.stages.select.brief_order`) and comparing their figures
 (:func:`~summarizer.stages.disagree.compare`) both read the merged entries and
 neither needs the other. :func:`beside` starts such a step in a forked process (it

@@ -11,6 +11,7 @@ stage is shared and never looks at which engine ran.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import time
 from collections.abc import Mapping, Sequence
@@ -102,8 +103,9 @@ def _extract(
             raise Interrupted(list(finished), total) from stop
 
 
-# The brief's order is made on a second core (:mod:`~summarizer.pipeline.beside`) in runs
-# on worker processes with at most this many quotes: the forked process holds a copy of
+# Merge's candidate pairs and the brief's order are made on a second core
+# (:mod:`~summarizer.pipeline.beside`) in runs on worker processes with at most this many
+# quotes (the statements merge reads): the forked process holds a copy of
 # every page either process writes to, which grows with the entries and their quotes (one
 # story at 20,000 articles, 83,743 quotes: 762 -> 900 MiB held at once by the run and its
 # processes, for about 1 s of a 100 s run; Finan, 4,088 quotes: about 27 MB, 0.2 s of 7).
@@ -433,14 +435,18 @@ def _run(paths: Sequence[str | Path], config: Config, engine: EngineRunner) -> R
 
     sources = {s.id: s for s, _, _ in done}
     extractions = [ext for _, _, ext in done]
-    merged = merge_stage.merge(extractions, sources, _tokenised(per_source))
+    # merge's candidate pairs on a second core while it makes the texts' names (see
+    # beside), as the brief's order below; the same quotes bound both (merge's events)
+    nearby = per_source.parallel and sum(len(x.events) for x in extractions) <= BESIDE_MAX_QUOTES
+    later = functools.partial(beside, enabled=nearby)
+    merged = merge_stage.merge(extractions, sources, _tokenised(per_source), later)
     signals = date_signals(done, per_source.mentioned)
     published = {s.id: s.published for s in sources.values()}
     day = config.day or select_stage.brief_day(merged, published.values())
     selected = _select(merged, config, signals, day, published)
     ordered = beside(  # on a second core while the figures are compared here (see beside)
         lambda: _places(select_stage.brief_order(selected, signals, day, published), selected),
-        per_source.parallel and sum(len(e.evidence) for e in selected) <= BESIDE_MAX_QUOTES,
+        nearby,
     )
     kept_ids = {e.id for e in selected}
     findings = disagree_stage.compare(merged, published)

@@ -11,15 +11,45 @@ exact comparisons per text, so near-linear in the number of texts.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable, Sequence
 
 from summarizer.stages.similarity import Text
+
+Pairs = set[tuple[int, int]]
+# How merge starts the search for candidate pairs and later takes its result: the
+# search needs only the texts' vectors, so the run may start it on a second core while
+# the texts' names and clauses are made (the runner's pipeline.beside); by default it
+# runs when its result is asked for.
+Later = Callable[[Callable[[], Pairs]], Callable[[], Pairs]]
+Start = Callable[[Sequence[Text]], None]  # given the texts with their vectors
+
+
+def when_asked(step: Callable[[], Pairs]) -> Callable[[], Pairs]:
+    """:data:`Later` in this process: the step itself, run when its result is asked for."""
+    return step
+
+
+def nothing(texts: Sequence[Text]) -> None:
+    """A :data:`Start` that starts nothing."""
+
+
+def search(later: Later) -> tuple[Start, Callable[[], Pairs]]:
+    """(start: given the texts with their vectors, start :func:`candidate_pairs` on them
+    through ``later``; the pairs found, once started)."""
+    started: list[Callable[[], Pairs]] = []
+
+    def start(texts: Sequence[Text]) -> None:
+        started.append(later(lambda: candidate_pairs(texts)))
+
+    return start, lambda: started[0]()
+
 
 MAX_POSTING = 32  # cap on candidates taken from one feature's posting list
 BLOCK_TERMS = 12  # heaviest features per text used for blocking
 CANDIDATES = 12  # best partners per text kept for exact comparison
 
 
-def candidate_pairs(texts: list[Text]) -> set[tuple[int, int]]:
+def candidate_pairs(texts: Sequence[Text]) -> Pairs:
     """Pairs of texts sharing distinctive terms, through a capped inverted index.
 
     Each text looks up the posting lists of its ``BLOCK_TERMS`` heaviest terms (the
@@ -28,7 +58,7 @@ def candidate_pairs(texts: list[Text]) -> set[tuple[int, int]]:
     number of exact comparisons per text.
     """
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
-    pairs: set[tuple[int, int]] = set()
+    pairs: Pairs = set()
     for text in texts:
         top = sorted([(-v, t) for t, v in text.vec.items()])[:BLOCK_TERMS]  # heaviest first
         partial: dict[int, float] = {}

@@ -73,7 +73,7 @@ from summarizer.models import (
     Source,
     SourceExtraction,
 )
-from summarizer.stages.blocking import candidate_pairs
+from summarizer.stages.blocking import Later, Pairs, Start, nothing, search, when_asked
 from summarizer.stages.dateclauses import continues
 from summarizer.stages.quantities import comparable, same_figure
 from summarizer.stages.similarity import (
@@ -318,7 +318,7 @@ def _sample(texts: Mapping[int, int]) -> list[int]:
 
 
 def _cluster(
-    nodes: list[_Node], texts: list[Text], scores: Scores, stories: Stories, sources: Sources
+    nodes: list[_Node], pairs: Pairs, scores: Scores, stories: Stories, sources: Sources
 ) -> list[tuple[list[_Node], int]]:
     """Best pairs first: identical texts on overlapping days, then candidate pairs."""
     by_text: dict[int, list[_Node]] = defaultdict(list)
@@ -330,7 +330,7 @@ def _cluster(
         days[t] = (min(n.lo for n in group), max(n.hi for n in group))
         if len(group) > 1:
             edges.extend((1.0, x.lo, x.idx, y.idx) for x, y in _overlapping(group, None))
-    for i, j in sorted(candidate_pairs(texts)):
+    for i, j in sorted(pairs):
         if days[i][0] > days[j][1] or days[j][0] > days[i][1]:
             continue  # no day in common: no edge, so no score needed (most pairs)
         s = scores(i, j)
@@ -525,7 +525,7 @@ def _stories(texts: Sequence[Text], nodes: Iterable[_Node]) -> Stories:
 
 
 def _texts_and_nodes(
-    extractions: Sequence[SourceExtraction], known: Tokenised | None = None
+    extractions: Sequence[SourceExtraction], known: Tokenised | None = None, start: Start = nothing
 ) -> tuple[list[Text], list[_Node], Stories]:
     """Distinct texts (with their vectors), (text, date, story) nodes in source order,
     and which articles tell one story."""
@@ -557,7 +557,7 @@ def _texts_and_nodes(
                 lo, hi = _interval(d)
                 node = nodes[(t, date_key)] = _Node(len(nodes), t, lo, hi)
             node.events.append(((rank, event.start, pos), event))
-    vectorise(texts, copies, articles, known)
+    vectorise(texts, copies, articles, known, start)
     stories = _stories(texts, nodes.values())
     return texts, _split(list(nodes.values()), stories), stories
 
@@ -583,16 +583,18 @@ def merge(
     extractions: Sequence[SourceExtraction],
     sources: Mapping[str, Source],
     known: Tokenised | None = None,
+    later: Later = when_asked,
 ) -> tuple[MergedEvent, ...]:
     """One :class:`MergedEvent` per fact, citing every source whose quote states it;
-    ``known``: statements already tokenised (the same entries, sooner)."""
+    ``known``: statements already tokenised (the same entries, sooner); ``later``: how
+    the candidate pairs are searched for (:data:`~summarizer.stages.blocking.Later`)."""
     with _without_cycle_collection():
-        texts, nodes, stories = _texts_and_nodes(extractions, known)
-        scores = Scores(texts)
-        default_day = _default_day(sources)
+        start, pairs = search(later)  # started once the texts have their vectors
+        texts, nodes, stories = _texts_and_nodes(extractions, known, start)
+        scores, default_day = Scores(texts), _default_day(sources)
         merged = [
             _build(group, _representative(group, centre, texts, scores), sources, default_day)
-            for group, centre in _cluster(nodes, texts, scores, stories, sources)
+            for group, centre in _cluster(nodes, pairs(), scores, stories, sources)
         ]
         merged.sort(key=lambda m: (m.date.start, -m.importance, m.id))
     return tuple(merged)

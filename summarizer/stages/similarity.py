@@ -41,7 +41,7 @@ import itertools
 import math
 import re
 from collections import Counter, defaultdict
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import NamedTuple
@@ -566,15 +566,20 @@ def vectorise(
     copies: Sequence[int],
     articles: Sequence[Collection[str]] | None = None,
     known: Mapping[str, list[_Token]] | None = None,
+    meanwhile: Callable[[Sequence[Text]], object] | None = None,
 ) -> None:
     """Fill every text's vectors, clauses, names and bare numbers; ``copies``: events
     per text; ``articles``: the articles each text is in (for name derivations);
-    ``known``: texts already tokenised (:class:`Tokenised`)."""
+    ``known``: texts already tokenised (:class:`Tokenised`); ``meanwhile``: called with
+    the texts once they all have their vector, before the rest is made."""
     done = known or {}
     tokens = [done[t.text] if t.text in done else _tokens(t.text) for t in texts]
     vocab = _Vocabulary(tokens, copies, articles)
-    for text, toks, feats in zip(texts, tokens, vocab.text_features, strict=True):
+    for text, feats in zip(texts, vocab.text_features, strict=True):
         text.vec = vocab.vector(feats)
+    if meanwhile is not None:
+        meanwhile(texts)
+    for text, toks in zip(texts, tokens, strict=True):
         text.whole = _Vector.of(text.vec)
         text.names = vocab.names_of(toks)
         text.numbers = _bare(toks, text.quantities)
