@@ -41,7 +41,7 @@ import re
 from dataclasses import dataclass
 
 from summarizer.models import Event, Quantity, SourceExtraction
-from summarizer.stages import units
+from summarizer.stages import numberscan, units
 from summarizer.stages.figure_match import comparable as comparable
 from summarizer.stages.figure_match import comparable_components as comparable_components
 from summarizer.stages.figure_match import has_subject as has_subject
@@ -113,10 +113,13 @@ _MOD_RE = "|".join(
     re.escape(m).replace(r"\ ", r"\s+") for m in sorted(_MODS, key=len, reverse=True)
 )
 
+_SIGNS = ("US$", "$", "€", "£")  # currency signs written before a sum
+_NOT_BEFORE = r"[\w.,/:$€£]"  # before a figure: "3.5", "1,600", "9/11", "10:30", "$5", "A4"
+
 _NUMBER_RE = re.compile(
-    r"(?<![\w.,/:$€£])(?<![^\W\d_]-)(?<!\s-)(?<!^-)"
+    r"(?<!" + _NOT_BEFORE + r")(?<![^\W\d_]-)(?<!\s-)(?<!^-)"
     r"(?:(?P<mod>" + _MOD_RE + r")\s+)?"
-    r"(?:(?P<cur>US\$|\$|€|£)\s?)?"  # the space only after a sign: "$ 5", not "Reds' 41,773"
+    r"(?:(?P<cur>" + "|".join(map(re.escape, _SIGNS)) + r")\s?)?"  # "$ 5", not "Reds' 41,773"
     r"(?P<num>"
     r"\d+\s+\d+/\d+"  # 1 1/2
     r"|\d{1,3}(?:,\d{3})+(?:\.\d+)?"
@@ -129,6 +132,8 @@ _NUMBER_RE = re.compile(
     r"(?![\w:/]|\.\d|,\d{3})",
     re.IGNORECASE,
 )
+
+_OPENING = numberscan.openings(_NOT_BEFORE, (*_MODS, *_SIGNS, *_VAGUE, *_SMALL, *_TENS))
 
 _DIST_UNIT_RE = re.compile(
     r"^(?P<sep>\s*-?\s*|-)(?P<unit>kilomet(?:re|er)s?|km|miles?|mi|metres?|meters?|m)\b",
@@ -442,7 +447,7 @@ def _times(value: float | None, factor: float) -> float | None:
 def extract_quantities(text: str, offset: int = 0) -> tuple[Quantity, ...]:
     """Every comparable figure in ``text``; offsets are ``offset`` + local offsets."""
     found: list[Quantity] = []
-    for m in _NUMBER_RE.finditer(text):
+    for m in numberscan.finditer(_NUMBER_RE, _OPENING, text):  # same as _NUMBER_RE.finditer
         parsed = _parse_number(m)
         kind = _classify(m, text)
         if parsed is None or kind is None:
