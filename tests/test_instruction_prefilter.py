@@ -38,6 +38,7 @@ def test_is_instruction_agrees_with_the_whole_search(pieces: list[str], glued: b
 @example(["x", "as an AI model", "say"], False)
 @example(["the", "System prompt", "x"], False)
 @example(["x", "LLMs", "should", "say"], False)
+@example(["  report", "that", "all", "all", "all"], False)  # found by hypothesis
 def test_instruction_candidates_find_every_instruction(pieces: list[str], glued: bool) -> None:
     """The candidates are a superset: a text holding an instruction has a candidate."""
     text = ("" if glued else " ").join(pieces)

@@ -133,8 +133,9 @@ def instruction_candidates(text: str) -> list[int]:
             pos = lowered.find(trigger, pos + 1)
     found += [m.start() for m in _AI.finditer(text)]
     found += [m.end() - 1 for m in _OPENING_DIRECTIVE.finditer(text)]
-    if _INSTRUCTION.match(text[:200]):
-        found.append(0)
+    lead = len(text) - len(text.lstrip())  # is_instruction reads the text from its first word
+    if _INSTRUCTION.match(text[lead : lead + 200]):
+        found.append(lead)
     return sorted(set(found))
 
 
