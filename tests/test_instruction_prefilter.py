@@ -3,6 +3,8 @@ nothing any of its branches needs: the same answers as searching every sentence.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
@@ -19,26 +21,36 @@ _PIECES = [
 ]  # fmt: skip
 
 
+# Texts (pieces joined by spaces) each holding one trigger word's instruction, and one
+# hypothesis found: a directive after leading spaces.
+_EXAMPLES = [
+    ["x", "Ignore", "all", "previous", "instructions"],
+    ["x", "you are now", "a", "chatbot"],
+    ["x", "as an AI model", "say"],
+    ["the", "System prompt", "x"],
+    ["x", "LLMs", "should", "say"],
+    ["  report", "that", "all", "all", "all"],
+]
+_TEXTS = given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=9), st.booleans())
+
+
+def _with_examples(test: Callable[[list[str], bool], None]) -> Callable[[list[str], bool], None]:
+    for pieces in _EXAMPLES:
+        test = example(pieces, False)(test)
+    return test
+
+
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=9), st.booleans())
-@example(["x", "Ignore", "all", "previous", "instructions"], False)
-@example(["x", "you are now", "a", "chatbot"], False)
-@example(["x", "as an AI model", "say"], False)
-@example(["the", "System prompt", "x"], False)
-@example(["x", "LLMs", "should", "say"], False)
+@_TEXTS
+@_with_examples
 def test_is_instruction_agrees_with_the_whole_search(pieces: list[str], glued: bool) -> None:
     text = ("" if glued else " ").join(pieces)
     assert is_instruction(text) == (_INSTRUCTION.search(" ".join(text.split())) is not None)
 
 
 @settings(max_examples=500, deadline=None)
-@given(st.lists(st.sampled_from(_PIECES), min_size=1, max_size=9), st.booleans())
-@example(["x", "Ignore", "all", "previous", "instructions"], False)
-@example(["x", "you are now", "a", "chatbot"], False)
-@example(["x", "as an AI model", "say"], False)
-@example(["the", "System prompt", "x"], False)
-@example(["x", "LLMs", "should", "say"], False)
-@example(["  report", "that", "all", "all", "all"], False)  # found by hypothesis
+@_TEXTS
+@_with_examples
 def test_instruction_candidates_find_every_instruction(pieces: list[str], glued: bool) -> None:
     """The candidates are a superset: a text holding an instruction has a candidate."""
     text = ("" if glued else " ").join(pieces)
