@@ -116,12 +116,14 @@ _OPENING_DIRECTIVE = re.compile(
     rf"[\n.!?:;][\"”’)]?[ \t]*[\"“'‘(]?(?:please\s+)?(?:(?:do not|don't|never)\s+)?{_VERBS}\b",
     re.IGNORECASE,
 )
-_AI = re.compile(r"AI(?<!\wAI)s?\b")  # \bAIs?\b, led by its letters: sre skips to each "AI"
+# \bais?\b on lower-cased text (the instruction pattern ignores case: "ai should mention"
+# is one too), led by its letters: sre skips to each "ai"
+_AI = re.compile(r"ai(?<!\wai)s?\b")
 
 
 def instruction_candidates(text: str) -> list[int]:
     """Positions in ``text`` whose sentence may be an instruction (check each sentence
-    with :func:`is_instruction`): every trigger word, the word "AI", and every
+    with :func:`is_instruction`): every trigger word, the word "AI" in any case, and every
     sentence-opening reporting verb. A superset: each pattern of :func:`is_instruction`
     needs one of them."""
     lowered = text.lower()
@@ -131,7 +133,7 @@ def instruction_candidates(text: str) -> list[int]:
         while pos != -1:
             found.append(pos)
             pos = lowered.find(trigger, pos + 1)
-    found += [m.start() for m in _AI.finditer(text)]
+    found += [m.start() for m in _AI.finditer(lowered)]
     found += [m.end() - 1 for m in _OPENING_DIRECTIVE.finditer(text)]
     lead = len(text) - len(text.lstrip())  # is_instruction reads the text from its first word
     if _INSTRUCTION.match(text[lead : lead + 200]):
