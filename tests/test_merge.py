@@ -261,7 +261,7 @@ def test_candidate_pairs_grow_linearly() -> None:
     from summarizer.stages.merge import _texts_and_nodes
 
     def pairs_for(n: int) -> int:
-        texts, _, _ = _texts_and_nodes(_synthetic(n))
+        texts, _, _ = _texts_and_nodes(_synthetic(n), None, None)
         assert len(texts) == n
         return len(candidate_pairs(texts))
 

@@ -29,10 +29,6 @@ def when_asked(step: Callable[[], Pairs]) -> Callable[[], Pairs]:
     return step
 
 
-def nothing(texts: Sequence[Text]) -> None:
-    """A :data:`Start` that starts nothing."""
-
-
 def search(later: Later) -> tuple[Start, Callable[[], Pairs]]:
     """(start: given the texts with their vectors, start :func:`candidate_pairs` on them
     through ``later``; the pairs found, once started)."""

@@ -73,7 +73,7 @@ from summarizer.models import (
     Source,
     SourceExtraction,
 )
-from summarizer.stages.blocking import Later, Pairs, Start, nothing, search, when_asked
+from summarizer.stages.blocking import Later, Pairs, Start, search, when_asked
 from summarizer.stages.dateclauses import continues
 from summarizer.stages.quantities import comparable, same_figure
 from summarizer.stages.similarity import (
@@ -525,7 +525,7 @@ def _stories(texts: Sequence[Text], nodes: Iterable[_Node]) -> Stories:
 
 
 def _texts_and_nodes(
-    extractions: Sequence[SourceExtraction], known: Tokenised | None = None, start: Start = nothing
+    extractions: Sequence[SourceExtraction], known: Tokenised | None, start: Start | None
 ) -> tuple[list[Text], list[_Node], Stories]:
     """Distinct texts (with their vectors), (text, date, story) nodes in source order,
     and which articles tell one story."""
