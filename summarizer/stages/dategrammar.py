@@ -368,8 +368,10 @@ def parse_written_date(value: object) -> dt.date | None:
 
 # --------------------------------------------------------------------------- stamps
 
-CLOCK_AFTER = re.compile(r"^\W{0,3}(?:at\s+)?\d{1,2}[:.]\d{2}\b|^\W{0,3}\d{1,2}\s*[ap]\.?m\b", re.I)
-PUBLISHED_CUE = re.compile(r"\b(?:published|updated|posted|dated|first\s+published)\W*$", re.I)
+_CLOCK_AFTER = re.compile(
+    r"^\W{0,3}(?:at\s+)?\d{1,2}[:.]\d{2}\b|^\W{0,3}\d{1,2}\s*[ap]\.?m\b", re.I
+)
+_PUBLISHED_CUE = re.compile(r"\b(?:published|updated|posted|dated|first\s+published)\W*$", re.I)
 _YEAR = re.compile(r"(?<!\d)\d{4}(?!\d)")
 # A clock time (maybe with its zone) before a date, a weekday between them or not: "15:47
 # GMT, Friday, ", "4:16 pm on ", "16.53 BST on Monday ".
@@ -389,10 +391,17 @@ def is_stamp(text: str, match: TemporalMatch, offset: int = 0) -> bool:
     not write for a fact's day (it gives the clock with a weekday: "struck at 16:53 on
     Tuesday")."""
     start, end = match.start - offset, match.end - offset
-    if CLOCK_AFTER.search(text[end : end + 16]) or PUBLISHED_CUE.search(
-        text[max(0, start - 30) : start]
-    ):
+    if stamp_cue(text, start, end):
         return True
     return bool(_YEAR.search(match.text)) and bool(
         _CLOCK_BEFORE.search(text[max(0, start - 48) : start])
+    )
+
+
+def stamp_cue(text: str, start: int, end: int) -> bool:
+    """The date at ``text[start:end]`` is followed by a clock time or comes after
+    "published"/"updated" (a page's stamp, or its dateline)."""
+    return bool(
+        _CLOCK_AFTER.search(text[end : end + 16])
+        or _PUBLISHED_CUE.search(text[max(0, start - 30) : start])
     )

@@ -89,9 +89,7 @@ from summarizer.stages.dateclauses import (
     is_speech_date,
 )
 from summarizer.stages.dategrammar import (
-    CLOCK_AFTER,
     FULL_DATE_PATTERN,
-    PUBLISHED_CUE,
     WEEKDAY_PATTERN,
     WEEKDAYS,
     Span,
@@ -100,6 +98,7 @@ from summarizer.stages.dategrammar import (
     is_stamp,
     parse_explicit,
     safe_date,
+    stamp_cue,
 )
 from summarizer.stages.daterules import (
     RULE_BY_KIND,
@@ -432,11 +431,7 @@ def _infer(text: str, today: dt.date) -> dt.date | None:
 
 
 def _is_dateline(text: str, match: TemporalMatch) -> bool:
-    return (
-        match.start < DATELINE_CHARS
-        or bool(CLOCK_AFTER.search(text[match.end : match.end + 16]))
-        or bool(PUBLISHED_CUE.search(text[max(0, match.start - 30) : match.start]))
-    )
+    return match.start < DATELINE_CHARS or stamp_cue(text, match.start, match.end)
 
 
 def _agreeing_weekday_date(match: TemporalMatch, today: dt.date) -> dt.date | None:
