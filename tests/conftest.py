@@ -6,14 +6,24 @@ test reads or writes the user's files (``~/.cache/summarizer``, the run store, t
 calibration data) or depends on their environment. Subprocesses inherit ``os.environ``,
 so they are isolated too; a test that gives a subprocess an environment of its own
 starts from :func:`isolation.isolated_env`.
+
+Hypothesis keeps its example database and caches in ``.hypothesis`` under the working
+directory unless told otherwise; for the session they live in a temporary folder, removed
+at the end, so a run writes nothing in the checkout and does not replay an earlier run's
+failures (a failing property test prints its own reproduction). pytest's cache plugin is
+off in pyproject's ``addopts`` for the same reason.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis.configuration import set_hypothesis_home_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -28,6 +38,24 @@ USER_SETTINGS = (
     "OPENAI_PROJECT_ID",
     "LOCALAPPDATA",
 )
+
+
+_HYPOTHESIS_HOME = "summarizer_hypothesis_home"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Point Hypothesis's storage at a fresh temporary folder for this session."""
+    home = tempfile.mkdtemp(prefix="summarizer-hypothesis-")
+    setattr(config, _HYPOTHESIS_HOME, home)
+    set_hypothesis_home_dir(home)
+    os.environ["HYPOTHESIS_STORAGE_DIRECTORY"] = home
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Remove the session's Hypothesis folder."""
+    home = getattr(config, _HYPOTHESIS_HOME, None)
+    if home is not None:
+        shutil.rmtree(home, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

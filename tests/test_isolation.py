@@ -6,9 +6,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis.configuration import storage_directory
 from isolation import isolated_env
 
 STORY = (
@@ -71,3 +73,15 @@ def test_a_module_fixture_sees_a_private_home(
     module_home: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
     assert module_home.is_relative_to(tmp_path_factory.getbasetemp())
+
+
+def test_hypothesis_and_pytest_keep_nothing_in_the_checkout(
+    repo_root: Path, request: pytest.FixtureRequest
+) -> None:
+    """Hypothesis's database and caches live in the session's temporary folder, and
+    pytest's cache plugin is off: a run leaves no ``.hypothesis`` or ``.pytest_cache``
+    state in the checkout that a later run would read."""
+    where = storage_directory("examples", intent_to_write=False).path
+    assert not where.is_relative_to(repo_root)
+    assert Path(tempfile.gettempdir()).resolve() in where.resolve().parents
+    assert request.config.pluginmanager.get_plugin("cacheprovider") is None
