@@ -174,9 +174,13 @@ def _found(text: str, kinds: frozenset[str] | None) -> tuple[tuple[int, int, str
 
 StatedYears = Mapping[tuple[int, int], int]  # (month, day) -> the year a text gives it
 # A full date ends in its year: find the years (few), then read the date back from each.
-_YEAR_HIT = re.compile(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)")
+# (no digit before: checked after the first two digits, so sre skips to each 1 or 2)
+_YEAR_HIT = re.compile(r"(?:1[89]|2[01])(?<!\d..)\d\d(?!\d)")
 _FULL_DATE_BEFORE = re.compile(rf"(?:{FULL_DATE_PATTERN})$")
 _FULL_DATE_REACH = 32  # characters before a year a full date can start ("11th of September, ")
+# Every month name a full date holds (dategrammar.MONTH_PATTERN, capitalised) opens with one
+# of these: a window without one holds no full date (most years in a text: "in 2008").
+_MONTH_HEAD = re.compile(r"[ADFJMNOS](?:an|eb|ar|pr|ay|un|ul|ug|ep|ct|ov|ec)")
 
 
 def stated_years(text: str) -> dict[tuple[int, int], int]:
@@ -189,7 +193,7 @@ def stated_years(text: str) -> dict[tuple[int, int], int]:
     years: dict[tuple[int, int], set[int]] = {}
     for year in _YEAR_HIT.finditer(text):
         window = text[max(0, year.start() - _FULL_DATE_REACH) : year.end()]
-        found = _FULL_DATE_BEFORE.search(window)
+        found = _FULL_DATE_BEFORE.search(window) if _MONTH_HEAD.search(window) else None
         point = parse_explicit(found.group()) if found else None
         if point and point.year and point.month and point.day:
             years.setdefault((point.month, point.day), set()).add(point.year)
@@ -365,6 +369,8 @@ def date_mentions(
     ("the January 30 election") or a background clause still refers to that day. The
     page's own time stamp (:func:`is_stamp`) does not.
     """
+    if not text_features(text):  # no rule can match (most of a run's kept text): say so cheaply
+        return []
     out = []
     stamp_start: int | None = None  # where the stamp after the current match begins
     matches = find_temporal_expressions(text, offset)

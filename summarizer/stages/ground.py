@@ -150,6 +150,8 @@ def _nearest_exact(quote: str, text: str, hint: int | None) -> int | None:
         found = text.find(quote)
         return None if found == -1 else found
     hint = max(0, min(hint, len(text)))
+    if text.startswith(quote, hint):  # at the hint: nothing is nearer (the usual case)
+        return hint
     after = text.find(quote, hint)
     before = text.rfind(quote, 0, hint - 1 + len(quote)) if hint > 0 else -1
     candidates = [p for p in (before, after) if p != -1]

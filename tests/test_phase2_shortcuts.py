@@ -1,0 +1,133 @@
+"""Shortcuts in the stages after extraction give what the full work gives: the dates an
+article mentions skip text without temporal vocabulary, the years of full dates are
+found by a pattern sre can skip to, and an exact quote at its hint is grounded there."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
+
+from summarizer.stages import dates, ground
+from summarizer.stages.dategrammar import MONTHS
+from summarizer.stages.daterules import text_features
+
+# _YEAR_HIT as it stood before (a literal copy), and stated_years without the month gate.
+_FORMER_YEAR_HIT = re.compile(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)")
+
+
+def _former_stated_years(text: str) -> dict[tuple[int, int], int]:
+    years: dict[tuple[int, int], set[int]] = {}
+    for year in _FORMER_YEAR_HIT.finditer(text):
+        window = text[max(0, year.start() - dates._FULL_DATE_REACH) : year.end()]
+        found = dates._FULL_DATE_BEFORE.search(window)
+        point = dates.parse_explicit(found.group()) if found else None
+        if point and point.year and point.month and point.day:
+            years.setdefault((point.month, point.day), set()).add(point.year)
+    return {key: next(iter(ys)) for key, ys in years.items() if len(ys) == 1}
+
+
+_PIECES = [
+    "2008",
+    "1999",
+    "2101",
+    "12008",
+    "20089",
+    "٣2008",
+    "2008٣",
+    "18",
+    "19",
+    "21",
+    "0",
+    "September 11, 2001",
+    "11 September 2001",
+    "Sept. 11, 2001",
+    "11th of September, 2001",
+    "Sep 3 2010",
+    "May 5, 2009",
+    "may 5, 2009",
+    "Dan 5, 2009",
+    "Monday",
+    "today",
+    "ago",
+    "last week",
+    "this year",
+    "in May",
+    "on Friday",
+    "three days ago",
+    "tonight",
+    "night",
+    "Tuesday 4 January 2005 08.43 GMT",
+    "2005-07-01",
+    "07/01/2005",
+    "Jan.",
+    "Oct",
+    "\n",
+    " ",
+    ", ",
+    "-",
+    "the",
+    "said",
+    "shares fell",
+    "ſince",
+    "\u212a",
+    "İn",
+    "yesterday's",
+]
+_TEXTS = st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_TEXTS)
+@example("in 2008 and on September 11, 2001, then since September 11")
+@example("2008\n2008")
+def test_the_years_of_full_dates_are_found_as_before(text: str) -> None:
+    spans = [m.span() for m in dates._YEAR_HIT.finditer(text)]
+    assert spans == [m.span() for m in _FORMER_YEAR_HIT.finditer(text)]
+    assert dates.stated_years(text) == _former_stated_years(text)
+
+
+def test_every_month_name_opens_with_a_month_head() -> None:
+    for name in MONTHS:
+        assert dates._MONTH_HEAD.match(name.capitalize()), name
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_TEXTS)
+@example("shares fell sharply and the bank said so")
+def test_text_without_temporal_vocabulary_has_no_date(text: str) -> None:
+    """date_mentions answers [] at once when text_features finds nothing: no rule could
+    have matched (each rule runs only on its kinds of vocabulary)."""
+    if not text_features(text):
+        assert dates.find_temporal_expressions(text) == []
+    published = dt.date(2010, 1, 14)
+    mentioned = dates.date_mentions(text, published)
+    assert bool(mentioned) <= bool(text_features(text))
+
+
+def test_mentions_in_text_with_and_without_dates() -> None:
+    published = dt.date(2010, 1, 14)
+    assert dates.date_mentions("The bank said shares fell sharply.", published) == []
+    (found,) = dates.date_mentions("The bank said on Tuesday shares fell.", published, 7)
+    assert found[0].text == "on Tuesday" and found[0].start == 7 + 14
+    assert found[1].start == dt.date(2010, 1, 12)
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.text(alphabet="ab", max_size=14),
+    st.text(alphabet="ab", min_size=1, max_size=3),
+    st.integers(min_value=-2, max_value=16),
+)
+@example("abab", "ab", 2)
+@example("aaaa", "aa", 1)
+def test_an_exact_quote_is_grounded_at_the_nearest_occurrence(
+    text: str, quote: str, hint: int
+) -> None:
+    """The nearest occurrence to the hint, the earlier on a tie (a brute-force scan)."""
+    clamped = max(0, min(hint, len(text)))
+    found = [p for p in range(len(text)) if text.startswith(quote, p)]
+    expected = min(found, key=lambda p: (abs(p - clamped), p)) if found else None
+    assert ground._nearest_exact(quote, text, hint) == expected
