@@ -124,3 +124,47 @@ def test_comment_stamps_do_not_make_a_day_matter() -> None:
     ]
     kept = select.select_timeline(events, max_dates=1, signals=signals)
     assert [e.id for e in kept] == ["ferries"]
+
+
+# Ties. A long coverage names many days once or twice, so equal scores are common at
+# the cut of the timeline's days.
+def _stated(eid: str, day: dt.date, text: str, source: str) -> MergedEvent:
+    """An entry whose sentence gives its day ("on Wednesday")."""
+    entry = _entry(eid, day, text, source)
+    return entry.model_copy(update={"date": entry.date.model_copy(update={"expression": "x"})})
+
+
+def _by_publication(eid: str, day: dt.date, text: str, source: str) -> MergedEvent:
+    """An entry dated only by its article's publication date."""
+    entry = _entry(eid, day, text, source)
+    return entry.model_copy(
+        update={"date": entry.date.model_copy(update={"from_publication": True})}
+    )
+
+
+def test_a_tie_goes_to_the_day_its_sources_date_in_their_own_words() -> None:
+    # Tuesday and Wednesday are each named by one later article. Tuesday's entry has its
+    # day only from its article's date; Wednesday's sentence says "on Wednesday".
+    signals = dateranking.date_signals([(FRI, [_day(TUE), _day(WED)])])
+    assert signals.score(_day(TUE)) == signals.score(_day(WED))
+    events = [
+        _by_publication("tue", TUE, "The Orla ferry timetable was printed.", "post"),
+        _stated("wed", WED, "The Orla ferry sank on Wednesday.", "star"),
+    ]
+    kept = select.select_timeline(events, max_dates=1, signals=signals)
+    assert [e.id for e in kept] == ["wed"]
+
+
+def test_a_tie_goes_to_the_day_articles_refer_back_to() -> None:
+    # Tuesday: reported that day ("today", half a mention) by an article of Tuesday (half
+    # a publication). Wednesday: recalled by Friday's article. Equal scores; the day the
+    # coverage came back to is still news afterwards.
+    signals = dateranking.date_signals([(TUE, [_day(TUE)]), (FRI, [_day(WED)])])
+    assert signals.score(_day(TUE)) == signals.score(_day(WED)) == 1.0
+    assert signals.referred_back == {(WED.isoformat(), None): 1}
+    events = [
+        _stated("tue", TUE, "The Orla harbour reopened today.", "post"),
+        _stated("wed", WED, "The Orla ferry sank on Wednesday.", "star"),
+    ]
+    kept = select.select_timeline(events, max_dates=1, signals=signals)
+    assert [e.id for e in kept] == ["wed"]

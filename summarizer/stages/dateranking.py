@@ -77,10 +77,12 @@ class DateSignals:
     article published after the date counting 1, one published before it
     :data:`ANNOUNCED_WEIGHT`, one published on it :data:`SAME_DAY_WEIGHT`;
     ``published``: articles published on each day; ``first``/``last``: the span of
-    publication dates.
+    publication dates; ``referred_back``: articles published after the date that
+    mention it (a tie-break of :func:`rank_dates`).
     """
 
     mentions: Mapping[DateKey, float] = field(default_factory=dict)
+    referred_back: Mapping[DateKey, int] = field(default_factory=dict)
     published: Mapping[dt.date, int] = field(default_factory=dict)
     first: dt.date | None = None
     last: dt.date | None = None
@@ -126,15 +128,18 @@ def date_signals_of_mentions(
 ) -> DateSignals:
     """:func:`date_signals` from each article's publication date and :func:`mentioned`."""
     mentions: dict[DateKey, float] = defaultdict(float)
+    referred_back: Counter[DateKey] = Counter()
     published: Counter[dt.date] = Counter()
     for day, dates in articles:
         if day is not None:
             published[day] += 1
         for key, when in dates.items():
             mentions[key] += WEIGHTS[when]
+            referred_back[key] += when == "later"
     days = sorted(published)
     return DateSignals(
         mentions=dict(mentions),
+        referred_back={k: n for k, n in referred_back.items() if n},
         published=dict(published),
         first=days[0] if days else None,
         last=days[-1] if days else None,
@@ -152,14 +157,35 @@ def fallback_signals(events: Sequence[MergedEvent]) -> DateSignals:
 def rank_dates(
     groups: Mapping[DateKey, Sequence[MergedEvent]], signals: DateSignals
 ) -> list[DateKey]:
-    """Date keys, the ones that matter most first (see the module docstring); ties go to
-    the date more sources report entries on, then to the greater sum of the entries'
-    importance, then to the earlier date."""
+    """Date keys, the ones that matter most first (see the module docstring).
 
-    def key(k: DateKey) -> tuple[bool, float, int, float, str, str]:
+    Ties (many dates share a score of one or two mentions in a long coverage) go to the
+    date more sources date an entry to by their own words (not by their publication
+    date alone), then to the one more articles refer back to afterwards (the day was
+    still news later), then to the date more sources report entries on, then to the
+    greater sum of the entries' importance, then to the earlier date."""
+
+    def key(k: DateKey) -> tuple[bool, float, int, int, int, float, str, str]:
         date = groups[k][0].date
         support = len({s for e in groups[k] for s in e.sources})
+        dated = len({s for e in groups[k] if _states_the_day(e.date) for s in e.sources})
+        later = signals.referred_back.get(k, 0)
         weight = sum(e.importance for e in groups[k])
-        return (not signals.in_span(date), -signals.score(date), -support, -weight, *date_order(k))
+        in_span = signals.in_span(date)
+        return (
+            not in_span,
+            -signals.score(date),
+            -dated,
+            -later,
+            -support,
+            -weight,
+            *date_order(k),
+        )
 
     return sorted(groups, key=key)
+
+
+def _states_the_day(date: ResolvedDate) -> bool:
+    """An entry's sentence gives its day (not its article's publication date, nor the
+    run's most common one)."""
+    return not date.from_publication and not date.assumed
