@@ -31,14 +31,14 @@ the chart, which draws the selected entries.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import math
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-
-import snowballstemmer
 
 from summarizer.models import MergedEvent, Precision, ResolvedDate
 from summarizer.stages.dateranking import (
@@ -51,6 +51,7 @@ from summarizer.stages.dateranking import (
 )
 from summarizer.stages.standalone import stands_alone
 from summarizer.stages.standalone import trim_connective as trim_connective  # re-exported
+from summarizer.stages.stems import stemmed
 
 FOLLOWING_WEIGHT = 0.5  # the next day's entries in a day's centroid
 SALIENCE_WEIGHT = 0.3  # per unit of the engine's salience
@@ -72,35 +73,36 @@ def _group(events: Iterable[MergedEvent]) -> dict[DateKey, list[MergedEvent]]:
 # --------------------------------------------------------------------------- entries
 
 
-@lru_cache(maxsize=1)
-def _stemmer() -> snowballstemmer.stemmer:
-    return snowballstemmer.stemmer("english")
-
-
 _WORD = re.compile(r"[^\W\d_]{2,}|\d[\d,.]*")
 
 
 @lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
-    return str(_stemmer().stemWord(word))
+def _term(word: str) -> str:
+    """The term of a word as written (its case and trailing dots or commas do not count)."""
+    return stemmed(word.lower().rstrip(".,"))
 
 
 def _terms(text: str) -> Counter[str]:
-    return Counter(_stem(w.lower().rstrip(".,")) for w in _WORD.findall(text))
+    return Counter(map(_term, _WORD.findall(text)))
 
 
 Vector = dict[str, float]
 
 
+# The sums below iterate in C (map) rather than through a generator: the same products
+# added by sum() in the same order, so the same floats.
+
+
 def _norm(vector: Mapping[str, float]) -> Vector:
-    size = math.sqrt(sum(v * v for v in vector.values()))
+    values = vector.values()
+    size = math.sqrt(sum(map(operator.mul, values, values)))
     return {t: v / size for t, v in vector.items()} if size else {}
 
 
 def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return sum(v * b.get(t, 0.0) for t, v in a.items())
+    return sum(map(operator.mul, a.values(), map(b.get, a.keys(), itertools.repeat(0.0))))
 
 
 def _vectors(events: Sequence[MergedEvent]) -> dict[str, Vector]:
@@ -110,8 +112,9 @@ def _vectors(events: Sequence[MergedEvent]) -> dict[str, Vector]:
     for c in counts.values():
         df.update(c.keys())
     n = max(len(counts), 1)
+    idf = {t: math.log(1 + n / d) for t, d in df.items()}  # once per term, not per entry
     return {
-        eid: _norm({t: (1 + math.log(tf)) * math.log(1 + n / df[t]) for t, tf in c.items()})
+        eid: _norm({t: (1 + math.log(tf)) * idf[t] for t, tf in c.items()})
         for eid, c in counts.items()
     }
 
@@ -133,8 +136,9 @@ def _centroid(
     if following is not None:
         members += [(e, FOLLOWING_WEIGHT) for e in groups[following]]
     for event, weight in members:
+        scale = weight * len(event.sources)  # (weight * sources) * v, as written before
         for t, v in vectors[event.id].items():
-            centroid[t] += weight * len(event.sources) * v
+            centroid[t] += scale * v
     return _norm(centroid)
 
 
@@ -233,11 +237,12 @@ class Ranking:
 
     def ordered(self) -> list[MergedEvent]:
         """Every entry: the best entry of each date (dates by rank), then the second..."""
-        out: list[MergedEvent] = []
         depth = max((len(v) for v in self.entries.values()), default=0)
-        for i in range(depth):
-            out += [self.entries[k][i] for k in self.dates if i < len(self.entries[k])]
-        return out
+        levels: list[list[MergedEvent]] = [[] for _ in range(depth)]
+        for k in self.dates:  # each date's i-th entry to level i, dates in rank order
+            for level, entry in zip(levels, self.entries[k], strict=False):
+                level.append(entry)
+        return [entry for level in levels for entry in level]
 
 
 def rank(
@@ -247,7 +252,7 @@ def rank(
 ) -> Ranking:
     """Rank the dates and, within each, the entries (see the module docstring);
     ``published``: each source's publication date, when known."""
-    return _rank(events, signals, _vectors(events), published)
+    return _rank(events, signals, _vectors(events), published)[0]
 
 
 def _rank(
@@ -255,19 +260,19 @@ def _rank(
     signals: DateSignals | None,
     vectors: Mapping[str, Vector],
     published: Mapping[str, dt.date | None] | None = None,
-) -> Ranking:
-    """:func:`rank` with the entries' :func:`_vectors` already made."""
+) -> tuple[Ranking, dict[DateKey, Vector], dict[str, int]]:
+    """:func:`rank` with the entries' :func:`_vectors` already made; with each date's
+    centroid and the entries' :func:`lead_positions` (the brief's order reads them too)."""
     signals = signals if signals is not None else fallback_signals(events)
     groups = _group(events)
     positions = lead_positions(events)
     next_day = reported_next_day(events, published or {})
+    centroids = {k: _centroid(k, groups, vectors) for k in groups}
     entries = {
-        k: tuple(
-            _rank_entries(v, _centroid(k, groups, vectors), vectors, positions, next_day=next_day)
-        )
+        k: tuple(_rank_entries(v, centroids[k], vectors, positions, next_day=next_day))
         for k, v in groups.items()
     }
-    return Ranking(dates=tuple(rank_dates(groups, signals)), entries=entries)
+    return Ranking(dates=tuple(rank_dates(groups, signals)), entries=entries), centroids, positions
 
 
 def rank_timeline(
@@ -401,8 +406,9 @@ def _story_centroid(events: Sequence[MergedEvent], vectors: Mapping[str, Vector]
     """What the whole story is about: every entry's terms, weighted by its sources."""
     centroid: dict[str, float] = defaultdict(float)
     for event in events:
+        sources = len(event.sources)
         for t, v in vectors[event.id].items():
-            centroid[t] += len(event.sources) * v
+            centroid[t] += sources * v
     return _norm(centroid)
 
 
@@ -428,15 +434,14 @@ def brief_order(
     what was announced for a day that has come, then those that stand alone first.
     """
     vectors = _vectors(events)  # once: the ranking and the headline's choice share them
-    ranking = _rank(events, signals, vectors, published)
+    ranking, centroids, positions = _rank(events, signals, vectors, published)
     lead = _lead_date(ranking, day)
     if lead is None:
         return []
     dates = published or {}
     signals = signals if signals is not None else fallback_signals(events)
     story = _story_centroid(events, vectors)
-    day_centroid = _centroid(lead, _group(events), vectors)
-    positions = lead_positions(events)
+    day_centroid = centroids[lead]
 
     def untimely(e: MergedEvent) -> tuple[bool, bool]:
         return is_announcement(e, dates), not _reported_by(e, dates, day)

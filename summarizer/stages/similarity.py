@@ -43,10 +43,8 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import NamedTuple
 
-import snowballstemmer
 import stopwords
 from rapidfuzz import fuzz
 
@@ -56,6 +54,7 @@ from summarizer.stages.dates import find_temporal_expressions
 from summarizer.stages.disagree import topic_of
 from summarizer.stages.quantities import comparable, same_figure
 from summarizer.stages.revisions import SPELLING
+from summarizer.stages.stems import stemmed
 
 LINK = 0.35  # similarity of a member to its entry's centre text (used by merge too)
 NUMBER_BONUS = 0.2
@@ -70,7 +69,6 @@ MIN_CLAUSE_TERMS = 3
 MAX_CLAUSES = 4
 
 _STOPWORDS = frozenset(stopwords.get_stopwords("english"))
-_STEMMER = snowballstemmer.stemmer("english")
 _TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’.][^\W\d_]+)*|\d[\d,.]*\d|\d")
 _NORMAL_RE = re.compile(r"[\W_]+")
 _CASUALTY_KINDS = frozenset({"killed", "injured", "casualties"})
@@ -107,11 +105,6 @@ class _Token(NamedTuple):
     context: tuple[str, str] = ("", "")  # the words before and after, as written
 
 
-@lru_cache(maxsize=1 << 16)
-def _stem(word: str) -> str:
-    return str(_STEMMER.stemWord(word))
-
-
 def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
     """``text`` with each span replaced by spaces, in one pass (not a copy per span)."""
     parts, at = [], 0
@@ -141,7 +134,7 @@ def _tokens(text: str, temporal: Iterable[tuple[int, int]] | None = None) -> lis
         word = raw[i + 1].removesuffix("'s").replace(".", "").strip("'")
         if len(word) > 1 and word not in _STOPWORDS:
             case = -1 if i == 0 else int(token[0].isupper())
-            out.append(_Token(_stem(word), at, case, quoted, i, (raw[i], raw[i + 2])))
+            out.append(_Token(stemmed(word), at, case, quoted, i, (raw[i], raw[i + 2])))
     return out
 
 
@@ -443,7 +436,7 @@ def _one_thing(x: Quantity, y: Quantity, a: Text, b: Text) -> bool:
 
 def _counted_in(q: Quantity, text: Text) -> bool:
     """Every word of what ``q`` counts ("homes without power") is in ``text``."""
-    stems = [_stem(w) for w in re.findall(r"[a-z]+", (q.noun or "").lower())]
+    stems = [stemmed(w) for w in re.findall(r"[a-z]+", (q.noun or "").lower())]
     words = [w for w in stems if w not in _STOPWORDS]
     return bool(words) and all(w in text.vec for w in words)
 
