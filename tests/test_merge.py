@@ -291,14 +291,14 @@ def test_statements_tokenised_beforehand_give_the_same_entries(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """A run reads each source's statements into tokens as its worker sends them
-    (similarity.Tokenised); merge then reads none again and makes the same entries."""
+    (terms.Tokenised); merge then reads none again and makes the same entries."""
     from summarizer.stages import merge as merge_stage
-    from summarizer.stages import similarity
+    from summarizer.stages import similarity, terms
     from summarizer.stages.dates import find_temporal_expressions
 
     extractions, sources = story({**EARTHQUAKE, **ELECTION})
     alone = merge_stage.merge(extractions, sources)
-    known = similarity.Tokenised()
+    known = terms.Tokenised()
     for ext in extractions:
         known.add(e.text for e in ext.events)
     assert known and all(e.text in known for x in extractions for e in x.events)
@@ -306,15 +306,15 @@ def test_statements_tokenised_beforehand_give_the_same_entries(
     spans = [tuple((m.start, m.end) for m in find_temporal_expressions(t)) for t in texts]
     assert any(spans)  # the story's statements give days
     with monkeypatch.context() as patch:  # as the worker processes send them: not found again
-        patch.setattr(similarity, "find_temporal_expressions", lambda text: 1 / 0)
-        given = similarity.Tokenised()
+        patch.setattr(terms, "find_temporal_expressions", lambda text: 1 / 0)
+        given = terms.Tokenised()
         given.add(texts, spans)
     assert given == known
 
     def unread(text: str) -> object:
         raise AssertionError(f"tokenised again: {text}")
 
-    monkeypatch.setattr(similarity, "_tokens", unread)
+    monkeypatch.setattr(similarity, "tokenise", unread)
     assert merge_stage.merge(extractions, sources, known) == alone
 
 

@@ -57,7 +57,7 @@ from summarizer.stages import ingest as ingest_stage
 from summarizer.stages import merge as merge_stage
 from summarizer.stages import select as select_stage
 from summarizer.stages.dateranking import DateKey, Timing
-from summarizer.stages.similarity import Spans, Tokenised
+from summarizer.stages.terms import Spans, Tokenised
 from summarizer.transport.backend import Backend, close_quietly
 
 log = logging.getLogger("summarizer")

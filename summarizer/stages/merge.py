@@ -80,11 +80,11 @@ from summarizer.stages.similarity import (
     LINK,
     Scores,
     Text,
-    Tokenised,
     normal,
     vectorise,
 )
 from summarizer.stages.stories import Stories
+from summarizer.stages.terms import Tokenised
 
 STRONG = 0.42  # needed to merge clusters that already share a source
 AVERAGE = 0.15  # average linkage needed between two clusters to merge

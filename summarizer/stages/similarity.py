@@ -2,7 +2,8 @@
 
 Used by :mod:`summarizer.stages.merge`. Nothing here is written for one story:
 
-* **Terms.** Snowball stems (``snowballstemmer``, the evaluation's stemmer too) of the
+* **Terms** (read by :mod:`summarizer.stages.terms`). Snowball stems (``snowballstemmer``,
+  the evaluation's stemmer too) of the
   words outside temporal expressions (``dates.find_temporal_expressions``: the day is
   compared as a date, by merge, not as a word) and outside the Snowball project's
   English stop list (package ``stopwords``: function words only); numbers keep their
@@ -43,18 +44,16 @@ import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
-import stopwords
 from rapidfuzz import fuzz
 
 from summarizer.models import Quantity
 from summarizer.stages import units
-from summarizer.stages.dates import find_temporal_expressions
 from summarizer.stages.disagree import topic_of
 from summarizer.stages.quantities import comparable, same_figure
 from summarizer.stages.revisions import SPELLING
 from summarizer.stages.stems import stemmed
+from summarizer.stages.terms import STOPWORDS, Token, says_what, tokenise
 
 LINK = 0.35  # similarity of a member to its entry's centre text (used by merge too)
 NUMBER_BONUS = 0.2
@@ -68,8 +67,6 @@ CONTENT_SHARE = 0.5  # below this share of non-name words in what two texts shar
 MIN_CLAUSE_TERMS = 3
 MAX_CLAUSES = 4
 
-_STOPWORDS = frozenset(stopwords.get_stopwords("english"))
-_TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’.][^\W\d_]+)*|\d[\d,.]*\d|\d")
 _NORMAL_RE = re.compile(r"[\W_]+")
 _CASUALTY_KINDS = frozenset({"killed", "injured", "casualties"})
 _DIRECTIONS = frozenset({None, "up", "down"})  # a count's change is not its state
@@ -77,90 +74,12 @@ _CLAUSE_RE = re.compile(
     r",\s+(?=(?:after|while|as|but|and|according|which|who|killing|injuring|leaving|"
     r"targeting|starting|in\s+a)\b)|;|\s[\u2013\u2014-]\s|:\s"
 )
-_SAYS = (
-    r"(?:said|says|say|added|adds|told\s+\w+|reported|reports|announced|confirmed|claimed|wrote)"
-)
-_ATTRIBUTION_RE = re.compile(  # who reports a fact: "according to ...", "..., police said."
-    r"\baccording\s+to\b[^,.;:()\u2013\u2014]*"
-    r"|\b(?:told|quoted\s+by|cited\s+by|reported\s+by)\b[^,.;:()\u2013\u2014]*?"
-    r"(?=\s+(?:that|on|in|about)\b|[,.;:()\u2013\u2014]|$)"
-    rf"|,[\"”’']?(?:\s+[^\s,]+){{1,8}}\s+{_SAYS}(?:\W*$|(?=,))"
-    rf"|^\W*(?:[^\s,]+\s+){{1,6}}{_SAYS}\b(?:\s+that\b)?",
-    re.IGNORECASE,
-)
 
 
 # --------------------------------------------------------------------------- terms
 
 
-Spans = tuple[tuple[int, int], ...]  # (start, end) in a text
-
-
-class _Token(NamedTuple):
-    stem: str
-    start: int  # offset in the text
-    case: int  # 1: capitalised inside the text, 0: lower case, -1: first word (no evidence)
-    attribution: bool  # inside "according to ...", "told ...": who says, not what
-    position: int = 0  # position among the text's words
-    context: tuple[str, str] = ("", "")  # the words before and after, as written
-
-
-def _blank(text: str, spans: Iterable[tuple[int, int]]) -> str:
-    """``text`` with each span replaced by spaces, in one pass (not a copy per span)."""
-    parts, at = [], 0
-    for start, end in sorted(spans):
-        parts += [text[at:start], " " * (end - start)]
-        at = end
-    parts.append(text[at:])
-    return "".join(parts)
-
-
-def _tokens(text: str, temporal: Iterable[tuple[int, int]] | None = None) -> list[_Token]:
-    """Content tokens of ``text`` outside its temporal expressions (``temporal``: their
-    spans, when already found)."""
-    if temporal is None:
-        temporal = ((m.start, m.end) for m in find_temporal_expressions(text))
-    text = _blank(text, temporal)
-    attribution = [m.span() for m in _ATTRIBUTION_RE.finditer(text)]
-    out: list[_Token] = []
-    words = [(m.group(0), m.start()) for m in _TOKEN_RE.finditer(text.replace("’", "'"))]
-    raw = ["", *(w.lower() for w, _ in words), ""]
-    for i, (token, at) in enumerate(words):
-        quoted = bool(attribution) and any(a <= at < b for a, b in attribution)
-        if token[0].isdigit():
-            number = "#" + token.replace(",", "").rstrip(".")
-            out.append(_Token(number, at, 0, quoted, i, (raw[i], raw[i + 2])))
-            continue
-        word = raw[i + 1].removesuffix("'s").replace(".", "").strip("'")
-        if len(word) > 1 and word not in _STOPWORDS:
-            case = -1 if i == 0 else int(token[0].isupper())
-            out.append(_Token(stemmed(word), at, case, quoted, i, (raw[i], raw[i + 2])))
-    return out
-
-
-class Tokenised(dict[str, list[_Token]]):
-    """Texts already read into tokens (:func:`vectorise` takes them from here): a run
-    on worker processes fills it with each source's statements and the date spans its
-    worker found, so they are not looked for again."""
-
-    def add(self, texts: Iterable[str], temporal: Iterable[Spans] | None = None) -> None:
-        """``temporal``: each text's temporal expressions' spans, when already found."""
-        given: Iterable[tuple[str, Spans | None]] = (
-            zip(texts, temporal, strict=True)
-            if temporal is not None
-            else ((t, None) for t in texts)
-        )
-        for text, found in given:
-            if text not in self:
-                self[text] = _tokens(text, found)
-
-
-def _says_what(t: _Token) -> bool:
-    """A word of what is said: not a number, not part of who says it."""
-    return not t.attribution and not t.stem.startswith("#")
-
-
-def _clause_tokens(text: str, tokens: list[_Token]) -> list[list[_Token]]:
+def _clause_tokens(text: str, tokens: list[Token]) -> list[list[Token]]:
     """The tokens of each clause worth comparing on its own (3+ words of what is said),
     when the sentence has several clauses."""
     bounds = [0, *(m.end() for m in _CLAUSE_RE.finditer(text)), len(text) + 1]
@@ -171,7 +90,7 @@ def _clause_tokens(text: str, tokens: list[_Token]) -> list[list[_Token]]:
         tokens[bisect.bisect_left(starts, lo) : bisect.bisect_left(starts, hi)]
         for lo, hi in itertools.pairwise(bounds)
     ]
-    keep = [p for p in parts if sum(_says_what(t) for t in p) >= MIN_CLAUSE_TERMS]
+    keep = [p for p in parts if sum(says_what(t) for t in p) >= MIN_CLAUSE_TERMS]
     return keep[:MAX_CLAUSES]
 
 
@@ -188,7 +107,7 @@ class _Vocabulary:
 
     def __init__(
         self,
-        tokens: Sequence[list[_Token]],
+        tokens: Sequence[list[Token]],
         copies: Sequence[int],
         articles: Sequence[Collection[str]] | None = None,
     ) -> None:
@@ -209,7 +128,7 @@ class _Vocabulary:
         total = max(sum(copies), 1)
         self.idf = {s: math.log((1 + total) / (1 + d)) + 1.0 for s, d in df.items()}
 
-    def features(self, toks: Iterable[_Token]) -> dict[str, float]:
+    def features(self, toks: Iterable[Token]) -> dict[str, float]:
         """Each stem (names as their shortest derivation) and each pair of neighbouring
         stems of what is said, not both names ("russia launch" is not "ukrain launch"),
         with its weight
@@ -221,7 +140,7 @@ class _Vocabulary:
             stem = self.alias.get(t.stem, t.stem)
             f = ATTRIBUTION_WEIGHT if t.attribution else NAME_WEIGHT if stem in self.names else 1.0
             out[stem] = max(out.get(stem, 0.0), f)
-            if not _says_what(t):
+            if not says_what(t):
                 previous = None
                 continue
             if previous is not None and not (previous in self.names and stem in self.names):
@@ -229,11 +148,11 @@ class _Vocabulary:
             previous = stem
         return out
 
-    def names_of(self, toks: Sequence[_Token]) -> dict[str, _Name]:
+    def names_of(self, toks: Sequence[Token]) -> dict[str, _Name]:
         """Each name of the text, with the words around its run of names ("in said":
         "in X said"; in "Mayor Otto Lanz said", "Otto" is between "" and "said") and
         the other names of that run."""
-        runs: list[list[_Token]] = []
+        runs: list[list[Token]] = []
         for t in toks:
             if self.alias.get(t.stem, t.stem) not in self.names:
                 continue
@@ -273,7 +192,7 @@ class _Where:
 
     def __init__(
         self,
-        tokens: Sequence[list[_Token]],
+        tokens: Sequence[list[Token]],
         names: set[str],
         articles: Sequence[Collection[str]] | None,
     ) -> None:
@@ -437,7 +356,7 @@ def _one_thing(x: Quantity, y: Quantity, a: Text, b: Text) -> bool:
 def _counted_in(q: Quantity, text: Text) -> bool:
     """Every word of what ``q`` counts ("homes without power") is in ``text``."""
     stems = [stemmed(w) for w in re.findall(r"[a-z]+", (q.noun or "").lower())]
-    words = [w for w in stems if w not in _STOPWORDS]
+    words = [w for w in stems if w not in STOPWORDS]
     return bool(words) and all(w in text.vec for w in words)
 
 
@@ -558,7 +477,7 @@ def vectorise(
     texts: Sequence[Text],
     copies: Sequence[int],
     articles: Sequence[Collection[str]] | None = None,
-    known: Mapping[str, list[_Token]] | None = None,
+    known: Mapping[str, list[Token]] | None = None,
     meanwhile: Callable[[Sequence[Text]], object] | None = None,
 ) -> None:
     """Fill every text's vectors, clauses, names and bare numbers; ``copies``: events
@@ -566,7 +485,7 @@ def vectorise(
     ``known``: texts already tokenised (:class:`Tokenised`); ``meanwhile``: called with
     the texts once they all have their vector, before the rest is made."""
     done = known or {}
-    tokens = [done[t.text] if t.text in done else _tokens(t.text) for t in texts]
+    tokens = [done[t.text] if t.text in done else tokenise(t.text) for t in texts]
     vocab = _Vocabulary(tokens, copies, articles)
     for text, feats in zip(texts, vocab.text_features, strict=True):
         text.vec = vocab.vector(feats)
@@ -580,7 +499,7 @@ def vectorise(
             text.clauses.append(_Vector.of(vocab.vector(vocab.features(clause))))
 
 
-def _bare(toks: Iterable[_Token], quantities: Sequence[Quantity]) -> dict[str, frozenset[str]]:
+def _bare(toks: Iterable[Token], quantities: Sequence[Quantity]) -> dict[str, frozenset[str]]:
     """The text's numbers that are no figure of its quantities ("district 4", "take 6
     days"), each with the words around it."""
     figures = {re.sub(r"\D", "", q.raw) for q in quantities}
