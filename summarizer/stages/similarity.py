@@ -40,6 +40,7 @@ from __future__ import annotations
 import bisect
 import itertools
 import math
+import operator
 import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -68,6 +69,7 @@ MIN_CLAUSE_TERMS = 3
 MAX_CLAUSES = 4
 
 _NORMAL_RE = re.compile(r"[\W_]+")
+_NON_DIGITS = re.compile(r"\D")
 _CASUALTY_KINDS = frozenset({"killed", "injured", "casualties"})
 _DIRECTIONS = frozenset({None, "up", "down"})  # a count's change is not its state
 _CLAUSE_RE = re.compile(
@@ -123,6 +125,9 @@ class _Vocabulary:
         self.text_features = [self.features(toks) for toks in tokens]
         df: Counter[str] = Counter()
         for feats, n in zip(self.text_features, copies, strict=True):
+            if n == 1:
+                df.update(feats.keys())  # one each, counted in C
+                continue
             for feature in feats:
                 df[feature] += n
         total = max(sum(copies), 1)
@@ -136,16 +141,19 @@ class _Vocabulary:
         pairs ``PAIR_WEIGHT``; counts are not kept (a sentence states a word once)."""
         out: dict[str, float] = {}
         previous: str | None = None
+        alias, names, after_name = self.alias, self.names, False
         for t in toks:
-            stem = self.alias.get(t.stem, t.stem)
-            f = ATTRIBUTION_WEIGHT if t.attribution else NAME_WEIGHT if stem in self.names else 1.0
-            out[stem] = max(out.get(stem, 0.0), f)
-            if not says_what(t):
+            stem = alias.get(t.stem, t.stem)
+            named = stem in names
+            f = ATTRIBUTION_WEIGHT if t.attribution else NAME_WEIGHT if named else 1.0
+            if out.get(stem, 0.0) < f:  # each weight is above 0: the highest one is kept
+                out[stem] = f
+            if t.attribution or t.stem.startswith("#"):  # not what is said (says_what)
                 previous = None
                 continue
-            if previous is not None and not (previous in self.names and stem in self.names):
+            if previous is not None and not (after_name and named):
                 out.setdefault(f"{previous} {stem}", PAIR_WEIGHT)
-            previous = stem
+            previous, after_name = stem, named
         return out
 
     def names_of(self, toks: Sequence[Token]) -> dict[str, _Name]:
@@ -153,8 +161,9 @@ class _Vocabulary:
         "in X said"; in "Mayor Otto Lanz said", "Otto" is between "" and "said") and
         the other names of that run."""
         runs: list[list[Token]] = []
+        alias, names = self.alias, self.names
         for t in toks:
-            if self.alias.get(t.stem, t.stem) not in self.names:
+            if alias.get(t.stem, t.stem) not in names:
                 continue
             if runs and t.position == runs[-1][-1].position + 1:
                 runs[-1].append(t)
@@ -180,8 +189,10 @@ class _Vocabulary:
 
     def vector(self, features: Mapping[str, float]) -> dict[str, float]:
         """Unit TF-IDF vector of :meth:`features`."""
-        vec = {s: f * self.idf.get(s, 1.0) for s, f in features.items()}
-        norm = math.sqrt(sum(v * v for v in vec.values())) or 1.0
+        weights = map(self.idf.get, features, itertools.repeat(1.0))  # f * idf, in C
+        vec = dict(zip(features, map(operator.mul, features.values(), weights), strict=True))
+        values = vec.values()  # the same squares summed in the same order, in C
+        norm = math.sqrt(sum(map(operator.mul, values, values))) or 1.0
         return {s: v / norm for s, v in vec.items()}
 
 
@@ -502,9 +513,9 @@ def vectorise(
 def _bare(toks: Iterable[Token], quantities: Sequence[Quantity]) -> dict[str, frozenset[str]]:
     """The text's numbers that are no figure of its quantities ("district 4", "take 6
     days"), each with the words around it."""
-    figures = {re.sub(r"\D", "", q.raw) for q in quantities}
+    figures = {_NON_DIGITS.sub("", q.raw) for q in quantities}
     out: dict[str, set[str]] = {}
     for t in toks:
-        if t.stem.startswith("#") and re.sub(r"\D", "", t.stem) not in figures:
+        if t.stem.startswith("#") and _NON_DIGITS.sub("", t.stem) not in figures:
             out.setdefault(t.stem, set()).add(f"{t.context[0]} {t.context[1]}")
     return {n: frozenset(c) for n, c in out.items()}
