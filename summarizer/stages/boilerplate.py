@@ -44,16 +44,19 @@ reason ``boilerplate (N articles, M days)``, like other junk (``summarizer inspe
 from __future__ import annotations
 
 import datetime as dt
+import operator
 import re
 import zlib
 from array import array
 from collections import Counter
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import compress
 from urllib.parse import urlsplit
 
 from summarizer.models import CharInterval, CleanedSource, DroppedRange, Sentence, Source
 from summarizer.stages.dategrammar import MONTHS, WEEKDAYS
+from summarizer.stages.recurrence import Recurring, tally
 
 SHINGLE = 8  # tokens per shingle
 SAMPLE = 4  # about one shingle in SAMPLE is counted
@@ -67,6 +70,7 @@ STAMP_BEFORE, STAMP_AFTER = 3, 3  # the words around a clock time that make a st
 REASON = "boilerplate"
 
 _TOKEN = re.compile(r"\d+(?:[:.]\d+)?|[^\W\d_]+")
+_DIGIT = re.compile(r"\d")  # what every figure token (and so every stamp) holds
 _CALENDAR = frozenset(WEEKDAYS) | frozenset(MONTHS)  # the date stage's vocabulary
 _CLOCK = re.compile(r"\d{1,2}:\d{2}|\d{1,2}\.\d{2}")
 _CLOCK_AFTER = frozenset({"am", "pm", "gmt", "bst", "utc", "cet", "cest", "et", "est", "edt"})
@@ -134,12 +138,11 @@ def _names(found: Sequence[str], stamped: Container[int], case: _Case) -> list[i
 
 def _token_ids(found: Sequence[str], ids: dict[str, int]) -> list[int]:
     """Each token as a deterministic 32-bit checksum (cached in ``ids``)."""
-    get = ids.get
-    out = [get(t, -1) for t in found]
-    for i, value in enumerate(out):
-        if value == -1:
-            out[i] = ids[found[i]] = zlib.crc32(found[i].encode("utf-8"))
-    return out
+    if not all(map(ids.__contains__, found)):
+        for token in found:
+            if token not in ids:
+                ids[token] = zlib.crc32(token.encode("utf-8"))
+    return list(map(ids.__getitem__, found))
 
 
 def _key(ids: Sequence[int]) -> int:
@@ -175,13 +178,12 @@ def _salts(outlets: Sequence[str | None]) -> list[int]:
     return [0 if o is None else numbers.setdefault(o, len(numbers) + 1) for o in outlets]
 
 
-# One sentence's keys: ``(key, first token, last token + 1)`` of its sampled shingles
-# (or one whole-sentence key), and a key for the words around each clock time in it
-# (its stamps: how a template's time-stamped wrapper is recognised). A plain pair of
-# tuples, not a class: the worker processes send one per sentence of the corpus, and
-# plain tuples are read back several times faster than instances.
-_Keys = tuple[tuple[int, int, int], ...]
-_Unit = tuple[_Keys, tuple[int, ...]]
+# One sentence's keys: those of its sampled shingles (or one whole-sentence key), and a
+# key for the words around each clock time in it (its stamps: how a template's
+# time-stamped wrapper is recognised). A plain pair of tuples of ints, not a class: the
+# worker processes send one per sentence of the corpus, and plain tuples are read back
+# several times faster than instances.
+_Unit = tuple[tuple[int, ...], tuple[int, ...]]
 
 _EMPTY: _Unit = ((), ())
 
@@ -192,7 +194,7 @@ def _salted(unit: _Unit, salt: int) -> _Unit:
         return unit
     keys, stamps = unit
     return (
-        tuple((_key((salt, k)), a, b) for k, a, b in keys),
+        tuple(_key((salt, k)) for k in keys),
         tuple(_key((salt, k)) for k in stamps),
     )
 
@@ -200,7 +202,7 @@ def _salted(unit: _Unit, salt: int) -> _Unit:
 def _line_unit(text: str, ids: dict[str, int], salt: int) -> _Unit:
     """One whole-sentence key, in its outlet."""
     toks = _token_ids(tokens(text), ids)
-    return _salted((((_key(toks), 0, len(toks)),), ()), salt) if toks else _EMPTY
+    return _salted(((_key(toks),), ()), salt) if toks else _EMPTY
 
 
 _TIME_ID = zlib.crc32(b"<time>")
@@ -217,25 +219,31 @@ def _stamps(toks: Sequence[int]) -> tuple[int, ...]:
     )
 
 
-def _shingles(toks: Sequence[int]) -> list[tuple[int, int, int]]:
-    if len(toks) < SHINGLE:
-        return [(_key(toks), 0, len(toks))]
-    keys = [
-        (_key(toks[i : i + SHINGLE]), i, i + SHINGLE)
-        for i in range(len(toks) - SHINGLE + 1)
-        if toks[i] % SAMPLE == 0
-    ]
-    return keys or [(_key(toks), 0, len(toks))]  # no sampled shingle: one key
+def _shingles(toks: list[int]) -> tuple[int, ...]:
+    """The keys of the shingles opening at a sampled token (the positions whose token
+    ``% SAMPLE`` is 0, picked by ``compress`` rather than a loop over every token)."""
+    if len(toks) >= SHINGLE:
+        sampled = map(operator.not_, map(SAMPLE.__rmod__, toks))
+        opening = compress(range(len(toks) - SHINGLE + 1), sampled)
+        keys = tuple(hash(tuple(toks[i : i + SHINGLE])) for i in opening)  # each a _key
+        if keys:
+            return keys
+    return (_key(toks),)  # a short sentence, or no sampled shingle: one key
 
 
 def _unit(text: str, ids: dict[str, int], case: _Case) -> _Unit:
-    """The sampled keys and stamps of one sentence; its words' case goes to ``case``."""
+    """The sampled keys and stamps of one sentence; its words' case goes to ``case``. Only
+    a sentence with a figure or a calendar word has stamps to normalise (no other token is
+    changed by :func:`_normalise`)."""
     found = _TOKEN.findall(text)
     if not found:
         return _EMPTY
     case.add(found)
-    toks = _token_ids(_normalise([w.lower() for w in found]), ids)
-    return tuple(_shingles(toks)), _stamps(toks)
+    low = list(map(str.lower, found))
+    if _DIGIT.search(text) or not _CALENDAR.isdisjoint(low):
+        low = _normalise(low)
+    toks = _token_ids(low, ids)
+    return _shingles(toks), _stamps(toks)
 
 
 # Every shingle of a flagged sentence (not a sample): its keys (64-bit hashes) and its
@@ -273,59 +281,24 @@ def _spans(full: _Full) -> Iterable[tuple[int, int]]:
     return ((m, m + SHINGLE) for m in range(len(keys)))
 
 
+def _keys_of(units: Iterable[_Unit]) -> list[int]:
+    """An article's keys (its sentences' sampled keys, then their stamps)."""
+    units = list(units)
+    return [k for keys, _ in units for k in keys] + [k for _, stamps in units for k in stamps]
+
+
 @dataclass(frozen=True)
-class _Counts:
-    """How many articles, and on how many distinct publication days, each key occurs."""
+class _Found:
+    """Keys that recur (:func:`~summarizer.stages.recurrence.tally`), and those of them a
+    site template's wrapper around each item repeats within pages too (a comment's
+    "Posted by ... | Report abuse"; phase 1's stamps only)."""
 
-    articles: Counter[int]
-    days: Counter[int]
-    occurrences: Counter[int]  # in all, repeats within an article included
+    counts: Recurring
+    template: set[int] = field(default_factory=set)
 
-    def recurring(self, min_articles: int, min_days: int) -> set[int]:
-        """The keys in at least ``min_articles`` articles on ``min_days`` days."""
-        days = self.days
-        return {k for k, n in self.articles.items() if n >= min_articles and days[k] >= min_days}
-
-    def template(self, min_articles: int, min_days: int) -> set[int]:
-        """The recurring runs that pages also repeat within themselves: a site template's
-        wrapper around each item (a comment's "Posted by ... | Report abuse")."""
-        return {
-            k
-            for k in self.recurring(min_articles, min_days)
-            if self.occurrences[k] >= TEMPLATE_REPEATS * self.articles[k]
-        }
-
-
-def _count(published: Sequence[dt.date | None], units: Sequence[Sequence[_Unit]]) -> _Counts:
-    """Count keys per article and per publication day (an undated article adds no day)."""
-    return _tally(
-        published,
-        lambda i: (
-            [k for keys, _ in units[i] for k, _, _ in keys]
-            + [k for _, stamps in units[i] for k in stamps]
-        ),
-    )
-
-
-def _tally(published: Sequence[dt.date | None], keys_of: Callable[[int], list[int]]) -> _Counts:
-    """:func:`_count` of the keys ``keys_of`` gives for each article (its position)."""
-    articles: Counter[int] = Counter()
-    days: Counter[int] = Counter()
-    occurrences: Counter[int] = Counter()
-    by_day: dict[dt.date | None, list[int]] = {}
-    for i, day in enumerate(published):
-        by_day.setdefault(day, []).append(i)
-    for day, members in by_day.items():
-        seen: set[int] = set()
-        for i in members:
-            every = keys_of(i)
-            occurrences.update(every)
-            keys = set(every)
-            articles.update(keys)
-            seen |= keys
-        if day is not None:
-            days.update(seen)
-    return _Counts(articles, days, occurrences)
+    @property
+    def recurring(self) -> set[int]:
+        return self.counts.keys
 
 
 def _covered(spans: Iterable[tuple[int, int]]) -> int:
@@ -349,21 +322,11 @@ def _longest_run(spans: Iterable[tuple[int, int]]) -> int:
     return best
 
 
-@dataclass(frozen=True)
-class _Found:
-    """One count and what recurs in it at the run's limits (sets, so that each of the
-    corpus' keys is looked at once, not once per sentence it is in)."""
-
-    counts: _Counts
-    recurring: set[int]
-    template: set[int] = field(default_factory=set)
-
-
 def _flagged(unit: _Unit, sampled: _Found) -> bool:
     """Phase 1: does any sampled key of the sentence recur (or its stamp repeat)?"""
     keys, stamps = unit
     recurring, template = sampled.recurring, sampled.template
-    return any(k in recurring for k, _, _ in keys) or any(k in template for k in stamps)
+    return not recurring.isdisjoint(keys) or not template.isdisjoint(stamps)
 
 
 def _verdict(
@@ -404,13 +367,13 @@ def _verdict(
 def _tail_verdict(unit: _Unit, closing: _Found) -> str | None:
     """The drop reason for a known outlet's closing line that its other pages end on
     too (on other days), or None."""
-    keys = [k for k, _, _ in unit[0] if k in closing.recurring]
+    keys = [k for k in unit[0] if k in closing.recurring]
     if not keys:
         return None
     return _reason(closing.counts, keys, "the outlet's closing line")
 
 
-def _reason(counts: _Counts, keys: Sequence[int], where: str = "") -> str:
+def _reason(counts: Recurring, keys: Sequence[int], where: str = "") -> str:
     best = max(keys, key=lambda k: (counts.articles[k], counts.days[k]))
     extra = f", {where}" if where else ""
     return f"{REASON} ({counts.articles[best]} articles, {counts.days[best]} days{extra})"
@@ -512,48 +475,47 @@ def decide(
     ids: dict[str, int] = {}
     salts = _salts(outlets if outlets is not None else [None] * len(units))
     units = [
-        [_salted(u, salt) for u in article] for article, salt in zip(units, salts, strict=True)
+        [_salted(u, s) for u in article] if s else article
+        for article, s in zip(units, salts, strict=True)
     ]
-    counted = _count(published, units)
-    sampled = _Found(
-        counted,
-        counted.recurring(min_articles, min_days),
-        counted.template(min_articles, min_days),
-    )
-    flagged = [[_flagged(u, sampled) for u in article_units] for article_units in units]
+    counted = tally(published, lambda i: _keys_of(units[i]), min_articles, min_days)
+    sampled = _Found(counted, counted.repeated(TEMPLATE_REPEATS))
+    # Per article, only its flagged sentences and its closing line are read: an article none
+    # of whose keys recurs has none flagged (stamps flag in ``template``, part of ``recurring``).
+    flagged = [
+        [] if i not in counted.holders else [j for j, u in enumerate(a) if _flagged(u, sampled)]
+        for i, a in enumerate(units)
+    ]
     # A flagged sentence's shingles and verdict follow from its text, outlet and keys: made once
     # per distinct sentence (one story at 5,000 articles: 5,420 distinct of 30,586 flagged).
     made: dict[_Seen, _Full] = {}
     full = [
-        [_all_shingles(texts[i][j], ids, salts[i], made) if f else _NONE for j, f in enumerate(m)]
-        for i, m in enumerate(flagged)
+        {j: _all_shingles(texts[i][j], ids, salts[i], made) for j in js}
+        for i, js in enumerate(flagged)
     ]
-    counted = _tally(published, lambda i: [k for (keys, _), _ in full[i] for k in keys])
-    full_found = _Found(counted, counted.recurring(min_articles, min_days))
+    full_keys = [[k for (ks, _), _ in article.values() for k in ks] for article in full]
+    full_found = _Found(tally(published, full_keys.__getitem__, min_articles, min_days))
     closing = [
-        [
-            _line_unit(texts[i][j], ids, salts[i])
-            if salts[i] and j >= len(units[i]) - n
-            else _EMPTY
-            for j in range(len(units[i]))
-        ]
+        {j: _line_unit(texts[i][j], ids, salts[i]) for j in range(len(units[i]) - n, len(units[i]))}
+        if salts[i]
+        else {}
         for i, n in enumerate(tails if tails is not None else [0] * len(units))
     ]
-    counted = _count(published, closing)
-    closing_found = _Found(counted, counted.recurring(TAIL_ARTICLES, TAIL_ARTICLES))
+    tail_keys = [_keys_of(article.values()) for article in closing]
+    closing_found = _Found(tally(published, tail_keys.__getitem__, TAIL_ARTICLES, TAIL_ARTICLES))
     out: list[Drops] = []
     verdicts: dict[tuple[str, int, _Unit], str | None] = {}
     found = (sampled, full_found)
-    for i, marks in enumerate(flagged):
+    for i, js in enumerate(flagged):
         drop: Drops = []
-        for j, flag in enumerate(marks):
+        for j in sorted({*js, *closing[i]}):
             reason = None
-            if flag:
+            if j in full[i]:
                 seen = (texts[i][j], salts[i], units[i][j])
                 if seen not in verdicts:
                     verdicts[seen] = _verdict(seen[0], full[i][j], seen[2], found, case)
                 reason = verdicts[seen]
-            if reason is None and closing[i][j][0]:
+            if reason is None and j in closing[i] and closing[i][j][0]:
                 reason = _tail_verdict(closing[i][j], closing_found)
             if reason is not None:
                 drop.append((j, reason))
