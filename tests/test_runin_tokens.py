@@ -93,6 +93,8 @@ _WORDS = [
     "[1]",
     '"quoted"',
     "x",
+    "However,",  # a closed-class opener with punctuation after it
+    "THE",
 ]
 _SPACES = [" ", " ", " ", "  ", "\n", "\t", "\xa0", " \n "]
 

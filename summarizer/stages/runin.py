@@ -251,9 +251,13 @@ def glue_cuts(
     cuts: list[int] = []
     piece_start = 0  # index of the current piece's first token
     # tokens starting with a capital (_is_opener wants one), up to the last one a piece
-    # may end before (RIGHT_MIN_WORDS must follow)
+    # may end before (RIGHT_MIN_WORDS must follow); past the opening only a closed-class
+    # opener can be cut before (skipping the others cannot skip a cut, and the first
+    # token too far from the piece's start stops the loop at the next one all the same)
     last = len(tokens) - RIGHT_MIN_WORDS
     capitals = [i for i in range(1, last + 1) if tokens[i][0].isupper()]
+    if not opening:
+        capitals = [i for i in capitals if tokens[i].rstrip(",;:").lower() in starters]
     for i in capitals:
         if i - piece_start > PIECE_MAX_WORDS:
             break

@@ -351,17 +351,18 @@ class _Heads:
     glued: int | None
 
 
-def _is_headline(text: str, unit: _Unit, span: tuple[int, int], heads: _Heads) -> bool:
-    """A whole one-line unit, or a run-in heading piece, without terminal punctuation."""
-    line = text[span[0] : span[1]]
+def _is_headline(line: str, unit: _Unit, span: tuple[int, int], heads: _Heads) -> bool:
+    """A whole one-line unit, or a run-in heading piece, without terminal punctuation
+    (``line``: the text of ``span``)."""
     whole = unit.lines == 1 and span == (unit.start, unit.end)
     heading_end = heads.run_in
     run_in = heading_end is not None and span[0] == unit.start and span[1] <= heading_end
+    glued = heads.glued is not None and span[1] <= heads.glued
+    if not (whole or run_in or glued):
+        return False
     if run_in and span[1] == heading_end and _PAGE_STAMP.search(line):
         return True  # a title block and its time stamp, however long the standfirst
-    glued = heads.glued is not None and span[1] <= heads.glued
-    short = len(line.split()) <= HEADLINE_MAX_WORDS
-    return (whole or run_in or glued) and not _has_terminal(line) and short
+    return not _has_terminal(line) and len(line.split()) <= HEADLINE_MAX_WORDS
 
 
 def segment(cleaned: CleanedSource) -> tuple[Sentence, ...]:
@@ -379,14 +380,15 @@ def segment(cleaned: CleanedSource) -> tuple[Sentence, ...]:
             opening = paragraph < OPENING_UNITS
             spans, heads = _split_unit(text, unit, casing_of, opening)
             for s, e in spans:
+                line = text[s:e]
                 out.append(
                     Sentence(
                         source_id=source.id,
                         index=len(out),
                         start=s,
                         end=e,
-                        text=text[s:e],
-                        is_headline=_is_headline(text, unit, (s, e), heads),
+                        text=line,
+                        is_headline=_is_headline(line, unit, (s, e), heads),
                         paragraph=paragraph,
                     )
                 )
