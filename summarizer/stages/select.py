@@ -114,7 +114,7 @@ def _vectors(events: Sequence[MergedEvent]) -> dict[str, Vector]:
     n = max(len(counts), 1)
     idf = {t: math.log(1 + n / d) for t, d in df.items()}  # once per term, not per entry
     return {
-        eid: _norm({t: (1 + math.log(tf)) * idf[t] for t, tf in c.items()})
+        eid: _norm({t: idf[t] if tf == 1 else (1 + math.log(tf)) * idf[t] for t, tf in c.items()})
         for eid, c in counts.items()
     }
 
@@ -130,7 +130,7 @@ def _next_day(k: DateKey, groups: Mapping[DateKey, Sequence[MergedEvent]]) -> Da
 def _centroid(
     k: DateKey, groups: Mapping[DateKey, Sequence[MergedEvent]], vectors: Mapping[str, Vector]
 ) -> Vector:
-    centroid: dict[str, float] = defaultdict(float)
+    centroid: dict[str, float] = {}
     members = [(e, 1.0) for e in groups[k]]
     following = _next_day(k, groups)
     if following is not None:
@@ -138,7 +138,7 @@ def _centroid(
     for event, weight in members:
         scale = weight * len(event.sources)  # (weight * sources) * v, as written before
         for t, v in vectors[event.id].items():
-            centroid[t] += scale * v
+            centroid[t] = centroid.get(t, 0.0) + scale * v
     return _norm(centroid)
 
 
@@ -404,11 +404,11 @@ def _reported_by(
 
 def _story_centroid(events: Sequence[MergedEvent], vectors: Mapping[str, Vector]) -> Vector:
     """What the whole story is about: every entry's terms, weighted by its sources."""
-    centroid: dict[str, float] = defaultdict(float)
+    centroid: dict[str, float] = {}
     for event in events:
         sources = len(event.sources)
         for t, v in vectors[event.id].items():
-            centroid[t] += sources * v
+            centroid[t] = centroid.get(t, 0.0) + sources * v
     return _norm(centroid)
 
 
