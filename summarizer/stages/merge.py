@@ -330,9 +330,9 @@ def _cluster(
         days[t] = (min(n.lo for n in group), max(n.hi for n in group))
         if len(group) > 1:
             edges.extend((1.0, x.lo, x.idx, y.idx) for x, y in _overlapping(group, None))
-    for i, j in sorted(pairs):
-        if days[i][0] > days[j][1] or days[j][0] > days[i][1]:
-            continue  # no day in common: no edge, so no score needed (most pairs)
+    # a pair of texts with no day in common makes no edge: no score needed (most pairs)
+    near = [(i, j) for i, j in pairs if days[i][0] <= days[j][1] and days[j][0] <= days[i][1]]
+    for i, j in sorted(near):
         s = scores(i, j)
         if s >= LINK:
             edges.extend((s, x.lo, x.idx, y.idx) for x, y in _overlapping(by_text[i], by_text[j]))
