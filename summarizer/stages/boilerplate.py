@@ -51,7 +51,7 @@ from array import array
 from collections import Counter
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import compress
+from itertools import chain, compress, filterfalse, islice
 from urllib.parse import urlsplit
 
 from summarizer.models import CharInterval, CleanedSource, DroppedRange, Sentence, Source
@@ -114,9 +114,11 @@ class _Case:
     lower: Counter[str] = field(default_factory=Counter)
     inner_upper: Counter[str] = field(default_factory=Counter)
 
-    def add(self, found: Sequence[str]) -> None:
-        self.lower.update(filter(str.islower, found))
-        self.inner_upper.update(map(str.lower, filter(str.istitle, found[1:])))
+    def add(self, sentences: Sequence[Sequence[str]]) -> None:
+        """The words of an article's ``sentences`` (one update of each count per article)."""
+        self.lower.update(filter(str.islower, chain.from_iterable(sentences)))
+        inner = chain.from_iterable(islice(found, 1, None) for found in sentences)
+        self.inner_upper.update(map(str.lower, filter(str.istitle, inner)))
 
     def is_name(self, word: str) -> bool:
         low = word.lower()
@@ -138,10 +140,8 @@ def _names(found: Sequence[str], stamped: Container[int], case: _Case) -> list[i
 
 def _token_ids(found: Sequence[str], ids: dict[str, int]) -> list[int]:
     """Each token as a deterministic 32-bit checksum (cached in ``ids``)."""
-    if not all(map(ids.__contains__, found)):
-        for token in found:
-            if token not in ids:
-                ids[token] = zlib.crc32(token.encode("utf-8"))
+    for token in filterfalse(ids.__contains__, found):  # (checked as the loop goes)
+        ids[token] = zlib.crc32(token.encode("utf-8"))
     return list(map(ids.__getitem__, found))
 
 
@@ -231,14 +231,12 @@ def _shingles(toks: list[int]) -> tuple[int, ...]:
     return (_key(toks),)  # a short sentence, or no sampled shingle: one key
 
 
-def _unit(text: str, ids: dict[str, int], case: _Case) -> _Unit:
-    """The sampled keys and stamps of one sentence; its words' case goes to ``case``. Only
-    a sentence with a figure or a calendar word has stamps to normalise (no other token is
-    changed by :func:`_normalise`)."""
-    found = _TOKEN.findall(text)
+def _unit(text: str, found: list[str], ids: dict[str, int]) -> _Unit:
+    """The sampled keys and stamps of one sentence (``found``: its words). Only a sentence
+    with a figure or a calendar word has stamps to normalise (no other token is changed by
+    :func:`_normalise`)."""
     if not found:
         return _EMPTY
-    case.add(found)
     low = list(map(str.lower, found))
     if _DIGIT.search(text) or not _CALENDAR.isdisjoint(low):
         low = _normalise(low)
@@ -439,7 +437,9 @@ Drops = list[tuple[int, str]]  # (position of the sentence in its article's list
 def sentence_units(sentences: Sequence[Sentence], ids: dict[str, int], case: _Case) -> list[_Unit]:
     """Each sentence's sampled keys; the words' case goes to ``case`` (``ids``: a token
     checksum cache)."""
-    return [_unit(s.text, ids, case) for s in sentences]
+    found = [_TOKEN.findall(s.text) for s in sentences]
+    case.add(found)
+    return [_unit(s.text, words, ids) for s, words in zip(sentences, found, strict=True)]
 
 
 def new_case() -> _Case:
