@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
@@ -9,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from summarizer.models import CharInterval, CleanedSource, Source
+from summarizer.stages import segment as segment_module
 from summarizer.stages.segment import segment
 
 
@@ -392,3 +394,13 @@ def test_offsets_always_exact(text: str) -> None:
     for s in segment(_cleaned(text)):
         assert text[s.start : s.end] == s.text
         assert s.text == s.text.strip() and s.text
+
+
+def test_the_alnum_pattern_is_str_isalnum_for_every_code_point() -> None:
+    """A span is kept when it holds a letter or digit: ``segment._ALNUM`` reads that in the
+    text without copying the span, and must agree with ``str.isalnum`` everywhere."""
+    pattern = segment_module._ALNUM
+    differ = [
+        c for c in range(sys.maxunicode + 1) if bool(pattern.match(chr(c))) != chr(c).isalnum()
+    ]
+    assert differ == []

@@ -68,6 +68,7 @@ _BOUNDARY = re.compile(r"([.!?…]+)(['\"”’)\]]*)(\s+)(?=\S)")
 _PREV_WORD = re.compile(r"([\w.’'-]*)$")
 _NEXT_WORD = re.compile(r"([\"'“‘(\[]*)([\w’'-]*)")
 _TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$")
+_ALNUM = re.compile(r"[^\W_]")  # a character for which str.isalnum() holds: \w but "_"
 _LIST_ITEM = re.compile(r"\s*(?:[-*•–]\s|\d+[.)]\s)")
 # Each branch opens with its quotation mark (a straight one's "no word character before"
 # is checked just after it, not before): sre then skips to the next quotation mark instead
@@ -337,7 +338,7 @@ def _split_unit(
     spans = []
     for s, e in pairwise(cuts):
         s, e = _strip_span(text, s, e)
-        if any(ch.isalnum() for ch in text[s:e]):
+        if _ALNUM.search(text, s, e):  # any(ch.isalnum() ...), without copying the span
             spans.append((s, e))
     return spans, _Heads(heading_end, glued[-1] if glued else None)
 
