@@ -7,7 +7,7 @@ import datetime as dt
 
 from summarizer.models import MergedEvent, Precision, ResolvedDate
 from summarizer.stages import dateranking, select
-from summarizer.stages.dates import date_mentions
+from summarizer.stages.dates import date_mentions, resolve_sentence_date
 
 MON, TUE, WED, THU, FRI = (dt.date(2025, 3, d) for d in range(3, 8))
 
@@ -168,3 +168,22 @@ def test_a_tie_goes_to_the_day_articles_refer_back_to() -> None:
     ]
     kept = select.select_timeline(events, max_dates=1, signals=signals)
     assert [e.id for e in kept] == ["wed"]
+
+
+# A quake on Tuesday 4 March; reports of the next week recall it as "last Tuesday's".
+# Written on a Wednesday or Thursday, "last Tuesday" is not the day before (that
+# Tuesday would be "yesterday" or "on Tuesday"): it is the week before's.
+RECALLED = {
+    "herald": (dt.date(2025, 3, 12), "Up to 900 people died in last Tuesday's quake in Orla."),
+    "courier": (dt.date(2025, 3, 13), "Rescuers in Orla gave up the search begun last Tuesday."),
+}
+
+
+def test_last_tuesday_a_week_on_is_the_quake_day() -> None:
+    signals = dateranking.date_signals(
+        (day, [r for _, r in date_mentions(text, day)]) for day, text in RECALLED.values()
+    )
+    assert signals.mentions == {(TUE.isoformat(), None): 2.0}
+    day, text = RECALLED["herald"]
+    dated = resolve_sentence_date(text, day)
+    assert dated is not None and dated.start == TUE

@@ -52,6 +52,13 @@ EXPRESSION_CASES = [
     ("early Saturday", SUN_2024_03_10, "2024-03-09", None, DAY),
     ("on Friday night", MON_2023_11_06, "2023-11-03", None, DAY),
     ("last Monday", MON_2023_11_06, "2023-10-30", None, DAY),
+    # "last" before a weekday earlier in the publication's own week: the week before's
+    ("last Monday", WED_2025_12_10, "2025-12-01", None, DAY),
+    ("last Tuesday's", D(2025, 12, 13), "2025-12-02", None, DAY),  # a Saturday
+    ("last Friday", WED_2025_12_10, "2025-12-05", None, DAY),  # last week's anyway
+    ("last Sunday", WED_2025_12_10, "2025-12-07", None, DAY),  # the weekend just past
+    ("last Wednesday", SUN_2024_03_10, "2024-03-06", None, DAY),  # a Sunday: its week
+    ("this past Monday", WED_2025_12_10, "2025-12-08", None, DAY),
     ("this past Sunday", TUE_2025_07_01, "2025-06-29", None, DAY),
     # weekdays, future
     ("next Monday", TUE_2025_07_01, "2025-07-07", None, DAY),

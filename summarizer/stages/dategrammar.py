@@ -236,16 +236,32 @@ def _month_day_year(month: int, day: int, published: dt.date, future: bool) -> i
 
 
 def date_of_weekday(weekday: int, published: dt.date, mode: str) -> dt.date | None:
-    """``mode``: past (on or before P), future (on or after), last (<P), next (>P)."""
+    """``mode``: past (on or before P), future (on or after), last (<P), next (>P),
+    last_week ("last Tuesday": the last week's, see :func:`last_weeks_day`)."""
     back = (published.weekday() - weekday) % 7
     ahead = (weekday - published.weekday()) % 7
     if mode == "past":
         return add_days(published, -back)
     if mode == "last":
         return add_days(published, -(back or 7))
+    if mode == "last_week":
+        return add_days(published, -last_weeks_day(back, published))
     if mode == "next":
         return add_days(published, ahead or 7)
     return add_days(published, ahead)
+
+
+def last_weeks_day(back: int, published: dt.date) -> int:
+    """Days back to "last Tuesday" from ``published``, ``back`` days after the latest
+    Tuesday. A weekday earlier in the publication's own week (Monday to Saturday) is
+    "on Tuesday" or "yesterday" for that week's: "last Tuesday" is the week before
+    ("the quake struck last Tuesday" in a Thursday report of the next week). On a
+    Sunday the whole week is the one ending, so its days stay the latest."""
+    if back == 0:
+        return 7
+    if published.weekday() != 6 and back <= published.weekday():
+        return back + 7
+    return back
 
 
 def month_number(text: str) -> int | None:

@@ -72,6 +72,8 @@ def _r_weekday(match: re.Match[str], published: dt.date | None, future: bool) ->
         mode = "next"
     elif "coming" in words or future:
         mode = "future"
+    elif "last" in words and not words & {"past", "this"}:
+        mode = "last_week"
     elif "last" in words or "past" in words:
         mode = "last"
     else:

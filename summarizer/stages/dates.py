@@ -17,7 +17,8 @@ Resolution rules against the publication date ``P`` (documented and tested):
   or after "next" / "coming" they refer to the next such day (on or after ``P``;
   strictly after for "next"). When the sentence gives the statement's own day ("said
   on Monday it hoped to ... on Thursday"), they count from that day instead of ``P``.
-  "last Monday" is strictly before ``P``.
+  "last Monday" is strictly before ``P``, and the week before's when ``P`` is later in
+  the same week ("last Tuesday" in a Thursday report; not on a Sunday, whose week ends).
 * "overnight", "during the night", "tonight", "today", "this morning" -> ``P``:
   a news report's "overnight" is the night that ended on the publication
   morning, so it is dated the publication day. "last night" and "yesterday"
