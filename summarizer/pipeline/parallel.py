@@ -136,9 +136,15 @@ def _serve(
     engine: EngineRunner,
     sources: Sequence[Source],
     cleaned: Sequence[CleanedSource],
+    inherited: Sequence[Connection] = (),
 ) -> None:
     """A worker: phase 1 on ``sources`` (``cleaned``: those ingest cleaned already), wait
-    for the drops, phase 2; errors are sent."""
+    for the drops, phase 2; errors are sent. ``inherited``: the run's ends of the pipes
+    that a forked worker got copies of; it closes them first, so that its own pipe is
+    closed once the run's process is gone (killed, say) and the worker, reading EOF or
+    a broken pipe, exits instead of waiting for its drops for ever."""
+    for end in inherited:
+        end.close()
     try:
         prepared = _prepare(sources, cleaned, conn)
         drops: list[boilerplate.Drops] = conn.recv()
@@ -274,8 +280,9 @@ def run_parallel(
                 mine, theirs = context.Pipe()
                 chunk = [sources[i] for i in positions]
                 done = [by_id[s.id] for s in chunk if s.id in by_id]
+                inherited = _inherited(context, pool, mine)
                 process = context.Process(
-                    target=_serve, args=(theirs, engine, chunk, done), daemon=True
+                    target=_serve, args=(theirs, engine, chunk, done, inherited), daemon=True
                 )
                 process.start()
                 theirs.close()
@@ -287,6 +294,14 @@ def run_parallel(
         raise Interrupted(list(finished), len(sources)) from stop
     finally:
         _stop(pool, grace)
+
+
+def _inherited(context: Any, pool: Sequence[_Worker], mine: Connection) -> list[Connection]:
+    """The run's pipe ends that a worker forked now holds copies of (none when spawned:
+    a spawned worker gets only what it is given)."""
+    if context.get_start_method() != "fork":
+        return []
+    return [*(worker.conn for worker in pool), mine]
 
 
 @contextlib.contextmanager
@@ -327,10 +342,8 @@ def _no_collections() -> Iterator[None]:
 
 def _stop(pool: Sequence[_Worker], grace: float) -> None:
     """Close the pipes, give the workers ``grace`` seconds in all to exit, then
-    terminate the rest. A forked worker waiting for its drops does not see its pipe
-    close (it holds a copy of this side's end, as do the workers forked after it), so a
-    grace of its own for each worker made a Ctrl-C wait five seconds a worker; after
-    Ctrl-C there is none."""
+    terminate the rest (a grace of its own for each worker made a Ctrl-C wait five
+    seconds a worker); after Ctrl-C there is none."""
     for worker in pool:
         worker.conn.close()
     deadline = time.monotonic() + grace
