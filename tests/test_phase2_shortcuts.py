@@ -1,6 +1,7 @@
 """Shortcuts in the stages after extraction give what the full work gives: the dates an
-article mentions skip text without temporal vocabulary, the years of full dates are
-found by a pattern sre can skip to, and an exact quote at its hint is grounded there."""
+article mentions skip text without temporal vocabulary, a date rule is not run on text
+lacking what its every match holds, the years of full dates are found by a pattern sre
+can skip to, and an exact quote at its hint is grounded there."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from summarizer.stages import dates, ground
+from summarizer.stages import dates, ground, quantities
 from summarizer.stages.dategrammar import MONTHS
-from summarizer.stages.daterules import text_features
+from summarizer.stages.daterules import MONTH_HEAD, RULES, text_features
 
 # _YEAR_HIT as it stood before (a literal copy), and stated_years without the month gate.
 _FORMER_YEAR_HIT = re.compile(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)")
@@ -91,7 +92,7 @@ def test_the_years_of_full_dates_are_found_as_before(text: str) -> None:
 
 def test_every_month_name_opens_with_a_month_head() -> None:
     for name in MONTHS:
-        assert dates._MONTH_HEAD.match(name.capitalize()), name
+        assert MONTH_HEAD.match(name.capitalize()), name
 
 
 @settings(max_examples=1500, deadline=None)
@@ -131,3 +132,45 @@ def test_an_exact_quote_is_grounded_at_the_nearest_occurrence(
     found = [p for p in range(len(text)) if text.startswith(quote, p)]
     expected = min(found, key=lambda p: (abs(p - clamped), p)) if found else None
     assert ground._nearest_exact(quote, text, hint) == expected
+
+
+@settings(max_examples=1500, deadline=None)
+@given(_TEXTS)
+@example("from March-April 2009")
+@example("March last year, on Friday (May 5, 2009)")
+def test_a_rule_skipped_for_what_its_text_lacks_has_no_match(text: str) -> None:
+    for rule in RULES:
+        if rule.needs is not None and not rule.needs.search(text):
+            assert not any(rule.pattern.finditer(text)), rule.kind
+
+
+_TAIL_PIECES = [
+    "September", "sept", "Jan", "jan.", "May", "december", "ſeptember", "injured", "injuring",
+    "hospitalising", "Hospitalized", "wounds", "hurt", "in", "since", "during", "summer",
+    "Winter", "late", "mid", "from", "the", "xin", "killed", ".", "-", "–", " ", "  ", "\t",
+    "\n", "\u00a0", "\u2003", ",", "a", "5", "K", "\u212a", "İ",
+]  # fmt: skip
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_TAIL_PIECES), max_size=10).map("".join))
+@example("Sept.  \n")
+@example("in   -  ")
+@example("hospitalising\n")
+@example("since - - ")
+def test_a_word_at_the_end_is_found_from_its_last_characters(before: str) -> None:
+    """quantities' end-anchored checks, tried only in the window's last characters,
+    answer as the search over the whole window does."""
+    for pattern, reach in (
+        (quantities._MONTH_BEFORE_RE, 10),
+        (quantities._INJURE_VERB, 13),
+        (quantities._YEAR_CONTEXT, 6),
+    ):
+        assert quantities._ends_with(pattern, before, reach) == bool(pattern.search(before))
+
+
+def test_the_reach_is_the_longest_word() -> None:
+    longest_month = max(len(w) for w in quantities._MONTHS.split("|"))
+    assert longest_month + len(".") == 10
+    assert len("hospitalising") == 13
+    assert len("during") == 6

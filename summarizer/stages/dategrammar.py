@@ -170,6 +170,7 @@ class Rule:
     pattern: re.Pattern[str]
     resolve: Callable[[re.Match[str], dt.date | None, bool], Span | None]
     trigger: frozenset[str]  # features of which the text must have one (daterules.text_features)
+    needs: re.Pattern[str] | None = None  # text without a match of it holds no match of the rule
 
 
 # --------------------------------------------------------------------------- calendar helpers

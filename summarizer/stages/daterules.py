@@ -270,6 +270,8 @@ def _r_rel_part_year(match: re.Match[str], published: dt.date | None, future: bo
 
 # --------------------------------------------------------------------------- the table
 
+_RANGE_DASH = r"\s*[–—-]\s*"  # a range's dash ("March-April"): every match holds it
+
 _RULE_SPECS: list[tuple[str, str, Callable[[re.Match[str], dt.date | None, bool], Span | None]]] = [
     (
         "weekday_date",
@@ -284,7 +286,7 @@ _RULE_SPECS: list[tuple[str, str, Callable[[re.Match[str], dt.date | None, bool]
     ),
     (
         "range",
-        rf"{PREFIX_PATTERN}(?P<a>{POINT_PATTERN})\s*[–—-]\s*(?P<b>{POINT_PATTERN})",
+        rf"{PREFIX_PATTERN}(?P<a>{POINT_PATTERN}){_RANGE_DASH}(?P<b>{POINT_PATTERN})",
         _r_range,
     ),
     ("date", rf"{PREFIX_PATTERN}(?P<core>{EXPLICIT_PATTERN})", _r_explicit),
@@ -438,8 +440,29 @@ _DIGITS4 = re.compile(r"\d{4}")
 _ASCII_DIGITS4 = re.compile("[0-9][0-9][0-9][0-9]")  # \d{4} on ASCII text, scanned faster
 
 
+# Every month name (dategrammar.MONTH_PATTERN, capitalised) opens with one of these.
+MONTH_HEAD = re.compile(r"[ADFJMNOS](?:an|eb|ar|pr|ay|un|ul|ug|ep|ct|ov|ec)")
+
+# What a rule's every match holds beyond its trigger, searched before the rule's own scan
+# (the rules open with a lookbehind, so sre tries them at every position): a digit (an
+# explicit date's day or year, a month's year), the word "year" after a month, a dash.
+_DIGIT = re.compile(r"\d")
+_NEEDS: dict[str, re.Pattern[str]] = {
+    "weekday_date": _DIGIT,
+    "date": _DIGIT,
+    "month_year": _DIGIT,
+    "month_rel_year": re.compile("year", re.IGNORECASE),
+}
+_DASH = re.compile("[–—-]")
+
 RULES: tuple[Rule, ...] = tuple(
-    Rule(kind, re.compile(rf"(?<![\w-]){pattern}"), fn, _TRIGGERS[kind])
+    Rule(
+        kind,
+        re.compile(rf"(?<![\w-]){pattern}"),
+        fn,
+        _TRIGGERS[kind],
+        _DASH if _RANGE_DASH in pattern else _NEEDS.get(kind),
+    )
     for kind, pattern, fn in _RULE_SPECS
 )
 RULE_BY_KIND: dict[str, list[Rule]] = {}

@@ -102,6 +102,7 @@ from summarizer.stages.dategrammar import (
     stamp_cue,
 )
 from summarizer.stages.daterules import (
+    MONTH_HEAD,
     RULE_BY_KIND,
     RULES,
     text_features,
@@ -117,6 +118,8 @@ def _candidates(
     features = text_features(text)
     for priority, rule in enumerate(RULES):
         if not rule.trigger & features or (kinds is not None and rule.kind not in kinds):
+            continue
+        if rule.needs is not None and not rule.needs.search(text):
             continue
         for match in rule.pattern.finditer(text):
             if match.end() > match.start():
@@ -179,9 +182,6 @@ StatedYears = Mapping[tuple[int, int], int]  # (month, day) -> the year a text g
 _YEAR_HIT = re.compile(r"(?:1[89]|2[01])(?<!\d..)\d\d(?!\d)")
 _FULL_DATE_BEFORE = re.compile(rf"(?:{FULL_DATE_PATTERN})$")
 _FULL_DATE_REACH = 32  # characters before a year a full date can start ("11th of September, ")
-# Every month name a full date holds (dategrammar.MONTH_PATTERN, capitalised) opens with one
-# of these: a window without one holds no full date (most years in a text: "in 2008").
-_MONTH_HEAD = re.compile(r"[ADFJMNOS](?:an|eb|ar|pr|ay|un|ul|ug|ep|ct|ov|ec)")
 
 
 def stated_years(text: str) -> dict[tuple[int, int], int]:
@@ -194,7 +194,8 @@ def stated_years(text: str) -> dict[tuple[int, int], int]:
     years: dict[tuple[int, int], set[int]] = {}
     for year in _YEAR_HIT.finditer(text):
         window = text[max(0, year.start() - _FULL_DATE_REACH) : year.end()]
-        found = _FULL_DATE_BEFORE.search(window) if _MONTH_HEAD.search(window) else None
+        # a full date holds a month name: a window without a month head holds none ("in 2008")
+        found = _FULL_DATE_BEFORE.search(window) if MONTH_HEAD.search(window) else None
         point = parse_explicit(found.group()) if found else None
         if point and point.year and point.month and point.day:
             years.setdefault((point.month, point.day), set()).add(point.year)

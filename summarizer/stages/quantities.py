@@ -158,6 +158,17 @@ _MONTHS = (
 _MONTH_BEFORE_RE = re.compile(r"\b(?:" + _MONTHS + r")\.?\s+$", re.IGNORECASE)
 _MONTH_AFTER_RE = re.compile(r"^(?:st|nd|rd|th)?\s+(?:" + _MONTHS + r")\b", re.IGNORECASE)
 
+
+def _ends_with(pattern: re.Pattern[str], before: str, reach: int) -> bool:
+    """``bool(pattern.search(before))`` for a pattern of a word (``reach`` characters at
+    most, a "." included) and then only spaces and at most one "-" to the end: such a
+    match ends at ``before`` without those, so it is tried only in its last ``reach``
+    characters, not at each of the window's 120 positions."""
+    core = before.rstrip()
+    core = core[:-1].rstrip() if core.endswith("-") else core
+    return bool(pattern.search(before, max(0, len(core) - reach)))
+
+
 _KILL_VERB = re.compile(
     r"\b(?:killing|killed|kills|kill|claimed\s+the\s+lives\s+of"
     # "the death toll (from Monday's blast) has risen to", "the number of dead now stands at"
@@ -248,7 +259,7 @@ def _classify(m: re.Match[str], text: str) -> _Kind | None:
     num = m.group("num")
     if _DURATION_RE.match(after) or "/" in num:
         return None
-    if _MONTH_BEFORE_RE.search(before) or _MONTH_AFTER_RE.match(after):
+    if _ends_with(_MONTH_BEFORE_RE, before, 10) or _MONTH_AFTER_RE.match(after):
         return None
     cur = (m.group("cur") or "").upper()
     if cur:
@@ -297,7 +308,7 @@ def _classify(m: re.Match[str], text: str) -> _Kind | None:
         return None
     if _KILL_VERB.search(before):
         return _casualty("killed", m.end(), after)
-    if _INJURE_VERB.search(before):
+    if _ends_with(_INJURE_VERB, before, 13):
         return _casualty("injured", m.end(), after)
     cm2 = _CASUALTY_AFTER.match(after)
     if cm2:
@@ -366,7 +377,7 @@ def _is_year(m: re.Match[str], before: str, after: str) -> bool:
         return False
     phrase = noun_phrase(after)
     counted = phrase is not None and plural(phrase.head) and phrase.end < 24
-    return not counted or bool(_YEAR_CONTEXT.search(before))
+    return not counted or _ends_with(_YEAR_CONTEXT, before, 6)
 
 
 def _live_blog_time(m: re.Match[str], before: str, after: str) -> bool:
