@@ -404,3 +404,53 @@ def test_the_alnum_pattern_is_str_isalnum_for_every_code_point() -> None:
         c for c in range(sys.maxunicode + 1) if bool(pattern.match(chr(c))) != chr(c).isalnum()
     ]
     assert differ == []
+
+
+_HEAD_PIECES = [
+    "Pressure",
+    "from",
+    "the",
+    "north",
+    "On",
+    "In",
+    "However",
+    "Sunday",
+    "x",
+    ",",
+    ".",
+    ":",
+    "“",
+    '"',
+    "\n",
+    "On,",
+    "Once",
+    "ab" * 40,
+    "É",
+]
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    st.lists(st.sampled_from(_HEAD_PIECES), max_size=30),
+    st.lists(st.sampled_from([" ", "", "  ", "\t"]), min_size=1, max_size=30),
+    st.integers(min_value=0, max_value=3),
+    st.integers(min_value=0, max_value=3),
+)
+def test_the_inline_heading_prefilter_never_skips_a_heading(
+    pieces: list[str], gaps: list[str], lead: int, cut: int
+) -> None:
+    """The heading's pattern is tried only where its opener is found before a character a
+    heading cannot hold: the same match as trying it everywhere."""
+    text = "x" * lead + "".join(p + gaps[i % len(gaps)] for i, p in enumerate(pieces))
+    end = max(lead, len(text) - cut)
+    found = segment_module._inline_heading(text, lead, end)
+    expected = segment_module._INLINE_HEADING.match(text, lead, end)
+    assert (found and (found.span(), found.groupdict())) == (
+        expected and (expected.span(), expected.groupdict())
+    )
+
+
+def test_an_inline_heading_is_still_found_after_the_prefilter() -> None:
+    text = "Pressure from the north On Sunday, the rebels moved."
+    found = segment_module._inline_heading(text, 0, len(text))
+    assert found is not None and found.group("head") == "Pressure from the north"

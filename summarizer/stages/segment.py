@@ -84,6 +84,11 @@ _INLINE_HEADING = re.compile(
     r"(?P<head>[A-Z][^.!?;:,\"“”\n]{2,60}?\b(?P<last>[a-z]+))"
     r" (?=(?:On|In|At|After|According|Meanwhile|Earlier|Later|During|However)\b)"
 )
+# What every inline heading holds: its opener after a space, before the first character the
+# heading cannot hold (the heading, its last word, the space and the opener have none): two
+# scans in C before the heading's own pattern, which tries every length at every unit.
+_HEAD_STOP = re.compile(r'[.!?;:,"“”\n]')
+_HEAD_OPENER = re.compile(r" (?:On|In|At|After|According|Meanwhile|Earlier|Later|During|However)\b")
 _JOINING_WORDS = _words(
     """in on at to of from for by with and or the a an as than that said says told
     into onto over under between"""
@@ -304,10 +309,18 @@ def _inline_heading_cut(text: str, unit: _Unit) -> int | None:
     stamp = _PAGE_STAMP.search(text, unit.start, window) if clock else None
     if stamp is not None and stamp.end() < unit.end:
         return stamp.end()
-    m = _INLINE_HEADING.match(text, unit.start, unit.end)
+    m = _inline_heading(text, unit.start, unit.end)
     if not m or m.group("last").lower() in _JOINING_WORDS:
         return None
     return m.end("head")
+
+
+def _inline_heading(text: str, start: int, end: int) -> re.Match[str] | None:
+    """``_INLINE_HEADING.match(text, start, end)``, tried only where its opener is found."""
+    stop = _HEAD_STOP.search(text, start + 1, end)
+    if not _HEAD_OPENER.search(text, start, stop.start() if stop else end):
+        return None
+    return _INLINE_HEADING.match(text, start, end)
 
 
 def _split_unit(
