@@ -26,7 +26,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
@@ -40,18 +40,15 @@ def beside(step: Callable[[], T], enabled: bool = True) -> Callable[[], T]:
         return step
     context = multiprocessing.get_context("fork")
     mine, theirs = context.Pipe(duplex=False)
-    # the child's collections would otherwise copy the pages of every object it
-    # inherits (see parallel._frozen_heap)
-    gc.freeze()
-    try:
-        process = context.Process(target=_child, args=(theirs, step), daemon=True)
-        process.start()
-    except OSError:  # no process could be started: the step runs here when asked
-        mine.close()
-        return step
-    finally:
-        gc.unfreeze()
-        theirs.close()
+    with frozen_heap():
+        try:
+            process = context.Process(target=_child, args=(theirs, step), daemon=True)
+            process.start()
+        except OSError:  # no process could be started: the step runs here when asked
+            mine.close()
+            return step
+        finally:
+            theirs.close()
 
     def result() -> T:
         try:
@@ -67,6 +64,22 @@ def beside(step: Callable[[], T], enabled: bool = True) -> Callable[[], T]:
         return value if ok else step()
 
     return result
+
+
+@contextlib.contextmanager
+def frozen_heap() -> Iterator[None]:
+    """While processes are forked (here, and the workers of
+    :mod:`~summarizer.pipeline.parallel`), this process's objects are out of the garbage
+    collector's sight (:func:`gc.freeze`, as the gc documentation advises before a fork).
+    A forked process shares this process's memory until either writes to a page, and a
+    collection writes to every object it examines: without the freeze each worker's
+    first collections copied the pages of the whole run's objects (the sources, the
+    modules), which it never uses."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _child(conn: Connection, step: Callable[[], Any]) -> None:

@@ -47,6 +47,7 @@ from summarizer.models import (
     Source,
     SourceExtraction,
 )
+from summarizer.pipeline.beside import frozen_heap
 from summarizer.pipeline.sources import (
     Interrupted,
     Outcomes,
@@ -275,7 +276,7 @@ def run_parallel(
     finished: list[str] = []
     grace = _GRACE_SECONDS
     try:
-        with _frozen_heap():
+        with frozen_heap():
             for positions in shares(sources, workers):
                 mine, theirs = context.Pipe()
                 chunk = [sources[i] for i in positions]
@@ -302,21 +303,6 @@ def _inherited(context: Any, pool: Sequence[_Worker], mine: Connection) -> list[
     if context.get_start_method() != "fork":
         return []
     return [*(worker.conn for worker in pool), mine]
-
-
-@contextlib.contextmanager
-def _frozen_heap() -> Iterator[None]:
-    """While the workers are forked, this process's objects are out of the garbage
-    collector's sight (:func:`gc.freeze`, as the gc documentation advises before a fork).
-    A forked worker shares this process's memory until either writes to a page, and a
-    collection writes to every object it examines: without the freeze each worker's
-    first collections copied the pages of the whole run's objects (the sources, the
-    modules), which it never uses."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
 
 
 @contextlib.contextmanager
