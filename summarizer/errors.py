@@ -21,6 +21,7 @@ EXIT_CONFIG = 3
 EXIT_BACKEND = 4
 EXIT_INTERNAL = 70  # a bug: please report it with the --debug traceback
 EXIT_INTERRUPTED = 130
+EXIT_TERMINATED = 143  # 128 + SIGTERM: stopped by kill, timeout or a job supervisor
 
 
 class SummarizerError(Exception):

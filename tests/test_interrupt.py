@@ -19,6 +19,7 @@ delta-flood has finished, while kestrel-quake's call is held by the slow server.
 
 from __future__ import annotations
 
+import importlib
 import os
 import re
 import signal
@@ -41,7 +42,7 @@ from reliability_helpers import (
 )
 
 from summarizer.engines.extractive import ExtractiveEngine
-from summarizer.errors import EXIT_INTERRUPTED
+from summarizer.errors import EXIT_INTERRUPTED, EXIT_TERMINATED
 from summarizer.io import write_atomic
 from summarizer.models import Source
 from summarizer.pipeline import parallel
@@ -144,7 +145,17 @@ def _brief(server: RoutedFakeServer, folder: Path, out: Path, *extra: str) -> li
     ]
 
 
-def test_ctrl_c_stops_cleanly_and_says_what_finished(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("stop", "code", "word"),
+    [
+        (signal.SIGINT, EXIT_INTERRUPTED, "interrupted"),
+        (signal.SIGTERM, EXIT_TERMINATED, r"terminated \(SIGTERM\)"),
+    ],
+    ids=["ctrl-c", "sigterm"],
+)
+def test_ctrl_c_stops_cleanly_and_says_what_finished(
+    tmp_path: Path, stop: signal.Signals, code: int, word: str
+) -> None:
     folder = write_articles(tmp_path / "articles")
     out = tmp_path / "brief.md"
     out.write_text(PREVIOUS, encoding="utf-8")
@@ -158,16 +169,16 @@ def test_ctrl_c_stops_cleanly_and_says_what_finished(tmp_path: Path) -> None:
         )
         try:
             _wait_for(lambda: server.requests_for(FAILING) and server.requests_for(AFTER_FIRST))
-            proc.send_signal(signal.SIGINT)
+            proc.send_signal(stop)
             stdout, stderr = proc.communicate(timeout=20)
         finally:
             if proc.poll() is None:
                 proc.kill()
-    assert proc.returncode == EXIT_INTERRUPTED, stderr
+    assert proc.returncode == code, stderr
     assert "Traceback" not in stderr
-    lines = [line for line in stderr.splitlines() if "interrupted" in line]
+    lines = [line for line in stderr.splitlines() if re.search(word, line)]
     assert len(lines) == 1, stderr
-    said = re.search(r"interrupted: (\d+) of (\d+) sources had finished(?: \((.*?)\))?;", lines[0])
+    said = re.search(word + r": (\d+) of (\d+) sources had finished(?: \((.*?)\))?;", lines[0])
     assert said is not None, lines[0]
     named = said.group(3).split(", ") if said.group(3) else []
     assert int(said.group(2)) == len(ARTICLES) and int(said.group(1)) == len(named)
@@ -244,3 +255,22 @@ def test_ctrl_c_stops_the_worker_processes_at_once(monkeypatch: pytest.MonkeyPat
     assert len(raised) == 1 and isinstance(raised[0], Interrupted), raised
     assert raised[0].finished == ()
     assert len(workers) == WORKERS and not any(p.is_alive() for p in workers)
+
+
+def test_the_sigterm_handler_lasts_only_while_the_command_runs() -> None:
+    """main() takes SIGTERM over for the command and gives the previous handler back."""
+    app_module = importlib.import_module("summarizer.cli.app")
+    before = signal.getsignal(signal.SIGTERM)
+    seen: list[object] = []
+
+    def command(**_: object) -> int:
+        seen.append(signal.getsignal(signal.SIGTERM))
+        return 0
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(app_module, "app", command)
+        with pytest.raises(SystemExit) as done:
+            app_module.main(["--version"])
+    assert done.value.code == 0
+    assert seen and seen[0] not in (before, signal.SIG_DFL)
+    assert signal.getsignal(signal.SIGTERM) == before

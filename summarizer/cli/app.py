@@ -18,8 +18,8 @@ from typer.core import TyperArgument, TyperCommand
 
 from summarizer import __version__
 from summarizer.cli import commands
-from summarizer.cli.errors import echo_err, usage_line
-from summarizer.errors import EXIT_INTERRUPTED, EXIT_OK
+from summarizer.cli.errors import echo_err, sigterm_as_interrupt, stopped_code, usage_line
+from summarizer.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED
 
 
 class _PlainArgument(TyperArgument):
@@ -82,23 +82,26 @@ def _root(
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Console entry point (``summarizer``): usage errors are one line too."""
+    """Console entry point (``summarizer``): usage errors are one line too; SIGTERM stops
+    the run as Ctrl-C does, with exit code 143 (:func:`sigterm_as_interrupt`)."""
     args = list(sys.argv[1:] if argv is None else argv)
-    try:
-        code = app(args=args, prog_name="summarizer", standalone_mode=False)
-    except typer.Abort:
-        typer.echo("summarizer: interrupted", err=True)
-        code = EXIT_INTERRUPTED
-    except Exception as exc:
-        if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
-            raise
-        line, code = usage_line(exc)
-        if line.strip():
-            echo_err(line, lines=True)
-    if code == EXIT_INTERRUPTED:
+    with sigterm_as_interrupt():
+        try:
+            code = app(args=args, prog_name="summarizer", standalone_mode=False)
+        except typer.Abort:
+            code = stopped_code()
+            word = "terminated (SIGTERM)" if code == EXIT_TERMINATED else "interrupted"
+            typer.echo(f"summarizer: {word}", err=True)
+        except Exception as exc:
+            if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
+                raise
+            line, code = usage_line(exc)
+            if line.strip():
+                echo_err(line, lines=True)
+    if code in (EXIT_INTERRUPTED, EXIT_TERMINATED):
         # Model calls still blocked in worker threads would hold the exit until their
         # timeouts; what finished is committed (cache) and nothing half-written exists.
         sys.stdout.flush()
         sys.stderr.flush()
-        os._exit(EXIT_INTERRUPTED)
+        os._exit(code)
     sys.exit(code if isinstance(code, int) else EXIT_OK)

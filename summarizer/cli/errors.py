@@ -17,13 +17,20 @@ import contextlib
 import difflib
 import logging
 import re
+import signal
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NoReturn
 
 import typer
 
-from summarizer.errors import EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_USAGE, SummarizerError
+from summarizer.errors import (
+    EXIT_INTERNAL,
+    EXIT_INTERRUPTED,
+    EXIT_TERMINATED,
+    EXIT_USAGE,
+    SummarizerError,
+)
 
 log = logging.getLogger("summarizer")
 
@@ -91,15 +98,54 @@ def stderr_logging(quiet: bool, verbose: bool, debug: bool) -> Iterator[None]:
         log.propagate = saved[1]
 
 
+class _Stop:
+    """Whether the run was stopped by SIGTERM rather than Ctrl-C (set by the handler)."""
+
+    terminated = False
+
+
+def _terminate(signum: int, frame: object) -> None:
+    """SIGTERM's handler: stop the run the way Ctrl-C does (see :func:`sigterm_as_interrupt`)."""
+    _Stop.terminated = True
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """SIGTERM (``kill``, ``timeout``, a job supervisor) takes Ctrl-C's path while the
+    command runs: the workers stop, the line says which sources had finished, nothing
+    half-written is left, and the exit code is :data:`EXIT_TERMINATED` (143, what the
+    default action would give). The previous handler is restored afterwards (the
+    command may run inside another program, a test for one). Only the main thread can
+    set a handler; elsewhere SIGTERM keeps its default action."""
+    _Stop.terminated = False
+    try:
+        previous = signal.signal(signal.SIGTERM, _terminate)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def stopped_code() -> int:
+    """The exit code of a stopped run: 143 after SIGTERM, else 130 (Ctrl-C)."""
+    return EXIT_TERMINATED if _Stop.terminated else EXIT_INTERRUPTED
+
+
 def interrupted_line(exc: KeyboardInterrupt) -> str:
-    """What Ctrl-C stopped, and which sources had finished (pipeline.Interrupted says)."""
+    """What Ctrl-C (or SIGTERM) stopped, and which sources had finished
+    (pipeline.Interrupted says)."""
+    word = "terminated (SIGTERM)" if _Stop.terminated else "interrupted"
     finished: tuple[str, ...] | None = getattr(exc, "finished", None)
     if finished is None:
-        return "interrupted; nothing was written"
+        return f"{word}; nothing was written"
     total = getattr(exc, "total", len(finished))
     which = f" ({', '.join(finished)})" if finished else ""
     return (
-        f"interrupted: {len(finished)} of {total} sources had finished{which}; nothing was "
+        f"{word}: {len(finished)} of {total} sources had finished{which}; nothing was "
         "written; rerun the same command to continue"
     )
 
@@ -119,7 +165,7 @@ def guarded(debug: bool, body: Callable[[], int]) -> NoReturn:
         fail(_one_line(str(exc)), exc.exit_code)
     except KeyboardInterrupt as exc:
         echo_err(f"summarizer: {interrupted_line(exc)}")
-        raise typer.Exit(EXIT_INTERRUPTED) from None
+        raise typer.Exit(stopped_code()) from None
     except Exception as exc:
         _traceback(debug)
         fail(
