@@ -120,6 +120,9 @@ EXPRESSION_CASES = [
     ("48 hours ago", TUE_2025_07_01, "2025-06-29", None, DAY),
     # years and months with years
     ("in 2022", TUE_2025_07_01, "2022", None, YEAR),
+    # a decade is its ten years, not its first one
+    ("in the 1990s", TUE_2025_07_01, "1990-01-01", "1999-12-31", RANGE),
+    ("the 2000s", TUE_2025_07_01, "2000-01-01", "2009-12-31", RANGE),
     ("since June 2022", TUE_2025_07_01, "2022-06", None, MONTH),
     ("February 2022", TUE_2025_07_01, "2022-02", None, MONTH),
     ("in Sept. 2021", TUE_2025_07_01, "2021-09", None, MONTH),
@@ -270,6 +273,12 @@ SENTENCE_CASES = [
         TUE_2025_07_01,
         "2024-05",
         "In May last year",
+    ),
+    (
+        "The harbour, silted up since the 1980s, was dredged in the 1990s.",
+        TUE_2025_07_01,
+        "1990-01-01",
+        "in the 1990s",
     ),
 ]
 

@@ -117,7 +117,13 @@ def _r_month(match: re.Match[str], published: dt.date | None, future: bool) -> S
 
 
 def _r_year(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:
-    return year_span(digits_value(match.group("year")))
+    """ "in 2022": the year; "in the 1990s": the decade, as a range (not its first year)."""
+    year = digits_value(match.group("year"))
+    if not match.group("decade"):
+        return year_span(year)
+    if year % 10:
+        return None  # "the 1995s" is no decade
+    return range_span(safe_date(year, 1, 1), safe_date(year + 9, 12, 31))
 
 
 def _r_range(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:
@@ -312,7 +318,7 @@ _RULE_SPECS: list[tuple[str, str, Callable[[re.Match[str], dt.date | None, bool]
         rf"(?P<wd>{WEEKDAY_PATTERN})(?:\s+(?i:morning|afternoon|evening|night))?",
         _r_weekday,
     ),
-    ("year", rf"{PREFIX_REQUIRED_PATTERN}(?P<year>{YEAR_PATTERN})", _r_year),
+    ("year", rf"{PREFIX_REQUIRED_PATTERN}(?P<year>{YEAR_PATTERN})(?P<decade>s\b)?", _r_year),
     (
         "ago",
         rf"(?P<prefix>(?i:{HEDGE_PATTERN})\s+)?(?P<num>(?i:{NUMBER_PATTERN}))\s+"

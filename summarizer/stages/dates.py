@@ -38,8 +38,8 @@ Resolution rules against the publication date ``P`` (documented and tested):
   "07/01/2025") are used as written: slashed numeric dates are month/day/year unless the
   first number is above 12; dotted ones are day.month.year. A weekday with an
   explicit date ("on Sunday (June 1, 2025)") takes the explicit date.
-* Years ("in 2022") -> year precision; months with years ("February 2022") ->
-  month precision.
+* Years ("in 2022") -> year precision; decades ("in the 1990s") -> a range of their ten
+  years; months with years ("February 2022") -> month precision.
 
 Choosing a sentence's date (:func:`resolve_sentence_date`), by the role of each
 expression in its clause: period bounds ("since June 2022", "until Friday", a clause
