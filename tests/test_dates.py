@@ -275,6 +275,18 @@ SENTENCE_CASES = [
         "In May last year",
     ),
     (
+        "The Sunday Courier reported on Friday that the harbour would close.",
+        TUE_2025_07_01,
+        "2025-06-27",
+        "on Friday",
+    ),
+    (
+        "The ferry sailed on the Sunday before the storm.",
+        TUE_2025_07_01,
+        "2025-06-29",
+        "on the Sunday",
+    ),
+    (
         "The harbour, silted up since the 1980s, was dredged in the 1990s.",
         TUE_2025_07_01,
         "1990-01-01",
@@ -316,6 +328,8 @@ def test_find_temporal_expressions_offsets_and_prefix() -> None:
         "The 1,600 households lost power.",
         "Drones flew 2,022 km.",
         "Temperatures hit 40.5 degrees.",
+        "He told the Sunday Herald that the harbour would stay shut.",  # a paper's name
+        "Allegations made by the Sunday Courier were denied.",
     ],
 )
 def test_no_false_expressions(text: str) -> None:

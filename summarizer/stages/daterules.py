@@ -58,6 +58,26 @@ def _r_explicit(match: re.Match[str], published: dt.date | None, future: bool) -
     return complete_day(point, published, future) if point else None
 
 
+_CAPITALISED_AFTER = re.compile(rf"\s+(?!{MONTH_PATTERN})[A-Z][a-z]")
+
+
+def is_title(match: re.Match[str]) -> bool:
+    """ "the Sunday Times", "by the Sunday Express": a weekday match (of the "weekday"
+    rule, in the text it was found in) between "the" and a capitalised word is part of a
+    name (a newspaper, a programme), not a day."""
+    prefix = _trailing_prefix_word(match)
+    return (
+        prefix == "the"
+        and not match.group("rel")
+        and _CAPITALISED_AFTER.match(match.string, match.end()) is not None
+    )
+
+
+def _trailing_prefix_word(match: re.Match[str]) -> str:
+    words = (match.groupdict().get("prefix") or "").split()
+    return words[-1].lower() if words else ""
+
+
 def _r_weekday_date(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:
     point = parse_explicit(match.group("date"))
     return complete_day(point, published, future) if point else None

@@ -10,7 +10,8 @@ into a :class:`~summarizer.models.ResolvedDate` with a precision.
 
 Resolution rules against the publication date ``P`` (documented and tested):
 
-* Weekdays ("late Monday", "on Tuesday", "Sunday afternoon") refer to the past:
+* Weekdays ("late Monday", "on Tuesday", "Sunday afternoon"; not in a name: "the Sunday
+  Times") refer to the past:
   the most recent such day on or before ``P`` (the weekday of ``P`` itself is
   ``P``). In a future context in their clause ("will meet on Monday", "hoped to run
   a reduced service on Thursday", "is expected to", "is due on", "scheduled for")
@@ -105,6 +106,7 @@ from summarizer.stages.daterules import (
     MONTH_HEAD,
     RULE_BY_KIND,
     RULES,
+    is_title,
     text_features,
 )
 
@@ -122,7 +124,7 @@ def _candidates(
         if rule.needs is not None and not rule.needs.search(text):
             continue
         for match in rule.pattern.finditer(text):
-            if match.end() > match.start():
+            if match.end() > match.start() and not (rule.kind == "weekday" and is_title(match)):
                 found.append((match.start(), match.end(), priority, match))
     return found
 
