@@ -170,3 +170,107 @@ def test_a_headline_piece_is_no_event() -> None:
     assert usable == [
         "The ferry company cancelled every sailing to Arran on Tuesday, the union said."
     ]
+
+
+def _later(paragraph: str) -> list[tuple[str, bool]]:
+    """The sentences of ``paragraph`` placed past an article's opening paragraphs."""
+    paragraphs = [f"Paragraph {n} says the water rose again on day {n}." for n in range(4)]
+    sents = _sentences("\n\n".join([*paragraphs, paragraph]))
+    return [(s.text, s.is_headline) for s in sents if s.paragraph == 4]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "heads", "lede"),
+    [
+        pytest.param(
+            "(Jane Roe - Vale Press) Firefighters pulled two people from the river on Monday.",
+            ["(Jane Roe - Vale Press)"],
+            "Firefighters pulled two people from the river on Monday.",
+            id="credit",
+        ),
+        pytest.param(
+            "(Vale Press Photo/Jane Roe, Pool) (Jane Roe - Vale Press) Mayor Ann Cole, left, "
+            "visits the flooded library on Monday.",
+            ["(Vale Press Photo/Jane Roe, Pool) (Jane Roe - Vale Press)"],
+            "Mayor Ann Cole, left, visits the flooded library on Monday.",
+            id="two-credits",
+        ),
+        pytest.param(
+            "Council Backs Bridge Plan VALE, March 4 -- The council voted on Tuesday to "
+            "rebuild the old bridge.",
+            ["Council Backs Bridge Plan"],
+            "VALE, March 4 -- The council voted on Tuesday to rebuild the old bridge.",
+            id="title-before-dateline",
+        ),
+        pytest.param(
+            "Towns Along the River Count the Cost NORTH VALE, Westshire, Sept. 5 -- Shops "
+            "reopened on Friday.",
+            ["Towns Along the River Count the Cost"],
+            "NORTH VALE, Westshire, Sept. 5 -- Shops reopened on Friday.",
+            id="title-before-dateline-with-region",
+        ),
+        pytest.param(
+            "(Jane Roe - Vale Press) VALE, March 4 -- The council voted on Tuesday to "
+            "rebuild the old bridge.",
+            ["(Jane Roe - Vale Press)"],
+            "VALE, March 4 -- The council voted on Tuesday to rebuild the old bridge.",
+            id="credit-then-dateline",
+        ),
+    ],
+)
+def test_pieces_told_by_their_form_are_cut_anywhere(
+    paragraph: str, heads: list[str], lede: str
+) -> None:
+    expected = [(h, True) for h in heads] + [(lede, False)]
+    assert _pieces(paragraph) == expected
+    assert _later(paragraph) == expected
+
+
+@pytest.mark.parametrize(
+    "paragraph",
+    [
+        pytest.param(
+            "(Read more here) Councillors voted to rebuild the old bridge.", id="bracket-prose"
+        ),
+        pytest.param(
+            "(March 9, 2000) Councillors voted to rebuild the old bridge.", id="bracket-date"
+        ),
+        pytest.param(
+            "(Jane Roe - Vale Press) firefighters pulled two people from the river.",
+            id="credit-before-lower-case",
+        ),
+        pytest.param(
+            "The deal was signed in VALE, March 4 -- and the council voted on Tuesday.",
+            id="dateline-after-a-preposition",
+        ),
+    ],
+)
+def test_brackets_and_capitals_in_sentences_are_not_cut(paragraph: str) -> None:
+    assert _later(paragraph) == [(paragraph, False)]
+
+
+LIVE = [
+    "0915 The river is rising at the Vale gauge, officials say.",
+    "1030 Rescuers say two people were pulled from a car near the bridge.",
+    "1645 Ann Cole, the mayor, says the shelters are full.",
+]
+
+
+def test_a_live_pages_clock_times_are_cut_off_its_items() -> None:
+    sents = _sentences("Flood live: latest updates\n\n" + "\n\n".join([*LIVE, *LIVE[:2]]))
+    last = [(s.text, s.is_headline) for s in sents if s.paragraph == 5]
+    assert last == [
+        ("1030", True),
+        ("Rescuers say two people were pulled from a car near the bridge.", False),
+    ]
+
+
+def test_years_opening_lines_are_no_clock_times() -> None:
+    years = [
+        "1914 The bridge was closed to traffic during the war.",
+        "1939 Engineers rebuilt the bridge after a flood.",
+        "1953 Ann Cole opened the new bridge to traffic.",
+        "1958 Ann Cole opened the river museum beside it.",
+    ]
+    sents = _sentences("\n\n".join(years))
+    assert [s.text for s in sents if s.paragraph == 3] == [years[3]]

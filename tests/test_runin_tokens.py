@@ -28,9 +28,10 @@ def _former_glue_cuts(
     start, end = span
     found = list(islice(_TOKEN.finditer(text, start, end), runin.ZONE_MAX_TOKENS))
     tokens = [m.group() for m in found]
-    cuts: list[int] = []
-    piece_start = 0
-    for i in range(1, len(tokens)):
+    formed = runin._form_cuts(text, span, tokens, casing_of)  # told by form (not by reading)
+    cuts = [found[i].start() for i in formed]
+    piece_start = formed[-1] if formed else 0
+    for i in range(piece_start + 1, len(tokens)):
         if len(tokens) - i < runin.RIGHT_MIN_WORDS or i - piece_start > runin.PIECE_MAX_WORDS:
             break
         if not tokens[i][:1].isupper():
