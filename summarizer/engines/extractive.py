@@ -105,11 +105,14 @@ _TEMPORAL = re.compile(
 # of scanning it with five case-insensitive alternations (the engine's main cost on long
 # articles). Each check gives exactly the regex's answer: a single-word alternative is
 # a whole word of the text; every other alternative needs its cue word; only when a cue
-# is present does the regex itself decide.
+# is present does the regex itself decide. Counting likewise: with no cue, each match is
+# one of the text's words that is in the set, so the words are counted, not the text
+# scanned (a sentence's words are listed in order, with repeats, for that).
 _WORD_RUN = re.compile(r"\w+")
 # The only non-ASCII characters that IGNORECASE matches to ASCII letters (İ ı ſ K): with
 # one of them in the text, lower-cased words would not be what the regex sees.
 _FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
+Words = list[str]  # a text's words (``\w+`` runs), lower-cased, in order (:func:`_words`)
 
 
 @dataclass(frozen=True)
@@ -120,16 +123,17 @@ class _Vocabulary:
     words: frozenset[str] = frozenset()  # single-word alternatives: present means found
     cues: frozenset[str] = frozenset()  # a word each other alternative needs
     year: bool = False  # a 4-digit word is an alternative (``\d{4}``)
-    digit: bool = False  # a word starting with a digit may be one (``\d[\d,.]*``)
+    # ``\b\d[\d,.]*\b`` is an alternative (its matches start at a word starting with a
+    # digit): ``figures`` is its own pattern, counted apart from the words (its matches
+    # hold no letter, the words' no digit, ``,`` or ``.``: neither starts inside the other)
+    figures: re.Pattern[str] | None = None
 
-    def found(
-        self, text: str, words: frozenset[str] | None, figures: _Figures | None = None
-    ) -> bool:
+    def found(self, text: str, words: Words | None, figures: _Figures | None = None) -> bool:
         """``bool(pattern.search(text))`` (``figures``: :func:`_figures` of ``text``, when
         already found)."""
         if words is None:
             return bool(self.pattern.search(text))
-        if not words.isdisjoint(self.words):
+        if not self.words.isdisjoint(words):
             return True
         if figures is None:
             figures = _figures_of_words(words)
@@ -139,21 +143,23 @@ class _Vocabulary:
             return False
         return bool(self.pattern.search(text))
 
-    def count(
-        self, text: str, words: frozenset[str] | None, figures: _Figures | None = None
-    ) -> int:
+    def count(self, text: str, words: Words | None, figures: _Figures | None = None) -> int:
         """``len(pattern.findall(text))`` (``figures`` as :meth:`found` takes it)."""
-        if words is not None and words.isdisjoint(self.words):
-            figures = _figures_of_words(words) if figures is None else figures
-            if not self._cued(words, figures):
-                return 0
-        return len(self.pattern.findall(text))
+        if words is None:
+            return len(self.pattern.findall(text))
+        figures = _figures_of_words(words) if figures is None else figures
+        if not self.cues.isdisjoint(words) or (self.year and figures[1]):
+            return len(self.pattern.findall(text))
+        counted = sum(map(self.words.__contains__, words))
+        if self.figures is not None and figures[0]:
+            counted += len(self.figures.findall(text))
+        return counted
 
-    def _cued(self, words: frozenset[str], figures: _Figures) -> bool:
+    def _cued(self, words: Words, figures: _Figures) -> bool:
         """Whether an alternative other than a single word may match."""
         return (
-            not words.isdisjoint(self.cues)
-            or (self.digit and figures[0])
+            not self.cues.isdisjoint(words)
+            or (self.figures is not None and figures[0])
             or (self.year and figures[1])
         )
 
@@ -173,7 +179,7 @@ def _figures(text: str) -> _Figures:
     return True, bool(_YEAR_WORD.search(text))
 
 
-def _figures_of_words(words: frozenset[str]) -> _Figures:
+def _figures_of_words(words: Words) -> _Figures:
     return (
         any(w[0].isdecimal() for w in words),
         any(len(w) == 4 and w.isdecimal() for w in words),
@@ -216,11 +222,9 @@ _BACKGROUND_WORDS = _Vocabulary(
 )
 _NUMBER_WORDS = _Vocabulary(
     _NUMBER,
-    cues=_split(
-        "two three four five six seven eight nine ten dozen dozens several hundreds thousands"
-    )
+    _split("two three four five six seven eight nine ten dozen dozens several hundreds thousands")
     | _split("million billion"),
-    digit=True,
+    figures=re.compile(r"\d(?<!\w\d)[\d,.]*\b"),  # _NUMBER's first alternative
 )
 _TEMPORAL_WORDS = _Vocabulary(
     _TEMPORAL,
@@ -234,14 +238,14 @@ _TEMPORAL_WORDS = _Vocabulary(
 )
 
 
-def _words(text: str) -> frozenset[str] | None:
-    """The text's words (``\\w+`` runs), lower-cased; ``None`` when only the regexes can
-    tell (a character that case-folds to an ASCII letter)."""
+def _words(text: str) -> Words | None:
+    """The text's words (``\\w+`` runs), lower-cased, in order; ``None`` when only the
+    regexes can tell (a character that case-folds to an ASCII letter)."""
     if text.isascii():
-        return frozenset(_WORD_RUN.findall(text.lower()))
+        return _WORD_RUN.findall(text.lower())
     if not _FOLDS_TO_ASCII.isdisjoint(text):
         return None
-    return frozenset(word.lower() for word in _WORD_RUN.findall(text))
+    return [word.lower() for word in _WORD_RUN.findall(text)]
 
 
 _FIRST_WORD = re.compile(r"\S+")
@@ -263,6 +267,12 @@ def sentence_score(text: str) -> float:
     words = len(text.split())
     if words < 6 or text.rstrip().endswith("?"):
         return 0.0
+    return _score(text, words)
+
+
+def _score(text: str, words: int) -> float:
+    """:func:`sentence_score` of a sentence of ``words`` words (at least 6) that is no
+    question."""
     vocabulary = _words(text)
     figures = _figures(text) if vocabulary is not None else None
     score = 0.0
@@ -326,13 +336,19 @@ def is_furniture(text: str) -> bool:
 
 
 def _usable(sentence: Sentence) -> bool:
+    return _usable_words(sentence) > 0
+
+
+def _usable_words(sentence: Sentence) -> int:
+    """The sentence's number of words when it may be an event (no headline, at least 6
+    words, no question, no furniture), else 0 (the scorer takes the count)."""
+    if sentence.is_headline:
+        return 0
     text = sentence.text.strip()
-    return (
-        not sentence.is_headline
-        and len(text.split()) >= 6
-        and not text.endswith("?")
-        and not is_furniture(text)
-    )
+    words = len(text.split())
+    if words < 6 or text.endswith("?") or is_furniture(text):
+        return 0
+    return words
 
 
 def _event(sentence: Sentence, score: float) -> Event:
@@ -400,9 +416,10 @@ def extract(
     cleaned: CleanedSource, sentences: Sequence[Sentence], *, summary_sentences: int = 3
 ) -> SourceExtraction:
     """Events (one per reporting sentence) and a lead-biased summary of one source."""
-    usable = [_usable(s) for s in sentences]
+    counts = [_usable_words(s) for s in sentences]
+    usable = [count > 0 for count in counts]
     scores = [
-        sentence_score(s.text) if ok else 0.0 for s, ok in zip(sentences, usable, strict=True)
+        _score(s.text, count) if count else 0.0 for s, count in zip(sentences, counts, strict=True)
     ]
     lede = _dated_lede(sentences, scores, usable, cleaned.source.published)
     candidates = [
