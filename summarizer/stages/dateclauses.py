@@ -43,6 +43,9 @@ _PRONOUN = frozenset({"he", "she", "they"})
 _PAST_REFERENCE = re.compile(r"\b(?:after|following|since|in\s+response\s+to)\b", re.I)
 
 
+_CLAUSE_CUT = re.compile(r"[.;!?\"“”,—–(]|[,.]['’]")
+
+
 def is_future(text: str, start: int, match: TemporalMatch) -> bool:
     """Future time before the expression in its clause ("will meet on Monday", "hoped to
     run a reduced service on Thursday"), unless a statement verb ("..., he said on
@@ -51,7 +54,7 @@ def is_future(text: str, start: int, match: TemporalMatch) -> bool:
     if match.prefix.startswith(("next", "coming")):
         return True
     window = text[max(0, start - 80) : start]
-    window = re.split(r"[.;!?\"“”,—–(]|[,.]['’]", window)[-1]
+    window = _CLAUSE_CUT.split(window)[-1]
     speech = list(SPEECH_CUE.finditer(window))
     if speech:  # "... will ...,' he said on Monday": the date of the statement
         window = window[speech[-1].end() :]
@@ -107,6 +110,10 @@ _DETERMINER_BEFORE = re.compile(
 )
 
 
+_SPEECH_CLAUSE_CUT = re.compile(r"[,;:.]|\bthat\b")
+_DIGIT = re.compile(r"\d")
+
+
 def is_speech_date(text: str, local_start: int) -> bool:
     """ "he said late on Monday", "told reporters in Kyiv on Tuesday": the date of the
     statement rather than of the event.
@@ -117,14 +124,14 @@ def is_speech_date(text: str, local_start: int) -> bool:
     """
     window_start = max(0, local_start - 60)
     window = text[window_start:local_start]
-    cut = list(re.finditer(r"[,;:.]|\bthat\b", window))
+    cut = list(_SPEECH_CLAUSE_CUT.finditer(window))
     clause_start = cut[-1].end() if cut else 0
     cues = list(SPEECH_CUE.finditer(window, clause_start))
     if not cues:
         return False
     cue = cues[-1]
     gap = window[cue.end() :]
-    if re.search(r"\d", gap) or len(gap.split()) > 5 or cue.group()[0].isupper():
+    if _DIGIT.search(gap) or len(gap.split()) > 5 or cue.group()[0].isupper():
         return False
     before = text[max(0, window_start + cue.start() - 12) : window_start + cue.start()]
     return not _DETERMINER_BEFORE.search(before)

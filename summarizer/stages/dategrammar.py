@@ -269,8 +269,11 @@ def month_number(text: str) -> int | None:
     return MONTHS.get(text.lower().rstrip("."))
 
 
+_NON_DIGIT = re.compile(r"\D")
+
+
 def digits_value(text: str) -> int:
-    return int(re.sub(r"\D", "", text) or 0)
+    return int(_NON_DIGIT.sub("", text) or 0)
 
 
 # --------------------------------------------------------------------------- point parsing
@@ -308,8 +311,12 @@ def parse_point(text: str, parts: re.Pattern[str] = _POINT_PARTS) -> Point | Non
     )
 
 
+_NUMERIC_PARTS = re.compile(r"[/.-]")
+_ISO_OR_NUMERIC = re.compile(rf"{_ISO}|{_NUMERIC}")
+
+
 def _parse_numeric(text: str) -> Point | None:
-    parts = re.split(r"[/.-]", text)
+    parts = _NUMERIC_PARTS.split(text)
     if len(parts) != 3:
         return None
     if len(parts[0]) == 4:  # ISO
@@ -322,7 +329,7 @@ def _parse_numeric(text: str) -> Point | None:
 
 def parse_explicit(text: str, *, any_case: bool = False) -> Point | None:
     text = text.strip()
-    if re.fullmatch(rf"{_ISO}|{_NUMERIC}", text):
+    if _ISO_OR_NUMERIC.fullmatch(text):
         return _parse_numeric(text)
     return parse_point(text, _POINT_PARTS_ANY_CASE if any_case else _POINT_PARTS)
 

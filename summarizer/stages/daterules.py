@@ -48,9 +48,15 @@ from summarizer.stages.dategrammar import (
 # --------------------------------------------------------------------------- resolvers
 
 
+# The module's patterns used in resolvers, compiled once (not looked up in re's cache
+# for each match).
+_SEPARATORS = re.compile(r"[\s-]+")
+_SPACES = re.compile(r"\s+")
+
+
 def _prefix_words(match: re.Match[str]) -> set[str]:
     prefix = match.groupdict().get("prefix") or ""
-    return set(re.split(r"[\s-]+", prefix.lower())) - {""}
+    return set(_SEPARATORS.split(prefix.lower())) - {""}
 
 
 def _r_explicit(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:
@@ -182,7 +188,7 @@ def _range_years(
 def _r_day_word(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:
     if published is None:
         return None
-    word = re.sub(r"\s+", " ", match.group("word").lower())
+    word = _SPACES.sub(" ", match.group("word").lower())
     offsets = {
         "yesterday": -1,
         "the day before yesterday": -2,
@@ -196,7 +202,7 @@ def _r_day_word(match: re.Match[str], published: dt.date | None, future: bool) -
 def _r_relative(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:
     if published is None:
         return None
-    rel = re.sub(r"\s+", " ", match.group("rel").lower())
+    rel = _SPACES.sub(" ", match.group("rel").lower())
     unit = match.group("unit").lower()
     words = _prefix_words(match) | set((match.group("mod") or "").lower().split())
     if rel in {"past", "last"} and "the" in words:
@@ -250,7 +256,7 @@ def _weekend(published: dt.date, delta: int, future: bool) -> Span | None:
 def _r_ago(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:
     if published is None:
         return None
-    num = re.sub(r"\s+", " ", match.group("num").lower())
+    num = _SPACES.sub(" ", match.group("num").lower())
     unit = match.group("unit").lower()
     if num in VAGUE_COUNTS:
         low, high = VAGUE_COUNTS[num]

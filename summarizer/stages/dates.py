@@ -129,8 +129,12 @@ def _candidates(
     return found
 
 
+_SEPARATORS = re.compile(r"[\s-]+")
+
+
 def _trim_prefix(text: str, match: re.Match[str]) -> str:
-    return re.sub(r"[\s-]+", " ", (match.groupdict().get("prefix") or "").strip().lower())
+    prefix = match.groupdict().get("prefix")
+    return _SEPARATORS.sub(" ", prefix.strip().lower()) if prefix else ""
 
 
 def _longest_non_overlapping(

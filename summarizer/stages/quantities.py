@@ -196,8 +196,17 @@ _CASUALTY_AFTER = re.compile(
 )
 
 
+# The hottest helpers' patterns, compiled once (not looked up in re's cache per figure)
+_WORD_NUMBER_PARTS = re.compile(r"[-\s]+")
+_SPACED_SCALE = re.compile(r"^\s(m|mn|bn)\b(?![\w'’.])", re.IGNORECASE)
+_FOUR_DIGITS = re.compile(r"\d{4}")
+_OF_THE = re.compile(r"^\s+of\s+(?:the|its|his|her|their|our|them|those|these)\b", re.I)
+_HYPHENED_WORD_AFTER = re.compile(r"^-[a-z]+\b(?!-)")
+_DIGITS_ONLY = re.compile(r"[\d,.]+")
+
+
 def _parse_word_number(word: str) -> float:
-    parts = re.split(r"[-\s]+", word.lower())
+    parts = _WORD_NUMBER_PARTS.split(word.lower())
     return float(sum(_TENS.get(p, _SMALL.get(p, 0)) for p in parts))
 
 
@@ -342,7 +351,7 @@ def _spaced_scale(m: re.Match[str], after: str) -> tuple[float, str]:
     """ "$1.5 m": a scale written apart from a sum's digits (factor, the text it takes)."""
     if not m.group("cur") or m.group("scale") or m.group("sscale") or m.group("vague"):
         return 1.0, ""
-    sm = re.match(r"^\s(m|mn|bn)\b(?![\w'’.])", after, re.IGNORECASE)
+    sm = _SPACED_SCALE.match(after)
     return (_SCALES[sm.group(1).lower()], sm.group(0)) if sm else (1.0, "")
 
 
@@ -373,7 +382,7 @@ def _is_year(m: re.Match[str], before: str, after: str) -> bool:
     """A four-digit number from 1800 to 2100 is a year, unless a plural noun follows
     directly and no date preposition precedes it ("2025 drones", not "in 2025")."""
     num = m.group("num")
-    if not re.fullmatch(r"\d{4}", num) or not 1800 <= int(num) <= 2100:
+    if not _FOUR_DIGITS.fullmatch(num) or not 1800 <= int(num) <= 2100:
         return False
     phrase = noun_phrase(after)
     counted = phrase is not None and plural(phrase.head) and phrase.end < 24
@@ -396,12 +405,12 @@ def _count_kind(m: re.Match[str], before: str, after: str) -> _Kind | None:
     """A count of a noun phrase's head ("1,600 households without power"), with the
     head and its state as stems (snowballstemmer) for comparison; None if the number
     counts nothing nameable (a clock time, a name, "one of its deepest strikes")."""
-    if re.match(r"^\s+of\s+(?:the|its|his|her|their|our|them|those|these)\b", after, re.I):
+    if _OF_THE.match(after):
         return None  # "one of its deepest strikes"
     scaled = m.group("scale") or m.group("sscale")
     if "." in m.group("num") and not scaled:
         return None  # 11.36, 00.50: clock times and ratios, not counts of things
-    if re.match(r"^-[a-z]+\b(?!-)", after) and not plural(after[1:].split()[0]):
+    if _HYPHENED_WORD_AFTER.match(after) and not plural(after[1:].split()[0]):
         return None  # "a 500-stock index", "a 7.0-magnitude quake": an adjective, not a count
     if _live_blog_time(m, before, after):
         return None  # "1428 Troy Livesay tweets": a live blog's time stamp
@@ -439,7 +448,7 @@ def _range_start(m: re.Match[str], text: str, value: float) -> tuple[int, float]
     50,000", "20 to 24 percent", "45-50,000" (the low end takes the high end's scale:
     "$5 to $7 billion" is not "$5")."""
     num = m.group("num")
-    if not re.fullmatch(r"[\d,.]+", num) or m.group("cur"):
+    if not _DIGITS_ONLY.fullmatch(num) or m.group("cur"):
         return None
     rm = _RANGE_BEFORE.search(text, max(0, m.start() - 40), m.start())
     if rm is None:
