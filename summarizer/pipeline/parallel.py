@@ -519,10 +519,10 @@ def _store(source: Source, item: Any, result: ParallelResult) -> None:
         result.outcomes[source.id] = item
         return
     kept, dropped, ext, keys, temporal = item
-    cleaned = CleanedSource(
+    cleaned = CleanedSource(  # the ranges of a valid CleanedSource: no need to validate them
         source=source,
-        kept=tuple(CharInterval(start=a, end=b) for a, b in kept),
-        dropped=tuple(DroppedRange(start=a, end=b, reason=r) for a, b, r in dropped),
+        kept=tuple(CharInterval.trusted(start=a, end=b) for a, b in kept),
+        dropped=tuple(DroppedRange.trusted(start=a, end=b, reason=r) for a, b, r in dropped),
     )
     result.outcomes[source.id] = (source, cleaned, ext)
     result.mentioned[source.id] = keys

@@ -398,13 +398,14 @@ def clean(source: Source) -> CleanedSource:
     reasons = [classify_line(line) for line in lines]
     tail = find_tail(lines, reasons)
     body = lines if tail is None else lines[:tail]
+    # a line's range is valid (0 <= start <= end), so its records need no validation
     kept = [
-        CharInterval(start=ln.start, end=ln.end)
+        CharInterval.trusted(start=ln.start, end=ln.end)
         for ln, r in zip(body, reasons, strict=False)
         if r is None
     ]
     drops = [
-        DroppedRange(start=ln.start, end=ln.end, reason=r)
+        DroppedRange.trusted(start=ln.start, end=ln.end, reason=r)
         for ln, r in zip(body, reasons, strict=False)
         if r is not None
     ]

@@ -396,7 +396,7 @@ def segment(cleaned: CleanedSource) -> tuple[Sentence, ...]:
             for s, e in spans:
                 line = text[s:e]
                 out.append(
-                    Sentence(
+                    Sentence.trusted(  # offsets and text from the source: valid
                         source_id=source.id,
                         index=len(out),
                         start=s,
