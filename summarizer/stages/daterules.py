@@ -50,13 +50,13 @@ from summarizer.stages.dategrammar import (
 
 # The module's patterns used in resolvers, compiled once (not looked up in re's cache
 # for each match).
-_SEPARATORS = re.compile(r"[\s-]+")
+PREFIX_SEPARATORS = re.compile(r"[\s-]+")  # between a prefix's words
 _SPACES = re.compile(r"\s+")
 
 
 def _prefix_words(match: re.Match[str]) -> set[str]:
     prefix = match.groupdict().get("prefix") or ""
-    return set(_SEPARATORS.split(prefix.lower())) - {""}
+    return set(PREFIX_SEPARATORS.split(prefix.lower())) - {""}
 
 
 def _r_explicit(match: re.Match[str], published: dt.date | None, future: bool) -> Span | None:

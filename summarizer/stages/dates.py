@@ -104,6 +104,7 @@ from summarizer.stages.dategrammar import (
 )
 from summarizer.stages.daterules import (
     MONTH_HEAD,
+    PREFIX_SEPARATORS,
     RULE_BY_KIND,
     RULES,
     is_title,
@@ -129,12 +130,9 @@ def _candidates(
     return found
 
 
-_SEPARATORS = re.compile(r"[\s-]+")
-
-
 def _trim_prefix(text: str, match: re.Match[str]) -> str:
     prefix = match.groupdict().get("prefix")
-    return _SEPARATORS.sub(" ", prefix.strip().lower()) if prefix else ""
+    return PREFIX_SEPARATORS.sub(" ", prefix.strip().lower()) if prefix else ""
 
 
 def _longest_non_overlapping(
