@@ -65,6 +65,34 @@ def test_a_result_that_does_not_pickle_is_made_here() -> None:
     assert result()  # made in this process
 
 
+@needs_fork
+def test_waiting_for_the_child_this_process_takes_the_tasks_given_meanwhile() -> None:
+    context = multiprocessing.get_context("fork")
+    started = context.Event()  # set by this process's first task: the child waits for it
+    taken: list[int] = []
+
+    def tasks() -> Any:
+        for i in range(1000):
+            taken.append(i)
+            started.set()
+            yield None
+
+    result = beside(lambda: started.wait(timeout=30), meanwhile=tasks())()
+    assert result is True  # the child answered after this process took a task
+    assert taken and taken[0] == 0
+
+
+def test_without_a_child_the_tasks_given_meanwhile_are_not_taken() -> None:
+    taken: list[int] = []
+
+    def tasks() -> Any:
+        taken.append(1)
+        yield None
+
+    assert beside(os.getpid, enabled=False, meanwhile=tasks())() == os.getpid()
+    assert taken == []
+
+
 def _corpus(folder: Path) -> Path:
     for o, (outlet, dead) in enumerate(FIGURES.items()):
         text = (
@@ -120,9 +148,9 @@ def test_pairs_and_order_are_made_beside_only_in_runs_on_workers_of_bounded_size
     asked: list[bool] = []
     real = runner.beside
 
-    def watched(step: Any, enabled: bool = True) -> Any:
+    def watched(step: Any, enabled: bool = True, **kwargs: Any) -> Any:
         asked.append(enabled)
-        return real(step, enabled)
+        return real(step, enabled, **kwargs)
 
     monkeypatch.setattr(runner, "beside", watched)
     _findings(folder, 1)

@@ -7,6 +7,7 @@ import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -158,6 +159,26 @@ def test_brief_order_puts_a_standalone_fact_of_the_day_first() -> None:
     assert order[0].id == "e3"  # e2 starts with a pronoun: it does not stand alone
     assert {e.id for e in select.leading_events(order)} == {"e2", "e3"}
     assert select.trim_connective(order[0].text) == "The army sent 200 soldiers to Orla."
+
+
+def test_brief_order_reads_the_terms_read_beforehand(monkeypatch: pytest.MonkeyPatch) -> None:
+    events = [
+        _entry("e1", MON, "The Kessel dam burst, flooding the village of Orla.", ("a", "b", "c")),
+        _entry("e2", TUE, "He said the water was still rising in Orla.", ("a", "b", "c")),
+        _entry("e3", TUE, "Meanwhile, the army sent 200 soldiers to Orla.", ("a", "b")),
+        _entry("e4", TUE, "The army sent 200 soldiers to Orla on Tuesday.", ("c",)),
+    ]
+    expected = [e.id for e in select.brief_order(events, None, TUE)]
+    terms = select.Terms()
+    steps = terms.reading([e.text for e in events] + [events[0].text])
+    assert len(list(steps)) == 4  # a step per new text
+    assert terms[events[3].text]["soldier"] == 1
+
+    def unread(text: str) -> Any:
+        raise AssertionError(f"read again: {text}")
+
+    monkeypatch.setattr(select, "_terms", unread)
+    assert [e.id for e in select.brief_order(events, None, TUE, terms=terms)] == expected
 
 
 def test_brief_order_without_entries_on_the_day_takes_the_latest_day_before() -> None:

@@ -19,6 +19,11 @@ The result is the one the step gives in this process: the step must be a pure
 function of what it reads (the fork sees the same objects, the same hash seed). If
 the fork is not available, or the child fails or is killed, the step runs here
 instead, so an error is raised where the serial run raises it.
+
+While it waits for the child, this process may do other work of the run
+(``meanwhile``: small tasks, taken one at a time until the child's answer is there):
+the runner reads the statements' terms for the brief's order while merge waits for
+its candidate pairs, time this process would otherwise spend idle.
 """
 
 from __future__ import annotations
@@ -26,16 +31,21 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 T = TypeVar("T")
+_DONE = object()  # no task left
 
 
-def beside(step: Callable[[], T], enabled: bool = True) -> Callable[[], T]:
+def beside(
+    step: Callable[[], T], enabled: bool = True, meanwhile: Iterable[object] = ()
+) -> Callable[[], T]:
     """``step`` started in a forked process when ``enabled`` and the platform forks;
-    returns a function that gives its result (computed here when the child gave none)."""
+    returns a function that gives its result (computed here when the child gave none).
+    Waiting for it, this process takes ``meanwhile``'s items (each one a small task
+    done) until the child's answer is there; without a child they are not taken."""
     if not enabled or "fork" not in multiprocessing.get_all_start_methods():
         return step
     context = multiprocessing.get_context("fork")
@@ -52,6 +62,9 @@ def beside(step: Callable[[], T], enabled: bool = True) -> Callable[[], T]:
 
     def result() -> T:
         try:
+            tasks = iter(meanwhile)
+            while not mine.poll() and next(tasks, _DONE) is not _DONE:
+                pass
             ok, value = mine.recv()
         except (EOFError, OSError):  # the child died without an answer
             ok, value = False, None

@@ -438,14 +438,19 @@ def _run(paths: Sequence[str | Path], config: Config, engine: EngineRunner) -> R
     # merge's candidate pairs on a second core while it makes the texts' names (see
     # beside), as the brief's order below; the same quotes bound both (merge's events)
     nearby = per_source.parallel and sum(len(x.events) for x in extractions) <= BESIDE_MAX_QUOTES
-    later = functools.partial(beside, enabled=nearby)
+    # waiting for the pairs, this process reads the statements' terms for the brief's order
+    terms = select_stage.Terms()
+    statements = terms.reading(e.text for x in extractions for e in x.events)
+    later = functools.partial(beside, enabled=nearby, meanwhile=statements)
     merged = merge_stage.merge(extractions, sources, _tokenised(per_source), later)
     signals = date_signals(done, per_source.mentioned)
     published = {s.id: s.published for s in sources.values()}
     day = config.day or select_stage.brief_day(merged, published.values())
     selected = _select(merged, config, signals, day, published)
     ordered = beside(  # on a second core while the figures are compared here (see beside)
-        lambda: _places(select_stage.brief_order(selected, signals, day, published), selected),
+        lambda: _places(
+            select_stage.brief_order(selected, signals, day, published, terms), selected
+        ),
         nearby,
     )
     kept_ids = {e.id for e in selected}

@@ -36,7 +36,7 @@ import math
 import operator
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -86,6 +86,18 @@ def _terms(text: str) -> Counter[str]:
     return Counter(map(_term, _WORD.findall(text)))
 
 
+class Terms(dict[str, Counter[str]]):
+    """Texts' terms read beforehand, for :func:`brief_order` (a run on worker processes
+    reads its statements' terms while it would otherwise wait: see the runner)."""
+
+    def reading(self, texts: Iterable[str]) -> Iterator[None]:
+        """Read each text's terms, one text a step (the caller stops when it likes)."""
+        for text in texts:
+            if text not in self:
+                self[text] = _terms(text)
+                yield None
+
+
 Vector = dict[str, float]
 
 
@@ -105,9 +117,13 @@ def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     return sum(map(operator.mul, a.values(), map(b.get, a.keys(), itertools.repeat(0.0))))
 
 
-def _vectors(events: Sequence[MergedEvent]) -> dict[str, Vector]:
-    """Unit tf-idf vectors of the entries' texts, idf over all entries of the run."""
-    counts = {e.id: _terms(e.text) for e in events}
+def _vectors(
+    events: Sequence[MergedEvent], known: Mapping[str, Counter[str]] | None = None
+) -> dict[str, Vector]:
+    """Unit tf-idf vectors of the entries' texts, idf over all entries of the run;
+    ``known``: texts' terms already read (:class:`Terms`)."""
+    done = known or {}
+    counts = {e.id: done[e.text] if e.text in done else _terms(e.text) for e in events}
     df: Counter[str] = Counter()
     for c in counts.values():
         df.update(c.keys())
@@ -417,8 +433,10 @@ def brief_order(
     signals: DateSignals | None,
     day: dt.date | None,
     published: Mapping[str, dt.date | None] | None = None,
+    terms: Mapping[str, Counter[str]] | None = None,
 ) -> list[MergedEvent]:
-    """Every entry, most important for a brief of ``day`` first.
+    """Every entry, most important for a brief of ``day`` first (``terms``: texts' terms
+    already read, :class:`Terms`).
 
     The headline's entry comes first: of the lead date's :data:`HEADLINE_CHOICES` best
     entries, a fact of that day (not an announcement made before it,
@@ -433,7 +451,7 @@ def brief_order(
     before history and background (:meth:`DateSignals.in_span`), what happened before
     what was announced for a day that has come, then those that stand alone first.
     """
-    vectors = _vectors(events)  # once: the ranking and the headline's choice share them
+    vectors = _vectors(events, terms)  # once: the ranking and the headline's choice share them
     ranking, centroids, positions = _rank(events, signals, vectors, published)
     lead = _lead_date(ranking, day)
     if lead is None:
