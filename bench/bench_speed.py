@@ -743,7 +743,7 @@ def to_markdown(
             "quantities, the dates each article mentions) are in the last row, which counts "
             "the workers' CPU too. The 1-worker runs below time them in one process. "
             "Such a run also orders the brief (brief_order) in a forked process while it "
-            "compares the figures (summarizer/pipeline/beside.py; up to "
+            "compares the figures (summarizer/beside.py; up to "
             "runner.BESIDE_MAX_QUOTES quotes): its row then reads 0.00, and its CPU is in "
             "the CPU s column only.",
         ]

@@ -1,6 +1,6 @@
 """A step of the run's tail on a second core gives what it gives in this process.
 
-:func:`summarizer.pipeline.beside.beside` forks a process for the step and waits for
+:func:`summarizer.beside.beside` forks a process for the step and waits for
 its pickled result; when it cannot fork, or the child fails, the step runs here, so
 errors surface as in a serial run.
 """
@@ -14,11 +14,11 @@ from typing import Any
 
 import pytest
 
+from summarizer import beside as beside_module
 from summarizer import pipeline
+from summarizer.beside import beside
 from summarizer.config import Config, EngineChoice
-from summarizer.pipeline import beside as beside_module
 from summarizer.pipeline import runner
-from summarizer.pipeline.beside import beside
 from summarizer.stages import disagree
 
 needs_fork = pytest.mark.skipif(
@@ -158,3 +158,38 @@ def test_pairs_and_order_are_made_beside_only_in_runs_on_workers_of_bounded_size
     monkeypatch.setattr(runner, "BESIDE_MAX_QUOTES", 0)  # any quote is too many
     _findings(folder, 2)
     assert asked == [False] * 2 + [True] * 2 + [False] * 2  # merge's pairs, then the order
+
+
+def test_a_long_list_of_entries_is_written_in_two_processes_as_in_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from summarizer.output import report_json
+
+    folder = _corpus(tmp_path)
+    for day, town in enumerate(("Orla", "Varn", "Sello", "Marrow")):
+        (folder / f"{town}.txt").write_text(
+            f"date: 2025-03-1{day}\nFerry news\n\nThe ferry to {town} was cancelled on "
+            f"Tuesday after a storm damaged its pier, the port of {town} said.\n",
+            encoding="utf-8",
+        )
+    report = pipeline.run([folder], Config(engine=EngineChoice.EXTRACTIVE, quiet=True, workers=1))
+    assert len(report.events) >= 4 and report.revisions  # a revised mark to write too
+    expected = report_json.document_text(report_json.report_v1(report))
+    asked: list[int] = []
+    real = report_json.beside
+
+    def watched(step: Any, enabled: bool = True) -> Any:
+        asked.append(len(report.events))
+        return real(step, enabled)
+
+    monkeypatch.setattr(report_json, "beside", watched)
+    monkeypatch.setattr(report_json, "BESIDE_MIN_ENTRIES", 2)
+    monkeypatch.setattr(report_json, "available_cores", lambda: 2)
+    assert report_json.render_json(report) == expected
+    assert asked == [len(report.events)]
+    monkeypatch.setattr(report_json, "available_cores", lambda: 1)  # no core to spare
+    assert report_json.render_json(report) == expected
+    monkeypatch.setattr(report_json, "available_cores", lambda: 2)
+    monkeypatch.setattr(report_json, "MAX_QUOTES", 0)  # too many quotes for a fork
+    assert report_json.render_json(report) == expected
+    assert asked == [len(report.events)]

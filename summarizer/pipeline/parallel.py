@@ -37,6 +37,7 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
+from summarizer.beside import available_cores, frozen_heap
 from summarizer.config import Config
 from summarizer.engines.base import EngineRunner, Prepared
 from summarizer.models import (
@@ -47,7 +48,6 @@ from summarizer.models import (
     Source,
     SourceExtraction,
 )
-from summarizer.pipeline.beside import frozen_heap
 from summarizer.pipeline.sources import (
     Interrupted,
     Outcomes,
@@ -80,14 +80,6 @@ class ParallelResult:
     temporal: dict[str, tuple[Ranges, ...]] = field(default_factory=dict)
     worker_seconds: list[float] = field(default_factory=list)  # CPU seconds of each worker
     worker_peak_kb: list[int] = field(default_factory=list)  # peak RSS of each worker
-
-
-def available_cores() -> int:
-    """Cores this process may run on."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
 
 
 def workers_for(sources: Sequence[Source], engine: EngineRunner, config: Config) -> int:

@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from summarizer.beside import MAX_QUOTES, beside
 from summarizer.config import Config, EngineChoice
 from summarizer.engines.base import BACKEND_STAGE, EngineRunner, Extracted, Prepared
 from summarizer.engines.extractive import ExtractiveEngine
@@ -37,7 +38,6 @@ from summarizer.models import (
     SourceReport,
 )
 from summarizer.pipeline import parallel
-from summarizer.pipeline.beside import beside
 from summarizer.pipeline.sources import (
     Interrupted,
     Processed,
@@ -104,12 +104,9 @@ def _extract(
 
 
 # Merge's candidate pairs and the brief's order are made on a second core
-# (:mod:`~summarizer.pipeline.beside`) in runs on worker processes with at most this many
-# quotes (the statements merge reads): the forked process holds a copy of
-# every page either process writes to, which grows with the entries and their quotes (one
-# story at 20,000 articles, 83,743 quotes: 762 -> 900 MiB held at once by the run and its
-# processes, for about 1 s of a 100 s run; Finan, 4,088 quotes: about 27 MB, 0.2 s of 7).
-BESIDE_MAX_QUOTES = 40_000
+# (:mod:`~summarizer.beside`) in runs on worker processes with at most this many
+# quotes (the statements merge reads): see :data:`summarizer.beside.MAX_QUOTES`.
+BESIDE_MAX_QUOTES = MAX_QUOTES
 
 FALLBACK_NOTE = (
     "Every model call failed: this is the extractive engine's brief of the same sources "

@@ -18,7 +18,7 @@ from summarizer.stages.similarity import Text
 Pairs = set[tuple[int, int]]
 # How merge starts the search for candidate pairs and later takes its result: the
 # search needs only the texts' vectors, so the run may start it on a second core while
-# the texts' names and clauses are made (the runner's pipeline.beside); by default it
+# the texts' names and clauses are made (the runner's summarizer.beside); by default it
 # runs when its result is asked for.
 Later = Callable[[Callable[[], Pairs]], Callable[[], Pairs]]
 Start = Callable[[Sequence[Text]], None]  # given the texts with their vectors

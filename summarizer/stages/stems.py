@@ -4,7 +4,7 @@ words by their stems.
 Merge's similarity (:mod:`summarizer.stages.similarity`) and the brief's ranking
 (:mod:`summarizer.stages.select`) stem many of the same words. In a run on worker
 processes the brief's order is made in a process forked after merge
-(:mod:`summarizer.pipeline.beside`): with one cache it finds the words merge stemmed
+(:mod:`summarizer.beside`): with one cache it finds the words merge stemmed
 already stemmed, instead of stemming them again on the way to the brief.
 """
 

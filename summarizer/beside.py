@@ -1,19 +1,23 @@
-"""One step of a run's tail computed on a second core while this process goes on.
+"""One step of a run computed on a second core while this process goes on.
 
 After the per-source stages, the run is one process on one core, though the machine
 that ran the workers has more. Merge's search for candidate pairs needs only the texts'
-vectors, not their names and clauses (:data:`~summarizer.stages.blocking.Later`); and
+vectors, not their names and clauses (:data:`~summarizer.stages.blocking.Later`);
 ordering the entries for the brief
 (:func:`~summarizer.stages.select.brief_order`) and comparing their figures
 (:func:`~summarizer.stages.disagree.compare`) both read the merged entries and
-neither needs the other. :func:`beside` starts such a step in a forked process (it
-shares this process's memory as it is: nothing is sent to it) and returns a function
-that waits for its result, which comes back pickled: the runner sends the brief's
-order back as the entries' places (a few KB), and compares the figures itself. That
-way round, because the fork's memory is what it writes to (every page it touches is
-copied): one story at 20,000 articles, the run and its child held 976 MiB at once
-with the comparison in the child, 900 MiB with the order there, 762 MiB without a
-child (so the runner keeps very large runs in one process: ``BESIDE_MAX_QUOTES``).
+neither needs the other; and the JSON writer can write the last of a long list of
+entries while it writes the first (:mod:`~summarizer.output.report_json`). Here at the
+bottom of the layers so that the pipeline and the output can both use it.
+
+:func:`beside` starts such a step in a forked process (it shares this process's memory
+as it is: nothing is sent to it) and returns a function that waits for its result,
+which comes back pickled: the runner sends the brief's order back as the entries'
+places (a few KB), and compares the figures itself. That way round, because the fork's
+memory is what it writes to (every page it touches is copied): one story at 20,000
+articles, the run and its child held 976 MiB at once with the comparison in the child,
+900 MiB with the order there, 762 MiB without a child (so very large runs stay in one
+process: :data:`MAX_QUOTES`).
 
 The result is the one the step gives in this process: the step must be a pure
 function of what it reads (the fork sees the same objects, the same hash seed). If
@@ -31,12 +35,28 @@ from __future__ import annotations
 import contextlib
 import gc
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator
 from multiprocessing.connection import Connection
 from typing import Any, TypeVar
 
 T = TypeVar("T")
 _DONE = object()  # no task left
+
+# Steps are made beside only for runs with at most this many quotes (merge's statements,
+# the entries' evidence): the forked process holds a copy of every page either process
+# writes to, which grows with the entries and their quotes (one story at 20,000
+# articles, 83,743 quotes: 762 -> 900 MiB held at once by the run and its processes,
+# for about 1 s of a 100 s run; Finan, 4,088 quotes: about 27 MB, 0.2 s of 7).
+MAX_QUOTES = 40_000
+
+
+def available_cores() -> int:
+    """Cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
 
 
 def beside(
@@ -47,6 +67,8 @@ def beside(
     Waiting for it, this process takes ``meanwhile``'s items (each one a small task
     done) until the child's answer is there; without a child they are not taken."""
     if not enabled or "fork" not in multiprocessing.get_all_start_methods():
+        return step
+    if multiprocessing.current_process().daemon:  # a daemon process may not have children
         return step
     context = multiprocessing.get_context("fork")
     mine, theirs = context.Pipe(duplex=False)
