@@ -65,6 +65,10 @@ EXPRESSION_CASES = [
     ("next Friday", FRI_2025_01_03, "2025-01-10", None, DAY),
     ("will meet on Monday", TUE_2025_07_01, "2025-07-07", None, DAY),
     ("is due to vote on Thursday", TUE_2025_07_01, "2025-07-03", None, DAY),
+    # a statement still to come is future too (a past one dates the statement)
+    ("will be announced on Friday", TUE_2025_07_01, "2025-07-04", None, DAY),
+    ("will be formally announced on 18 January", WED_2025_12_10, "2026-01-18", None, DAY),
+    ("was announced on Friday", TUE_2025_07_01, "2025-06-27", None, DAY),
     # day words
     ("overnight", TUE_2025_07_01, "2025-07-01", None, DAY),
     ("during the night", SUN_2024_03_10, "2024-03-10", None, DAY),

@@ -40,6 +40,10 @@ _QUOTE_END = re.compile(r"[,.!?]\s*[”\"’']\s+")
 _ATTRIBUTION = re.compile(r"[^.!?“”\"]{0,120}?[.!?](?=\s|$)")
 _PRONOUN = frozenset({"he", "she", "they"})
 
+# A statement still to come: "will be announced on", "is expected to confirm on".
+_FUTURE_STATEMENT = re.compile(
+    rf"(?:{FUTURE_CUE.pattern})(?:\s+(?:be|not|also|only|formally|officially))*\s*$", re.IGNORECASE
+)
 _PAST_REFERENCE = re.compile(r"\b(?:after|following|since|in\s+response\s+to)\b", re.I)
 
 
@@ -48,16 +52,16 @@ _CLAUSE_CUT = re.compile(r"[.;!?\"“”,—–(]|[,.]['’]")
 
 def is_future(text: str, start: int, match: TemporalMatch) -> bool:
     """Future time before the expression in its clause ("will meet on Monday", "hoped to
-    run a reduced service on Thursday"), unless a statement verb ("..., he said on
-    Monday") or a past event's reference ("vowed to respond after the attack on Monday")
-    comes between the cue and the date."""
+    run a reduced service on Thursday", "will be announced on Friday"), unless a past
+    statement verb ("..., he said on Monday") or a past event's reference ("vowed to
+    respond after the attack on Monday") comes between the cue and the date."""
     if match.prefix.startswith(("next", "coming")):
         return True
     window = text[max(0, start - 80) : start]
     window = _CLAUSE_CUT.split(window)[-1]
     speech = list(SPEECH_CUE.finditer(window))
-    if speech:  # "... will ...,' he said on Monday": the date of the statement
-        window = window[speech[-1].end() :]
+    if speech and not _FUTURE_STATEMENT.search(window, 0, speech[-1].start()):
+        window = window[speech[-1].end() :]  # "... will ...,' he said on Monday": said then
     cues = list(FUTURE_CUE.finditer(window))
     return bool(cues) and not _PAST_REFERENCE.search(window, cues[-1].end())
 
