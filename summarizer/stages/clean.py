@@ -67,7 +67,8 @@ def split_lines(text: str, start: int = 0, end: int | None = None) -> list[Line]
 MAX_SOURCE_CHARS = 10_000_000
 MAX_SOURCE_UNITS = 200_000  # line breaks and sentence ends (. ! ? …): bounds the records
 OVERSIZE = "over-size-limit"
-_UNIT_END = re.compile(r"[\n.!?…]")
+_UNIT_ENDS = "\n.!?…"
+_UNIT_END = re.compile(f"[{_UNIT_ENDS}]")
 _CUT_WINDOW = 100_000  # look this far back from the limit for a line, else a word, break
 
 
@@ -76,9 +77,12 @@ def size_cut(text: str, start: int) -> int:
     fits the limits, else after the last unit end within :data:`MAX_SOURCE_UNITS`, or the
     last line break (failing that, space) within :data:`MAX_SOURCE_CHARS` characters."""
     hard = start + MAX_SOURCE_CHARS
-    for units, m in enumerate(_UNIT_END.finditer(text, start, min(hard, len(text))), 1):
-        if units >= MAX_SOURCE_UNITS:
-            return m.end()
+    stop = min(hard, len(text))
+    # each unit end is one character: counted in C first, found one by one only when over
+    if sum(text.count(end, start, stop) for end in _UNIT_ENDS) >= MAX_SOURCE_UNITS:
+        for units, m in enumerate(_UNIT_END.finditer(text, start, stop), 1):
+            if units >= MAX_SOURCE_UNITS:
+                return m.end()
     if len(text) <= hard:
         return len(text)
     floor = max(start, hard - _CUT_WINDOW)
@@ -298,7 +302,14 @@ def _may_match(needs: _Needs, text: str, low: str | None) -> bool:
         if low is None:
             return True
         text = low
-    return text.startswith(starts) or any(word in text for word in inside)
+    if text.startswith(starts):
+        return True
+    # a loop: any() over a generator took twice as long (0.37 vs 0.17 us for one word, 0.64
+    # vs 0.41 for seven), and this runs 4-5 times a line
+    for word in inside:  # noqa: SIM110
+        if word in text:
+            return True
+    return False
 
 
 _SHORT = 30

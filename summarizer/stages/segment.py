@@ -330,11 +330,14 @@ def _split_unit(
     unit's run-in heading pieces end (an inline heading, a time stamp, a title or
     caption glued to the lede: :mod:`summarizer.stages.runin`) when it starts with one."""
     heading_end = _inline_heading_cut(text, unit)
-    protected = _attributed_quotes(text, unit.start, unit.end)
-    starts = [a for a, _ in protected]
+    protected: list[tuple[int, int]] | None = None  # found at the first candidate (most have none)
+    starts: list[int] = []
     boundaries = []
     for m in _BOUNDARY.finditer(text, unit.start, unit.end):
         cut = m.end(2)
+        if protected is None:
+            protected = _attributed_quotes(text, unit.start, unit.end)
+            starts = [a for a, _ in protected]
         if _inside(protected, starts, cut):
             continue
         prev = _prev_word(text, m.start())
