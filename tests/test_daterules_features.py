@@ -16,6 +16,7 @@ _PIECES = [
     "midnight", "night", "morning", "afternoon", "evening", "ago", "Ago", "agog", "sago",
     "2025", "202", "12345", "\u0662\u0660\u0662\u0665", "week\u212a", "\u212aweek", "caf\u00e9",
     "\u201cMonday\u201d", "d\u00e9jour", "a", "the", "-", "\u2013", ",", ".", "'", "(", "1",
+    "/", "07/01/2025", "2025-07-01", "3.4.2009", "\u0663-\u0664",
 ]  # fmt: skip
 
 
@@ -29,12 +30,11 @@ def test_text_features_agree_with_the_words_of_the_text(pieces: list[str], glue:
 
 
 def test_text_features_examples() -> None:
-    assert text_features("He left on Monday, May 3, 2021.") == {
-        "weekday",
-        "month",
-        "year4",
-        "numeric",
-    }
+    assert text_features("He left on Monday, May 3, 2021.") == {"weekday", "month", "year4"}
+    assert text_features("left on 07/01/2025") == {"year4", "numeric"}
+    assert text_features("on 2025-07-01") == {"year4", "numeric"}
+    assert text_features("12-7 in 2025") == {"year4", "numeric"}  # a superset: no date here
+    assert text_features("2025/") == {"year4"}
     assert text_features("The Mayor met Mondays.") == set()
     assert text_features("two WEEKS AGO, last Year") == {"period", "ago"}
     assert text_features("this afternoon") == {"day_word"}

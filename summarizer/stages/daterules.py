@@ -401,10 +401,13 @@ def text_features(text: str) -> set[str]:
     """Which kinds of temporal vocabulary ``text`` contains (to skip rules cheaply).
 
     A kind is there when a whole word (a run of ASCII letters) is one of its tokens
-    (weekdays and months as capitalised, the rest in any case), or, for years and
-    numeric dates, four digits in a row. Every sentence of a run is asked, so ASCII
-    text is searched for each kind's tokens directly (C-speed substring and
-    literal-prefix searches) instead of listing its words; other text lists them."""
+    (weekdays and months as capitalised, the rest in any case), or, for years, four
+    digits in a row, and for numeric dates those and a digit, a "-", "/" or "." and a
+    digit (what every ISO or numeric date holds: "2025-07-01", "07/01/2025"). Every
+    sentence of a run is asked, so ASCII text is searched for each kind's tokens
+    directly (C-speed substring and literal-prefix searches, the parts written out:
+    ``any`` over :data:`_PERIOD_PARTS` and :data:`_DAY_PARTS` cost twice as much)
+    instead of listing its words; other text lists them."""
     if not text.isascii():  # lower() may change a non-ASCII text's length and letters
         return _features_of_words(text)
     found = set()
@@ -413,14 +416,23 @@ def text_features(text: str) -> set[str]:
     if _whole_word(_MONTH_RUN, text):
         found.add("month")
     lower = text.lower()  # same positions and letters as text: it is ASCII
-    if any(part in lower for part in _PERIOD_PARTS) and _whole_word(_PERIOD_RUN, lower):
+    if ("week" in lower or "month" in lower or "year" in lower) and _whole_word(_PERIOD_RUN, lower):
         found.add("period")
-    if any(part in lower for part in _DAY_PARTS) and _whole_word(_DAY_RUN, lower):
+    if (
+        "day" in lower
+        or "night" in lower
+        or "morrow" in lower
+        or "morning" in lower
+        or "noon" in lower
+        or "evening" in lower
+    ) and _whole_word(_DAY_RUN, lower):
         found.add("day_word")
     if "ago" in lower and _whole_word(_AGO_RUN, lower):
         found.add("ago")
     if _ASCII_DIGITS4.search(text):
-        found.update({"year4", "numeric"})
+        found.add("year4")
+        if _ASCII_NUMERIC_MARK.search(text):
+            found.add("numeric")
     return found
 
 
@@ -440,7 +452,9 @@ def _features_of_words(text: str) -> set[str]:
     if "ago" in lower:
         found.add("ago")
     if _DIGITS4.search(text):
-        found.update({"year4", "numeric"})
+        found.add("year4")
+        if _NUMERIC_MARK.search(text):
+            found.add("numeric")
     return found
 
 
@@ -452,11 +466,14 @@ def _token_run(tokens: frozenset[str]) -> re.Pattern[str]:
 
 
 def _whole_word(pattern: re.Pattern[str], text: str) -> bool:
-    """Whether a match of ``pattern`` (:func:`_token_run`) in ``text`` starts a word."""
-    for match in pattern.finditer(text):
+    """Whether a match of ``pattern`` (:func:`_token_run`) in ``text`` starts a word
+    (searched match after match: most texts have none, and no iterator is made)."""
+    match = pattern.search(text)
+    while match is not None:
         start = match.start()
         if start == 0 or text[start - 1] not in _ASCII_LETTERS:
             return True
+        match = pattern.search(text, match.end())
     return False
 
 
@@ -470,6 +487,8 @@ _DAY_PARTS = ("day", "night", "morrow", "morning", "noon", "evening")  # one is 
 _AGO_RUN = _token_run(frozenset({"ago"}))
 _DIGITS4 = re.compile(r"\d{4}")
 _ASCII_DIGITS4 = re.compile("[0-9][0-9][0-9][0-9]")  # \d{4} on ASCII text, scanned faster
+_NUMERIC_MARK = re.compile(r"\d[-/.]\d")
+_ASCII_NUMERIC_MARK = re.compile("[0-9][-/.][0-9]")
 
 
 # Every month name (dategrammar.MONTH_PATTERN, capitalised) opens with one of these.
