@@ -470,7 +470,7 @@ def _build(
     events = [e for _, e in members]
     text = next(e.text for node in group if node.text == rep for _, e in node.events)
     evidence = tuple(
-        Evidence(
+        Evidence.trusted(
             source=e.source_id,
             quote=e.quote,
             start=e.start,
@@ -494,7 +494,7 @@ def _build(
     dated = [(node.events[0][1].date, len(node.events)) for node in group]
     date = _vote([(d, n) for d, n in dated if d is not None], fallback, within)
     salience = max(min(e.salience, 1.0) for e in events)
-    return MergedEvent(
+    return MergedEvent.trusted(
         id=_event_id(evidence),
         date=date,
         text=text,
