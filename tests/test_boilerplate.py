@@ -325,3 +325,60 @@ def test_outlet_of_names_the_publisher_or_the_urls_host() -> None:
     assert outlet_of(named) == "the marlow echo"
     assert outlet_of(hosted) == "echo.example"
     assert outlet_of(Source(id="c", path="c.txt", text="x")) is None
+
+
+# --------------------------------------------------------------------------- glued runs
+
+HELP = (
+    "If you need help with the site write to the help desk of the Riverside Gazette or call "
+    "the main Gazette switchboard:"
+)
+GLUED = {  # the footer glued to a different line on each page
+    "2025-03-03": "Ana Ruiz: the valley needs a new flood wall before next winter",
+    "2025-03-04": "Tom Okafor: why the Old Bridge must be rebuilt in stone this year",
+    "2025-03-05": "Lena Vogel: farmers along the Vale count the cost of the flood",
+}
+
+
+def _glued_story(tmp_path: Path, extra: dict[str, tuple[str, list[str]]]) -> Path:
+    articles = {
+        f"page-{day}": (day, [f"The river fell again in Marlow on {day}.", f"{HELP} {line}"])
+        for day, line in GLUED.items()
+    }
+    return _write(tmp_path / "glued", {**articles, **extra})
+
+
+def test_a_footer_glued_to_other_text_is_cut_out_and_the_rest_stays(tmp_path: Path) -> None:
+    kept, dropped = _kept_and_dropped(_glued_story(tmp_path, {}))
+    assert "help desk" not in kept
+    for line in GLUED.values():
+        assert line in kept.split("\n")  # the rest is a sentence of its own
+    assert sum(d.startswith("If you need help") for d in dropped) == 3
+    for cleaned, sentences in drop_boilerplate(_prepared(_glued_story(tmp_path, {}))):
+        text = cleaned.source.text
+        assert all(text[s.start : s.end] == s.text for s in sentences)  # offsets exact
+        assert all(
+            k.end <= d.start or k.start >= d.end for d in cleaned.dropped for k in cleaned.kept
+        )
+
+
+def test_a_footer_glued_to_a_time_stamp_is_dropped_whole(tmp_path: Path) -> None:
+    stamped = {"page-2025-03-06": ("2025-03-06", [f"{HELP} 11.36 GMT on Thursday 6 March 2025."])}
+    kept, dropped = _kept_and_dropped(_glued_story(tmp_path, stamped))
+    assert "11.36 GMT" not in kept
+    assert f"{HELP} 11.36 GMT on Thursday 6 March 2025." in dropped
+
+
+def test_a_background_line_differing_in_its_figures_stays_whole(tmp_path: Path) -> None:
+    background = (
+        "The flood, which began when the Vale burst its banks at Marlow on Sunday, was "
+        "followed by two surges of {} and {} metres"
+    )
+    figures = [(1.2, 0.8), (1.4, 0.9), (1.1, 0.7)]
+    articles = {
+        f"report-{i}": (day, [f"Crews cleared mud on {day}.", background.format(*f) + "."])
+        for i, (day, f) in enumerate(zip(GLUED, figures, strict=True))
+    }
+    kept, _ = _kept_and_dropped(_write(tmp_path / "background", articles))
+    for f in figures:
+        assert background.format(*f) + "." in kept

@@ -38,7 +38,9 @@ days and, unlike a time a news report mentions, also within pages (on average
 dropped too.
 
 Dropped sentences leave the kept ranges and are listed as dropped ranges with the
-reason ``boilerplate (N articles, M days)``, like other junk (``summarizer inspect``).
+reason ``boilerplate (N articles, M days)``, like other junk (``summarizer inspect``);
+so are the recurring runs cut out of a kept sentence they are glued into
+(:mod:`summarizer.stages.stretches`: a footer glued to a promo or a page's stamp).
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ from itertools import chain, compress, filterfalse, islice
 from urllib.parse import urlsplit
 
 from summarizer.models import CharInterval, CleanedSource, DroppedRange, Sentence, Source
+from summarizer.stages import stretches
 from summarizer.stages.dategrammar import MONTHS, WEEKDAYS
 from summarizer.stages.recurrence import Recurring, tally
 
@@ -408,30 +411,40 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def _apply(
-    cleaned: CleanedSource, sentences: Sequence[Sentence], drop: Sequence[tuple[Sentence, str]]
+    cleaned: CleanedSource,
+    sentences: Sequence[Sentence],
+    drop: Sequence[tuple[Sentence, str, tuple[tuple[int, int], ...]]],
 ) -> Prepared:
     if not drop:
         return cleaned, sentences
-    gone = {s.index for s, _ in drop}
-    holes = sorted((s.start, s.end) for s, _ in drop)
+    text = cleaned.source.text
+    cut: list[tuple[int, int, str]] = []  # (start, end, reason) in the source's text
+    pieces: dict[int, list[Sentence]] = {}  # what is left of each sentence cut
+    for s, reason, holes in drop:
+        holes = holes or ((0, len(s.text)),)
+        cut += [(s.start + a, s.start + b, reason) for a, b in holes]
+        pieces[s.index] = stretches.left(text, s, holes)
+    spans = sorted((a, b) for a, b, _ in cut)
     kept = [
         k if span == (k.start, k.end) else CharInterval(start=span[0], end=span[1])
-        for k in _subtract(cleaned.kept, holes)
-        if (span := _strip(cleaned.source.text, k.start, k.end)) is not None
+        for k in _subtract(cleaned.kept, spans)
+        if (span := _strip(text, k.start, k.end)) is not None
     ]
     dropped = sorted(
-        [*cleaned.dropped, *(DroppedRange(start=s.start, end=s.end, reason=r) for s, r in drop)],
+        [*cleaned.dropped, *(DroppedRange(start=a, end=b, reason=r) for a, b, r in cut)],
         key=lambda d: (d.start, d.end),
     )
     new = cleaned.model_copy(update={"kept": tuple(kept), "dropped": tuple(dropped)})
-    return new, tuple(s for s in sentences if s.index not in gone)
+    return new, tuple(chain.from_iterable(pieces.get(s.index, [s]) for s in sentences))
 
 
 # The stage in three steps, so that the per-article ones can run where the article's
 # sentences are (:mod:`summarizer.pipeline.parallel`): :func:`sentence_units` per article,
 # :func:`decide` over the corpus, :func:`apply_drops` per article.
 
-Drops = list[tuple[int, str]]  # (position of the sentence in its article's list, reason)
+# (position of the sentence in its article's list, reason, the character ranges of its text
+# cut out of it: () for the whole sentence)
+Drops = list[tuple[int, str, tuple[tuple[int, int], ...]]]
 
 
 def sentence_units(sentences: Sequence[Sentence], ids: dict[str, int], case: _Case) -> list[_Unit]:
@@ -504,28 +517,47 @@ def decide(
     tail_keys = [_keys_of(article.values()) for article in closing]
     closing_found = _Found(tally(published, tail_keys.__getitem__, TAIL_ARTICLES, TAIL_ARTICLES))
     out: list[Drops] = []
-    verdicts: dict[tuple[str, int, _Unit], str | None] = {}
+    verdicts: dict[tuple[str, int, _Unit], _Cut] = {}
     found = (sampled, full_found)
     for i, js in enumerate(flagged):
         drop: Drops = []
         for j in sorted({*js, *closing[i]}):
-            reason = None
+            reason, holes = None, _WHOLE
             if j in full[i]:
                 seen = (texts[i][j], salts[i], units[i][j])
                 if seen not in verdicts:
-                    verdicts[seen] = _verdict(seen[0], full[i][j], seen[2], found, case)
-                reason = verdicts[seen]
+                    verdicts[seen] = _cut(seen[0], full[i][j], seen[2], found, case)
+                reason, holes = verdicts[seen]
             if reason is None and j in closing[i] and closing[i][j][0]:
                 reason = _tail_verdict(closing[i][j], closing_found)
             if reason is not None:
-                drop.append((j, reason))
+                drop.append((j, reason, holes))
         out.append(drop)
     return out
 
 
+_Cut = tuple[str | None, tuple[tuple[int, int], ...]]  # a reason and the holes (() whole)
+_WHOLE: tuple[tuple[int, int], ...] = ()
+
+
+def _cut(
+    text: str, full: _Full, sampled: _Unit, counts: tuple[_Found, _Found], case: _Case
+) -> _Cut:
+    """A flagged sentence's :func:`_verdict`; a kept one's recurring runs as holes
+    (:mod:`~summarizer.stages.stretches`; all of it when nothing else is left)."""
+    reason = _verdict(text, full, sampled, counts, case)
+    recurring = counts[1].recurring
+    runs = [] if reason else stretches.runs(full[0][0], full[0][1], recurring, SHINGLE)
+    holes = stretches.holes(text, runs, _TOKEN, tokens) if runs else ()
+    if not holes:
+        return reason, _WHOLE
+    reason = _reason(counts[1].counts, [k for k in full[0][0] if k in recurring])
+    return reason, holes if stretches.remains(text, holes) else _WHOLE
+
+
 def apply_drops(cleaned: CleanedSource, sentences: Sequence[Sentence], drops: Drops) -> Prepared:
     """One article with the sentences :func:`decide` named dropped."""
-    return _apply(cleaned, sentences, [(sentences[j], reason) for j, reason in drops])
+    return _apply(cleaned, sentences, [(sentences[j], r, holes) for j, r, holes in drops])
 
 
 def drop_boilerplate(
