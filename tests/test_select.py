@@ -450,3 +450,19 @@ def test_a_day_prefers_what_the_next_days_coverage_reports(
     monkeypatch.setattr(select, "NEXT_DAY_WEIGHT", 0.0)  # the setup: without it, "first" wins
     picked = select.select_timeline(events, per_date=1, published=published)
     assert [e.id for e in picked] == ["first"]
+
+
+def test_a_brief_line_states_the_entry_whose_text_it_is_whatever_its_spacing() -> None:
+    from summarizer.stages import wording
+
+    events = [
+        _entry("e1", TUE, "Rescuers evacuated the Orla hospital as floodwater rose."),
+        _entry("e2", TUE, "The army sent\u00a0 200 soldiers\nto Orla."),
+        _entry("e3", TUE, "  The army sent 200 soldiers to Orla on Tuesday."),
+        _entry("e4", TUE, "The army sent 200 soldiers to Orla."),
+    ]
+    assert wording.event_for("The army sent 200 soldiers to Orla.", events) is events[1]
+    assert wording.event_for(" The  army sent 200 soldiers to Orla.", events[2:]) is events[3]
+    held = wording.event_for("sent 200 soldiers to orla", events)  # the first that holds it
+    assert held is events[1]
+    assert wording.event_for("The army sent 200 soldiers", events[2:]) is events[2]

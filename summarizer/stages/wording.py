@@ -127,13 +127,14 @@ def event_for(
     flat = _flat(text)
     if not flat:
         return None
+    first = flat.split(" ", 1)[0]  # a text that flattens to ``flat`` starts with it
     for event in events:
-        if _flat(event.text) == flat:
+        if event.text.lstrip().startswith(first) and _flat(event.text) == flat:
             return event
     low = flat.casefold()
-    held = [e for e in events if low in _flat(e.text).casefold()]
-    if held:
-        return held[0]
+    held = next((e for e in events if low in _flat(e.text).casefold()), None)
+    if held is not None:  # the first that holds it
+        return held
     supported = [
         e
         for e in events
