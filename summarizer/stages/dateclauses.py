@@ -22,6 +22,7 @@ found by bisection), so a sentence with many dates costs linear time.
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 
 from summarizer.stages.dategrammar import FUNCTION_WORDS, FUTURE_CUE, SPEECH_CUE, TemporalMatch
@@ -57,7 +58,14 @@ def is_future(text: str, start: int, match: TemporalMatch) -> bool:
     respond after the attack on Monday") comes between the cue and the date."""
     if match.prefix.startswith(("next", "coming")):
         return True
-    window = text[max(0, start - 80) : start]
+    return _future_before(text[max(0, start - 80) : start])
+
+
+@functools.lru_cache(maxsize=4096)
+def _future_before(window: str) -> bool:
+    """:func:`is_future` of what the 80 characters before the expression hold; kept: a run
+    asks about the same characters again (an event's quote, then the kept text around it:
+    3,161 distinct of 5,705 in a corpus of 300 articles)."""
     window = _CLAUSE_CUT.split(window)[-1]
     speech = list(SPEECH_CUE.finditer(window))
     if speech and not _FUTURE_STATEMENT.search(window, 0, speech[-1].start()):
