@@ -67,7 +67,9 @@ SENTENCE_STARTERS = _words(
 _BOUNDARY = re.compile(r"([.!?…]+)(['\"”’)\]]*)(\s+)(?=\S)")
 _PREV_WORD = re.compile(r"([\w.’'-]*)$")
 _NEXT_WORD = re.compile(r"([\"'“‘(\[]*)([\w’'-]*)")
-_TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*\s*$")
+# A line ending in terminal punctuation, then closers, then whitespace (_has_terminal).
+_TERMINALS = tuple(".!?…:;")
+_CLOSERS = "\"'”’)]"
 _ALNUM = re.compile(r"[^\W_]")  # a character for which str.isalnum() holds: \w but "_"
 _LIST_ITEM = re.compile(r"\s*(?:[-*•–]\s|\d+[.)]\s)")
 # Each branch opens with its quotation mark (a straight one's "no word character before"
@@ -185,7 +187,10 @@ def _strip_span(text: str, s: int, e: int) -> tuple[int, int]:
 
 
 def _has_terminal(line: str) -> bool:
-    return bool(_TERMINAL.search(line))
+    """Whether ``line`` ends in terminal punctuation, closers and whitespace aside: read
+    from the end with two strips (``[.!?…:;]["'”’)\\]]*\\s*$`` searched for was tried at
+    every punctuation mark of the line; str.isspace is ``\\s`` for every code point)."""
+    return line.rstrip().rstrip(_CLOSERS).endswith(_TERMINALS)
 
 
 def _starts_lower(line: str) -> bool:
