@@ -112,8 +112,12 @@ def _may_instruct(flat: str) -> bool:
     return low.startswith(_OPENERS) or (low[:1] in "\"'(" and low[1:].startswith(_OPENERS))
 
 
+# The letters a directive opens with (an opener's first): looked ahead for after each
+# sentence end, so most sentences (opening otherwise) are not tried against every verb.
+_DIRECTIVE_INITIALS = "".join(sorted({opener[0] for opener in _OPENERS}))
 _OPENING_DIRECTIVE = re.compile(
-    rf"[\n.!?:;][\"”’)]?[ \t]*[\"“'‘(]?(?:please\s+)?(?:(?:do not|don't|never)\s+)?{_VERBS}\b",
+    rf"[\n.!?:;][\"”’)]?[ \t]*[\"“'‘(]?(?=[{_DIRECTIVE_INITIALS}])"
+    rf"(?:please\s+)?(?:(?:do not|don't|never)\s+)?{_VERBS}\b",
     re.IGNORECASE,
 )
 # \bais?\b on lower-cased text (the instruction pattern ignores case: "ai should mention"
