@@ -109,12 +109,20 @@ def frozen_heap() -> Iterator[None]:
     A forked process shares this process's memory until either writes to a page, and a
     collection writes to every object it examines: without the freeze each worker's
     first collections copied the pages of the whole run's objects (the sources, the
-    modules), which it never uses."""
+    modules), which it never uses. The runner also holds one block over the rest of a
+    run after the per-source stages (its records live to the end: a full collection
+    need not walk them); blocks nest, the outermost one thaws."""
     gc.freeze()
+    _FROZEN[0] += 1
     try:
         yield
     finally:
-        gc.unfreeze()
+        _FROZEN[0] -= 1
+        if not _FROZEN[0]:  # the outermost block thaws them
+            gc.unfreeze()
+
+
+_FROZEN = [0]  # frozen_heap blocks open in this process (the run's tail holds one)
 
 
 def _child(conn: Connection, step: Callable[[], Any]) -> None:

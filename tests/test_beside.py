@@ -193,3 +193,33 @@ def test_a_long_list_of_entries_is_written_in_two_processes_as_in_one(
     monkeypatch.setattr(report_json, "MAX_QUOTES", 0)  # too many quotes for a fork
     assert report_json.render_json(report) == expected
     assert asked == [len(report.events)]
+
+
+def test_frozen_heap_blocks_nest_and_the_outermost_thaws() -> None:
+    import gc
+
+    assert gc.get_freeze_count() == 0
+    with beside_module.frozen_heap():
+        with beside_module.frozen_heap():
+            kept: list[list[int]] = [[] for _ in range(10)]  # frozen by the inner block
+        assert gc.get_freeze_count() >= len(kept)  # the inner block thawed nothing
+    assert gc.get_freeze_count() == 0
+
+
+def test_the_run_after_the_per_source_stages_is_out_of_the_collectors_sight(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    frozen: list[int] = []
+    real = runner.merge_stage.merge
+
+    def merge(*args: Any, **kwargs: Any) -> Any:
+        frozen.append(gc.get_freeze_count())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(runner.merge_stage, "merge", merge)
+    serial = _findings(_corpus(tmp_path), 1)
+    assert frozen and frozen[0] > 0  # the sources and their results, at least
+    assert gc.get_freeze_count() == 0  # thawed when the run ends
+    assert serial[2]

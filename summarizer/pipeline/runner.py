@@ -18,7 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarizer.beside import MAX_QUOTES, beside
+from summarizer.beside import MAX_QUOTES, beside, frozen_heap
 from summarizer.config import Config, EngineChoice
 from summarizer.engines.base import BACKEND_STAGE, EngineRunner, Extracted, Prepared
 from summarizer.engines.extractive import ExtractiveEngine
@@ -423,9 +423,25 @@ def _run(paths: Sequence[str | Path], config: Config, engine: EngineRunner) -> R
     ingested = ingest_stage.ingest(
         paths, dict(config.published), fetch=config.fetch, encoding=config.encoding
     )
-    failures = list(ingested.failures)
     unique_sources, duplicate_notes = drop_duplicates(ingested.sources)
     per_source = _process_all(unique_sources, engine, config, ingested.cleaned)
+    # The sources and their results live to the end of the run: out of the cyclic garbage
+    # collector's sight from here (frozen_heap), its one full collection in the rest of
+    # the run no longer walks them (Finan: 0.06-0.11 -> 0.01-0.02 CPU s, serial)
+    with frozen_heap():
+        return _after(started, ingested, duplicate_notes, per_source, config, engine)
+
+
+def _after(
+    started: float,
+    ingested: IngestResult,
+    duplicate_notes: tuple[str, ...],
+    per_source: _PerSource,
+    config: Config,
+    engine: EngineRunner,
+) -> Report:
+    """The rest of the run once every source is through the per-source stages."""
+    failures = list(ingested.failures)
     done, batch_note, fell_back = per_source.done, per_source.batch_note, per_source.fell_back
     failures.extend(per_source.failures)
     writer = ExtractiveEngine(summary_sentences=config.summary_sentences) if fell_back else engine
