@@ -218,8 +218,15 @@ def test_the_run_after_the_per_source_stages_is_out_of_the_collectors_sight(
         frozen.append(gc.get_freeze_count())
         return real(*args, **kwargs)
 
+    def compare(*args: Any, **kwargs: Any) -> Any:
+        frozen.append(gc.get_freeze_count() if gc.isenabled() else -1)
+        return real_compare(*args, **kwargs)
+
+    real_compare = disagree.compare
     monkeypatch.setattr(runner.merge_stage, "merge", merge)
+    monkeypatch.setattr(disagree, "compare", compare)
     serial = _findings(_corpus(tmp_path), 1)
     assert frozen and frozen[0] > 0  # the sources and their results, at least
+    assert frozen[1] > frozen[0]  # then merge's records, and the collector runs again
     assert gc.get_freeze_count() == 0  # thawed when the run ends
     assert serial[2]

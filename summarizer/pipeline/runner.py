@@ -10,11 +10,13 @@ stage is shared and never looks at which engine ran.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
+import gc
 import logging
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -193,6 +195,22 @@ def _tokenised(per_source: _PerSource) -> Tokenised | None:
     for extraction, temporal in per_source.temporal:
         tokenised.add((e.text for e in extraction.events), temporal)
     return tokenised
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Tokenising and merging with the cyclic garbage collector paused, and what they
+    made then frozen (the run's tail is a :func:`~summarizer.beside.frozen_heap` block,
+    which thaws it at the end): their tokens and records hold no reference cycles, and
+    the collections they set off only walked them (Finan: 0.06 CPU s of the tail)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if enabled:
+            gc.enable()
 
 
 def _fallback(
@@ -455,7 +473,8 @@ def _after(
     terms = select_stage.Terms()
     statements = terms.reading(e.text for x in extractions for e in x.events)
     later = functools.partial(beside, enabled=nearby, meanwhile=statements)
-    merged = merge_stage.merge(extractions, sources, _tokenised(per_source), later)
+    with _collector_paused():
+        merged = merge_stage.merge(extractions, sources, _tokenised(per_source), later)
     signals = date_signals(done, per_source.mentioned)
     published = {s.id: s.published for s in sources.values()}
     day = config.day or select_stage.brief_day(merged, published.values())
