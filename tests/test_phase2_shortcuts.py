@@ -82,6 +82,21 @@ _PIECES = [
     "\u212a",
     "İn",
     "yesterday's",
+    "late last year",
+    "earlier this-year",
+    "mid-next\tyear",
+    "thiſ",
+    "laſt",
+    "coming",
+    "previous",
+    "the past",
+    "last",
+    "week",
+    "weekend",
+    "Month",
+    "YEAR",
+    "this past",
+    "March",
 ]
 _TEXTS = st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
 
@@ -144,6 +159,7 @@ def test_an_exact_quote_is_grounded_at_the_nearest_occurrence(
 @given(_TEXTS)
 @example("from March-April 2009")
 @example("March last year, on Friday (May 5, 2009)")
+@example("earlier this past March, late last year, the coming weekend, previous  month")
 def test_a_rule_skipped_for_what_its_text_lacks_has_no_match(text: str) -> None:
     features = text_features(text)
     for rule in RULES:
