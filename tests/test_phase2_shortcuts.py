@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from summarizer.stages import dates, ground, quantities
 from summarizer.stages.dategrammar import MONTHS
-from summarizer.stages.daterules import MONTH_HEAD, RULES, text_features
+from summarizer.stages.daterules import MONTH_HEAD, RULES, rules_for, text_features
 
 # _YEAR_HIT as it stood before (a literal copy), and stated_years without the month gate.
 _FORMER_YEAR_HIT = re.compile(r"(?<!\d)(?:1[89]|2[01])\d\d(?!\d)")
@@ -199,3 +199,18 @@ def test_the_reach_is_the_longest_word() -> None:
     assert longest_month + len(".") == 10
     assert len("hospitalising") == 13
     assert len("during") == 6
+
+
+def test_a_text_runs_the_rules_its_features_trigger_in_priority_order() -> None:
+    """rules_for (kept per combination) lists, for every set of features and a few kinds,
+    the rules a trigger check of each rule would run, with their index in RULES."""
+    every = sorted(set().union(*(rule.trigger for rule in RULES)))
+    for kinds in (None, frozenset({"date"}), frozenset({"year", "month", "relative"})):
+        for mask in range(1 << len(every)):
+            features = frozenset(f for i, f in enumerate(every) if mask >> i & 1)
+            expected = [
+                (priority, rule)
+                for priority, rule in enumerate(RULES)
+                if rule.trigger & features and (kinds is None or rule.kind in kinds)
+            ]
+            assert list(rules_for(features, kinds)) == expected

@@ -6,6 +6,7 @@ the publication date. The rules themselves are documented in :mod:`summarizer.st
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import string
 from collections.abc import Callable
@@ -527,3 +528,18 @@ RULES: tuple[Rule, ...] = tuple(
 RULE_BY_KIND: dict[str, list[Rule]] = {}
 for _rule in RULES:
     RULE_BY_KIND.setdefault(_rule.kind, []).append(_rule)
+
+
+@functools.lru_cache(maxsize=1024)
+def rules_for(
+    features: frozenset[str], kinds: frozenset[str] | None
+) -> tuple[tuple[int, Rule], ...]:
+    """The rules a text of ``features`` (:func:`text_features`) runs, of ``kinds`` when
+    given, each with its priority (its index in :data:`RULES`), in order: asked for every
+    text, answered once per combination (a few dozen in a run) instead of testing each
+    rule's trigger for each text."""
+    return tuple(
+        (priority, rule)
+        for priority, rule in enumerate(RULES)
+        if rule.trigger & features and (kinds is None or rule.kind in kinds)
+    )

@@ -108,6 +108,7 @@ from summarizer.stages.daterules import (
     RULE_BY_KIND,
     RULES,
     is_title,
+    rules_for,
     text_features,
 )
 
@@ -118,10 +119,7 @@ def _candidates(
     text: str, kinds: frozenset[str] | None = None
 ) -> list[tuple[int, int, int, re.Match[str]]]:
     found = []
-    features = text_features(text)
-    for priority, rule in enumerate(RULES):
-        if not rule.trigger & features or (kinds is not None and rule.kind not in kinds):
-            continue
+    for priority, rule in rules_for(frozenset(text_features(text)), kinds):
         if rule.needs is not None and not rule.needs.search(text):
             continue
         for match in rule.pattern.finditer(text):
