@@ -48,6 +48,7 @@ offsets; the cuts only move span boundaries, never characters.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
@@ -360,6 +361,66 @@ def glue_cuts(
     of the words that start the next piece, in order. ``opening``: the paragraph is one
     of its article's first, where a title block is; past them only a closed-class
     opener after a word in lower case, a clock time or a bracket is cut."""
+    start, end = span
+    if not opening and not _may_cut_later(text, start, end, starters):
+        return []  # (most paragraphs: proved in C, no token read in Python)
+    return _glue_cuts(text, span, starters, casing_of, opening)
+
+
+def _may_cut_later(text: str, start: int, end: int, starters: frozenset[str]) -> bool:
+    """Whether a paragraph past the opening may have a cut in ``text[start:end]``: a
+    piece told by its form (a bracket or a digit opening the zone, or a dash in it), or
+    a title-cased closed-class opener after whitespace (:func:`_opener_pattern`), past
+    the zone's first character (the first token cannot be cut before). False proves
+    :func:`_glue_cuts` finds none."""
+    head = _FIRST.search(text, start, end)
+    if head is None:
+        return False
+    first = head.group()
+    if first == "(" or first.isdigit():
+        return True
+    # a dash anywhere, even inside a token (a superset of _DASHES' tokens)
+    if text.find("--", start, end) >= 0 or text.find("—", start, end) >= 0:
+        return True
+    if text.find("–", start, end) >= 0:
+        return True
+    return _opener_pattern(starters).search(text, start + 1, end) is not None
+
+
+_FIRST = re.compile(r"\S")
+
+
+@functools.cache
+def _opener_pattern(starters: frozenset[str]) -> re.Pattern[str]:
+    """A word of ``starters`` that :func:`_is_opener` may take, after whitespace: its
+    first letter in upper case, the rest as written in ``starters`` (a title-cased word
+    is in lower case after its capital), then only the ",;:" that a token's word drops.
+    Every token that :func:`_is_opener` may take matches (a test checks, over all code
+    points, that no other character lowers to a starter's letter as these do). Each
+    branch opens with its capital, the whitespace looked behind, so that sre skips to
+    the next possible capital instead of trying every branch after every space."""
+    if any(not w.isascii() for w in starters):
+        return re.compile(r"\S")  # not proved for these: any token may be one
+    words: dict[str, list[str]] = {}
+    for word in sorted(starters, key=len, reverse=True):
+        if word and word != "i" and not word.startswith("i'"):  # never an opener
+            words.setdefault(word[0], []).append(re.escape(word[1:]))
+    capital = {first: re.escape(first.upper()) for first in words}
+    branches = "|".join(
+        f"{capital[first]}(?<=\\s{capital[first]})(?:{'|'.join(tails)})"
+        for first, tails in sorted(words.items())
+    )
+    return re.compile(rf"(?:{branches})[,;:]*(?!\S)")
+
+
+def _glue_cuts(
+    text: str,
+    span: tuple[int, int],
+    starters: frozenset[str],
+    casing_of: Callable[[], Casing],
+    opening: bool,
+) -> list[int]:
+    """:func:`glue_cuts` without its pre-test: every zone's tokens read."""
     start, end = span
     # the zone's first ZONE_MAX_TOKENS tokens (str.split and _TOKEN agree on whitespace)
     tokens = text[start:end].split(maxsplit=ZONE_MAX_TOKENS)[:ZONE_MAX_TOKENS]
