@@ -128,9 +128,12 @@ def holds_page_stamp(text: str) -> bool:
     return bool(_STAMP_CLOCK.search(text)) and bool(_PAGE_STAMP.search(text))
 
 
-# What every stamp holds (its clock time): a cheap test before the stamp's own pattern,
-# which is tried at every position of the window.
-_STAMP_CLOCK = re.compile(r"\d[.:]\d\d")
+# What every stamp holds (its clock time, "\d[.:]\d\d"): a cheap test before the stamp's
+# own pattern, which is tried at every position of the window. It opens with its ".:"
+# (sre skips to the next one in C; a digit before it is looked behind), so a search
+# from ``pos`` finds a clock whose first digit is at ``pos - 1`` or later: search from
+# one past where the clock may start.
+_STAMP_CLOCK = re.compile(r"[.:](?<=\d[.:])\d\d")
 STAMP_WITHIN = 400  # characters: a stamp this near a unit's start ends its title block
 HEADLINE_MAX_WORDS = 25
 OPENING_UNITS = 3  # an article's first paragraphs: where its title block is
@@ -319,7 +322,7 @@ def _inline_heading_cut(text: str, unit: _Unit) -> int | None:
     if credit is not None:
         return credit.end()
     window = min(unit.end, unit.start + STAMP_WITHIN)
-    clock = _STAMP_CLOCK.search(text, unit.start, window)
+    clock = _STAMP_CLOCK.search(text, unit.start + 1, window)  # (see _STAMP_CLOCK)
     stamp = _PAGE_STAMP.search(text, unit.start, window) if clock else None
     if stamp is not None and stamp.end() < unit.end:
         return stamp.end()
