@@ -72,7 +72,7 @@ TEMPLATE_REPEATS = 2  # a template's run occurs this many times per article on a
 STAMP_BEFORE, STAMP_AFTER = 3, 3  # the words around a clock time that make a stamp's key
 REASON = "boilerplate"
 
-_TOKEN = re.compile(r"\d+(?:[:.]\d+)?|[^\W\d_]+")
+_TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[:.]\d+)?")  # (words first: most tokens are)
 _DIGIT = re.compile(r"\d")  # what every figure token (and so every stamp) holds
 _CALENDAR = frozenset(WEEKDAYS) | frozenset(MONTHS)  # the date stage's vocabulary
 _CLOCK = re.compile(r"\d{1,2}:\d{2}|\d{1,2}\.\d{2}")
@@ -142,10 +142,14 @@ def _names(found: Sequence[str], stamped: Container[int], case: _Case) -> list[i
 
 
 def _token_ids(found: Sequence[str], ids: dict[str, int]) -> list[int]:
-    """Each token as a deterministic 32-bit checksum (cached in ``ids``)."""
-    for token in filterfalse(ids.__contains__, found):  # (checked as the loop goes)
-        ids[token] = zlib.crc32(token.encode("utf-8"))
-    return list(map(ids.__getitem__, found))
+    """Each token as the deterministic 32-bit checksum of its lower case (cached in ``ids``,
+    for words as written and lower-cased ones alike: ``str.lower`` is idempotent)."""
+    try:
+        return list(map(ids.__getitem__, found))  # (most sentences: every token seen)
+    except KeyError:
+        for token in filterfalse(ids.__contains__, found):  # (checked as the loop goes)
+            ids[token] = zlib.crc32(token.lower().encode("utf-8"))
+        return list(map(ids.__getitem__, found))
 
 
 def _key(ids: Sequence[int]) -> int:
@@ -228,22 +232,24 @@ def _shingles(toks: list[int]) -> tuple[int, ...]:
     if len(toks) >= SHINGLE:
         sampled = map(operator.not_, map(SAMPLE.__rmod__, toks))
         opening = compress(range(len(toks) - SHINGLE + 1), sampled)
-        keys = tuple(hash(tuple(toks[i : i + SHINGLE])) for i in opening)  # each a _key
+        whole = tuple(toks)  # (its slices are tuples: each key is a _key)
+        keys = tuple(hash(whole[i : i + SHINGLE]) for i in opening)
         if keys:
             return keys
     return (_key(toks),)  # a short sentence, or no sampled shingle: one key
 
 
+_CALENDAR_IDS = frozenset(zlib.crc32(word.encode("utf-8")) for word in _CALENDAR)
+
+
 def _unit(text: str, found: list[str], ids: dict[str, int]) -> _Unit:
-    """The sampled keys and stamps of one sentence (``found``: its words). Only a sentence
-    with a figure or a calendar word has stamps to normalise (no other token is changed by
-    :func:`_normalise`)."""
+    """The sampled keys and stamps of one sentence (``found``: its words as written); only
+    one with a figure or a calendar word is normalised (:func:`_normalise` changes no other)."""
     if not found:
         return _EMPTY
-    low = list(map(str.lower, found))
-    if _DIGIT.search(text) or not _CALENDAR.isdisjoint(low):
-        low = _normalise(low)
-    toks = _token_ids(low, ids)
+    toks = _token_ids(found, ids)
+    if _DIGIT.search(text) or not _CALENDAR_IDS.isdisjoint(toks):  # (or a crc32 collision)
+        toks = _token_ids(_normalise(list(map(str.lower, found))), ids)
     return _shingles(toks), _stamps(toks)
 
 
