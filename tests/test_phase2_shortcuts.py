@@ -97,6 +97,16 @@ _PIECES = [
     "YEAR",
     "this past",
     "March",
+    "between ",
+    "from",
+    " and ",
+    "to",
+    "thru",
+    "through",
+    "\u2013",
+    "\u2014",
+    "9",
+    "3rd",
 ]
 _TEXTS = st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
 
@@ -159,6 +169,8 @@ def test_an_exact_quote_is_grounded_at_the_nearest_occurrence(
 @given(_TEXTS)
 @example("from March-April 2009")
 @example("March last year, on Friday (May 5, 2009)")
+@example("between May 3 and June 9, March\u2013April 2009, 3rd - 9th May")
+@example("from 2001 to 2003")
 @example("earlier this past March, late last year, the coming weekend, previous  month")
 def test_a_rule_skipped_for_what_its_text_lacks_has_no_match(text: str) -> None:
     features = text_features(text)

@@ -512,8 +512,12 @@ _NEEDS: dict[str, re.Pattern[str]] = {
     "rel_month": re.compile(rf"(?i:[gst])\s+{MONTH_PATTERN}"),
     "rel_part_year": re.compile(r"[\s-](?i:last|this|next)\s+(?i:year)"),
     "relative": re.compile(r"(?i:[gst])\s+(?i:week|month|year)"),
+    # "between May 3 and June 9": whitespace, the connector, whitespace and the second
+    # point's start (a month, or an ASCII digit: a day or a year); for the dash ranges,
+    # the dash, spaces and that start (Finan: 551 texts with a dash scanned -> 71).
+    "range": re.compile(rf"\s(?i:and|to|until|till|through|thru)\s+(?:\d|{MONTH_PATTERN})"),
 }
-_DASH = re.compile("[–—-]")
+_DASH = re.compile(rf"[–—-]\s*(?:\d|{MONTH_PATTERN})")
 
 RULES: tuple[Rule, ...] = tuple(
     Rule(
