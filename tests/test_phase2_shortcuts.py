@@ -107,6 +107,10 @@ _PIECES = [
     "\u2014",
     "9",
     "3rd",
+    "(",
+    "Friday,",
+    "June,",
+    "1.2008",
 ]
 _TEXTS = st.lists(st.sampled_from(_PIECES), max_size=12).map("".join)
 
@@ -171,6 +175,7 @@ def test_an_exact_quote_is_grounded_at_the_nearest_occurrence(
 @example("March last year, on Friday (May 5, 2009)")
 @example("between May 3 and June 9, March\u2013April 2009, 3rd - 9th May")
 @example("from 2001 to 2003")
+@example("Friday (May 5, 2009), Sunday, 3 May, in June, 2008")
 @example("earlier this past March, late last year, the coming weekend, previous  month")
 def test_a_rule_skipped_for_what_its_text_lacks_has_no_match(text: str) -> None:
     features = text_features(text)
