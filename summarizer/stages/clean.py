@@ -196,6 +196,7 @@ _CAPTION_SUFFIX = re.compile(
     rf"(?:\b(?i:photo|photograph|image|picture|credit)\s*:\s*[^.]{{2,80}}"
     rf"|[A-Z]\S*\s*/\s*{_AGENCY}(?:\s+via\s+{_AGENCY})?|\bvia\s+{_AGENCY})\s*\)?$"
 )
+_CREDIT_END = re.compile(r"\(([^()]{1,120})\)\s*\.?$")  # a bracketed credit ending a line
 _IMAGE_MD = re.compile(r"^!\[[^\]]*\]\([^)]*\)$")
 _NAME = r"(?:[A-Z][A-Za-z'’.-]*|[A-Z]{2,})"
 _NAMES = rf"{_NAME}(?:\s+{_NAME}){{0,3}}(?:\s*(?:,|and|&)\s*{_NAME}(?:\s+{_NAME}){{0,3}})*"
@@ -240,7 +241,7 @@ def _is_caption(line: Line) -> bool:
         return False
     if _IMAGE_MD.match(t) or _CAPTION_PREFIX.match(t):
         return True
-    credit = re.search(r"\(([^()]{1,120})\)\s*\.?$", t)
+    credit = _CREDIT_END.search(t) if ")" in t else None  # (it needs one: no search)
     if credit and _CREDIT_INNER.match(credit.group(1).strip()) and credit.start() > 0:
         return True
     if t.endswith((".", "!", "?", "”", '"')) or not ("/" in t or ":" in t or "via" in t):
