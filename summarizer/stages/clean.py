@@ -325,6 +325,20 @@ _LINE_RULES: tuple[tuple[str, re.Pattern[str], _Needs | None], ...] = (
     ("related-link", _RELATED_LINK, None),
 )
 
+_GUARDED_RULES = tuple(rule for rule in _LINE_RULES if rule[2] is not None)
+
+
+def _any_of(patterns: list[re.Pattern[str]]) -> re.Pattern[str]:
+    """One pattern that matches where one of ``patterns`` matches (each in its own group
+    with its own case flag): one call tells a line none of them can match."""
+    assert all(p.flags & ~(re.I | re.U) == 0 for p in patterns)
+    return re.compile("|".join(f"(?{'i' if p.flags & re.I else ''}:{p.pattern})" for p in patterns))
+
+
+# The unguarded line rules' patterns in one: most lines match none, and then only the
+# guarded rules (their needs tested first) are tried, in the same order.
+_UNGUARDED = _any_of([pattern for _, pattern, needs in _LINE_RULES if needs is None])
+
 
 def classify_line(line: Line) -> str | None:
     """The reason to drop one paragraph, or ``None`` to keep it."""
@@ -333,7 +347,8 @@ def classify_line(line: Line) -> str | None:
         return "hashtags"
     low = t.lower() if t.isascii() else None
     if line.words <= _SHORT:
-        for reason, pattern, needs in _LINE_RULES:
+        rules = _LINE_RULES if _UNGUARDED.match(t) else _GUARDED_RULES
+        for reason, pattern, needs in rules:
             if (needs is None or _may_match(needs, t, low)) and pattern.match(t):
                 return reason
     if _is_caption(line):
