@@ -125,6 +125,23 @@ def frozen_heap() -> Iterator[None]:
 _FROZEN = [0]  # frozen_heap blocks open in this process (the run's tail holds one)
 
 
+@contextlib.contextmanager
+def collector_paused(after: Callable[[], None] | None = None) -> Iterator[None]:
+    """The cyclic garbage collector paused while a stage makes records by the
+    thousand that hold no reference cycles (reference counting still frees memory):
+    each automatic collection would walk every object the run holds. ``after``: what
+    to do with what was made before the collector resumes (freeze it, say)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if after is not None:
+            after()
+        if enabled:
+            gc.enable()
+
+
 def _child(conn: Connection, step: Callable[[], Any]) -> None:
     """The forked process: the step's result, or ``(False, None)`` if it failed (this
     process then runs it itself, and raises what it raises)."""

@@ -7,6 +7,7 @@ errors surface as in a serial run.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from pathlib import Path
@@ -230,3 +231,24 @@ def test_the_run_after_the_per_source_stages_is_out_of_the_collectors_sight(
     assert frozen[1] > frozen[0]  # then merge's records, and the collector runs again
     assert gc.get_freeze_count() == 0  # thawed when the run ends
     assert serial[2]
+
+
+def test_collector_paused_resumes_as_it_was_and_runs_after_first() -> None:
+    from summarizer.beside import collector_paused
+
+    seen: list[bool] = []
+    was = gc.isenabled()
+    try:
+        gc.enable()
+        with collector_paused(after=lambda: seen.append(gc.isenabled())):
+            assert not gc.isenabled()
+        assert gc.isenabled() and seen == [False]
+        gc.disable()
+        with collector_paused():
+            pass
+        assert not gc.isenabled()  # a paused collector stays paused
+    finally:
+        if was:
+            gc.enable()
+        else:
+            gc.disable()

@@ -32,12 +32,12 @@ import os
 import selectors
 import time
 import traceback
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from typing import Any
 
-from summarizer.beside import available_cores, frozen_heap
+from summarizer.beside import available_cores, collector_paused, frozen_heap
 from summarizer.config import Config
 from summarizer.engines.base import EngineRunner, Prepared
 from summarizer.models import (
@@ -280,7 +280,11 @@ def run_parallel(
                 process.start()
                 theirs.close()
                 pool.append(_Worker(process, mine, positions))
-        with _no_collections():
+        # no collection while the workers' messages are read: this process builds hundreds of
+        # thousands of records from them (one story at 5,000 articles: 24 MB of results),
+        # none in a reference cycle, and each full collection walked all those read so
+        # far (0.7 of the 4.6 CPU s spent there, CPU the workers need on two cores)
+        with collector_paused(after=_to_oldest_generation):
             return _collect(sources, pool, finished, on_done)
     except KeyboardInterrupt as stop:
         grace = 0.0  # what the workers were computing is dropped: stop them now
@@ -297,25 +301,13 @@ def _inherited(context: Any, pool: Sequence[_Worker], mine: Connection) -> list[
     return [*(worker.conn for worker in pool), mine]
 
 
-@contextlib.contextmanager
-def _no_collections() -> Iterator[None]:
-    """No garbage collection in this process while it reads the workers' messages. It
-    builds hundreds of thousands of records from them (one story at 5,000 articles: 24 MB
-    of results), none of them in a reference cycle, and each full collection walked all
-    those read so far: 0.7 of the 4.6 CPU s this process spent there, CPU the workers
-    need on a two-core machine. After, what was read goes to the oldest generation,
-    where the run's results would be once they had survived two collections (freezing
-    and unfreezing moves objects there without a walk; only with nothing frozen yet)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
-        if was:
-            gc.enable()
+def _to_oldest_generation() -> None:
+    """What was read goes to the oldest generation, where the run's results would be
+    once they had survived two collections (freezing and unfreezing moves objects there
+    without a walk; only with nothing frozen yet)."""
+    if gc.get_freeze_count() == 0:
+        gc.freeze()
+        gc.unfreeze()
 
 
 def _stop(pool: Sequence[_Worker], grace: float) -> None:

@@ -10,17 +10,16 @@ stage is shared and never looks at which engine ran.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import functools
 import gc
 import logging
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarizer.beside import MAX_QUOTES, beside, frozen_heap
+from summarizer.beside import MAX_QUOTES, beside, collector_paused, frozen_heap
 from summarizer.config import Config, EngineChoice
 from summarizer.engines.base import BACKEND_STAGE, EngineRunner, Extracted, Prepared
 from summarizer.engines.extractive import ExtractiveEngine
@@ -195,22 +194,6 @@ def _tokenised(per_source: _PerSource) -> Tokenised | None:
     for extraction, temporal in per_source.temporal:
         tokenised.add((e.text for e in extraction.events), temporal)
     return tokenised
-
-
-@contextlib.contextmanager
-def _collector_paused() -> Iterator[None]:
-    """Tokenising and merging with the cyclic garbage collector paused, and what they
-    made then frozen (the run's tail is a :func:`~summarizer.beside.frozen_heap` block,
-    which thaws it at the end): their tokens and records hold no reference cycles, and
-    the collections they set off only walked them (Finan: 0.06 CPU s of the tail)."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if enabled:
-            gc.enable()
 
 
 def _fallback(
@@ -473,7 +456,10 @@ def _after(
     terms = select_stage.Terms()
     statements = terms.reading(e.text for x in extractions for e in x.events)
     later = functools.partial(beside, enabled=nearby, meanwhile=statements)
-    with _collector_paused():
+    # their tokens and records hold no reference cycles: the collections they would set
+    # off only walk them, and what they made is then frozen (the tail's frozen_heap
+    # block thaws it at the end; Finan: 0.06 CPU s of the tail)
+    with collector_paused(after=gc.freeze):
         merged = merge_stage.merge(extractions, sources, _tokenised(per_source), later)
     signals = date_signals(done, per_source.mentioned)
     published = {s.id: s.published for s in sources.values()}

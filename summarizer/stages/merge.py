@@ -45,7 +45,7 @@ Cost stays near-linear under heavy coverage (hundreds of outlets repeating one s
   clusters' distinct texts, and a refused merge of two unchanged clusters is not
   tried again;
 * the cyclic garbage collector is paused while merge allocates its records (see
-  :func:`_without_cycle_collection`).
+  :func:`~summarizer.beside.collector_paused`).
 
 Ids are ``"e"`` plus a short hash of the evidence spans, stable across runs on the same
 input.
@@ -54,15 +54,14 @@ input.
 from __future__ import annotations
 
 import bisect
-import contextlib
 import datetime as dt
-import gc
 import hashlib
 import heapq
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from summarizer.beside import collector_paused
 from summarizer.models import (
     Event,
     Evidence,
@@ -562,23 +561,6 @@ def _texts_and_nodes(
     return texts, _split(list(nodes.values()), stories), stories
 
 
-@contextlib.contextmanager
-def _without_cycle_collection() -> Iterator[None]:
-    """Pause the cyclic garbage collector (reference counting still frees memory).
-
-    Merge allocates one record per event while the run holds millions of objects; each
-    automatic collection then walks them all, which made building the entries of a
-    228,000-event run 3.5 times slower. Merge makes no reference cycles to collect.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
-
-
 def merge(
     extractions: Sequence[SourceExtraction],
     sources: Mapping[str, Source],
@@ -588,7 +570,7 @@ def merge(
     """One :class:`MergedEvent` per fact, citing every source whose quote states it;
     ``known``: statements already tokenised (the same entries, sooner); ``later``: how
     the candidate pairs are searched for (:data:`~summarizer.stages.blocking.Later`)."""
-    with _without_cycle_collection():
+    with collector_paused():
         start, pairs = search(later)  # started once the texts have their vectors
         texts, nodes, stories = _texts_and_nodes(extractions, known, start)
         scores, default_day = Scores(texts), _default_day(sources)
