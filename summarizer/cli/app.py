@@ -18,7 +18,13 @@ from typer.core import TyperArgument, TyperCommand
 
 from summarizer import __version__
 from summarizer.cli import commands
-from summarizer.cli.errors import echo_err, sigterm_as_interrupt, stopped_code, usage_line
+from summarizer.cli.errors import (
+    echo_err,
+    sigterm_as_interrupt,
+    stopped_code,
+    stopped_word,
+    usage_line,
+)
 from summarizer.errors import EXIT_INTERRUPTED, EXIT_OK, EXIT_TERMINATED
 
 
@@ -90,8 +96,7 @@ def main(argv: Sequence[str] | None = None) -> None:
             code = app(args=args, prog_name="summarizer", standalone_mode=False)
         except typer.Abort:
             code = stopped_code()
-            word = "terminated (SIGTERM)" if code == EXIT_TERMINATED else "interrupted"
-            typer.echo(f"summarizer: {word}", err=True)
+            typer.echo(f"summarizer: {stopped_word()}", err=True)
         except Exception as exc:
             if not (hasattr(exc, "format_message") and hasattr(exc, "exit_code")):
                 raise

@@ -135,10 +135,15 @@ def stopped_code() -> int:
     return EXIT_TERMINATED if _Stop.terminated else EXIT_INTERRUPTED
 
 
+def stopped_word() -> str:
+    """How a stopped run's line begins: SIGTERM's or Ctrl-C's word."""
+    return "terminated (SIGTERM)" if _Stop.terminated else "interrupted"
+
+
 def interrupted_line(exc: KeyboardInterrupt) -> str:
     """What Ctrl-C (or SIGTERM) stopped, and which sources had finished
     (pipeline.Interrupted says)."""
-    word = "terminated (SIGTERM)" if _Stop.terminated else "interrupted"
+    word = stopped_word()
     finished: tuple[str, ...] | None = getattr(exc, "finished", None)
     if finished is None:
         return f"{word}; nothing was written"
