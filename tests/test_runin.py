@@ -216,6 +216,12 @@ def _later(paragraph: str) -> list[tuple[str, bool]]:
             "VALE, March 4 -- The council voted on Tuesday to rebuild the old bridge.",
             id="credit-then-dateline",
         ),
+        pytest.param(
+            "(Vale Press video) Firefighters pulled two people from the river on Monday.",
+            ["(Vale Press video)"],
+            "Firefighters pulled two people from the river on Monday.",
+            id="clip-credit",
+        ),
     ],
 )
 def test_pieces_told_by_their_form_are_cut_anywhere(
@@ -238,6 +244,10 @@ def test_pieces_told_by_their_form_are_cut_anywhere(
         pytest.param(
             "(Jane Roe - Vale Press) firefighters pulled two people from the river.",
             id="credit-before-lower-case",
+        ),
+        pytest.param(
+            "(watch the video) Councillors voted to rebuild the old bridge.",
+            id="bracket-prose-naming-a-medium",
         ),
         pytest.param(
             "The deal was signed in VALE, March 4 -- and the council voted on Tuesday.",

@@ -23,8 +23,9 @@ Such a paragraph opening is cut, before the first real sentence boundary, where
 
 Three pieces are told by their form instead, wherever the paragraph is:
 
-* a photo credit in brackets opening the paragraph, every content word capitalised and
-  no figure ("(Jane Roe - Agency) Firefighters ..."), before a capitalised word;
+* a photo credit in brackets opening the paragraph, every content word capitalised (or
+  a last one naming the medium: "(Agency video)") and no figure ("(Jane Roe - Agency)
+  Firefighters ..."), before a capitalised word;
 * a title before a dateline ("Council Backs Bridge Plan VALE, March 4 -- The
   council ..."): a word in capitals, a comma, an optional region, a month and day and a
   dash; the dateline stays on its sentence (it dates it);
@@ -281,8 +282,9 @@ def _piece_ok(words: int, first: str) -> bool:
 
 def _credit_end(tokens: list[str]) -> int:
     """How many tokens the bracketed photo credits opening ``tokens`` hold ("(Jane Roe -
-    Agency)", "(Agency Photo/Jane Roe) (Jane Roe - Agency)"), or 0: each one bracket of at
-    most :data:`PIECE_MAX_WORDS` tokens, no figure, every content word capitalised; then a
+    Agency)", "(Agency Photo/Jane Roe) (Jane Roe - Agency)", "(Agency video)"), or 0: each
+    one bracket of at most :data:`PIECE_MAX_WORDS` tokens, no figure, every content word
+    capitalised (but a last one naming the medium, :func:`_credit_words`); then a
     capitalised word."""
     end = 0
     while end < len(tokens) and tokens[end].startswith("("):
@@ -305,11 +307,24 @@ def _bracket_end(tokens: list[str], first: int) -> int:
                 and credit.count("(") == 1
                 and credit.count(")") == 1
                 and not any(ch.isdigit() for ch in credit)
-                and all(w[0].isupper() for w in _content(piece))
+                and _credit_words(piece)
             ):
                 return k
             return 0
     return 0
+
+
+# what a credit in brackets may name after its agency in lower case ("(Agency video)")
+_MEDIA = frozenset({"video", "photo", "photos", "audio", "graphic", "graphics"})
+
+
+def _credit_words(piece: list[str]) -> bool:
+    """Every content word of a credit capitalised, but for a last one naming the medium
+    ("(Agency video)": a clip's credit; "(Read more here)" is prose, not a credit)."""
+    words = list(_content(piece))
+    if len(words) > 1 and words[-1] in _MEDIA:
+        words.pop()
+    return all(w[0].isupper() for w in words)
 
 
 def _dateline_at(text: str, start: int, end: int, tokens: list[str], first: int) -> int:
