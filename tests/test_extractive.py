@@ -240,10 +240,16 @@ def test_word_sets_decide_exactly_as_the_patterns(
         assert figures == extractive._figures_of_words(words)
     for name in (*_VOCABULARIES, "_TEMPORAL_WORDS"):
         vocabulary = getattr(extractive, name)
-        assert vocabulary.found(text, words) == bool(vocabulary.pattern.search(text)), name
-        assert vocabulary.count(text, words) == len(vocabulary.pattern.findall(text)), name
+        found = bool(vocabulary.pattern.search(text))
+        counted = len(vocabulary.pattern.findall(text))
+        assert vocabulary.found(text, words) == found, name
+        assert vocabulary.count(text, words) == counted, name
         assert vocabulary.found(text, words, figures) == vocabulary.found(text, words), name
         assert vocabulary.count(text, words, figures) == vocabulary.count(text, words), name
+        if words is not None:  # the scorer's way: the vocabularies' words found once
+            present = extractive._present(words)
+            assert vocabulary.found(text, words, figures, present) == found, name
+            assert vocabulary.count(text, words, figures, present) == counted, name
     # the names' pattern: a capital after no word character, as "\b[A-Z]" reads it
     former = set(re.findall(r"\b[A-Z][a-zA-Z’'-]+", text))
     assert set(extractive._NAME.findall(text)) == former

@@ -113,6 +113,7 @@ _WORD_RUN = re.compile(r"\w+")
 # one of them in the text, lower-cased words would not be what the regex sees.
 _FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
 Words = list[str]  # a text's words (``\w+`` runs), lower-cased, in order (:func:`_words`)
+Present = frozenset[str]  # those of a text's words that are in a vocabulary (:func:`_present`)
 
 
 @dataclass(frozen=True)
@@ -128,34 +129,49 @@ class _Vocabulary:
     # hold no letter, the words' no digit, ``,`` or ``.``: neither starts inside the other)
     figures: re.Pattern[str] | None = None
 
-    def found(self, text: str, words: Words | None, figures: _Figures | None = None) -> bool:
-        """``bool(pattern.search(text))`` (``figures``: :func:`_figures` of ``text``, when
-        already found)."""
+    def found(
+        self,
+        text: str,
+        words: Words | None,
+        figures: _Figures | None = None,
+        present: Present | None = None,
+    ) -> bool:
+        """``bool(pattern.search(text))`` (``figures``: :func:`_figures` of ``text``;
+        ``present``: :func:`_present` of ``words``; each when already found)."""
         if words is None:
             return bool(self.pattern.search(text))
-        if not self.words.isdisjoint(words):
+        seen = words if present is None else present
+        if not self.words.isdisjoint(seen):
             return True
         if figures is None:
             figures = _figures_of_words(words)
         if self.year and figures[1]:
             return True
-        if not self._cued(words, figures):
+        if not self._cued(seen, figures):
             return False
         return bool(self.pattern.search(text))
 
-    def count(self, text: str, words: Words | None, figures: _Figures | None = None) -> int:
-        """``len(pattern.findall(text))`` (``figures`` as :meth:`found` takes it)."""
+    def count(
+        self,
+        text: str,
+        words: Words | None,
+        figures: _Figures | None = None,
+        present: Present | None = None,
+    ) -> int:
+        """``len(pattern.findall(text))`` (``figures`` and ``present`` as :meth:`found`
+        takes them)."""
         if words is None:
             return len(self.pattern.findall(text))
+        seen = words if present is None else present
         figures = _figures_of_words(words) if figures is None else figures
-        if not self.cues.isdisjoint(words) or (self.year and figures[1]):
+        if not self.cues.isdisjoint(seen) or (self.year and figures[1]):
             return len(self.pattern.findall(text))
-        counted = sum(map(self.words.__contains__, words))
+        counted = 0 if self.words.isdisjoint(seen) else sum(map(self.words.__contains__, words))
         if self.figures is not None and figures[0]:
             counted += len(self.figures.findall(text))
         return counted
 
-    def _cued(self, words: Words, figures: _Figures) -> bool:
+    def _cued(self, words: Words | Present, figures: _Figures) -> bool:
         """Whether an alternative other than a single word may match."""
         return (
             not self.cues.isdisjoint(words)
@@ -236,6 +252,16 @@ _TEMPORAL_WORDS = _Vocabulary(
     _split("last"),
     year=True,
 )
+# Every word and cue of the vocabularies: a sentence's words are looked up in it once
+# (:func:`_present`), and each vocabulary asks about the few found, not all of them.
+_VOCABULARIES = (_REPORTING_WORDS, _ACTION_WORDS, _BACKGROUND_WORDS, _NUMBER_WORDS)
+_VOCABULARY = frozenset().union(*(v.words | v.cues for v in (*_VOCABULARIES, _TEMPORAL_WORDS)))
+
+
+def _present(words: Words) -> Present:
+    """Those of ``words`` that a vocabulary holds: a vocabulary disjoint from them is
+    disjoint from all of ``words``."""
+    return _VOCABULARY.intersection(words)
 
 
 def _words(text: str) -> Words | None:
@@ -275,13 +301,14 @@ def _score(text: str, words: int) -> float:
     question."""
     vocabulary = _words(text)
     figures = _figures(text) if vocabulary is not None else None
+    present = _present(vocabulary) if vocabulary is not None else None
     score = 0.0
-    score += 1.5 if _REPORTING_WORDS.found(text, vocabulary, figures) else 0.0
-    score += 1.5 if _ACTION_WORDS.found(text, vocabulary, figures) else 0.0
-    score += min(_NUMBER_WORDS.count(text, vocabulary, figures), 3) * 0.5
+    score += 1.5 if _REPORTING_WORDS.found(text, vocabulary, figures, present) else 0.0
+    score += 1.5 if _ACTION_WORDS.found(text, vocabulary, figures, present) else 0.0
+    score += min(_NUMBER_WORDS.count(text, vocabulary, figures, present), 3) * 0.5
     score += min(_names(text), 4) * 0.35
-    score += 0.5 if _TEMPORAL_WORDS.found(text, vocabulary, figures) else 0.0
-    score -= 1.2 * min(_BACKGROUND_WORDS.count(text, vocabulary, figures), 2)
+    score += 0.5 if _TEMPORAL_WORDS.found(text, vocabulary, figures, present) else 0.0
+    score -= 1.2 * min(_BACKGROUND_WORDS.count(text, vocabulary, figures, present), 2)
     if words > 70:
         score -= 0.5
     return round(max(score, 0.0), 3)
@@ -296,8 +323,8 @@ _FRAGMENT = re.compile(r"^(?:[\"'“‘(\[]*[a-z]|[,;:])")
 _FIELDS = " | "
 # An aggregator's list of linked headlines, each with its age after a dash ("Race to find
 # survivors - 20 hrs ago Outlet.com ..."): a teaser run into the text, not a statement.
-_TEASER_AGE = re.compile(
-    r"\s[-–—]\s+\d+\s+(?:secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|weeks?)\s+ago\b",
+_TEASER_AGE = re.compile(  # from its dash, whitespace before it (sre skips to the dashes)
+    r"[-–—](?<=\s[-–—])\s+\d+\s+(?:secs?|seconds?|mins?|minutes?|hrs?|hours?|days?|weeks?)\s+ago\b",
     re.IGNORECASE,
 )
 

@@ -250,7 +250,8 @@ def continued_statement(
     ``None`` (the caller dates the statement by it, as "said on Monday" in the sentence
     itself would)."""
     start, end = sentence
-    if not _REPORTS.search(text, start, end) or not _NEXT_QUOTE.match(text, end):
+    # the quote first: it is tried at one place, the reporting verbs at every position
+    if not _NEXT_QUOTE.match(text, end) or not _REPORTS.search(text, start, end):
         return None
     close = _QUOTE_END.search(text, end, end + window)
     if close is None or "\n\n" in text[end + 4 : close.start()]:

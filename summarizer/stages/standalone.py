@@ -87,6 +87,10 @@ _DAY_HEADING = re.compile(
     r"\b(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,?\s+"
     r"(?:\d{1,2}\s+[A-Z][a-z]+|[A-Z][a-z]+\.?\s+\d{1,2})(?:,?\s+\d{4})?\s+(?=[A-Z\"“‘'])"
 )
+# Where a heading's weekday ends at the latest, from where the heading starts: its 80
+# characters, then "Wednesday". The heading is tried at each of those 80 positions (every
+# lookbehind at each), so a sentence without "day" there (most) is not tried at all.
+_DAY_HEADING_REACH = 80 + len("Wednesday")
 
 
 def statement_start(text: str) -> int:
@@ -97,8 +101,12 @@ def statement_start(text: str) -> int:
     read as a sentence. The entry's text is the statement; its
     quote keeps the whole sentence, whose dateline (or day heading) may date it."""
     pos = 0
-    for pattern in (_CREDIT, _STAMP, _DAY_HEADING):
+    for pattern in (_CREDIT, _STAMP):
         m = pattern.match(text, pos)
+        if m is not None:
+            pos = m.end()
+    if text.find("day", pos, pos + _DAY_HEADING_REACH) >= 0:
+        m = _DAY_HEADING.match(text, pos)
         if m is not None:
             pos = m.end()
     rest = text[pos:]
