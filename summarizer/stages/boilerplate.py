@@ -53,7 +53,7 @@ from array import array
 from collections import Counter
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, compress, filterfalse, islice
+from itertools import chain, compress, filterfalse
 from urllib.parse import urlsplit
 
 from summarizer.models import CharInterval, CleanedSource, DroppedRange, Sentence, Source
@@ -73,6 +73,11 @@ STAMP_BEFORE, STAMP_AFTER = 3, 3  # the words around a clock time that make a st
 REASON = "boilerplate"
 
 _TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[:.]\d+)?")  # (words first: most tokens are)
+# An article's sentences in one pass, each then _END (\W: in no token); in ASCII text _TOKEN's
+# classes are these ASCII ones (which sre tests faster).
+_END = "\x00"
+_WORDS = re.compile(_TOKEN.pattern + "|\x00")
+_ASCII_WORDS = re.compile(r"[A-Za-z]+|[0-9]+(?:[:.][0-9]+)?|\x00")
 _DIGIT = re.compile(r"\d")  # what every figure token (and so every stamp) holds
 _CALENDAR = frozenset(WEEKDAYS) | frozenset(MONTHS)  # the date stage's vocabulary
 _CLOCK = re.compile(r"\d{1,2}:\d{2}|\d{1,2}\.\d{2}")
@@ -117,10 +122,12 @@ class _Case:
     lower: Counter[str] = field(default_factory=Counter)
     inner_upper: Counter[str] = field(default_factory=Counter)
 
-    def add(self, sentences: Sequence[Sequence[str]]) -> None:
-        """The words of an article's ``sentences`` (one update of each count per article)."""
-        self.lower.update(filter(str.islower, chain.from_iterable(sentences)))
-        inner = chain.from_iterable(islice(found, 1, None) for found in sentences)
+    def add(self, words: list[str], starts: Iterable[int]) -> None:
+        """An article's ``words`` (:func:`_article_words`; ``starts``: each sentence's first)."""
+        self.lower.update(filter(str.islower, words))
+        inner = words.copy()
+        for i in starts:
+            inner[i] = _END  # (a sentence's first word is not inside it)
         self.inner_upper.update(map(str.lower, filter(str.istitle, inner)))
 
     def is_name(self, word: str) -> bool:
@@ -242,17 +249,6 @@ def _shingles(toks: list[int]) -> tuple[int, ...]:
 _CALENDAR_IDS = frozenset(zlib.crc32(word.encode("utf-8")) for word in _CALENDAR)
 
 
-def _unit(text: str, found: list[str], ids: dict[str, int]) -> _Unit:
-    """The sampled keys and stamps of one sentence (``found``: its words as written); only
-    one with a figure or a calendar word is normalised (:func:`_normalise` changes no other)."""
-    if not found:
-        return _EMPTY
-    toks = _token_ids(found, ids)
-    if _DIGIT.search(text) or not _CALENDAR_IDS.isdisjoint(toks):  # (or a crc32 collision)
-        toks = _token_ids(_normalise(list(map(str.lower, found))), ids)
-    return _shingles(toks), _stamps(toks)
-
-
 # Every shingle of a flagged sentence (not a sample): its keys (64-bit hashes) and its
 # token count (shingle m covers tokens [m, m + SHINGLE), a shorter sentence is one key);
 # then where its tokens are stamp placeholders. (key, first, last) tuples for each were
@@ -308,27 +304,6 @@ class _Found:
         return self.counts.keys
 
 
-def _covered(spans: Iterable[tuple[int, int]]) -> int:
-    total, reach = 0, 0
-    for start, end in sorted(spans):
-        start = max(start, reach)
-        if end > start:
-            total += end - start
-            reach = end
-    return total
-
-
-def _longest_run(spans: Iterable[tuple[int, int]]) -> int:
-    """The longest stretch of tokens the (overlapping or touching) spans cover."""
-    best, start, reach = 0, -1, -1
-    for a, b in sorted(spans):
-        if a > reach:
-            start = a
-        reach = max(reach, b)
-        best = max(best, reach - start)
-    return best
-
-
 def _flagged(unit: _Unit, sampled: _Found) -> bool:
     """Phase 1: does any sampled key of the sentence recur (or its stamp repeat)?"""
     keys, stamps = unit
@@ -360,9 +335,9 @@ def _verdict(
     if not hits:
         return None
     spans = [(a, b) for _, a, b in hits]
-    if _longest_run(spans) < LONG_RUN:
+    if stretches.longest_run(spans) < LONG_RUN:
         found = _TOKEN.findall(text)
-        covered = _covered(spans)
+        covered = stretches.covered(spans)
         if covered < COVERAGE * len(found):
             return None
         inside = {i for a, b in spans for i in range(a, b)}
@@ -453,12 +428,37 @@ def _apply(
 Drops = list[tuple[int, str, tuple[tuple[int, int], ...]]]
 
 
+def _article_words(texts: Sequence[str]) -> tuple[list[str], bool]:
+    """An article's words as written, each sentence's (``texts``) then :data:`_END`, in one
+    pass (one per text if one holds _END); and whether all is ASCII (a figure opens below "A")."""
+    joined = _END.join(texts) + _END
+    if joined.count(_END) == len(texts):
+        ascii = joined.isascii()
+        return (_ASCII_WORDS if ascii else _WORDS).findall(joined), ascii
+    return [w for t in texts for w in (*_TOKEN.findall(t), _END)], False
+
+
 def sentence_units(sentences: Sequence[Sentence], ids: dict[str, int], case: _Case) -> list[_Unit]:
     """Each sentence's sampled keys; the words' case goes to ``case`` (``ids``: a token
-    checksum cache)."""
-    found = [_TOKEN.findall(s.text) for s in sentences]
-    case.add(found)
-    return [_unit(s.text, words, ids) for s, words in zip(sentences, found, strict=True)]
+    checksum cache). Only a sentence with a figure or a calendar word is normalised
+    (:func:`_normalise` changes no other)."""
+    texts = [s.text for s in sentences]
+    words, ascii = _article_words(texts)
+    every = _token_ids(words, ids)
+    out: list[_Unit] = []
+    starts = []
+    start = 0
+    for text in texts:
+        end = words.index(_END, start)
+        starts.append(start)
+        toks = every[start:end]
+        figure = toks and (min(words[start:end]) < "A" if ascii else _DIGIT.search(text))
+        if figure or not _CALENDAR_IDS.isdisjoint(toks):  # (or a crc32 collision)
+            toks = _token_ids(_normalise(list(map(str.lower, words[start:end]))), ids)
+        out.append((_shingles(toks), _stamps(toks)) if toks else _EMPTY)
+        start = end + 1
+    case.add(words, starts)
+    return out
 
 
 def new_case() -> _Case:

@@ -65,6 +65,28 @@ def merged(spans: Iterable[Hole]) -> list[Hole]:
     return out
 
 
+def covered(spans: Iterable[Hole]) -> int:
+    """How many tokens the (overlapping) token ``spans`` cover."""
+    total, reach = 0, 0
+    for start, end in sorted(spans):
+        start = max(start, reach)
+        if end > start:
+            total += end - start
+            reach = end
+    return total
+
+
+def longest_run(spans: Iterable[Hole]) -> int:
+    """The longest stretch of tokens the (overlapping or touching) spans cover."""
+    best, start, reach = 0, -1, -1
+    for a, b in sorted(spans):
+        if a > reach:
+            start = a
+        reach = max(reach, b)
+        best = max(best, reach - start)
+    return best
+
+
 def _pieces(text: str, holes: Sequence[Hole]) -> list[Hole]:
     """The ranges of ``text`` outside ``holes`` (merged, in order)."""
     edges = [0, *(x for hole in holes for x in hole), len(text)]
