@@ -284,3 +284,29 @@ def test_years_opening_lines_are_no_clock_times() -> None:
     ]
     sents = _sentences("\n\n".join(years))
     assert [s.text for s in sents if s.paragraph == 3] == [years[3]]
+
+
+def test_a_live_item_run_into_the_one_before_starts_its_own() -> None:
+    glued = (
+        "1700 Officials say the water may reach the old bridge by evening "
+        "1745 Ann Cole, the mayor, says the shelters are full"
+    )
+    sents = _sentences("Flood live: latest updates\n\n" + "\n\n".join([*LIVE, glued]))
+    assert [(s.text, s.is_headline) for s in sents[-4:]] == [
+        ("1700", True),
+        ("Officials say the water may reach the old bridge by evening", False),
+        ("1745", True),
+        ("Ann Cole, the mayor, says the shelters are full", False),
+    ]
+
+
+def test_a_clock_time_before_a_capital_off_a_live_page_stays_in_its_sentence() -> None:
+    line = "The water may reach the old bridge by evening 1745 Ann Cole said."
+    sents = _sentences(line + TAIL)
+    assert sents[0].text == line
+
+
+def test_a_year_after_a_preposition_on_a_live_page_is_no_item() -> None:
+    line = "Officials say the river was this high in 2005 The Vale Gazette reported floods."
+    sents = _sentences("Flood live: latest updates\n\n" + "\n\n".join([*LIVE, "1700 " + line]))
+    assert sents[-1].text == line

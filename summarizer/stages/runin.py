@@ -184,6 +184,12 @@ def _ends_heading(prev: str) -> bool:
     return prev.strip(_PUNCT).lower() not in _NEEDS_MORE
 
 
+def ends_heading(prev: str) -> bool:
+    """Whether the token ``prev`` can end a piece (not "in", "said", "the"...): for
+    :mod:`summarizer.stages.segment`'s run-in live items."""
+    return _ends_heading(prev)
+
+
 def _balanced(text: str) -> bool:
     return (
         text.count('"') % 2 == 0

@@ -16,6 +16,10 @@ Rules (no external splitter, so every offset is exact):
   point and never split.
 * A short standalone line without terminal punctuation (the title, a
   sub-heading) is marked ``is_headline``.
+* On a live page (:func:`summarizer.stages.runin.casing`), an item the page's text ran
+  into the one before it ("... may have been killed 2050 The president says ...") starts
+  its own paragraph at its clock time, which is then cut off it as the items opening a
+  line are (:mod:`summarizer.stages.runin`).
 """
 
 from __future__ import annotations
@@ -137,6 +141,10 @@ _STAMP_CLOCK = re.compile(r"[.:](?<=\d[.:])\d\d")
 STAMP_WITHIN = 400  # characters: a stamp this near a unit's start ends its title block
 HEADLINE_MAX_WORDS = 25
 OPENING_UNITS = 3  # an article's first paragraphs: where its title block is
+# a live page's item run into the one before: a clock time after a word (not a figure)
+# and before a capitalised word ("killed 2050 The president says")
+_LINE_CLOCK = re.compile(r"^[0-2]\d[0-5]\d ?[A-Z]", re.MULTILINE)
+_RUN_IN_CLOCK = re.compile(r"(?<=[^\d\s] )[0-2]\d[0-5]\d(?= [A-Z][a-z])")
 WRAP_MAX_WIDTH = 100
 WRAP_MIN_WIDTH = 40
 
@@ -398,6 +406,26 @@ def _is_headline(line: str, unit: _Unit, span: tuple[int, int], heads: _Heads) -
     return not _has_terminal(line) and len(line.split()) <= HEADLINE_MAX_WORDS
 
 
+def _live_items(
+    text: str, units: Iterable[_Unit], casing_of: Callable[[], runin.Casing]
+) -> Iterator[_Unit]:
+    """``units``, each split before the clock times of the live page's items run into it
+    (a part of a line is no whole line: ``lines`` 0, never a headline on its own)."""
+    for unit in units:
+        if _RUN_IN_CLOCK.search(text, unit.start, unit.end) is None or not casing_of().live:
+            yield unit
+            continue
+        cuts = [
+            m.start()
+            for m in _RUN_IN_CLOCK.finditer(text, unit.start, unit.end)
+            if runin.ends_heading(text[max(unit.start, m.start() - 40) : m.start()].split()[-1])
+        ]  # not after a word that needs one after it ("in 2005 The"): no item's end
+        for s, e in pairwise([unit.start, *cuts, unit.end]):
+            s, e = _strip_span(text, s, e)
+            if s < e:
+                yield _Unit(s, e, unit.lines if (s, e) == (unit.start, unit.end) else 0)
+
+
 def segment(cleaned: CleanedSource) -> tuple[Sentence, ...]:
     """Split every kept range of ``cleaned`` into sentences with exact offsets."""
     source = cleaned.source
@@ -406,9 +434,12 @@ def segment(cleaned: CleanedSource) -> tuple[Sentence, ...]:
     paragraph = -1
     floor = max(0, min(source.header_end, len(text)))
     casing_of = functools.cache(lambda: runin.casing(text))  # only when a cut needs it
+    # a live page has lines opening with a clock time (counted in C; casing tells)
+    maybe_live = len(_LINE_CLOCK.findall(text)) >= runin.LIVE_CLOCKS
     for kept in sorted(cleaned.kept, key=lambda k: k.start):
         start, end = max(kept.start, floor), min(kept.end, len(text))
-        for unit in _units(text, start, end) if start < end else ():
+        units = _units(text, start, end) if start < end else ()
+        for unit in _live_items(text, units, casing_of) if maybe_live else units:
             paragraph += 1
             opening = paragraph < OPENING_UNITS
             spans, heads = _split_unit(text, unit, casing_of, opening)
