@@ -189,3 +189,87 @@ def test_records_read_back_from_a_worker_share_their_given_fields_safely() -> No
     assert copy.model_fields_set == {"source", "kept", "dropped"}
     assert second.model_fields_set == {"source", "kept"}
     assert second.kept[0].end == 9 and not second.dropped
+
+
+def _held_back(monkeypatch: pytest.MonkeyPatch, folder: Path) -> tuple[Any, list[int]]:
+    """The last source of the second worker's share waits in its worker (up to a minute)
+    until the returned event is set, so that the first worker finishes before it; and
+    two cores, so that one is free once it has (returns the event, the first share)."""
+    from summarizer.stages import ingest as ingest_stage
+
+    sources = ingest_stage.ingest([folder]).sources
+    first, second = parallel.shares(sources, 2)
+    last = sources[second[-1]].id
+    go = multiprocessing.get_context("fork").Event()
+    real = parallel.finish
+
+    def finish(cleaned: Any, *args: Any) -> Any:
+        if cleaned.source.id == last:
+            go.wait(60)
+        return real(cleaned, *args)
+
+    monkeypatch.setattr(parallel, "finish", finish)
+    monkeypatch.setattr(parallel, "available_cores", lambda: 2)
+    return go, first
+
+
+@needs_fork
+def test_spare_work_is_taken_only_while_a_core_is_free(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The spare tasks run once a worker has finished (its whole share is back), not
+    while both work, and they see the results that have come."""
+    from summarizer.stages import ingest as ingest_stage
+
+    folder = _corpus(tmp_path)
+    go, first = _held_back(monkeypatch, folder)
+    sources = ingest_stage.ingest([folder]).sources
+    calls: list[tuple[bool, int]] = []
+
+    def spare(result: parallel.ParallelResult) -> bool:
+        calls.append((all(sources[p].id in result.outcomes for p in first), len(result.arrived)))
+        go.set()
+        return False  # nothing to do: wait for the messages
+
+    result = parallel.run_parallel(sources, ExtractiveEngine(), 2, spare=spare)
+    assert calls and all(whole for whole, _ in calls)
+    assert calls[0][1] >= len(first)
+    assert len(result.arrived) == len(sources)
+
+
+@needs_fork
+def test_statements_read_while_the_last_worker_ends_give_the_same_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Merge's tokens read from the first results while the last worker still works
+    are kept (no text is read twice) and give the serial run's output."""
+    from collections import Counter
+
+    from summarizer.pipeline import runner
+    from summarizer.stages import terms
+
+    folder = _corpus(tmp_path)
+    serial = _outputs(folder, 1)
+    go, _ = _held_back(monkeypatch, folder)
+    read_before: list[int] = []
+    reading, tokenised, tokenise = runner._Reading.__call__, runner._tokenised, terms.tokenise
+    read: Counter[str] = Counter()
+
+    def spare(self: Any, result: parallel.ParallelResult) -> bool:
+        go.set()
+        return reading(self, result)
+
+    def tail(per_source: Any) -> Any:
+        read_before.append(len(per_source.tokenised))
+        return tokenised(per_source)
+
+    def counted(text: str, *args: Any) -> Any:
+        read[text] += 1
+        return tokenise(text, *args)
+
+    monkeypatch.setattr(runner._Reading, "__call__", spare)
+    monkeypatch.setattr(runner, "_tokenised", tail)
+    monkeypatch.setattr(terms, "tokenise", counted)
+    assert _outputs(folder, 2) == serial
+    assert read_before and read_before[0] > 0
+    assert read and max(read.values()) == 1

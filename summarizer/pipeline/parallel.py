@@ -79,7 +79,15 @@ class ParallelResult:
     # each finished source's events' temporal expressions (spans in each event's text)
     temporal: dict[str, tuple[Ranges, ...]] = field(default_factory=dict)
     worker_seconds: list[float] = field(default_factory=list)  # CPU seconds of each worker
+    # each finished source's extraction and its events' spans, in the order they came
+    arrived: list[tuple[SourceExtraction, tuple[Ranges, ...]]] = field(default_factory=list)
     worker_peak_kb: list[int] = field(default_factory=list)  # peak RSS of each worker
+
+
+# What this process may do with the results so far while a core is free (a worker has
+# finished and this process only waits for the others): one small task per call, False
+# when there is none for now. The runner reads merge's tokens of the statements there.
+Spare = Callable[[ParallelResult], bool]
 
 
 def workers_for(sources: Sequence[Source], engine: EngineRunner, config: Config) -> int:
@@ -257,10 +265,12 @@ def run_parallel(
     workers: int,
     on_done: Callable[[str, bool], None] | None = None,
     cleaned: Sequence[CleanedSource] = (),
+    spare: Spare | None = None,
 ) -> ParallelResult:
     """The per-source stages for ``sources`` on ``workers`` processes (``cleaned``: the
-    sources ingest cleaned already); ``on_done(id, ok)`` as each source is finished.
-    Ctrl-C raises :class:`Interrupted`."""
+    sources ingest cleaned already); ``on_done(id, ok)`` as each source is finished;
+    ``spare``: work for a free core at the end (:data:`Spare`). Ctrl-C raises
+    :class:`Interrupted`."""
     ids = {s.id for s in sources}
     by_id = {c.source.id: c for c in cleaned if c.source.id in ids}
     context = _context()
@@ -285,7 +295,7 @@ def run_parallel(
         # none in a reference cycle, and each full collection walked all those read so
         # far (0.7 of the 4.6 CPU s spent there, CPU the workers need on two cores)
         with collector_paused(after=_to_oldest_generation):
-            return _collect(sources, pool, finished, on_done)
+            return _collect(sources, pool, finished, on_done, spare)
     except KeyboardInterrupt as stop:
         grace = 0.0  # what the workers were computing is dropped: stop them now
         raise Interrupted(list(finished), len(sources)) from stop
@@ -331,6 +341,7 @@ def _collect(
     pool: Sequence[_Worker],
     finished: list[str],
     on_done: Callable[[str, bool], None] | None,
+    spare: Spare | None = None,
 ) -> ParallelResult:
     result = ParallelResult()
     expected = _first_phase(sources, pool, result, on_done)
@@ -343,7 +354,8 @@ def _collect(
         if on_done is not None:
             on_done(source.id, not isinstance(item, InputFailure))
 
-    ends = _gather(pool, "result", store, expected, until="finished")
+    free = None if spare is None else lambda: spare(result)
+    ends = _gather(pool, "result", store, expected, until="finished", spare=free)
     result.worker_seconds = [seconds for seconds, _ in ends]
     result.worker_peak_kb = [peak for _, peak in ends]
     return result
@@ -426,17 +438,22 @@ def _gather(
     handle: Callable[[int, int, Any], None],
     expected: Sequence[int] | None = None,
     until: str | None = None,
+    spare: Callable[[], bool] | None = None,
 ) -> list[Any]:
     """Read ``kind`` messages from every worker (``expected`` of each, else one per
-    source of its share), then its ``until`` message if any; returns what those carry."""
+    source of its share), then its ``until`` message if any; returns what those carry.
+    ``spare``: one small task of this process, taken while no message is there and a
+    core is free (fewer workers still send than there are cores), until it has none."""
     left = {
         w: (len(worker.positions) if expected is None else expected[w]) + (1 if until else 0)
         for w, worker in enumerate(pool)
     }
     ends: list[Any] = []
+    cores = available_cores()
     with _Waiter(pool, [w for w, n in left.items() if n]) as waiter:
         while any(left.values()):
-            for w in waiter.ready():
+            free = spare if spare is not None and len(waiter.live) < cores else None
+            for w in waiter.ready(free):
                 message = _receive(pool[w])
                 if message[0] == kind:
                     handle(w, message[1], message[2])
@@ -473,11 +490,20 @@ class _Waiter:
         if self.selector is not None:
             self.selector.close()
 
-    def ready(self) -> list[int]:
+    def ready(self, spare: Callable[[], bool] | None = None) -> list[int]:
+        """The workers with a message; ``spare``'s tasks are taken while none has one."""
+        if spare is not None:
+            while not (ready := self._ready(0.0)) and spare():
+                pass
+            if ready:
+                return ready
+        return self._ready(None)
+
+    def _ready(self, timeout: float | None) -> list[int]:
         if self.selector is not None:
-            return [key.data for key, _ in self.selector.select()]
+            return [key.data for key, _ in self.selector.select(timeout)]
         index: dict[Any, int] = {self.pool[w].conn: w for w in self.live}
-        return [index[conn] for conn in wait(list(index))]
+        return [index[conn] for conn in wait(list(index), timeout)]
 
     def done(self, w: int) -> None:
         self.live.discard(w)
@@ -511,3 +537,4 @@ def _store(source: Source, item: Any, result: ParallelResult) -> None:
     result.outcomes[source.id] = (source, cleaned, ext)
     result.mentioned[source.id] = keys
     result.temporal[source.id] = temporal
+    result.arrived.append((ext, temporal))
