@@ -1,7 +1,7 @@
 """Shortcuts in the per-sentence and per-event work give what the full work gives: a
 statement's start is found without trying a live page's day heading on a sentence that
-holds no weekday where one could be, and an aggregator's teaser age is searched from its
-dash."""
+holds no weekday where one could be, an aggregator's teaser age is searched from its
+dash, and a whole sentence is its own clause span without finding its clause marks."""
 
 from __future__ import annotations
 
@@ -11,7 +11,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from summarizer.engines import extractive
-from summarizer.stages import standalone
+from summarizer.stages import claims, standalone
+from summarizer.stages.claims import EDGE
 from summarizer.stages.standalone import statement_start
 
 
@@ -91,3 +92,33 @@ _TEASER_PIECES += ["days", "Weeks", "secs", "ago", "AGO", "agog", "Rescue", "\u0
 @example("-\n— 3 mins ago")
 def test_a_teaser_age_is_found_from_its_dash_as_from_the_space_before(text: str) -> None:
     assert bool(extractive._TEASER_AGE.search(text)) == bool(_FORMER_TEASER_AGE.search(text))
+
+
+def _former_clause_span(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """claims.clause_span as it stood before (a literal copy): the marks found first."""
+    starts, ends = claims.clause_starts_and_ends(sentence)
+    inner_start = start + (len(sentence[start:end]) - len(sentence[start:end].lstrip(EDGE)))
+    inner_end = start + len(sentence[start:end].rstrip(EDGE))
+    if inner_start in starts and inner_end in ends:
+        return start, end
+    new_start = max((s for s in starts if s <= inner_start), default=0)
+    new_end = min((e for e in ends if e >= inner_end), default=len(sentence))
+    return new_start, max(new_end, new_start)
+
+
+_CLAUSE_PIECES = ["Fighting continued", " near Velka", ", ", " and ", "; ", " - ", " — ", "(", ")"]
+_CLAUSE_PIECES += ["“", "”", ".", " ", "\n", "the toll rose", "but ", "'", "…", "x"]
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.lists(st.sampled_from(_CLAUSE_PIECES), max_size=10).map("".join), st.data())
+@example("Fighting continued near Velka, killing 14, officials said.", None)
+def test_a_clause_span_is_what_it_was_with_the_marks_found_first(
+    sentence: str, data: st.DataObject | None
+) -> None:
+    spans = [(0, len(sentence))]
+    if data is not None:
+        start = data.draw(st.integers(0, len(sentence)))
+        spans.append((start, data.draw(st.integers(start, len(sentence)))))
+    for start, end in spans:
+        assert claims.clause_span(sentence, start, end) == _former_clause_span(sentence, start, end)

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from summarizer.engines import extractive
@@ -206,7 +206,9 @@ _PIECES = sorted(
     {
         word
         for name in (*_VOCABULARIES, "_TEMPORAL_WORDS")
-        for word in getattr(extractive, name).words | getattr(extractive, name).cues
+        for word in (
+            w.decode() for w in getattr(extractive, name).words | getattr(extractive, name).cues
+        )
     }
     | {"to", "down", "out", "week", "month", "analysts", "experts", "is", "has", "only"}
     | {"2024", "12,000", "5x", "1.5", "x2024", "the", "latest", "shows", "for", "have"}
@@ -391,3 +393,12 @@ def test_summary_breaks_equal_scores_by_reading_order() -> None:
     assert [s.text for s in picked] == [sentences[1].text]
     picked = extractive._summary(sentences, scores, usable, 2)
     assert [s.text for s in picked] == [sentences[1].text, sentences[3].text]
+
+
+@settings(max_examples=1000, deadline=None)
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=60))
+@example("Said, the U.S.-backed_force's 12,000 TROOPS\tleft\n(at 5pm)")
+def test_an_ascii_texts_words_are_its_lower_cased_word_runs(text: str) -> None:
+    """The scorer's words of an ASCII text, found by translating its bytes, are the
+    ``\\w+`` runs of the lower-cased text."""
+    assert extractive._words(text) == [w.encode() for w in re.findall(r"\w+", text.lower())]

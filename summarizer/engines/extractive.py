@@ -112,8 +112,15 @@ _WORD_RUN = re.compile(r"\w+")
 # The only non-ASCII characters that IGNORECASE matches to ASCII letters (İ ı ſ K): with
 # one of them in the text, lower-cased words would not be what the regex sees.
 _FOLDS_TO_ASCII = frozenset("\u0130\u0131\u017f\u212a")
-Words = list[str]  # a text's words (``\w+`` runs), lower-cased, in order (:func:`_words`)
-Present = frozenset[str]  # those of a text's words that are in a vocabulary (:func:`_present`)
+# A text's words (``\w+`` runs), lower-cased, in order (:func:`_words`), as UTF-8 bytes: an
+# ASCII text's are found by one C pass of bytes.translate (each ASCII letter to lower case,
+# digit and "_" kept, anything else a space) and a split, a quarter of what findall costs.
+Words = list[bytes]
+Present = frozenset[bytes]  # those of a text's words that are in a vocabulary (:func:`_present`)
+_WORD_BYTES = bytes(
+    ord(chr(c).lower()) if chr(c).isascii() and (chr(c).isalnum() or chr(c) == "_") else 32
+    for c in range(256)
+)
 
 
 @dataclass(frozen=True)
@@ -121,8 +128,8 @@ class _Vocabulary:
     """A case-insensitive alternation (``pattern``) and the words that decide it."""
 
     pattern: re.Pattern[str]
-    words: frozenset[str] = frozenset()  # single-word alternatives: present means found
-    cues: frozenset[str] = frozenset()  # a word each other alternative needs
+    words: frozenset[bytes] = frozenset()  # single-word alternatives: present means found
+    cues: frozenset[bytes] = frozenset()  # a word each other alternative needs
     year: bool = False  # a 4-digit word is an alternative (``\d{4}``)
     # ``\b\d[\d,.]*\b`` is an alternative (its matches start at a word starting with a
     # digit): ``figures`` is its own pattern, counted apart from the words (its matches
@@ -196,14 +203,15 @@ def _figures(text: str) -> _Figures:
 
 
 def _figures_of_words(words: Words) -> _Figures:
+    listed = [w.decode() for w in words]
     return (
-        any(w[0].isdecimal() for w in words),
-        any(len(w) == 4 and w.isdecimal() for w in words),
+        any(w[0].isdecimal() for w in listed),
+        any(len(w) == 4 and w.isdecimal() for w in listed),
     )
 
 
-def _split(words: str) -> frozenset[str]:
-    return frozenset(words.split())
+def _split(words: str) -> frozenset[bytes]:
+    return frozenset(word.encode() for word in words.split())
 
 
 _REPORTING_WORDS = _Vocabulary(
@@ -267,11 +275,11 @@ def _present(words: Words) -> Present:
 def _words(text: str) -> Words | None:
     """The text's words (``\\w+`` runs), lower-cased, in order; ``None`` when only the
     regexes can tell (a character that case-folds to an ASCII letter)."""
-    if text.isascii():
-        return _WORD_RUN.findall(text.lower())
+    if text.isascii():  # \w is [A-Za-z0-9_] here
+        return text.encode("ascii").translate(_WORD_BYTES).split()
     if not _FOLDS_TO_ASCII.isdisjoint(text):
         return None
-    return [word.lower() for word in _WORD_RUN.findall(text)]
+    return [word.lower().encode() for word in _WORD_RUN.findall(text)]
 
 
 _FIRST_WORD = re.compile(r"\S+")

@@ -175,9 +175,12 @@ def clause_span(sentence: str, start: int, end: int) -> tuple[int, int]:
     Offsets are relative to ``sentence``. A span that already starts and ends at clause
     boundaries (give or take quotes, punctuation and spaces) is returned as it is.
     """
-    starts, ends = clause_starts_and_ends(sentence)
     inner_start = start + (len(sentence[start:end]) - len(sentence[start:end].lstrip(EDGE)))
     inner_end = start + len(sentence[start:end].rstrip(EDGE))
+    first, last = len(sentence) - len(sentence.lstrip(EDGE)), len(sentence.rstrip(EDGE))
+    if inner_start == first and inner_end == last:
+        return start, end  # the whole sentence (an extractive event): its bounds always are
+    starts, ends = clause_starts_and_ends(sentence)
     if inner_start in starts and inner_end in ends:
         return start, end
     new_start = max((s for s in starts if s <= inner_start), default=0)

@@ -320,8 +320,8 @@ def _sentence_candidates(
     text: str, published: dt.date | None, offset: int, years: StatedYears | None = None
 ) -> list[tuple[tuple[int, int], TemporalMatch, Span]]:
     out = []
-    breaks = clause_breaks(text)
     matches = find_temporal_expressions(text, offset)
+    breaks = clause_breaks(text) if matches else []  # most event sentences have no date
     for match in matches:
         local_start = match.start - offset
         if not _dates_the_fact(text, match, offset, breaks):
