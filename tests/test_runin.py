@@ -41,6 +41,13 @@ def _pieces(text: str) -> list[tuple[str, bool]]:
             id="title-then-the",
         ),
         pytest.param(
+            "River bursts its banks in the night Thousands of residents left their homes "
+            "on Tuesday.",
+            ["River bursts its banks in the night"],
+            "Thousands of residents left their homes on Tuesday.",
+            id="title-then-a-quantity",
+        ),
+        pytest.param(
             "Storm floods valley towns Sandbags are stacked outside the library "
             "Heavy rain flooded three towns in the Vale valley on Monday, officials said." + TAIL,
             ["Storm floods valley towns", "Sandbags are stacked outside the library"],
@@ -115,6 +122,10 @@ def test_run_in_pieces_are_cut_off_the_lede(text: str, heads: list[str], lede: s
         pytest.param(
             "Volunteers from No 10 Downing Street joined the effort on Sunday.",
             id="no-before-a-number",
+        ),
+        pytest.param(
+            "Crews from the Thousands Oaks depot joined the effort on Sunday.",
+            id="a-quantity-in-a-name",
         ),
     ],
 )

@@ -61,7 +61,8 @@ SENTENCE_STARTERS = _words(
     """the a an he she it they we i you his her its their our my your this that
     these those there here but and or so yet in on at after before when while if
     as meanwhile however also some many most no not one two three four five
-    several officials police authorities according earlier later separately
+    several dozens hundreds thousands millions tens officials police authorities
+    according earlier later separately
     still since last what who why how where for with from by to during despite
     amid although though because until then now today yesterday both all each
     every such other another more few only even again once instead whether
