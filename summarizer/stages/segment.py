@@ -69,7 +69,8 @@ SENTENCE_STARTERS = _words(
     it's i'm we're they're he's she's"""
 )
 
-_BOUNDARY = re.compile(r"([.!?…]+)(['\"”’)\]]*)(\s+)(?=\S)")
+# (the punctuation's first character on its own: sre then skips to the next one in C)
+_BOUNDARY = re.compile(r"([.!?…][.!?…]*)(['\"”’)\]]*)(\s+)(?=\S)")
 _PREV_WORD = re.compile(r"([\w.’'-]*)$")
 _NEXT_WORD = re.compile(r"([\"'“‘(\[]*)([\w’'-]*)")
 # A line ending in terminal punctuation, then closers, then whitespace (_has_terminal).
@@ -375,6 +376,8 @@ def _split_unit(
     zone_end = boundaries[0] if boundaries else unit.end
     title_end = heading_end or unit.start  # a title block ended by a stamp stays whole
     glued = runin.glue_cuts(text, (title_end, zone_end), SENTENCE_STARTERS, casing_of, opening)
+    if not glued and not boundaries and heading_end is None:  # most units: one sentence
+        return _whole(text, unit), _NONE
     # in the order found (a stamp may end past a boundary: its title block stays one span)
     cuts = [unit.start, *([heading_end] if heading_end else []), *glued, *boundaries, unit.end]
     spans = []
@@ -385,12 +388,20 @@ def _split_unit(
     return spans, _Heads(heading_end, glued[-1] if glued else None)
 
 
+def _whole(text: str, unit: _Unit) -> list[tuple[int, int]]:
+    """A unit with no cut in it as one span (a unit is stripped: :func:`_units`)."""
+    return [(unit.start, unit.end)] if _ALNUM.search(text, unit.start, unit.end) else []
+
+
 class _Heads(NamedTuple):
     """Where a unit's heading pieces end: an inline heading or a title block ended by a
     time stamp (``run_in``), then titles and captions glued to the lede (``glued``)."""
 
     run_in: int | None
     glued: int | None
+
+
+_NONE = _Heads(None, None)
 
 
 def _is_headline(line: str, unit: _Unit, span: tuple[int, int], heads: _Heads) -> bool:
