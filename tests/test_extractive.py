@@ -284,6 +284,9 @@ def test_an_entry_is_the_statement_and_its_quote_the_whole_sentence() -> None:
         "(For details of the 40 flooded towns, see the Courier of Tuesday, officials said.)",
         "Posted by: Jane | March 4, 2024 1:03 PM | Floods killed nine people, officials said.",
         "Posted by Jane Roe on March 4, 2024 11:54 PM, after floods killed nine in Marlow.",
+        # a promotion's teaser and the time stamp of its page
+        "' Floods killed nine in Marlow and 40 towns were evacuated, officials said ' 00.32 "
+        "GMT on Sunday 3 March 2024",
         "Valley Courier Floods killed nine in 40 towns - 12 hrs ago Marlow Times Rescuers "
         "evacuated 13,000 people, officials said - 20 hrs ago Harbour Daily.",
         # no word in lower case, or one: a caption's date and place, a comment in capitals
@@ -309,6 +312,8 @@ def test_an_age_or_a_time_in_prose_is_no_furniture() -> None:
     text = "The dam failed 12 hours ago, killing nine people in Marlow, officials said."
     assert not extractive.is_furniture(text)
     text = "The dam failed at 16:53 on 4 March 2024, killing nine people, officials said."
+    assert not extractive.is_furniture(text)
+    text = "The dam failed at 16:53 local time on 4 March 2024, killing nine, officials said."
     assert not extractive.is_furniture(text)
 
 

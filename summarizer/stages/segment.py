@@ -113,10 +113,11 @@ _CLOCK = r"\d{1,2}[.:]\d{2}\s*(?:[AaPp]\.?[Mm]\.?\s*)?"
 _ZONE = r"(?:GMT|BST|UTC|CET|CEST|EST|EDT|ET|UK\s+time)"
 # The date then the clock ("Tuesday 4 January 2005 08.43 GMT", "September 16, 2008; 4:30
 # PM ET"), or the clock then the date, not before a lower-case word ("updated at 14:19 GMT,
-# Monday, 25 January 2010 The UN ...", not "10:30, Monday, 4 March 2024 having left").
+# Monday, 25 January 2010 The UN ...", not "10:30, Monday, 4 March 2024 having left"), or
+# with "on" between them after the clock's zone ("... on 10.58 BST on Monday 11 July 2005").
 _PAGE_STAMP = re.compile(
     rf"(?:{_WEEKDAY}{_DAY}[,;]?\s+{_CLOCK}{_ZONE}?"
-    rf"|(?<![\d.:]){_CLOCK}{_ZONE}?,?\s+{_WEEKDAY}{_DAY}(?!\s+[a-z]))(?!\w)"
+    rf"|(?<![\d.:]){_CLOCK}(?:{_ZONE}?,?|{_ZONE}\s+on)\s+{_WEEKDAY}{_DAY}(?!\s+[a-z]))(?!\w)"
 )
 
 
