@@ -257,17 +257,34 @@ def _synthetic(n: int) -> list[SourceExtraction]:
 
 def test_candidate_pairs_grow_linearly() -> None:
     """Blocking keeps the number of compared pairs near-linear in the number of texts."""
-    from summarizer.stages.blocking import CANDIDATES, candidate_pairs
+    from summarizer.stages.blocking import CANDIDATES, candidate_pairs, when_asked
     from summarizer.stages.merge import _texts_and_nodes
 
     def pairs_for(n: int) -> int:
-        texts, _, _ = _texts_and_nodes(_synthetic(n), None, None)
+        texts, _, _, _ = _texts_and_nodes(_synthetic(n), None, when_asked)
         assert len(texts) == n
         return len(candidate_pairs(texts))
 
     small, large = pairs_for(2000), pairs_for(4000)
     assert large <= 4000 * CANDIDATES
     assert large <= small * 2.5  # twice the texts: about twice the pairs, not four times
+
+
+def test_only_candidate_pairs_sharing_a_day_are_kept_in_order() -> None:
+    """Texts with no day in common are never one entry: their pairs are not scored."""
+    from summarizer.stages.blocking import near_pairs
+
+    day = dt.date(2025, 3, 3)
+    days = [
+        (day, day),
+        (day + dt.timedelta(days=1), day + dt.timedelta(days=3)),
+        (day - dt.timedelta(days=9), day),  # ends on the first text's day
+        (day + dt.timedelta(days=4), day + dt.timedelta(days=4)),
+    ]
+    pairs = {(1, 3), (0, 2), (0, 1), (2, 3), (1, 2), (0, 3)}
+    assert near_pairs(pairs, days) == [(0, 2)]
+    days[3] = (day - dt.timedelta(days=30), day + dt.timedelta(days=30))  # a month
+    assert near_pairs(pairs, days) == [(0, 2), (0, 3), (1, 3), (2, 3)]
 
 
 def test_no_pair_of_texts_is_scored_twice(monkeypatch: pytest.MonkeyPatch) -> None:

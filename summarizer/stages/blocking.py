@@ -5,39 +5,51 @@ makes the posting lists of its common words long. Each text looks up only its
 ``BLOCK_TERMS`` heaviest features (of :class:`~summarizer.stages.similarity.Text`'s
 TF-IDF vector), takes at most the last ``MAX_POSTING`` texts of each posting list, and
 keeps its ``CANDIDATES`` best partners by partial dot product: a constant number of
-exact comparisons per text, so near-linear in the number of texts.
+exact comparisons per text, so near-linear in the number of texts. Merge scores only
+the pairs whose texts share a day (:func:`near_pairs`: most do not, on a corpus
+spanning months), in order.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Sequence
 
 from summarizer.stages.similarity import Text
 
 Pairs = set[tuple[int, int]]
+Near = list[tuple[int, int]]  # candidate pairs whose texts share a day, in order
+Days = Sequence[tuple[dt.date, dt.date]]  # each text's days: its first and last possible
 # How merge starts the search for candidate pairs and later takes its result: the
-# search needs only the texts' vectors, so the run may start it on a second core while
-# the texts' names and clauses are made (the runner's summarizer.beside); by default it
-# runs when its result is asked for.
-Later = Callable[[Callable[[], Pairs]], Callable[[], Pairs]]
+# search needs only the texts' vectors and days, so the run may start it on a second
+# core while the texts' names and clauses are made (the runner's summarizer.beside);
+# by default it runs when its result is asked for.
+Later = Callable[[Callable[[], Near]], Callable[[], Near]]
 Start = Callable[[Sequence[Text]], None]  # given the texts with their vectors
 
 
-def when_asked(step: Callable[[], Pairs]) -> Callable[[], Pairs]:
+def when_asked(step: Callable[[], Near]) -> Callable[[], Near]:
     """:data:`Later` in this process: the step itself, run when its result is asked for."""
     return step
 
 
-def search(later: Later) -> tuple[Start, Callable[[], Pairs]]:
-    """(start: given the texts with their vectors, start :func:`candidate_pairs` on them
-    through ``later``; the pairs found, once started)."""
-    started: list[Callable[[], Pairs]] = []
+def search(later: Later, days: Days) -> tuple[Start, Callable[[], Near]]:
+    """(start: given the texts with their vectors, start :func:`near_pairs` of their
+    :func:`candidate_pairs` through ``later``; the pairs found, once started)."""
+    started: list[Callable[[], Near]] = []
 
     def start(texts: Sequence[Text]) -> None:
-        started.append(later(lambda: candidate_pairs(texts)))
+        started.append(later(lambda: near_pairs(candidate_pairs(texts), days)))
 
     return start, lambda: started[0]()
+
+
+def near_pairs(pairs: Pairs, days: Days) -> Near:
+    """The pairs whose two texts have a day in common, sorted: a pair of texts with no
+    day in common makes no entry, so it is not scored (and, found on a second core, is
+    not sent back)."""
+    return sorted((i, j) for i, j in pairs if days[i][0] <= days[j][1] and days[j][0] <= days[i][1])
 
 
 MAX_POSTING = 32  # cap on candidates taken from one feature's posting list

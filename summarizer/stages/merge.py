@@ -58,7 +58,7 @@ import datetime as dt
 import hashlib
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from summarizer.beside import collector_paused
@@ -72,7 +72,7 @@ from summarizer.models import (
     Source,
     SourceExtraction,
 )
-from summarizer.stages.blocking import Later, Pairs, Start, search, when_asked
+from summarizer.stages.blocking import Days, Later, Near, search, when_asked
 from summarizer.stages.dateclauses import continues
 from summarizer.stages.quantities import comparable, same_figure
 from summarizer.stages.similarity import (
@@ -317,26 +317,27 @@ def _sample(texts: Mapping[int, int]) -> list[int]:
 
 
 def _cluster(
-    nodes: list[_Node], pairs: Pairs, scores: Scores, stories: Stories, sources: Sources
+    nodes: list[_Node],
+    near: Callable[[], Near],
+    scores: Scores,
+    stories: Stories,
+    sources: Sources,
 ) -> list[tuple[list[_Node], int]]:
-    """Best pairs first: identical texts on overlapping days, then candidate pairs."""
+    """Best pairs first: identical texts on overlapping days, then the candidate pairs
+    of texts that share a day (``near``: asked for once what needs no pair is made)."""
     by_text: dict[int, list[_Node]] = defaultdict(list)
     for node in nodes:
         by_text[node.text].append(node)
     edges: list[tuple[float, dt.date, int, int]] = []
-    days: dict[int, tuple[dt.date, dt.date]] = {}  # each text's nodes' days, first to last
-    for t, group in by_text.items():
-        days[t] = (min(n.lo for n in group), max(n.hi for n in group))
+    for group in by_text.values():
         if len(group) > 1:
             edges.extend((1.0, x.lo, x.idx, y.idx) for x, y in _overlapping(group, None))
-    # a pair of texts with no day in common makes no edge: no score needed (most pairs)
-    near = [(i, j) for i, j in pairs if days[i][0] <= days[j][1] and days[j][0] <= days[i][1]]
-    for i, j in sorted(near):
+    clusters = _Clusters(nodes, scores, stories, sources)
+    for i, j in near():
         s = scores(i, j)
         if s >= LINK:
             edges.extend((s, x.lo, x.idx, y.idx) for x, y in _overlapping(by_text[i], by_text[j]))
     edges.sort(key=lambda e: (-e[0], e[1], e[2], e[3]))
-    clusters = _Clusters(nodes, scores, stories, sources)
     for s, _, i, j in edges:
         clusters.try_merge(i, j, s)
     groups: dict[int, list[_Node]] = defaultdict(list)
@@ -523,11 +524,21 @@ def _stories(texts: Sequence[Text], nodes: Iterable[_Node]) -> Stories:
     return Stories(names)
 
 
+def _days(texts: int, nodes: Iterable[_Node]) -> Days:
+    """Each text's days: the first and the last of its nodes'."""
+    days = [(_DAY_MAX, _DAY_MIN)] * texts
+    for node in nodes:
+        lo, hi = days[node.text]
+        days[node.text] = (min(lo, node.lo), max(hi, node.hi))
+    return days
+
+
 def _texts_and_nodes(
-    extractions: Sequence[SourceExtraction], known: Tokenised | None, start: Start | None
-) -> tuple[list[Text], list[_Node], Stories]:
+    extractions: Sequence[SourceExtraction], known: Tokenised | None, later: Later
+) -> tuple[list[Text], list[_Node], Stories, Callable[[], Near]]:
     """Distinct texts (with their vectors), (text, date, story) nodes in source order,
-    and which articles tell one story."""
+    which articles tell one story, and the candidate pairs of texts that share a day
+    (searched for through ``later`` once the texts have their vectors)."""
     text_ids: dict[str, int] = {}
     seen: dict[str, int] = {}  # exact texts already normalised
     texts: list[Text] = []
@@ -556,9 +567,10 @@ def _texts_and_nodes(
                 lo, hi = _interval(d)
                 node = nodes[(t, date_key)] = _Node(len(nodes), t, lo, hi)
             node.events.append(((rank, event.start, pos), event))
+    start, near = search(later, _days(len(texts), nodes.values()))
     vectorise(texts, copies, articles, known, start)
     stories = _stories(texts, nodes.values())
-    return texts, _split(list(nodes.values()), stories), stories
+    return texts, _split(list(nodes.values()), stories), stories, near
 
 
 def merge(
@@ -571,12 +583,11 @@ def merge(
     ``known``: statements already tokenised (the same entries, sooner); ``later``: how
     the candidate pairs are searched for (:data:`~summarizer.stages.blocking.Later`)."""
     with collector_paused():
-        start, pairs = search(later)  # started once the texts have their vectors
-        texts, nodes, stories = _texts_and_nodes(extractions, known, start)
+        texts, nodes, stories, near = _texts_and_nodes(extractions, known, later)
         scores, default_day = Scores(texts), _default_day(sources)
         merged = [
             _build(group, _representative(group, centre, texts, scores), sources, default_day)
-            for group, centre in _cluster(nodes, pairs(), scores, stories, sources)
+            for group, centre in _cluster(nodes, near, scores, stories, sources)
         ]
         merged.sort(key=lambda m: (m.date.start, -m.importance, m.id))
     return tuple(merged)
