@@ -215,6 +215,7 @@ _PIECES = sorted(
     | {"é", "saïd", "ſaid", "\u212aills", "İs", "ıs", "“said”", "said_", "_said", "٢٠٢٤"}
     | {"²", "2024x", "_2024", "12345", "Xinhua", "ÉLan", "McCain", "O’Neil", "A-B"}
     | {"3,", "1,2.", ".5", "40s", "7-two", "9two", "could."}
+    | {"analyst", "expert", "show", "raced", "become", "under", "developing", "say"}
 )
 
 
@@ -407,3 +408,46 @@ def test_an_ascii_texts_words_are_its_lower_cased_word_runs(text: str) -> None:
     """The scorer's words of an ASCII text, found by translating its bytes, are the
     ``\\w+`` runs of the lower-cased text."""
     assert extractive._words(text) == [w.encode() for w in re.findall(r"\w+", text.lower())]
+
+
+def _alternatives(pattern: re.Pattern[str]) -> list[list[set[str]]]:
+    """Each alternative of a ``\\b(?:...)\\b`` word pattern as its words, each word as its
+    spellings ("analysts?" -> {"analyst", "analysts"})."""
+    body = pattern.pattern.removeprefix(r"\b(?:").removesuffix(r")\b")
+    return [
+        [{w.removesuffix("s?"), w.removesuffix("?")} if w.endswith("s?") else {w} for w in alt]
+        for alt in (a.split(r"\s+") for a in body.split("|"))
+    ]
+
+
+def test_no_phrase_match_starts_inside_another() -> None:
+    """What lets the background phrases be counted apart from the single words: no phrase
+    holds a single word, and no word after a phrase's first opens an alternative."""
+    vocabulary = extractive._BACKGROUND_WORDS
+    assert vocabulary.phrases is not None
+    alternatives = _alternatives(vocabulary.pattern)
+    openers = set().union(*(alt[0] for alt in alternatives))
+    for phrase in _alternatives(vocabulary.phrases):
+        assert len(phrase) > 1 and phrase in alternatives
+        later = set().union(*phrase[1:])
+        assert not later & openers, later & openers
+        assert not set().union(*phrase) & {w.decode() for w in vocabulary.words}
+    singles = [alt for alt in alternatives if len(alt) == 1]
+    assert len(singles) + len(_alternatives(vocabulary.phrases)) == len(alternatives)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from(["the", "The", "THE", "3rd", "x1", "_a", "'s", "-b", "B-c"]), max_size=8
+    ),
+    st.lists(st.sampled_from([" ", "'", "-", "(", "2", "_", ".", "", "\n", "a", "Z"]), max_size=8),
+)
+def test_prose_in_ascii_text_has_the_same_answer_as_counting(
+    words: list[str], seps: list[str]
+) -> None:
+    """:func:`extractive._prose` on ASCII text (two searches for a word in lower case)
+    answers as counting every word's first letter does."""
+    text = "".join(w + (seps[i] if i < len(seps) else " ") for i, w in enumerate(words))
+    counted = sum(1 for w in extractive._WORD.findall(text) if w[0].islower())
+    assert extractive._prose(text) == (counted >= extractive.MIN_LOWER_WORDS)
