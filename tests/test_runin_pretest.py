@@ -4,7 +4,6 @@ with the full reading of its tokens on any text, odd capitals and spaces include
 
 from __future__ import annotations
 
-import functools
 import sys
 
 from hypothesis import given, settings
@@ -85,7 +84,7 @@ def test_the_pre_test_agrees_with_the_full_reading(
     later = "\n1645 Crews arrive\n2210 Roads close\n0900 Aid lands\nThe camps fill slowly."
     text = before + " " * lead + body + later
     span = (len(before), len(before) + lead + len(body))
-    casing_of = functools.cache(lambda: runin.casing(text))
+    casing_of = runin.CasingOf(text)
     full = runin._glue_cuts(text, span, SENTENCE_STARTERS, casing_of, False)
     assert runin.glue_cuts(text, span, SENTENCE_STARTERS, casing_of, False) == full
     if not runin._may_cut_later(text, span[0], span[1], SENTENCE_STARTERS):

@@ -3,9 +3,7 @@ for a cut) agree with reading every token's match (the former way) on any text."
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Callable
 from itertools import islice
 
 from hypothesis import given, settings
@@ -21,7 +19,7 @@ def _former_glue_cuts(
     text: str,
     span: tuple[int, int],
     starters: frozenset[str],
-    casing_of: Callable[[], runin.Casing],
+    casing_of: runin.CasingOf,
     opening: bool,
 ) -> list[int]:
     """glue_cuts as it read its tokens before: every token's match, then each token."""
@@ -114,7 +112,7 @@ def test_cuts_as_reading_every_token(
     later = "\n\nThe camps fill slowly and aid is slowed in the square by crowds."
     text = " " * lead + body + later
     span = (lead, lead + len(body))
-    casing_of = functools.cache(lambda: runin.casing(text))
+    casing_of = runin.CasingOf(text)
     expected = _former_glue_cuts(text, span, SENTENCE_STARTERS, casing_of, opening)
     assert runin.glue_cuts(text, span, SENTENCE_STARTERS, casing_of, opening) == expected
 
@@ -122,7 +120,7 @@ def test_cuts_as_reading_every_token(
 def test_a_cut_is_found_after_odd_whitespace_and_past_the_token_limit() -> None:
     """The cut's offset is the word's own, whatever whitespace comes before it."""
     text = "Ferry\tstrike \xa0strands  islanders\nThe ferry company cancelled every sailing."
-    casing_of = functools.cache(lambda: runin.casing(text))
+    casing_of = runin.CasingOf(text)
     cuts = runin.glue_cuts(text, (0, len(text)), SENTENCE_STARTERS, casing_of, True)
     assert cuts == [text.index("The")]
     assert cuts == _former_glue_cuts(text, (0, len(text)), SENTENCE_STARTERS, casing_of, True)

@@ -259,7 +259,11 @@ def _is_byline(line: Line, low: str | None = None) -> bool:
         rest = by.group("rest")
         if not rest.rstrip().endswith(("!", "?")) and not re.search(r"\.\s*$", rest):
             return True
-    if _REPORTING_BY.match(t) or (_may_match(_CONTRIBUTED_NEEDS, t, low) and _CONTRIBUTED.match(t)):
+    if _REPORTING_BY.match(t):
+        return True
+    if low is not None and not _holds_any(low, _BY_WORDS):
+        return False  # (most lines) the three patterns below each need one of these words
+    if _may_match(_CONTRIBUTED_NEEDS, t, low) and _CONTRIBUTED.match(t):
         return True
     if _may_match(_STAFF_NEEDS, t, low) and _STAFF.match(t) and line.words <= 25:
         return True
@@ -293,6 +297,17 @@ _STAFF_NEEDS = _needs(
     ("writer", "reporter", "correspondent", "columnist", "editor", "journalist", "contributor"),
 )
 _WRITES_FOR_NEEDS = _needs(_WRITES_FOR, (), ("write", "report"))
+# What one of the last three patterns of _is_byline needs in an ASCII line in lower case
+# (each needed word holds one; a word in a line as written is in its lower case too).
+_BY_WORDS = ("contribut", "write", "report", "correspondent", "columnist", "editor", "journalist")
+
+
+def _holds_any(text: str, words: tuple[str, ...]) -> bool:
+    # (a loop: see _may_match)
+    for word in words:  # noqa: SIM110
+        if word in text:
+            return True
+    return False
 
 
 def _may_match(needs: _Needs, text: str, low: str | None) -> bool:

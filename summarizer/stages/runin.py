@@ -52,7 +52,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from itertools import pairwise
 
@@ -166,6 +166,88 @@ def casing(text: str) -> Casing:
     return Casing(frozenset(lower), inner, frozenset(after_article), _live_page(clocks))
 
 
+# str.splitlines' line ends (each one whitespace: a token never runs over one)
+_LINE_ENDS = frozenset("\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029")
+AROUND_MAX = 64  # a word's occurrences: past this many the whole casing is read instead
+
+
+class CasingOf:
+    """A document's :class:`Casing`, made at the first call (most documents need none);
+    and :func:`_is_opener`'s question about one word, answered from that word's
+    occurrences alone while the casing is not made (reading every token of the document
+    was most of what a document with a cut to weigh cost)."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._made: Casing | None = None
+
+    def __call__(self) -> Casing:
+        if self._made is None:
+            self._made = casing(self.text)
+        return self._made
+
+    def lower_and_once_inner(self, word: str) -> bool:
+        """``word.lower() in casing.lower and casing.inner_caps[word] <= 1``."""
+        low, text = word.lower(), self.text
+        if self._made is not None or text.count(low) + text.count(word) > AROUND_MAX:
+            case = self()
+            return low in case.lower and case.inner_caps[word] <= 1
+        return written_lower(text, low) and inner_caps(text, word, 2) <= 1
+
+
+def written_lower(text: str, low: str) -> bool:
+    """``low in casing(text).lower``, read around ``low``'s occurrences."""
+    if not low[:1].islower():
+        return False
+    return any(_before(text, start) is not None for start in _token_starts(text, low))
+
+
+def inner_caps(text: str, word: str, most: int) -> int:
+    """``casing(text).inner_caps[word]`` (counted up to ``most``), read around its
+    occurrences."""
+    count = 0
+    if not word[:1].isupper():
+        return count
+    for start in _token_starts(text, word):
+        prev = _before(text, start)
+        if prev is not None and prev[-1] not in '.!?:"”' and _has_alnum(prev):
+            count += 1
+            if count >= most:
+                break
+    return count
+
+
+def _token_starts(text: str, core: str) -> Iterator[int]:
+    """Where the tokens (runs of non-whitespace) that are ``core`` once stripped of
+    punctuation start (a token holds ``core`` at one place at most: the next one is
+    looked for after it)."""
+    if not core or core.strip(_PUNCT) != core:
+        return  # no stripped token has punctuation at either end
+    at = text.find(core)
+    while at >= 0:
+        start, end = at, at + len(core)
+        while start and not text[start - 1].isspace():
+            start -= 1
+        while end < len(text) and not text[end].isspace():
+            end += 1
+        if text[start:end].strip(_PUNCT) == core:
+            yield start
+        at = text.find(core, end)
+
+
+def _before(text: str, start: int) -> str | None:
+    """The token before the one at ``start`` on its line, or None (its line's first)."""
+    end = start
+    while end and text[end - 1].isspace():
+        if text[end - 1] in _LINE_ENDS:
+            return None
+        end -= 1
+    begin = end
+    while begin and not text[begin - 1].isspace():
+        begin -= 1
+    return text[begin:end] if end else None
+
+
 def _bare(token: str) -> str:
     """A word without punctuation or a possessive ending ("BBC's" -> "BBC")."""
     word = token.strip(_PUNCT)
@@ -236,7 +318,7 @@ class _Candidate:
     left: str  # the words from the paragraph's start to the cut, a space between each
 
 
-def _closed_opener(c: _Candidate, low: str, casing_of: Callable[[], Casing]) -> bool:
+def _closed_opener(c: _Candidate, low: str, casing_of: CasingOf) -> bool:
     """A closed-class sentence opener ("The", "There", "Many") glued to a piece. An
     article before a capitalised word ("The UN") only in the opening, and after a piece
     with a comma (more likely a sentence: "On Monday, the campaign attacked The Times")
@@ -264,7 +346,7 @@ def _plain_end(prev: str) -> bool:
     return prev.lstrip(_PUNCT)[:1].islower() or bool(_CLOCK.fullmatch(prev)) or prev.endswith(")")
 
 
-def _is_opener(c: _Candidate, starters: frozenset[str], casing_of: Callable[[], Casing]) -> bool:
+def _is_opener(c: _Candidate, starters: frozenset[str], casing_of: CasingOf) -> bool:
     """Whether ``c.word`` starts a sentence glued to the piece before it."""
     word = c.word.rstrip(",;:")
     low = word.lower()
@@ -278,8 +360,7 @@ def _is_opener(c: _Candidate, starters: frozenset[str], casing_of: Callable[[], 
         return False
     if not c.prev.lstrip(_PUNCT)[:1].islower() or not c.following[:1].islower():
         return False
-    case = casing_of()
-    return low in case.lower and case.inner_caps[word] <= 1  # this occurrence only
+    return casing_of.lower_and_once_inner(word)  # capitalised: this occurrence only
 
 
 def _piece_ok(words: int, first: str) -> bool:
@@ -351,7 +432,7 @@ def _dateline_at(text: str, start: int, end: int, tokens: list[str], first: int)
 
 
 def _form_cuts(
-    text: str, span: tuple[int, int], tokens: list[str], casing_of: Callable[[], Casing]
+    text: str, span: tuple[int, int], tokens: list[str], casing_of: CasingOf
 ) -> list[int]:
     """Indexes of the tokens where a piece told by its form ends: a bracketed photo
     credit, a live page's clock time, a title before its dateline (in that order)."""
@@ -375,7 +456,7 @@ def glue_cuts(
     text: str,
     span: tuple[int, int],
     starters: frozenset[str],
-    casing_of: Callable[[], Casing],
+    casing_of: CasingOf,
     opening: bool,
 ) -> list[int]:
     """Where run-in pieces end in ``text[span]`` (a paragraph's first sentence): offsets
@@ -438,7 +519,7 @@ def _glue_cuts(
     text: str,
     span: tuple[int, int],
     starters: frozenset[str],
-    casing_of: Callable[[], Casing],
+    casing_of: CasingOf,
     opening: bool,
 ) -> list[int]:
     """:func:`glue_cuts` without its pre-test: every zone's tokens read."""

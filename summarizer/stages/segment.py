@@ -25,9 +25,8 @@ Rules (no external splitter, so every offset is exact):
 from __future__ import annotations
 
 import bisect
-import functools
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -352,7 +351,7 @@ def _inline_heading(text: str, start: int, end: int) -> re.Match[str] | None:
 
 
 def _split_unit(
-    text: str, unit: _Unit, casing_of: Callable[[], runin.Casing], opening: bool
+    text: str, unit: _Unit, casing_of: runin.CasingOf, opening: bool
 ) -> tuple[list[tuple[int, int]], _Heads]:
     """Sentence spans inside one paragraph unit (stripped, non-empty), and where the
     unit's run-in heading pieces end (an inline heading, a time stamp, a title or
@@ -419,9 +418,7 @@ def _is_headline(line: str, unit: _Unit, span: tuple[int, int], heads: _Heads) -
     return not _has_terminal(line) and len(line.split()) <= HEADLINE_MAX_WORDS
 
 
-def _live_items(
-    text: str, units: Iterable[_Unit], casing_of: Callable[[], runin.Casing]
-) -> Iterator[_Unit]:
+def _live_items(text: str, units: Iterable[_Unit], casing_of: runin.CasingOf) -> Iterator[_Unit]:
     """``units``, each split before the clock times of the live page's items run into it
     (a part of a line is no whole line: ``lines`` 0, never a headline on its own)."""
     for unit in units:
@@ -446,7 +443,7 @@ def segment(cleaned: CleanedSource) -> tuple[Sentence, ...]:
     out: list[Sentence] = []
     paragraph = -1
     floor = max(0, min(source.header_end, len(text)))
-    casing_of = functools.cache(lambda: runin.casing(text))  # only when a cut needs it
+    casing_of = runin.CasingOf(text)  # made only when a cut needs it
     # a live page has lines opening with a clock time (counted in C; casing tells)
     maybe_live = len(_LINE_CLOCK.findall(text)) >= runin.LIVE_CLOCKS
     for kept in sorted(cleaned.kept, key=lambda k: k.start):
