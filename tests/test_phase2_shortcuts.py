@@ -12,7 +12,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from summarizer.stages import dates, ground, quantities
-from summarizer.stages.dategrammar import MONTHS
+from summarizer.stages.dategrammar import _PREFIX_WORD, MONTHS
 from summarizer.stages.daterules import MONTH_HEAD, RULES, rules_for, text_features
 
 # _YEAR_HIT as it stood before (a literal copy), and stated_years without the month gate.
@@ -231,3 +231,26 @@ def test_a_text_runs_the_rules_its_features_trigger_in_priority_order() -> None:
                 if rule.trigger & features and (kinds is None or rule.kind in kinds)
             ]
             assert list(rules_for(features, kinds)) == expected
+
+
+# dategrammar._PREFIX_WORD as it stood before (a literal copy): one alternation of the words.
+_FORMER_PREFIX_WORD = (
+    r"(?:in|on|at|since|until|till|by|from|during|through|throughout|before|after|of|"
+    r"early|late|mid|earlier|later|the|end|start|beginning|middle|as)"
+)
+_PREFIX_PIECES = ["in ", "on ", "at ", "since ", "until ", "till ", "by ", "from ", "during "]
+_PREFIX_PIECES += ["through ", "throughout ", "before ", "after ", "of ", "early ", "late "]
+_PREFIX_PIECES += ["mid-", "earlier ", "later ", "the ", "end ", "start ", "beginning ", "as "]
+_PREFIX_PIECES += ["middle ", "THE ", "Late ", "ſtart ", "İn ", "throughouts ", "lat", "en"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_PIECES + _PREFIX_PIECES), max_size=12).map("".join))
+@example("throughout the end of early March 2009, since late last year, the middle of 2008")
+@example("in the beginning of June, earlier this week, after Monday, as of 5 May 2009")
+def test_the_rules_match_as_with_the_prefix_words_in_one_alternation(text: str) -> None:
+    assert sum(_PREFIX_WORD in rule.pattern.pattern for rule in RULES) >= 10
+    for rule in RULES:
+        former = re.compile(rule.pattern.pattern.replace(_PREFIX_WORD, _FORMER_PREFIX_WORD))
+        found = [(m.span(), m.groupdict()) for m in rule.pattern.finditer(text)]
+        assert found == [(m.span(), m.groupdict()) for m in former.finditer(text)], rule.kind

@@ -109,9 +109,18 @@ MONTH_PATTERN = (
 WEEKDAY_PATTERN = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
 _DAY = r"(?<!\d)(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?![\d])(?!,\d)"
 YEAR_PATTERN = r"(?<![\d,.$£€])(?:1[89]\d\d|20\d\d|21\d\d)(?!\d)(?!,\d{3})(?!\s*%)"
+# The words a date's prefix is made of ("in", "since", "early", "the end of" ...), grouped by
+# first letter, each group in the order the words had in one alternation (in|on|at|since|
+# until|till|by|from|during|through|throughout|before|after|of|early|late|mid|earlier|later|
+# the|end|start|beginning|middle|as): words of two groups never match at one place, so
+# the matches are the same. Why: every date rule tries the prefix at each word start, and
+# sre enters every alternative of a case-insensitive alternation; grouped, a word opening
+# none of them is turned away after 12 letters instead of 25 words (Finan's rule scans
+# 0.098 -> 0.076 CPU s).
 _PREFIX_WORD = (
-    r"(?:in|on|at|since|until|till|by|from|during|through|throughout|before|after|of|"
-    r"early|late|mid|earlier|later|the|end|start|beginning|middle|as)"
+    r"(?:i(?:n)|o(?:n|f)|a(?:t|fter|s)|s(?:ince|tart)|u(?:ntil)|t(?:ill|hrough|hroughout|he)|"
+    r"b(?:y|efore|eginning)|f(?:rom)|d(?:uring)|e(?:arly|arlier|nd)|l(?:ate|ater)|"
+    r"m(?:id|iddle))"
 )
 PREFIX_PATTERN = rf"(?P<prefix>(?:(?i:{_PREFIX_WORD})[\s-]+){{0,4}})"
 PREFIX_REQUIRED_PATTERN = rf"(?P<prefix>(?:(?i:{_PREFIX_WORD})[\s-]+){{1,4}})"
