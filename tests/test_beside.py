@@ -142,6 +142,37 @@ def test_a_bug_in_the_comparison_is_raised_as_in_a_serial_run(
             _findings(folder, workers)
 
 
+def test_in_a_run_on_workers_the_order_has_every_statements_terms_read_beforehand(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The terms are read beside (here: in this process, as when the fork fails) and
+    handed to the brief's order, which then reads none itself."""
+    from summarizer.stages import select
+
+    folder = _corpus(tmp_path)
+    serial = _findings(folder, 1)
+    given: list[set[str]] = []
+    order, terms = select.brief_order, select._terms
+
+    def watched(*args: Any, **kwargs: Any) -> Any:
+        given.append(set(args[4]))
+        monkeypatch.setattr(select, "_terms", _refused)
+        try:
+            return order(*args, **kwargs)
+        finally:
+            monkeypatch.setattr(select, "_terms", terms)
+
+    report = pipeline.run([folder], Config(engine=EngineChoice.EXTRACTIVE, quiet=True))
+    monkeypatch.setattr(runner, "beside", lambda step, enabled=True, **_: step)
+    monkeypatch.setattr(runner.select_stage, "brief_order", watched)
+    assert _findings(folder, 2) == serial
+    assert given and {e.text for e in report.events} <= given[0]
+
+
+def _refused(text: str) -> Any:
+    raise AssertionError(f"terms read again: {text}")
+
+
 def test_pairs_and_order_are_made_beside_only_in_runs_on_workers_of_bounded_size(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -158,7 +189,8 @@ def test_pairs_and_order_are_made_beside_only_in_runs_on_workers_of_bounded_size
     _findings(folder, 2)
     monkeypatch.setattr(runner, "BESIDE_MAX_QUOTES", 0)  # any quote is too many
     _findings(folder, 2)
-    assert asked == [False] * 2 + [True] * 2 + [False] * 2  # merge's pairs, then the order
+    # merge's pairs, then the order; under the cap also the order's terms, first
+    assert asked == [False] * 2 + [True] * 3 + [False] * 2
 
 
 def test_a_long_list_of_entries_is_written_in_two_processes_as_in_one(

@@ -489,9 +489,12 @@ def _after(
     # merge's candidate pairs on a second core while it makes the texts' names (see
     # beside), as the brief's order below; the same quotes bound both (merge's events)
     nearby = per_source.parallel and sum(len(x.events) for x in extractions) <= BESIDE_MAX_QUOTES
-    # waiting for the pairs, this process reads the statements' terms for the brief's order
+    texts = [e.text for x in extractions for e in x.events]
+    # the statements' terms for the brief's order, read on a second core while this
+    # process tokenises and merges (see beside); and here while it waits for the pairs
+    read = beside(lambda: dict(select_stage.Terms.of(texts)), nearby) if nearby else None
     terms = select_stage.Terms()
-    statements = terms.reading(e.text for x in extractions for e in x.events)
+    statements = terms.reading(texts)
     later = functools.partial(beside, enabled=nearby, meanwhile=statements)
     # their tokens and records hold no reference cycles: the collections they would set
     # off only walk them, and what they made is then frozen (the tail's frozen_heap
@@ -502,6 +505,8 @@ def _after(
     published = {s.id: s.published for s in sources.values()}
     day = config.day or select_stage.brief_day(merged, published.values())
     selected = _select(merged, config, signals, day, published)
+    if read is not None:
+        terms.update(read())
     ordered = beside(  # on a second core while the figures are compared here (see beside)
         lambda: _places(
             select_stage.brief_order(selected, signals, day, published, terms), selected

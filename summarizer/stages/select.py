@@ -90,6 +90,14 @@ class Terms(dict[str, Counter[str]]):
     """Texts' terms read beforehand, for :func:`brief_order` (a run on worker processes
     reads its statements' terms while it would otherwise wait: see the runner)."""
 
+    @classmethod
+    def of(cls, texts: Iterable[str]) -> Terms:
+        """Every text's terms."""
+        terms = cls()
+        for _ in terms.reading(texts):
+            pass
+        return terms
+
     def reading(self, texts: Iterable[str]) -> Iterator[None]:
         """Read each text's terms, one text a step (the caller stops when it likes)."""
         for text in texts:
