@@ -11,7 +11,7 @@ import re
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from summarizer.stages import dates, ground, quantities
+from summarizer.stages import dategrammar, dates, ground, quantities
 from summarizer.stages.dategrammar import _PREFIX_WORD, MONTHS
 from summarizer.stages.daterules import MONTH_HEAD, RULES, rules_for, text_features
 
@@ -254,3 +254,22 @@ def test_the_rules_match_as_with_the_prefix_words_in_one_alternation(text: str) 
         former = re.compile(rule.pattern.pattern.replace(_PREFIX_WORD, _FORMER_PREFIX_WORD))
         found = [(m.span(), m.groupdict()) for m in rule.pattern.finditer(text)]
         assert found == [(m.span(), m.groupdict()) for m in former.finditer(text)], rule.kind
+
+
+# dategrammar.SPEECH_CUE as it stood before (a literal copy): one alternation of the verbs.
+_FORMER_SPEECH_CUE = re.compile(
+    r"\b(?:said|says|say|told|tells|announced|added|wrote|writes|stated|reported|"
+    r"claimed|confirmed|posted|tweeted|declared|insisted|warned)\b",
+    re.IGNORECASE,
+)
+_VERB_PIECES = ["said", "says", "say", "Sayings", "told", "TELLS", "announced", "added", "wrote"]
+_VERB_PIECES += ["writes", "stated", "reported", "claimed", "confirmed", "posted", "tweeted"]
+_VERB_PIECES += ["declared", "insisted", "warned", "ſaid", "tweet", "sai", " ", ", ", "-", "x"]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(st.lists(st.sampled_from(_VERB_PIECES), max_size=10).map("".join))
+@example("he said, she says they say it was told and tells")
+def test_the_speech_cues_are_found_as_with_the_verbs_in_one_alternation(text: str) -> None:
+    found = [m.span() for m in dategrammar.SPEECH_CUE.finditer(text)]
+    assert found == [m.span() for m in _FORMER_SPEECH_CUE.finditer(text)]

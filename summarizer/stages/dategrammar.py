@@ -90,9 +90,12 @@ FUTURE_CUE = re.compile(
     r"|['’]ll\b",
     re.IGNORECASE,
 )
+# said|says|say|told|tells|announced|added|wrote|writes|stated|reported|claimed|confirmed|
+# posted|tweeted|declared|insisted|warned, grouped by first letter (as _PREFIX_WORD, below):
+# searched in a window before every date expression.
 SPEECH_CUE = re.compile(
-    r"\b(?:said|says|say|told|tells|announced|added|wrote|writes|stated|reported|"
-    r"claimed|confirmed|posted|tweeted|declared|insisted|warned)\b",
+    r"\b(?:s(?:aid|ays|ay|tated)|t(?:old|ells|weeted)|a(?:nnounced|dded)|w(?:rote|rites|arned)|"
+    r"r(?:eported)|c(?:laimed|onfirmed)|p(?:osted)|d(?:eclared)|i(?:nsisted))\b",
     re.IGNORECASE,
 )
 FUNCTION_WORDS = _words(
