@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import itertools
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -99,6 +100,71 @@ def beside(
         return value if ok else step()
 
     return result
+
+
+def beside_items(
+    steps: Callable[[], Iterator[T]], enabled: bool = True, meanwhile: Iterable[object] = ()
+) -> Callable[[], Iterator[T]]:
+    """:func:`beside` for a step that gives its result in parts (``steps()`` yields
+    them): each part is sent as soon as it is made, so this process may use the first
+    while the child makes the rest (merge scores the first candidate pairs while the
+    last are searched for). Waiting for a part, this process takes ``meanwhile``'s
+    tasks. If the child fails, the parts it did not send are made here (``steps`` must
+    yield the same parts in the same order wherever it runs)."""
+    if not enabled or "fork" not in multiprocessing.get_all_start_methods():
+        return steps
+    if multiprocessing.current_process().daemon:  # a daemon process may not have children
+        return steps
+    context = multiprocessing.get_context("fork")
+    mine, theirs = context.Pipe(duplex=False)
+    with frozen_heap():
+        try:
+            process = context.Process(target=_parts, args=(theirs, steps), daemon=True)
+            process.start()
+        except OSError:  # no process could be started: the parts are made here
+            mine.close()
+            return steps
+        finally:
+            theirs.close()
+
+    def parts() -> Iterator[T]:
+        sent, ended = 0, False
+        try:
+            tasks = iter(meanwhile)
+            while True:
+                while not mine.poll() and next(tasks, _DONE) is not _DONE:
+                    pass
+                kind, value = mine.recv()
+                if kind != "part":
+                    ended = kind == "end"
+                    break
+                sent += 1
+                yield value
+        except (EOFError, OSError):  # the child died: the rest is made here
+            pass
+        finally:
+            mine.close()
+            process.join(timeout=1.0)
+            if process.is_alive():
+                process.terminate()
+                process.join()
+        if not ended:
+            yield from itertools.islice(steps(), sent, None)
+
+    return parts
+
+
+def _parts(conn: Connection, steps: Callable[[], Iterator[Any]]) -> None:
+    """The forked process of :func:`beside_items`: each part, then ``("end", None)``;
+    ``("failed", None)`` when making or sending one fails (the run makes the rest)."""
+    with contextlib.suppress(OSError):  # the run may have stopped waiting
+        try:
+            for part in steps():
+                conn.send(("part", part))
+            conn.send(("end", None))
+        except BaseException:  # a part that fails or does not pickle: the rest is made there
+            conn.send(("failed", None))
+    conn.close()
 
 
 @contextlib.contextmanager

@@ -178,13 +178,16 @@ def test_pairs_and_order_are_made_beside_only_in_runs_on_workers_of_bounded_size
 ) -> None:
     folder = _corpus(tmp_path)
     asked: list[bool] = []
-    real = runner.beside
 
-    def watched(step: Any, enabled: bool = True, **kwargs: Any) -> Any:
-        asked.append(enabled)
-        return real(step, enabled, **kwargs)
+    def watching(real: Any) -> Any:
+        def watched(step: Any, enabled: bool = True, **kwargs: Any) -> Any:
+            asked.append(enabled)
+            return real(step, enabled, **kwargs)
 
-    monkeypatch.setattr(runner, "beside", watched)
+        return watched
+
+    monkeypatch.setattr(runner, "beside", watching(runner.beside))
+    monkeypatch.setattr(runner, "beside_items", watching(runner.beside_items))
     _findings(folder, 1)
     _findings(folder, 2)
     monkeypatch.setattr(runner, "BESIDE_MAX_QUOTES", 0)  # any quote is too many
@@ -284,3 +287,34 @@ def test_collector_paused_resumes_as_it_was_and_runs_after_first() -> None:
             gc.enable()
         else:
             gc.disable()
+
+
+@needs_fork
+def test_parts_are_made_in_another_process_and_given_as_they_come() -> None:
+    here = os.getpid()
+    parts = beside_module.beside_items(lambda: iter([os.getpid(), 2, 3]))()
+    first = next(parts)
+    assert first != here
+    assert list(parts) == [2, 3]
+
+
+def test_disabled_the_parts_are_made_here() -> None:
+    parts = beside_module.beside_items(lambda: iter([os.getpid(), 5]), enabled=False)
+    assert list(parts()) == [os.getpid(), 5]
+
+
+@needs_fork
+def test_parts_the_child_did_not_send_are_made_here_once() -> None:
+    """The child fails after its first two parts: this process makes the rest, and
+    none twice."""
+    here = os.getpid()
+
+    def steps() -> Any:
+        for i in range(5):
+            if i == 2 and os.getpid() != here:
+                raise RuntimeError("only in the child")
+            yield (i, os.getpid() == here)
+
+    parts = list(beside_module.beside_items(steps)())
+    assert [i for i, _ in parts] == [0, 1, 2, 3, 4]
+    assert [made_here for _, made_here in parts] == [False, False, True, True, True]

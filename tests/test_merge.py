@@ -287,6 +287,18 @@ def test_only_candidate_pairs_sharing_a_day_are_kept_in_order() -> None:
     assert near_pairs(pairs, days) == [(0, 2), (0, 3), (1, 3), (2, 3)]
 
 
+def test_the_pairs_in_parts_are_the_pairs_sharing_a_day() -> None:
+    from summarizer.stages import blocking
+    from summarizer.stages.merge import _texts_and_nodes
+
+    texts, _, _, _ = _texts_and_nodes(_synthetic(2500), None, blocking.when_asked)
+    days = [(dt.date(2025, 3, 1 + t.idx % 5), dt.date(2025, 3, 1 + t.idx % 5)) for t in texts]
+    parts = list(blocking.near_parts(texts, days))
+    assert len(parts) == 3  # 1,000 texts' pairs a part
+    whole = blocking.near_pairs(blocking.candidate_pairs(texts), days)
+    assert sorted(p for part in parts for p in part) == whole and len(whole) > 1000
+
+
 def test_no_pair_of_texts_is_scored_twice(monkeypatch: pytest.MonkeyPatch) -> None:
     from summarizer.stages import merge as merge_stage
     from summarizer.stages import similarity

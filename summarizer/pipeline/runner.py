@@ -19,7 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from summarizer.beside import MAX_QUOTES, beside, collector_paused, frozen_heap
+from summarizer.beside import MAX_QUOTES, beside, beside_items, collector_paused, frozen_heap
 from summarizer.config import Config, EngineChoice
 from summarizer.engines.base import BACKEND_STAGE, EngineRunner, Extracted, Prepared
 from summarizer.engines.extractive import ExtractiveEngine
@@ -495,7 +495,7 @@ def _after(
     read = beside(lambda: dict(select_stage.Terms.of(texts)), nearby) if nearby else None
     terms = select_stage.Terms()
     statements = terms.reading(texts)
-    later = functools.partial(beside, enabled=nearby, meanwhile=statements)
+    later = functools.partial(beside_items, enabled=nearby, meanwhile=statements)
     # their tokens and records hold no reference cycles: the collections they would set
     # off only walk them, and what they made is then frozen (the tail's frozen_heap
     # block thaws it at the end; Finan: 0.06 CPU s of the tail)

@@ -14,35 +14,49 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from summarizer.stages.similarity import Text
 
 Pairs = set[tuple[int, int]]
 Near = list[tuple[int, int]]  # candidate pairs whose texts share a day, in order
 Days = Sequence[tuple[dt.date, dt.date]]  # each text's days: its first and last possible
-# How merge starts the search for candidate pairs and later takes its result: the
-# search needs only the texts' vectors and days, so the run may start it on a second
-# core while the texts' names and clauses are made (the runner's summarizer.beside);
-# by default it runs when its result is asked for.
-Later = Callable[[Callable[[], Near]], Callable[[], Near]]
+# How merge starts the search for candidate pairs and later takes its result, in parts
+# (:func:`near_parts`): the search needs only the texts' vectors and days, so the run
+# may start it on a second core while the texts' names and clauses are made, and score
+# the first parts while the last are searched for (the runner's
+# summarizer.beside.beside_items); by default it runs as its parts are asked for.
+Parts = Callable[[], Iterator[Near]]
+Later = Callable[[Parts], Parts]
 Start = Callable[[Sequence[Text]], None]  # given the texts with their vectors
+PART_TEXTS = 1000  # texts whose pairs make one part
 
 
-def when_asked(step: Callable[[], Near]) -> Callable[[], Near]:
+def when_asked(step: Parts) -> Parts:
     """:data:`Later` in this process: the step itself, run when its result is asked for."""
     return step
 
 
-def search(later: Later, days: Days) -> tuple[Start, Callable[[], Near]]:
-    """(start: given the texts with their vectors, start :func:`near_pairs` of their
-    :func:`candidate_pairs` through ``later``; the pairs found, once started)."""
-    started: list[Callable[[], Near]] = []
+def search(later: Later, days: Days) -> tuple[Start, Parts]:
+    """(start: given the texts with their vectors, start :func:`near_parts` through
+    ``later``; the parts found, once started)."""
+    started: list[Parts] = []
 
     def start(texts: Sequence[Text]) -> None:
-        started.append(later(lambda: near_pairs(candidate_pairs(texts), days)))
+        started.append(later(lambda: near_parts(texts, days)))
 
     return start, lambda: started[0]()
+
+
+def near_parts(texts: Sequence[Text], days: Days) -> Iterator[Near]:
+    """:func:`near_pairs` of :func:`candidate_pairs`, in parts: those of each
+    ``PART_TEXTS`` texts' new pairs (a pair is found once, at its later text)."""
+    found: Pairs = set()
+    for n, pairs in enumerate(_best_partners(texts), start=1):
+        found.update(pairs)
+        if n % PART_TEXTS == 0 or n == len(texts):
+            yield near_pairs(found, days)
+            found = set()
 
 
 def near_pairs(pairs: Pairs, days: Days) -> Near:
@@ -65,8 +79,15 @@ def candidate_pairs(texts: Sequence[Text]) -> Pairs:
     those terms, and keeps its ``CANDIDATES`` best partners: at most a constant
     number of exact comparisons per text.
     """
-    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     pairs: Pairs = set()
+    for found in _best_partners(texts):
+        pairs.update(found)
+    return pairs
+
+
+def _best_partners(texts: Sequence[Text]) -> Iterator[list[tuple[int, int]]]:
+    """Each text's pairs with its best partners among the texts before it."""
+    postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for text in texts:
         top = sorted([(-v, t) for t, v in text.vec.items()])[:BLOCK_TERMS]  # heaviest first
         partial: dict[int, float] = {}
@@ -76,5 +97,4 @@ def candidate_pairs(texts: Sequence[Text]) -> Pairs:
                 partial[other] = partial.get(other, 0.0) - negative * w
             plist.append((text.idx, -negative))
         best = sorted([(v, -other) for other, v in partial.items()], reverse=True)[:CANDIDATES]
-        pairs.update((-other, text.idx) for _, other in best)  # best sums; ties: first texts
-    return pairs
+        yield [(-other, text.idx) for _, other in best]  # best sums; ties: first texts

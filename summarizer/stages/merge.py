@@ -58,7 +58,7 @@ import datetime as dt
 import hashlib
 import heapq
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 
 from summarizer.beside import collector_paused
@@ -72,7 +72,7 @@ from summarizer.models import (
     Source,
     SourceExtraction,
 )
-from summarizer.stages.blocking import Days, Later, Near, search, when_asked
+from summarizer.stages.blocking import Days, Later, Parts, search, when_asked
 from summarizer.stages.dateclauses import continues
 from summarizer.stages.quantities import comparable, same_figure
 from summarizer.stages.similarity import (
@@ -318,13 +318,14 @@ def _sample(texts: Mapping[int, int]) -> list[int]:
 
 def _cluster(
     nodes: list[_Node],
-    near: Callable[[], Near],
+    near: Parts,
     scores: Scores,
     stories: Stories,
     sources: Sources,
 ) -> list[tuple[list[_Node], int]]:
     """Best pairs first: identical texts on overlapping days, then the candidate pairs
-    of texts that share a day (``near``: asked for once what needs no pair is made)."""
+    of texts that share a day (``near``: asked for once what needs no pair is made;
+    each part scored as it comes: the edges' order is their sort's, not the pairs')."""
     by_text: dict[int, list[_Node]] = defaultdict(list)
     for node in nodes:
         by_text[node.text].append(node)
@@ -333,10 +334,12 @@ def _cluster(
         if len(group) > 1:
             edges.extend((1.0, x.lo, x.idx, y.idx) for x, y in _overlapping(group, None))
     clusters = _Clusters(nodes, scores, stories, sources)
-    for i, j in near():
-        s = scores(i, j)
-        if s >= LINK:
-            edges.extend((s, x.lo, x.idx, y.idx) for x, y in _overlapping(by_text[i], by_text[j]))
+    for part in near():
+        for i, j in part:
+            s = scores(i, j)
+            if s >= LINK:
+                pairs = _overlapping(by_text[i], by_text[j])
+                edges.extend((s, x.lo, x.idx, y.idx) for x, y in pairs)
     edges.sort(key=lambda e: (-e[0], e[1], e[2], e[3]))
     for s, _, i, j in edges:
         clusters.try_merge(i, j, s)
@@ -535,7 +538,7 @@ def _days(texts: int, nodes: Iterable[_Node]) -> Days:
 
 def _texts_and_nodes(
     extractions: Sequence[SourceExtraction], known: Tokenised | None, later: Later
-) -> tuple[list[Text], list[_Node], Stories, Callable[[], Near]]:
+) -> tuple[list[Text], list[_Node], Stories, Parts]:
     """Distinct texts (with their vectors), (text, date, story) nodes in source order,
     which articles tell one story, and the candidate pairs of texts that share a day
     (searched for through ``later`` once the texts have their vectors)."""
