@@ -1,10 +1,12 @@
 """Boilerplate's per-article pass (an article's sentences tokenised in one pass over
 their joined texts, ASCII text with ASCII classes) gives every sentence the same keys,
-and the corpus the same case tally (counts and key order), as tokenising each sentence
-on its own did."""
+and the corpus the same case tally, as tokenising each sentence on its own did: the
+same counts, and the lower-case words in the same order, once the words added are
+sorted into the tally (each distinct word once) or the tally is sent (pickled)."""
 
 from __future__ import annotations
 
+import pickle
 import zlib
 from itertools import chain, islice
 
@@ -102,8 +104,12 @@ def test_article_pass_equals_a_pass_per_sentence(articles: list[list[str]]) -> N
         assert bp.sentence_units(sentences, ids_new, case_new) == _former(
             sentences, ids_old, case_old
         )
-    assert list(case_new.lower.items()) == list(case_old.lower.items())
-    assert list(case_new.inner_upper.items()) == list(case_old.inner_upper.items())
+    sent = pickle.loads(pickle.dumps(case_new))  # a worker sends its tally settled
+    case_new.settle()
+    for case in (case_new, sent):
+        assert list(case.lower.items()) == list(case_old.lower.items())
+        assert dict(case.inner_upper) == dict(case_old.inner_upper)  # (key order aside)
+        assert not case._words and not case._firsts
     for token, checksum in ids_new.items():  # one cache for both: the same checksums
         assert checksum == zlib.crc32(token.lower().encode("utf-8"))
 

@@ -53,6 +53,17 @@ _LINE_PIECES = [
     "the camps",
     "\n",
     "COMMENTS",
+    "Copyright",
+    "(c)",
+    "All rights reserved",
+    "This",
+    "Sign up",
+    "Get our",
+    "Already a subscriber?",
+    "Become a member",
+    "Support us",
+    "NEWSLETTER",
+    "\u017f",  # LONG S: a non-ASCII line tries every guarded rule
 ]
 
 

@@ -1,6 +1,7 @@
 """Segment's shortcuts keep its answers: the sentence-end pattern with its first
-punctuation mark on its own (so sre skips to the next one) finds the same ends, and a
-unit with no cut is one span without the cut loop, since every unit is stripped."""
+punctuation mark on its own (so sre skips to the next one) finds the same ends, a
+unit with no cut is one span without the cut loop, since every unit is stripped, and
+the word before a sentence end is read backwards as the former pattern found it."""
 
 from __future__ import annotations
 
@@ -46,3 +47,15 @@ def test_every_unit_is_stripped_so_a_whole_unit_is_its_span(text: str, a: int, b
             if segment._ALNUM.search(text, s, e):
                 former.append((s, e))
         assert segment._whole(text, unit) == former
+
+
+_FORMER_PREV_WORD = re.compile(r"([\w.’'-]*)$")
+_WORD_CHARS = "aZ1²_.’'-\n \t\xa0é,”)"
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=_WORD_CHARS, max_size=70), st.integers(0, 70))
+def test_the_word_before_is_what_the_former_pattern_found(text: str, at: int) -> None:
+    pos = min(at, len(text))
+    match = _FORMER_PREV_WORD.search(text, max(0, pos - 40), pos)
+    assert segment._prev_word(text, pos) == (match.group(1) if match else "")

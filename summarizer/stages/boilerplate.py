@@ -121,14 +121,29 @@ class _Case:
 
     lower: Counter[str] = field(default_factory=Counter)
     inner_upper: Counter[str] = field(default_factory=Counter)
+    # words added, not yet sorted into the two: every one as written, and sentences' firsts
+    _words: Counter[str] = field(default_factory=Counter)
+    _firsts: Counter[str] = field(default_factory=Counter)
 
     def add(self, words: list[str], starts: Iterable[int]) -> None:
         """An article's ``words`` (:func:`_article_words`; ``starts``: each sentence's first)."""
-        self.lower.update(filter(str.islower, words))
-        inner = words.copy()
-        for i in starts:
-            inner[i] = _END  # (a sentence's first word is not inside it)
-        self.inner_upper.update(map(str.lower, filter(str.istitle, inner)))
+        self._words.update(words)
+        self._firsts.update(map(words.__getitem__, starts))
+
+    def settle(self) -> _Case:
+        """The words added so far sorted into the two counts: each distinct word is read
+        once per tally (in a pass over every word as each article came, most of the cost)."""
+        for word, n in self._words.items():
+            if word.islower():
+                self.lower[word] += n
+            elif word.istitle() and (inner := n - self._firsts[word]):
+                self.inner_upper[word.lower()] += inner
+        self._words.clear()
+        self._firsts.clear()
+        return self
+
+    def __getstate__(self) -> dict[str, object]:
+        return self.settle().__dict__  # (sent settled: the parts are merged as counts)
 
     def is_name(self, word: str) -> bool:
         low = word.lower()
@@ -361,27 +376,6 @@ def _reason(counts: Recurring, keys: Sequence[int], where: str = "") -> str:
     return f"{REASON} ({counts.articles[best]} articles, {counts.days[best]} days{extra})"
 
 
-def _subtract(kept: Sequence[CharInterval], holes: Sequence[tuple[int, int]]) -> list[CharInterval]:
-    """``kept`` minus the ``holes`` (both sorted, non-overlapping), in one pass over
-    both; untouched intervals are the same objects."""
-    out: list[CharInterval] = []
-    h = 0
-    for interval in kept:
-        while h < len(holes) and holes[h][1] <= interval.start:
-            h += 1
-        start, touched, j = interval.start, False, h
-        while j < len(holes) and holes[j][0] < interval.end:
-            hs, he = holes[j]
-            if hs > start:
-                out.append(CharInterval(start=start, end=hs))
-            start, touched, j = max(start, he), True, j + 1
-        if not touched:
-            out.append(interval)
-        elif start < interval.end:
-            out.append(CharInterval(start=start, end=interval.end))
-    return out
-
-
 def _strip(text: str, start: int, end: int) -> tuple[int, int] | None:
     """``[start, end)`` without surrounding whitespace; ``None`` if only whitespace."""
     while start < end and text[start].isspace():
@@ -408,7 +402,7 @@ def _apply(
     spans = sorted((a, b) for a, b, _ in cut)
     kept = [
         k if span == (k.start, k.end) else CharInterval(start=span[0], end=span[1])
-        for k in _subtract(cleaned.kept, spans)
+        for k in stretches.subtract(cleaned.kept, spans)
         if (span := _strip(text, k.start, k.end)) is not None
     ]
     dropped = sorted(
@@ -470,6 +464,7 @@ def merge_cases(parts: Iterable[_Case]) -> _Case:
     """One corpus tally from the tallies of its parts (counts add up)."""
     total = _Case()
     for part in parts:
+        part.settle()
         total.lower.update(part.lower)
         total.inner_upper.update(part.inner_upper)
     return total
@@ -492,6 +487,7 @@ def decide(
     boilerplate, with the reason. ``texts`` is read only for the sentences the sampled
     keys flag and the closing lines of known outlets."""
     ids: dict[str, int] = {}
+    case.settle()  # (a tally merged from the workers' is settled already)
     salts = _salts(outlets if outlets is not None else [None] * len(units))
     units = [
         [_salted(u, s) for u in article] if s else article

@@ -70,7 +70,7 @@ SENTENCE_STARTERS = _words(
 
 # (the punctuation's first character on its own: sre then skips to the next one in C)
 _BOUNDARY = re.compile(r"([.!?…][.!?…]*)(['\"”’)\]]*)(\s+)(?=\S)")
-_PREV_WORD = re.compile(r"([\w.’'-]*)$")
+_WORD_MARKS = frozenset("_.’'-")  # what a word before a boundary holds beside letters, digits
 _NEXT_WORD = re.compile(r"([\"'“‘(\[]*)([\w’'-]*)")
 # A line ending in terminal punctuation, then closers, then whitespace (_has_terminal).
 _TERMINALS = tuple(".!?…:;")
@@ -265,8 +265,15 @@ def _paragraphs(text: str, start: int, end: int) -> Iterator[_Unit]:
 
 
 def _prev_word(text: str, pos: int) -> str:
-    match = _PREV_WORD.search(text, max(0, pos - 40), pos)
-    return match.group(1) if match else ""
+    """What ``([\\w.’'-]*)$`` finds in the 40 characters before ``pos`` (``$`` also
+    before a line break ending them), read backwards from the end: the search tried
+    every start in the window. ``\\w`` is ``str.isalnum`` and "_"."""
+    floor = max(0, pos - 40)
+    end = pos - 1 if pos > floor and text[pos - 1] == "\n" else pos
+    start = end
+    while start > floor and (text[start - 1].isalnum() or text[start - 1] in _WORD_MARKS):
+        start -= 1
+    return text[start:end]
 
 
 def _next_word(text: str, pos: int) -> tuple[str, str]:

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Container, Iterable, Sequence
 
-from summarizer.models import Sentence
+from summarizer.models import CharInterval, Sentence
 
 PART_RUN = 16  # tokens: a recurring run this long inside a kept sentence is cut out of it
 REST_WORDS = 3  # a piece left with fewer plain words is no sentence of its own
@@ -85,6 +85,27 @@ def longest_run(spans: Iterable[Hole]) -> int:
         reach = max(reach, b)
         best = max(best, reach - start)
     return best
+
+
+def subtract(kept: Sequence[CharInterval], holes: Sequence[Hole]) -> list[CharInterval]:
+    """``kept`` minus the ``holes`` (both sorted, non-overlapping), in one pass over
+    both; untouched intervals are the same objects."""
+    out: list[CharInterval] = []
+    h = 0
+    for interval in kept:
+        while h < len(holes) and holes[h][1] <= interval.start:
+            h += 1
+        start, touched, j = interval.start, False, h
+        while j < len(holes) and holes[j][0] < interval.end:
+            hs, he = holes[j]
+            if hs > start:
+                out.append(CharInterval(start=start, end=hs))
+            start, touched, j = max(start, he), True, j + 1
+        if not touched:
+            out.append(interval)
+        elif start < interval.end:
+            out.append(CharInterval(start=start, end=interval.end))
+    return out
 
 
 def _pieces(text: str, holes: Sequence[Hole]) -> list[Hole]:
