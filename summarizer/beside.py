@@ -67,21 +67,10 @@ def beside(
     returns a function that gives its result (computed here when the child gave none).
     Waiting for it, this process takes ``meanwhile``'s items (each one a small task
     done) until the child's answer is there; without a child they are not taken."""
-    if not enabled or "fork" not in multiprocessing.get_all_start_methods():
+    started = _forked(_child, step) if enabled else None
+    if started is None:  # the step runs here when asked
         return step
-    if multiprocessing.current_process().daemon:  # a daemon process may not have children
-        return step
-    context = multiprocessing.get_context("fork")
-    mine, theirs = context.Pipe(duplex=False)
-    with frozen_heap():
-        try:
-            process = context.Process(target=_child, args=(theirs, step), daemon=True)
-            process.start()
-        except OSError:  # no process could be started: the step runs here when asked
-            mine.close()
-            return step
-        finally:
-            theirs.close()
+    process, mine = started
 
     def result() -> T:
         try:
@@ -92,11 +81,7 @@ def beside(
         except (EOFError, OSError):  # the child died without an answer
             ok, value = False, None
         finally:
-            mine.close()
-            process.join(timeout=1.0)
-            if process.is_alive():
-                process.terminate()
-                process.join()
+            _reap(process, mine)
         return value if ok else step()
 
     return result
@@ -111,21 +96,10 @@ def beside_items(
     last are searched for). Waiting for a part, this process takes ``meanwhile``'s
     tasks. If the child fails, the parts it did not send are made here (``steps`` must
     yield the same parts in the same order wherever it runs)."""
-    if not enabled or "fork" not in multiprocessing.get_all_start_methods():
+    started = _forked(_parts, steps) if enabled else None
+    if started is None:  # the parts are made here
         return steps
-    if multiprocessing.current_process().daemon:  # a daemon process may not have children
-        return steps
-    context = multiprocessing.get_context("fork")
-    mine, theirs = context.Pipe(duplex=False)
-    with frozen_heap():
-        try:
-            process = context.Process(target=_parts, args=(theirs, steps), daemon=True)
-            process.start()
-        except OSError:  # no process could be started: the parts are made here
-            mine.close()
-            return steps
-        finally:
-            theirs.close()
+    process, mine = started
 
     def parts() -> Iterator[T]:
         sent, ended = 0, False
@@ -143,15 +117,45 @@ def beside_items(
         except (EOFError, OSError):  # the child died: the rest is made here
             pass
         finally:
-            mine.close()
-            process.join(timeout=1.0)
-            if process.is_alive():
-                process.terminate()
-                process.join()
+            _reap(process, mine)
         if not ended:
             yield from itertools.islice(steps(), sent, None)
 
     return parts
+
+
+def _forked(
+    target: Callable[[Connection, Any], None], step: Any
+) -> tuple[multiprocessing.process.BaseProcess, Connection] | None:
+    """``target(conn, step)`` started in a forked process that writes to ``conn``; this
+    process's end of the pipe comes back with it. None where no child can be made: the
+    platform does not fork, this process is a daemon (which may not have children), or
+    the start failed."""
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    if multiprocessing.current_process().daemon:
+        return None
+    context = multiprocessing.get_context("fork")
+    mine, theirs = context.Pipe(duplex=False)
+    with frozen_heap():
+        try:
+            process = context.Process(target=target, args=(theirs, step), daemon=True)
+            process.start()
+        except OSError:
+            mine.close()
+            return None
+        finally:
+            theirs.close()
+    return process, mine
+
+
+def _reap(process: multiprocessing.process.BaseProcess, mine: Connection) -> None:
+    """The pipe closed and the child ended (killed if it has not ended within 1 s)."""
+    mine.close()
+    process.join(timeout=1.0)
+    if process.is_alive():
+        process.terminate()
+        process.join()
 
 
 def _parts(conn: Connection, steps: Callable[[], Iterator[Any]]) -> None:
