@@ -37,7 +37,7 @@ def _former_glue_cuts(
         prev = tokens[i - 1]
         if not runin._piece_ok(i - piece_start, tokens[piece_start]):
             continue
-        if not (runin._has_alnum(prev) and runin._ends_heading(prev)):
+        if not (runin._has_alnum(prev) and runin.ends_heading(prev)):
             continue
         left = text[start : found[i].start()]
         if not runin._balanced(left) or runin._DAY_STAMP_END.search(left):

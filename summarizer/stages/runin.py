@@ -258,18 +258,12 @@ def _has_alnum(token: str) -> bool:
     return any(ch.isalnum() for ch in token)
 
 
-def _ends_heading(prev: str) -> bool:
+def ends_heading(prev: str) -> bool:
     """Whether the token ``prev`` can end a heading piece."""
     core = prev.rstrip(_CLOSERS)
     if not core or not core[-1].isalnum() or core.endswith(("'s", "’s")):
         return False  # a possessive needs its noun: "Anderson's The Fall of Baghdad"
     return prev.strip(_PUNCT).lower() not in _NEEDS_MORE
-
-
-def ends_heading(prev: str) -> bool:
-    """Whether the token ``prev`` can end a piece (not "in", "said", "the"...): for
-    :mod:`summarizer.stages.segment`'s run-in live items."""
-    return _ends_heading(prev)
 
 
 def _balanced(text: str) -> bool:
@@ -421,7 +415,7 @@ def _dateline_at(text: str, start: int, end: int, tokens: list[str], first: int)
         return 0  # no dateline's dash (in C, before any token is read in Python)
     stop = min(len(tokens), first + PIECE_MAX_WORDS + 1)
     for k in range(first + 2, stop):
-        if not tokens[k][:2].isupper() or not _ends_heading(tokens[k - 1]):
+        if not tokens[k][:2].isupper() or not ends_heading(tokens[k - 1]):
             continue
         left = " ".join(tokens[:k])
         if not _balanced(left) or _DAY_STAMP_END.search(left):
@@ -547,7 +541,7 @@ def _glue_cuts(
         prev = tokens[i - 1]
         if not _piece_ok(i - piece_start, tokens[piece_start]):
             continue
-        if not _ends_heading(prev):  # (which needs a letter or digit: _has_alnum)
+        if not ends_heading(prev):  # (which needs a letter or digit: _has_alnum)
             continue
         # what is read of the text before the cut does not depend on its whitespace
         left = " ".join(tokens[:i])

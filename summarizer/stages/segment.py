@@ -429,12 +429,13 @@ def _live_items(text: str, units: Iterable[_Unit], casing_of: runin.CasingOf) ->
     """``units``, each split before the clock times of the live page's items run into it
     (a part of a line is no whole line: ``lines`` 0, never a headline on its own)."""
     for unit in units:
-        if _RUN_IN_CLOCK.search(text, unit.start, unit.end) is None or not casing_of().live:
+        clocks = list(_RUN_IN_CLOCK.finditer(text, unit.start, unit.end))
+        if not clocks or not casing_of().live:
             yield unit
             continue
         cuts = [
             m.start()
-            for m in _RUN_IN_CLOCK.finditer(text, unit.start, unit.end)
+            for m in clocks
             if runin.ends_heading(text[max(unit.start, m.start() - 40) : m.start()].split()[-1])
         ]  # not after a word that needs one after it ("in 2005 The"): no item's end
         for s, e in pairwise([unit.start, *cuts, unit.end]):

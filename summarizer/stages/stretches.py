@@ -67,24 +67,12 @@ def merged(spans: Iterable[Hole]) -> list[Hole]:
 
 def covered(spans: Iterable[Hole]) -> int:
     """How many tokens the (overlapping) token ``spans`` cover."""
-    total, reach = 0, 0
-    for start, end in sorted(spans):
-        start = max(start, reach)
-        if end > start:
-            total += end - start
-            reach = end
-    return total
+    return sum(b - a for a, b in merged(spans))
 
 
 def longest_run(spans: Iterable[Hole]) -> int:
     """The longest stretch of tokens the (overlapping or touching) spans cover."""
-    best, start, reach = 0, -1, -1
-    for a, b in sorted(spans):
-        if a > reach:
-            start = a
-        reach = max(reach, b)
-        best = max(best, reach - start)
-    return best
+    return max((b - a for a, b in merged(spans)), default=0)
 
 
 def subtract(kept: Sequence[CharInterval], holes: Sequence[Hole]) -> list[CharInterval]:
