@@ -235,6 +235,10 @@ class ResolvedDate(Frozen):
     from_publication: bool = False  # no temporal expression: took the publication date
     # no source of the fact has a date of its own: the run's most common publication date
     assumed: bool = False
+    # shown the day before its publication date (``start`` is that day): an undated lede
+    # of the next morning's paper, a timeline with a few entries a day picked it there
+    # (:func:`summarizer.stages.select.select_timeline`); only ever with from_publication
+    reported_next_morning: bool = False
 
     def iso(self) -> str:
         """``YYYY-MM-DD``, ``YYYY-MM`` or ``YYYY`` as the precision says."""
@@ -246,6 +250,12 @@ class ResolvedDate(Frozen):
 
     def iso_end(self) -> str | None:
         return self.end.isoformat() if self.end is not None else None
+
+    def next_morning(self) -> str | None:
+        """``YYYY-MM-DD`` of the paper whose undated lede an entry shown the day before
+        is (``reported_next_morning``: the day after ``start``), else None."""
+        day = self.start + dt.timedelta(days=1)
+        return day.isoformat() if self.reported_next_morning else None
 
 
 # --------------------------------------------------------------------------- quantities
@@ -312,6 +322,9 @@ class Event(Frozen):
     salience: float = 0.0  # engine's importance score, higher is more important
     sentence_index: int | None = None
     engine: Engine = Engine.EXTRACTIVE
+    # the quote's sentence's place among its article's usable sentences (0: the first
+    # that may be an event; the engines' ``usable_places``), None when not known
+    sentence_place: int | None = None
 
 
 class SummarySentence(Frozen):
@@ -353,6 +366,7 @@ class Evidence(Frozen):
     end: int
     alignment: AlignmentStatus = AlignmentStatus.EXACT
     date_expression: str | None = None
+    sentence_place: int | None = None  # Event.sentence_place of the quote
 
 
 class MergedEvent(Frozen):

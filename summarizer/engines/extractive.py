@@ -409,7 +409,25 @@ def _usable_words(sentence: Sentence) -> int:
     return words
 
 
-def _event(sentence: Sentence, score: float) -> Event:
+def usable_places(usable: Sequence[bool]) -> list[int | None]:
+    """Each sentence's place among the usable ones (:func:`_usable`: 0 for the first
+    that may be an event), None for a sentence that may not be one: how near the top of
+    its article a sentence is, counting neither headings nor furniture
+    (:attr:`~summarizer.models.Event.sentence_place`)."""
+    places: list[int | None] = []
+    n = 0
+    for ok in usable:
+        places.append(n if ok else None)
+        n += ok
+    return places
+
+
+def sentence_places(sentences: Sequence[Sentence]) -> list[int | None]:
+    """:func:`usable_places` of ``sentences``."""
+    return usable_places([_usable(s) for s in sentences])
+
+
+def _event(sentence: Sentence, score: float, place: int | None = None) -> Event:
     return Event(
         source_id=sentence.source_id,
         text=sentence.text[statement_start(sentence.text) :].strip(),
@@ -419,6 +437,7 @@ def _event(sentence: Sentence, score: float) -> Event:
         salience=round(min(score / 8.0, 1.0), 4),
         sentence_index=sentence.index,
         engine=Engine.EXTRACTIVE,
+        sentence_place=place,
     )
 
 
@@ -493,10 +512,11 @@ def extract(
         )
         strongest = sorted(candidates, key=lambda c: (-c[2], c[0]))[:MAX_EVENTS]
         candidates = sorted(strongest, key=lambda c: c[0])
+    places = usable_places(usable)
     return SourceExtraction(
         source_id=cleaned.source.id,
         summary=_summary(sentences, scores, usable, summary_sentences),
-        events=tuple(_event(s, score) for _, s, score in candidates),
+        events=tuple(_event(s, score, places[i]) for i, s, score in candidates),
         engine=Engine.EXTRACTIVE,
         notes=notes,
     )

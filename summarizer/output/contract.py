@@ -113,6 +113,14 @@ class EventV1(Contract):
     date_assumed: bool = Field(
         description="No source has a date of its own: the run's most common publication date."
     )
+    date_reported_next_morning: str | None = Field(
+        default=None,
+        exclude_if=_is_none,
+        description="Only on an entry shown the day before its article's publication date "
+        "(with --per-date): that publication day (YYYY-MM-DD). The entry is undated, among "
+        "the first 5 usable sentences of an article published that day, read as the next "
+        "morning's report of the day before (`date`); absent otherwise.",
+    )
     text: str = Field(description="A readable statement of the fact.")
     sources: list[str] = Field(description="Ids of every source that reports it.")
     evidence: list[EvidenceV1]

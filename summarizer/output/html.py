@@ -317,6 +317,7 @@ def _entry_view(
         "revised": revised.get(event.id, []),
         "from_publication": event.date.from_publication,
         "assumed": event.date.assumed,
+        "next_morning": event.date.next_morning(),
         "fuzzy": any(ev.alignment is not AlignmentStatus.EXACT for ev in event.evidence),
         "expressions": sorted({ev.date_expression for ev in event.evidence if ev.date_expression}),
     }

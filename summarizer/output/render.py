@@ -200,6 +200,7 @@ class EntryView:
     markers: str
     from_publication: bool
     assumed: bool
+    next_morning: str | None = None  # the paper's day of an entry shown the day before
     quotes: list[dict[str, str]] = field(default_factory=list)
 
 
@@ -227,6 +228,7 @@ def _entry(event: MergedEvent, cites: Citations, *, with_quotes: bool) -> EntryV
         markers=cites.markers(event.sources),
         from_publication=event.date.from_publication,
         assumed=event.date.assumed,
+        next_morning=event.date.next_morning(),
         quotes=quotes,
     )
 

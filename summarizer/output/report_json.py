@@ -76,6 +76,7 @@ def event_v1(event: MergedEvent, marks: Mapping[str, list[str]] | None = None) -
         date_expression=date.expression,
         date_from_publication=date.from_publication,
         date_assumed=date.assumed,
+        date_reported_next_morning=date.next_morning(),
         text=event.text,
         sources=list(event.sources),
         evidence=[

@@ -483,6 +483,7 @@ def _build(
                 e.date.expression if e.date is not None and e.date.expression else None
             )
             or e.temporal_expression,
+            sentence_place=e.sentence_place,
         )
         for e in sorted(events, key=lambda e: (e.source_id, e.start, e.end))
     )

@@ -17,6 +17,7 @@ article the answer left out keeps its extractive events and summary.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -87,6 +88,21 @@ def _dedupe(events: Sequence[Event]) -> list[Event]:
 
 def _covered(event: Event, spans: Sequence[tuple[int, int]]) -> bool:
     return any(event.start < end and start < event.end for start, end in spans)
+
+
+def placed(events: Sequence[Event], sentences: Sequence[Sentence]) -> list[Event]:
+    """The events with the place of their quote's sentence among the article's usable
+    sentences (:func:`~summarizer.engines.extractive.sentence_places`), found from the
+    quote's offset; an unaligned quote, or one in no usable sentence, has none."""
+    places = extractive.sentence_places(sentences)
+    starts = [s.start for s in sentences]
+    out: list[Event] = []
+    for event in events:
+        i = bisect_right(starts, event.start) - 1
+        inside = event.alignment is not AlignmentStatus.NONE and i >= 0
+        place = places[i] if inside and event.start < sentences[i].end else None
+        out.append(event.model_copy(update={"sentence_place": place}))
+    return out
 
 
 def with_extractive(model_events: Sequence[Event], base: Sequence[Event]) -> tuple[Event, ...]:
@@ -224,7 +240,7 @@ def assemble(
     the ``unknown`` events attributed to this source (counted as dropped).
     """
     source = cleaned.source
-    model_events = _dedupe([e for f in found for e in f.events])
+    model_events = placed(_dedupe([e for f in found for e in f.events]), sentences)
     summary_items = [
         item for u, f in zip(units, found, strict=True) if u.chunk.part == 1 for item in f.summary
     ]
