@@ -12,8 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
-from summarizer import pipeline
+from summarizer import cli, pipeline
 from summarizer.config import Config, EngineChoice
 from summarizer.engines import extractive
 from summarizer.engines.llm.answers import placed
@@ -126,6 +127,21 @@ def test_the_sentence_places_cross_the_worker_processes(docks: Path) -> None:
     assert ("wire-tue", "Dock wor", 0) in serial  # the title line is no usable sentence
     assert ("wire-tue", "The port", 1) in serial
     assert places(_run(docks, workers=2)) == serial
+
+
+def test_since_last_sees_the_entry_shown_the_day_before_as_the_same_entry(
+    docks: Path, tmp_path: Path
+) -> None:
+    store = tmp_path / "history.sqlite"
+    args = ["timeline", str(docks), "--per-date", "1", "--store", str(store), "--since-last"]
+    first = CliRunner().invoke(cli.app, args)
+    assert first.exit_code == 0, first.stderr
+    again = CliRunner().invoke(cli.app, [*args, "-f", "json"])
+    assert again.exit_code == 0, again.stderr
+    document = json.loads(again.stdout)
+    assert any("date_reported_next_morning" in e for e in document["events"])
+    changes = document["since_last"]
+    assert changes["new_events"] == [] and changes["gone_events"] == []
 
 
 # --------------------------------------------------------------------------- the rule
