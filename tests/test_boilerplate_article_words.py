@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from summarizer.models import Sentence
 from summarizer.stages import boilerplate as bp
+from summarizer.stages import shingles as sk
 
 _PIECES = [
     "the",
@@ -75,21 +76,21 @@ def _sentences(texts: list[str]) -> list[Sentence]:
     ]
 
 
-def _former(sentences: list[Sentence], ids: dict[str, int], case: bp._Case) -> list[bp._Unit]:
+def _former(sentences: list[Sentence], ids: dict[str, int], case: bp._Case) -> list[sk.Unit]:
     """sentence_units as it was: each sentence tokenised on its own."""
-    found = [bp._TOKEN.findall(s.text) for s in sentences]
+    found = [sk.TOKEN.findall(s.text) for s in sentences]
     case.lower.update(filter(str.islower, chain.from_iterable(found)))
     inner = chain.from_iterable(islice(words, 1, None) for words in found)
     case.inner_upper.update(map(str.lower, filter(str.istitle, inner)))
     out = []
     for s, words in zip(sentences, found, strict=True):
         if not words:
-            out.append(bp._EMPTY)
+            out.append(sk.EMPTY)
             continue
-        toks = bp._token_ids(words, ids)
-        if bp._DIGIT.search(s.text) or not bp._CALENDAR_IDS.isdisjoint(toks):
-            toks = bp._token_ids(bp._normalise(list(map(str.lower, words))), ids)
-        out.append((bp._shingles(toks), bp._stamps(toks)))
+        toks = sk.token_ids(words, ids)
+        if sk.DIGIT.search(s.text) or not sk.CALENDAR_IDS.isdisjoint(toks):
+            toks = sk.token_ids(sk.normalise(list(map(str.lower, words))), ids)
+        out.append((sk.sampled_shingles(toks), sk.stamp_keys(toks)))
     return out
 
 
@@ -116,15 +117,15 @@ def test_article_pass_equals_a_pass_per_sentence(articles: list[list[str]]) -> N
 
 def test_ascii_words_are_the_token_pattern_on_ascii_text() -> None:
     text = "".join(map(chr, range(128))) * 2 + " 12:30 4.5. a1b2 x_y 7: 8.9.10 Day 3"
-    assert bp._ASCII_WORDS.findall(text.replace("\x00", "")) == bp._TOKEN.findall(text)
+    assert sk.ASCII_WORDS.findall(text.replace("\x00", "")) == sk.TOKEN.findall(text)
     for ch in map(chr, range(128)):  # a word's first character is below "A" iff a figure's
-        if bp._TOKEN.fullmatch(ch):
+        if sk.TOKEN.fullmatch(ch):
             assert (ch < "A") == ch.isdigit()
 
 
 def test_a_text_holding_the_separator_is_read_on_its_own() -> None:
     texts = ["Police said\x00 12 were hurt on Monday", "", "The End"]
-    words, ascii = bp._article_words(texts)
+    words, ascii = sk.article_words(texts)
     assert not ascii
     first = ["Police", "said", "12", "were", "hurt", "on", "Monday", "\x00"]
     assert words == [*first, "\x00", "The", "End", "\x00"]

@@ -9,7 +9,7 @@ from collections import Counter
 from hypothesis import given
 from hypothesis import strategies as st
 
-from summarizer.stages.recurrence import tally
+from summarizer.stages.recurrence import tally, tally_groups
 
 DAYS = [None, dt.date(2025, 3, 3), dt.date(2025, 3, 4), dt.date(2025, 3, 5), dt.date(2025, 3, 6)]
 
@@ -65,3 +65,34 @@ def test_a_key_in_three_articles_on_three_days_recurs() -> None:
     assert (found.articles[7], found.days[7], found.occurrences[7]) == (3, 3, 4)
     assert found.holders == {0, 1, 2}
     assert found.repeated(2) == set()
+
+
+@given(
+    st.lists(st.lists(st.integers(0, 12), max_size=6), min_size=1, max_size=6),
+    st.lists(
+        st.tuples(st.sampled_from(DAYS), st.lists(st.integers(0, 5), max_size=5)), max_size=14
+    ),
+    st.integers(-1, 4),
+    st.integers(-1, 4),
+)
+def test_counted_per_group_the_tally_is_that_of_the_articles_spelled_out(
+    groups: list[list[int]],
+    corpus: list[tuple[dt.date | None, list[int]]],
+    least: int,
+    days: int,
+) -> None:
+    published = [day for day, _ in corpus]
+    members = [[g % len(groups) for g in mine] for _, mine in corpus]
+    articles = [[k for g in mine for k in groups[g]] for mine in members]
+    found = tally_groups(published, members, groups, least, days)
+    assert found == tally(published, articles.__getitem__, least, days)
+
+
+def test_a_key_of_two_groups_counts_the_articles_of_both() -> None:
+    published = [DAYS[1], DAYS[2], DAYS[3], DAYS[3]]
+    groups = [[5, 6, 6], [6, 7], [8]]
+    members = [[0], [1], [1, 1, 2], [2]]
+    found = tally_groups(published, members, groups, 3, 3)
+    assert found.keys == {6}  # 5 and 7 alone: too few articles; 8: two articles, one day
+    assert (found.articles[6], found.days[6], found.occurrences[6]) == (3, 3, 5)  # 2 + 3 times
+    assert found.holders == {0, 1, 2}

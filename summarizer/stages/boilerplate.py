@@ -16,8 +16,9 @@ slot: the same last line (:func:`closing_line`) on :data:`TAIL_ARTICLES` of its 
 published on different days is dropped too (a promo the outlet prints under each of
 its articles, in a story it covered only twice).
 
-How "nearly" is measured (normalised hashing rather than a similarity search, so the
-stage is linear in the corpus): each sentence is reduced to lower-case word tokens,
+How "nearly" is measured (:mod:`~summarizer.stages.shingles`; normalised hashing rather
+than a similarity search, so the stage is linear in the corpus): each sentence is reduced
+to lower-case word tokens,
 with digits, weekday and month names normalised (a footer's date and time change
 from page to page); a sentence shorter than :data:`SHINGLE` tokens is one key, a
 longer one is covered by overlapping :data:`SHINGLE`-token shingles. A deterministic
@@ -46,72 +47,49 @@ so are the recurring runs cut out of a kept sentence they are glued into
 from __future__ import annotations
 
 import datetime as dt
-import operator
-import re
-import zlib
-from array import array
 from collections import Counter
 from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass, field
-from itertools import chain, compress, filterfalse
+from itertools import chain, compress, islice
 from urllib.parse import urlsplit
 
 from summarizer.models import CharInterval, CleanedSource, DroppedRange, Sentence, Source
 from summarizer.stages import stretches
-from summarizer.stages.dategrammar import MONTHS, WEEKDAYS
-from summarizer.stages.recurrence import Recurring, tally
+from summarizer.stages.recurrence import Recurring, tally, tally_groups
+from summarizer.stages.shingles import (
+    ASCII_TOKEN,
+    CALENDAR_IDS,
+    DIGIT,
+    EMPTY,
+    END,
+    SHINGLE,
+    TOKEN,
+    Full,
+    Seen,
+    Unit,
+    all_shingles,
+    article_words,
+    line_unit,
+    normalise,
+    salted,
+    sampled_shingles,
+    stamp_keys,
+    token_ids,
+    tokens,
+)
 
-SHINGLE = 8  # tokens per shingle
-SAMPLE = 4  # about one shingle in SAMPLE is counted
 COVERAGE = 0.8  # share of a sentence's sampled tokens in recurring shingles
 LONG_RUN = 24  # tokens: a recurring run this long is copy, whatever surrounds it
 MIN_ARTICLES = 3
 MIN_DAYS = 3
 TAIL_ARTICLES = 2  # a known outlet's pages ending on the same line: its template's slot
 TEMPLATE_REPEATS = 2  # a template's run occurs this many times per article on average
-STAMP_BEFORE, STAMP_AFTER = 3, 3  # the words around a clock time that make a stamp's key
 REASON = "boilerplate"
-
-_TOKEN = re.compile(r"[^\W\d_]+|\d+(?:[:.]\d+)?")  # (words first: most tokens are)
-# An article's sentences in one pass, each then _END (\W: in no token); in ASCII text _TOKEN's
-# classes are these ASCII ones (which sre tests faster).
-_END = "\x00"
-_WORDS = re.compile(_TOKEN.pattern + "|\x00")
-_ASCII_WORDS = re.compile(r"[A-Za-z]+|[0-9]+(?:[:.][0-9]+)?|\x00")
-_DIGIT = re.compile(r"\d")  # what every figure token (and so every stamp) holds
-_CALENDAR = frozenset(WEEKDAYS) | frozenset(MONTHS)  # the date stage's vocabulary
-_CLOCK = re.compile(r"\d{1,2}:\d{2}|\d{1,2}\.\d{2}")
-_CLOCK_AFTER = frozenset({"am", "pm", "gmt", "bst", "utc", "cet", "cest", "et", "est", "edt"})
-_YEAR = re.compile(r"(?:1[89]|2[01])\d\d")
-_DAY = re.compile(r"\d{1,2}")
-_DATE_PARTS = frozenset({"<cal>", "<day>"})
+# A corpus is counted per distinct sentence when fewer than this share of its first 10,000
+# sentences are distinct (t17: 85-99 %; one story at 5,000 articles: 37 %), else per article.
+GROUPED_BELOW = 0.5
 
 Prepared = tuple[CleanedSource, Sequence[Sentence]]
-
-
-def _normalise(found: list[str]) -> list[str]:
-    """Stamps read alike: calendar words, the day and year beside them and clock times
-    become placeholders; every other figure stays as written, so "the toll rose to 50"
-    and "... to 70" on the next day are different sentences, and "since 2009" is not
-    "since 2015"."""
-    out = ["<cal>" if t in _CALENDAR else t for t in found]
-    figures = [i for i, t in enumerate(out) if t[0].isdigit()]
-    for i in figures:
-        token = out[i]
-        after = out[i + 1] if i + 1 < len(out) else ""
-        beside = {out[i - 1] if i else "", after}
-        if _CLOCK.fullmatch(token) and (":" in token or after in _CLOCK_AFTER):
-            out[i] = "<time>"
-        elif _YEAR.fullmatch(token) and beside & _DATE_PARTS:
-            out[i] = "<year>"
-        elif _DAY.fullmatch(token) and "<cal>" in beside:
-            out[i] = "<day>"
-    return out
-
-
-def tokens(text: str) -> list[str]:
-    """Lower-case word tokens, with stamps normalised (:func:`_normalise`)."""
-    return _normalise(_TOKEN.findall(text.lower()))
 
 
 @dataclass
@@ -126,7 +104,7 @@ class _Case:
     _firsts: Counter[str] = field(default_factory=Counter)
 
     def add(self, words: list[str], starts: Iterable[int]) -> None:
-        """An article's ``words`` (:func:`_article_words`; ``starts``: each sentence's first)."""
+        """An article's ``words`` (:func:`article_words`; ``starts``: each sentence's first)."""
         self._words.update(words)
         self._firsts.update(map(words.__getitem__, starts))
 
@@ -163,23 +141,6 @@ def _names(found: Sequence[str], stamped: Container[int], case: _Case) -> list[i
     return out
 
 
-def _token_ids(found: Sequence[str], ids: dict[str, int]) -> list[int]:
-    """Each token as the deterministic 32-bit checksum of its lower case (cached in ``ids``,
-    for words as written and lower-cased ones alike: ``str.lower`` is idempotent)."""
-    try:
-        return list(map(ids.__getitem__, found))  # (most sentences: every token seen)
-    except KeyError:
-        for token in filterfalse(ids.__contains__, found):  # (checked as the loop goes)
-            ids[token] = zlib.crc32(token.lower().encode("utf-8"))
-        return list(map(ids.__getitem__, found))
-
-
-def _key(ids: Sequence[int]) -> int:
-    """A key for a run of tokens: the hash of a tuple of ints, which, unlike the hash
-    of a string, is the same in every process (so the sample is deterministic)."""
-    return hash(tuple(ids))
-
-
 def outlet_of(source: Source) -> str | None:
     """Who published a source, as far as it says: its outlet name, else its URL's host
     (``www.`` aside), else None."""
@@ -207,99 +168,23 @@ def _salts(outlets: Sequence[str | None]) -> list[int]:
     return [0 if o is None else numbers.setdefault(o, len(numbers) + 1) for o in outlets]
 
 
-# One sentence's keys: those of its sampled shingles (or one whole-sentence key), and a
-# key for the words around each clock time in it (its stamps: how a template's
-# time-stamped wrapper is recognised). A plain pair of tuples of ints, not a class: the
-# worker processes send one per sentence of the corpus, and plain tuples are read back
-# several times faster than instances.
-_Unit = tuple[tuple[int, ...], tuple[int, ...]]
-
-_EMPTY: _Unit = ((), ())
-
-
-def _salted(unit: _Unit, salt: int) -> _Unit:
-    """``unit`` with its keys those of its outlet (``salt`` 0, the unknown outlets: as is)."""
-    if not salt:
-        return unit
-    keys, stamps = unit
-    return (
-        tuple(_key((salt, k)) for k in keys),
-        tuple(_key((salt, k)) for k in stamps),
-    )
-
-
-def _line_unit(text: str, ids: dict[str, int], salt: int) -> _Unit:
-    """One whole-sentence key, in its outlet."""
-    toks = _token_ids(tokens(text), ids)
-    return _salted(((_key(toks),), ()), salt) if toks else _EMPTY
-
-
-_TIME_ID = zlib.crc32(b"<time>")
-_STAMP_SALT = -1  # stamp keys never equal shingle keys
-
-
-def _stamps(toks: Sequence[int]) -> tuple[int, ...]:
-    if _TIME_ID not in toks:
-        return ()
-    return tuple(
-        _key((_STAMP_SALT, *toks[max(i - STAMP_BEFORE, 0) : i + STAMP_AFTER + 1]))
-        for i, t in enumerate(toks)
-        if t == _TIME_ID
-    )
-
-
-def _shingles(toks: list[int]) -> tuple[int, ...]:
-    """The keys of the shingles opening at a sampled token (the positions whose token
-    ``% SAMPLE`` is 0, picked by ``compress`` rather than a loop over every token)."""
-    if len(toks) >= SHINGLE:
-        sampled = map(operator.not_, map(SAMPLE.__rmod__, toks))
-        opening = compress(range(len(toks) - SHINGLE + 1), sampled)
-        whole = tuple(toks)  # (its slices are tuples: each key is a _key)
-        keys = tuple(hash(whole[i : i + SHINGLE]) for i in opening)
-        if keys:
-            return keys
-    return (_key(toks),)  # a short sentence, or no sampled shingle: one key
-
-
-_CALENDAR_IDS = frozenset(zlib.crc32(word.encode("utf-8")) for word in _CALENDAR)
-
-
-# Every shingle of a flagged sentence (not a sample): its keys (64-bit hashes) and its
-# token count (shingle m covers tokens [m, m + SHINGLE), a shorter sentence is one key);
-# then where its tokens are stamp placeholders. (key, first, last) tuples for each were
-# most of a redundant corpus' peak memory (0.5 GB at 20,000 articles; an array: 1/8).
-_Full = tuple[tuple["array[int]", int], tuple[int, ...]]
-_NONE: _Full = ((array("q"), 0), ())
-_Seen = tuple[str, int]  # a sentence's text and its outlet's salt
-
-
-def _all_shingles(text: str, ids: dict[str, int], salt: int, made: dict[_Seen, _Full]) -> _Full:
-    """Every shingle of a flagged sentence, in its outlet (``salt``); its :func:`tokens`
-    are made once, for both parts; and once per distinct (text, salt) (kept in ``made``)."""
-    if (text, salt) in made:
-        return made[text, salt]
-    normal = tokens(text)
-    toks = _token_ids(normal, ids)
-    if len(toks) < SHINGLE:
-        keys = [_key(toks)] if toks else []
-    else:
-        keys = [_key(toks[i : i + SHINGLE]) for i in range(len(toks) - SHINGLE + 1)]
-    if salt:
-        keys = [_key((salt, k)) for k in keys]
-    stamps = tuple(i for i, t in enumerate(normal) if t[0] == "<")
-    made[text, salt] = full = (array("q", keys), len(toks)), stamps
-    return full
-
-
-def _spans(full: _Full) -> Iterable[tuple[int, int]]:
-    """The tokens each key of ``full`` covers, in order."""
+def _hits(full: Full, recurring: set[int]) -> tuple[list[int], list[tuple[int, int]]]:
+    """The recurring keys among a flagged sentence's shingles (``full``), in order, and
+    the token ranges they cover (overlapping or touching shingles joined), in order."""
     keys, n = full[0]
     if n < SHINGLE:
-        return [(0, n)] if keys else []
-    return ((m, m + SHINGLE) for m in range(len(keys)))
+        return ([keys[0]], [(0, n)]) if keys and keys[0] in recurring else ([], [])
+    at = list(compress(range(len(keys)), map(recurring.__contains__, keys)))
+    runs: list[tuple[int, int]] = []
+    for m in at:
+        if runs and m <= runs[-1][1]:
+            runs[-1] = (runs[-1][0], m + SHINGLE)
+        else:
+            runs.append((m, m + SHINGLE))
+    return [keys[m] for m in at], runs
 
 
-def _keys_of(units: Iterable[_Unit]) -> list[int]:
+def _keys_of(units: Iterable[Unit]) -> list[int]:
     """An article's keys (its sentences' sampled keys, then their stamps)."""
     units = list(units)
     return [k for keys, _ in units for k in keys] + [k for _, stamps in units for k in stamps]
@@ -319,7 +204,7 @@ class _Found:
         return self.counts.keys
 
 
-def _flagged(unit: _Unit, sampled: _Found) -> bool:
+def _flagged(unit: Unit, sampled: _Found) -> bool:
     """Phase 1: does any sampled key of the sentence recur (or its stamp repeat)?"""
     keys, stamps = unit
     recurring, template = sampled.recurring, sampled.template
@@ -328,15 +213,16 @@ def _flagged(unit: _Unit, sampled: _Found) -> bool:
 
 def _verdict(
     text: str,
-    full: _Full,
-    sampled: _Unit,
+    full: Full,
+    sampled: Unit,
     counts: tuple[_Found, _Found],
     case: _Case,
+    hits: tuple[list[int], list[tuple[int, int]]],
 ) -> str | None:
     """Phase 2: the drop reason for a flagged sentence, or None to keep it.
 
-    ``full``: its :func:`_all_shingles`; ``counts``: phase 1's (sampled keys,
-    stamps) and phase 2's (every shingle of the flagged sentences). Furniture: a
+    ``full``: its :func:`all_shingles` (``hits``: their :func:`_hits`); ``counts``: phase
+    1's (sampled keys, stamps) and phase 2's (every shingle of the flagged sentences). A
     template's stamp; or one recurring run of :data:`LONG_RUN` tokens; or recurring
     shingles covering :data:`COVERAGE` of the sentence and every name and figure in it
     (a sentence that differs in a name or a figure is another fact, not a copy).
@@ -345,23 +231,20 @@ def _verdict(
     template = [k for k in sampled[1] if k in sampled_found.template]
     if template:
         return _reason(sampled_found.counts, template)
-    recurring = full_found.recurring
-    hits = [(k, a, b) for k, (a, b) in zip(full[0][0], _spans(full), strict=True) if k in recurring]
-    if not hits:
+    keys, runs = hits
+    if not keys:
         return None
-    spans = [(a, b) for _, a, b in hits]
-    if stretches.longest_run(spans) < LONG_RUN:
-        found = _TOKEN.findall(text)
-        covered = stretches.covered(spans)
-        if covered < COVERAGE * len(found):
+    if max(b - a for a, b in runs) < LONG_RUN:
+        found = (ASCII_TOKEN if text.isascii() else TOKEN).findall(text)
+        if sum(b - a for a, b in runs) < COVERAGE * len(found):
             return None
-        inside = {i for a, b in spans for i in range(a, b)}
+        inside = {i for a, b in runs for i in range(a, b)}
         if any(i not in inside for i in _names(found, full[1], case)):
             return None
-    return _reason(full_found.counts, [k for k, _, _ in hits])
+    return _reason(full_found.counts, keys)
 
 
-def _tail_verdict(unit: _Unit, closing: _Found) -> str | None:
+def _tail_verdict(unit: Unit, closing: _Found) -> str | None:
     """The drop reason for a known outlet's closing line that its other pages end on
     too (on other days), or None."""
     keys = [k for k in unit[0] if k in closing.recurring]
@@ -422,34 +305,24 @@ def _apply(
 Drops = list[tuple[int, str, tuple[tuple[int, int], ...]]]
 
 
-def _article_words(texts: Sequence[str]) -> tuple[list[str], bool]:
-    """An article's words as written, each sentence's (``texts``) then :data:`_END`, in one
-    pass (one per text if one holds _END); and whether all is ASCII (a figure opens below "A")."""
-    joined = _END.join(texts) + _END
-    if joined.count(_END) == len(texts):
-        ascii = joined.isascii()
-        return (_ASCII_WORDS if ascii else _WORDS).findall(joined), ascii
-    return [w for t in texts for w in (*_TOKEN.findall(t), _END)], False
-
-
-def sentence_units(sentences: Sequence[Sentence], ids: dict[str, int], case: _Case) -> list[_Unit]:
+def sentence_units(sentences: Sequence[Sentence], ids: dict[str, int], case: _Case) -> list[Unit]:
     """Each sentence's sampled keys; the words' case goes to ``case`` (``ids``: a token
     checksum cache). Only a sentence with a figure or a calendar word is normalised
-    (:func:`_normalise` changes no other)."""
+    (:func:`normalise` changes no other)."""
     texts = [s.text for s in sentences]
-    words, ascii = _article_words(texts)
-    every = _token_ids(words, ids)
-    out: list[_Unit] = []
+    words, ascii = article_words(texts)
+    every = token_ids(words, ids)
+    out: list[Unit] = []
     starts = []
     start = 0
     for text in texts:
-        end = words.index(_END, start)
+        end = words.index(END, start)
         starts.append(start)
         toks = every[start:end]
-        figure = toks and (min(words[start:end]) < "A" if ascii else _DIGIT.search(text))
-        if figure or not _CALENDAR_IDS.isdisjoint(toks):  # (or a crc32 collision)
-            toks = _token_ids(_normalise(list(map(str.lower, words[start:end]))), ids)
-        out.append((_shingles(toks), _stamps(toks)) if toks else _EMPTY)
+        figure = toks and (min(words[start:end]) < "A" if ascii else DIGIT.search(text))
+        if figure or not CALENDAR_IDS.isdisjoint(toks):  # (or a crc32 collision)
+            toks = token_ids(normalise(list(map(str.lower, words[start:end]))), ids)
+        out.append((sampled_shingles(toks), stamp_keys(toks)) if toks else EMPTY)
         start = end + 1
     case.add(words, starts)
     return out
@@ -473,7 +346,7 @@ def merge_cases(parts: Iterable[_Case]) -> _Case:
 def decide(
     published: Sequence[dt.date | None],
     texts: Sequence[Sequence[str]],
-    units: Sequence[Sequence[_Unit]],
+    units: Sequence[Sequence[Unit]],
     case: _Case,
     *,
     outlets: Sequence[str | None] | None = None,
@@ -490,28 +363,24 @@ def decide(
     case.settle()  # (a tally merged from the workers' is settled already)
     salts = _salts(outlets if outlets is not None else [None] * len(units))
     units = [
-        [_salted(u, s) for u in article] if s else article
+        [salted(u, s) for u in article] if s else article
         for article, s in zip(units, salts, strict=True)
     ]
-    counted = tally(published, lambda i: _keys_of(units[i]), min_articles, min_days)
-    sampled = _Found(counted, counted.repeated(TEMPLATE_REPEATS))
-    # Per article, only its flagged sentences and its closing line are read: an article none
-    # of whose keys recurs has none flagged (stamps flag in ``template``, part of ``recurring``).
-    flagged = [
-        [] if i not in counted.holders else [j for j, u in enumerate(a) if _flagged(u, sampled)]
-        for i, a in enumerate(units)
-    ]
-    # A flagged sentence's shingles and verdict follow from its text, outlet and keys: made once
-    # per distinct sentence (one story at 5,000 articles: 5,420 distinct of 30,586 flagged).
-    made: dict[_Seen, _Full] = {}
+    sampled, flagged = _first_count(published, units, min_articles, min_days)
+    # A flagged sentence's shingles and verdict follow from its text and outlet (its keys too):
+    # made, and counted, once per distinct sentence (one story at 5,000 articles: 5,420
+    # distinct of 30,586 flagged); ``full``: per article, its flagged ones' places in ``fulls``.
+    made: dict[Seen, int] = {}
+    fulls: list[Full] = []
     full = [
-        {j: _all_shingles(texts[i][j], ids, salts[i], made) for j in js}
+        {j: all_shingles(texts[i][j], ids, salts[i], made, fulls) for j in js}
         for i, js in enumerate(flagged)
     ]
-    full_keys = [[k for (ks, _), _ in article.values() for k in ks] for article in full]
-    full_found = _Found(tally(published, full_keys.__getitem__, min_articles, min_days))
+    held = [list(article.values()) for article in full]
+    found_in = tally_groups(published, held, [f[0][0] for f in fulls], min_articles, min_days)
+    full_found = _Found(found_in)
     closing = [
-        {j: _line_unit(texts[i][j], ids, salts[i]) for j in range(len(units[i]) - n, len(units[i]))}
+        {j: line_unit(texts[i][j], ids, salts[i]) for j in range(len(units[i]) - n, len(units[i]))}
         if salts[i]
         else {}
         for i, n in enumerate(tails if tails is not None else [0] * len(units))
@@ -519,17 +388,16 @@ def decide(
     tail_keys = [_keys_of(article.values()) for article in closing]
     closing_found = _Found(tally(published, tail_keys.__getitem__, TAIL_ARTICLES, TAIL_ARTICLES))
     out: list[Drops] = []
-    verdicts: dict[tuple[str, int, _Unit], _Cut] = {}
+    verdicts: dict[int, _Cut] = {}
     found = (sampled, full_found)
     for i, js in enumerate(flagged):
         drop: Drops = []
         for j in sorted({*js, *closing[i]}):
             reason, holes = None, _WHOLE
-            if j in full[i]:
-                seen = (texts[i][j], salts[i], units[i][j])
-                if seen not in verdicts:
-                    verdicts[seen] = _cut(seen[0], full[i][j], seen[2], found, case)
-                reason, holes = verdicts[seen]
+            if (g := full[i].get(j)) is not None:
+                if g not in verdicts:
+                    verdicts[g] = _cut(texts[i][j], fulls[g], units[i][j], found, case)
+                reason, holes = verdicts[g]
             if reason is None and j in closing[i] and closing[i][j][0]:
                 reason = _tail_verdict(closing[i][j], closing_found)
             if reason is not None:
@@ -538,22 +406,50 @@ def decide(
     return out
 
 
+def _first_count(
+    published: Sequence[dt.date | None],
+    units: Sequence[Sequence[Unit]],
+    min_articles: int,
+    min_days: int,
+) -> tuple[_Found, list[list[int]]]:
+    """The sampled keys' and stamps' counts, and per article the sentences they flag. Only
+    its flagged sentences and its closing line are then read: an article none of whose keys
+    recurs has none flagged (stamps flag in ``template``, part of ``recurring``). A corpus
+    that repeats its sentences (a sample of them) is counted per distinct sentence."""
+    sample = list(islice(chain.from_iterable(units), 10_000))
+    if len(set(sample)) >= GROUPED_BELOW * len(sample):
+        counted = tally(published, lambda i: _keys_of(units[i]), min_articles, min_days)
+        sampled = _Found(counted, counted.repeated(TEMPLATE_REPEATS))
+        return sampled, [
+            [] if i not in counted.holders else [j for j, u in enumerate(a) if _flagged(u, sampled)]
+            for i, a in enumerate(units)
+        ]
+    distinct: dict[Unit, int] = {}
+    members = [[distinct.setdefault(u, len(distinct)) for u in article] for article in units]
+    counted = tally_groups(published, members, [k + s for k, s in distinct], min_articles, min_days)
+    sampled = _Found(counted, counted.repeated(TEMPLATE_REPEATS))
+    flags = [_flagged(u, sampled) for u in distinct]
+    return sampled, [
+        [] if i not in counted.holders else [j for j, g in enumerate(m) if flags[g]]
+        for i, m in enumerate(members)
+    ]
+
+
 _Cut = tuple[str | None, tuple[tuple[int, int], ...]]  # a reason and the holes (() whole)
 _WHOLE: tuple[tuple[int, int], ...] = ()
 
 
-def _cut(
-    text: str, full: _Full, sampled: _Unit, counts: tuple[_Found, _Found], case: _Case
-) -> _Cut:
+def _cut(text: str, full: Full, sampled: Unit, counts: tuple[_Found, _Found], case: _Case) -> _Cut:
     """A flagged sentence's :func:`_verdict`; a kept one's recurring runs as holes
     (:mod:`~summarizer.stages.stretches`; all of it when nothing else is left)."""
-    reason = _verdict(text, full, sampled, counts, case)
-    recurring = counts[1].recurring
-    runs = [] if reason else stretches.runs(full[0][0], full[0][1], recurring, SHINGLE)
-    holes = stretches.holes(text, runs, _TOKEN, tokens) if runs else ()
+    hits = _hits(full, counts[1].recurring)
+    reason = _verdict(text, full, sampled, counts, case, hits)
+    long = full[0][1] >= stretches.PART_RUN and not reason
+    runs = [(a, b) for a, b in hits[1] if b - a >= stretches.PART_RUN] if long else []
+    holes = stretches.holes(text, runs, TOKEN, tokens) if runs else ()
     if not holes:
         return reason, _WHOLE
-    reason = _reason(counts[1].counts, [k for k in full[0][0] if k in recurring])
+    reason = _reason(counts[1].counts, hits[0])
     return reason, holes if stretches.remains(text, holes) else _WHOLE
 
 

@@ -24,7 +24,7 @@ Hand-written: the runs come from the stage's own shingle counts.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Container, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 from summarizer.models import CharInterval, Sentence
 
@@ -37,23 +37,6 @@ _ALNUM = re.compile(r"[^\W_]")
 Hole = tuple[int, int]  # a character range of a sentence's text
 
 
-def runs(keys: Sequence[int], n: int, recurring: Container[int], shingle: int) -> list[Hole]:
-    """The token ranges of a sentence's recurring runs of at least :data:`PART_RUN`
-    tokens, in order (``keys``: its shingles' keys, shingle m covering tokens [m, m +
-    ``shingle``); ``n``: its token count)."""
-    if n < PART_RUN:
-        return []
-    found: list[Hole] = []
-    for m, key in enumerate(keys):
-        if key not in recurring:
-            continue
-        if found and m <= found[-1][1]:
-            found[-1] = (found[-1][0], m + shingle)
-        else:
-            found.append((m, m + shingle))
-    return [(a, b) for a, b in found if b - a >= PART_RUN]
-
-
 def merged(spans: Iterable[Hole]) -> list[Hole]:
     """``spans`` sorted, the overlapping or touching ones joined."""
     out: list[Hole] = []
@@ -63,16 +46,6 @@ def merged(spans: Iterable[Hole]) -> list[Hole]:
         else:
             out.append((a, b))
     return out
-
-
-def covered(spans: Iterable[Hole]) -> int:
-    """How many tokens the (overlapping) token ``spans`` cover."""
-    return sum(b - a for a, b in merged(spans))
-
-
-def longest_run(spans: Iterable[Hole]) -> int:
-    """The longest stretch of tokens the (overlapping or touching) spans cover."""
-    return max((b - a for a, b in merged(spans)), default=0)
 
 
 def subtract(kept: Sequence[CharInterval], holes: Sequence[Hole]) -> list[CharInterval]:
