@@ -25,7 +25,7 @@ from summarizer.errors import InputError
 from summarizer.models import CharInterval, CleanedSource, DroppedRange, Source
 from summarizer.output.render import render_brief_md
 from summarizer.output.report_json import render_json
-from summarizer.pipeline import parallel
+from summarizer.pipeline import parallel, sharing
 from summarizer.stages import segment as segment_stage
 from summarizer.transport.backend import ScriptedBackend
 
@@ -201,14 +201,14 @@ def _held_back(monkeypatch: pytest.MonkeyPatch, folder: Path) -> tuple[Any, list
     first, second = parallel.shares(sources, 2)
     last = sources[second[-1]].id
     go = multiprocessing.get_context("fork").Event()
-    real = parallel.finish
+    real = sharing.finish
 
     def finish(cleaned: Any, *args: Any) -> Any:
         if cleaned.source.id == last:
             go.wait(60)
         return real(cleaned, *args)
 
-    monkeypatch.setattr(parallel, "finish", finish)
+    monkeypatch.setattr(sharing, "finish", finish)
     monkeypatch.setattr(parallel, "available_cores", lambda: 2)
     return go, first
 
@@ -273,3 +273,93 @@ def test_statements_read_while_the_last_worker_ends_give_the_same_output(
     assert _outputs(folder, 2) == serial
     assert read_before and read_before[0] > 0
     assert read and max(read.values()) == 1
+
+
+@needs_fork
+def test_a_worker_that_ends_first_takes_over_the_end_of_anothers_share(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The second worker's sources are slow: the first, done with its own, takes the last
+    part of the second's queue (preparing those articles again), and the output is still
+    the serial run's."""
+    import os
+    import time
+
+    from summarizer.stages import ingest as ingest_stage
+
+    (tmp_path / "story").mkdir()
+    folder = _corpus(tmp_path / "story")
+    serial = _outputs(folder, 1)
+    sources = ingest_stage.ingest([folder]).sources
+    first, second = parallel.shares(sources, 2)
+    slow = {sources[p].id for p in second}
+    made = tmp_path / "made"
+    made.mkdir()
+    real = sharing.finish
+
+    def finish(cleaned: Any, *args: Any) -> Any:
+        if cleaned.source.id in slow:
+            time.sleep(0.2)
+        (made / cleaned.source.id).write_text(str(os.getpid()))
+        return real(cleaned, *args)
+
+    monkeypatch.setattr(sharing, "finish", finish)
+    assert _outputs(folder, 2) == serial
+    maker = {path.name: path.read_text() for path in made.iterdir()}
+    (first_pid,) = {maker[sources[p].id] for p in first}
+    taken = [p for p in second if maker[sources[p].id] == first_pid]
+    assert taken and taken == second[-len(taken) :]  # the end of the queue, in order
+
+
+def _sharing(owed: list[int], enabled: bool = True) -> tuple[sharing.Sharing, list[Any]]:
+    sent: list[Any] = []
+    drops: dict[int, Any] = {p: [(0, f"reason {p}", ())] for p in range(20)}
+    return sharing.Sharing(owed, drops, lambda w, m: sent.append((w, m)), enabled), sent
+
+
+def test_an_idle_worker_is_given_part_of_the_busiest_workers_queue() -> None:
+    shared, sent = _sharing([0, 9, 12])
+    shared.emptied(0)
+    assert sent == [(2, sharing.SPLIT)]  # the one with the most left
+    shared.gave(2, (18, 19))
+    assert sent[-1] == (0, ("take", [(18, [(0, "reason 18", ())]), (19, [(0, "reason 19", ())])]))
+    assert shared.owed == [2, 9, 10]
+    shared.received(0)
+    shared.received(0)
+    shared.emptied(0)  # again: the third still has the most
+    assert sent[-1] == (2, sharing.SPLIT)
+    shared.gave(2, ())  # its last jobs: it is not asked again, the second is
+    assert sent[-1] == (1, sharing.SPLIT)
+    shared.emptied(1)  # the second's queue empties before it answers: no one is left
+    assert sent[-1] == (1, None)
+    shared.gave(1, ())
+    assert sent[-1] == (0, None)
+    assert len(sent) == 6
+
+
+def test_no_work_is_handed_over_when_little_is_left_or_workers_are_spawned() -> None:
+    shared, sent = _sharing([0, sharing.MIN_LEFT - 1])
+    shared.emptied(0)
+    assert sent == [(0, None)]
+    shared, sent = _sharing([0, 50], enabled=False)
+    shared.emptied(0)
+    assert sent == [(0, None)]
+
+
+def test_a_worker_asked_gives_up_the_last_part_of_its_queue_in_order() -> None:
+    from collections import deque
+
+    class Conn:
+        def __init__(self) -> None:
+            self.sent: list[Any] = []
+
+        def send(self, message: Any) -> None:
+            self.sent.append(message)
+
+    jobs: Any = deque((p, None, None, []) for p in range(10))
+    conn = Conn()
+    sharing._give_up(sharing.SPLIT, jobs, conn)  # type: ignore[arg-type]
+    assert conn.sent == [("gave", (6, 7, 8, 9))]
+    assert [job[0] for job in jobs] == [0, 1, 2, 3, 4, 5]
+    with pytest.raises(RuntimeError, match="unexpected message"):
+        sharing._give_up(("take", []), jobs, conn)  # type: ignore[arg-type]

@@ -13,7 +13,8 @@ process takes a fixed share of the sources (interleaved, balanced by text length
    to drop; the worker drops them, extracts, grounds, dates and annotates each
    source, and sends the results back (the kept and dropped ranges as plain numbers,
    the extraction, the dates the article mentions, where its events' texts state a
-   date or time: merge reads their words around those).
+   date or time: merge reads their words around those). A worker whose queue empties
+   takes over the end of another's (:mod:`~summarizer.pipeline.sharing`).
 
 Results are put together in input order, so the output is the same as the serial
 run's, byte for byte. Only an engine that calls no model runs this way (a model
@@ -32,6 +33,7 @@ import os
 import selectors
 import time
 import traceback
+from collections import deque
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
@@ -48,15 +50,9 @@ from summarizer.models import (
     Source,
     SourceExtraction,
 )
-from summarizer.pipeline.sources import (
-    Interrupted,
-    Outcomes,
-    StageFailed,
-    finish,
-    mentions,
-    prepare_source,
-)
-from summarizer.stages import boilerplate, dates
+from summarizer.pipeline import sharing
+from summarizer.pipeline.sources import Interrupted, Outcomes, StageFailed, prepare_source
+from summarizer.stages import boilerplate
 from summarizer.stages.dateranking import DateKey, Timing
 
 # Automatic worker count: below this much text, or this few sources, one process is
@@ -125,11 +121,12 @@ def shares(sources: Sequence[Source], workers: int) -> list[list[int]]:
 
 # --------------------------------------------------------------------------- worker side
 
-# Messages from a worker, each a tuple: ("prepared", position, failure or (sentence keys,
-# sentence spans)) per source in phase 1, then ("case", the tally of how its articles
-# write their words); ("result", position, failure or result) per source in phase 2;
-# ("finished", CPU seconds) at the end; ("error", exception) if it failed. Results are
-# sent as each source is done, so this process reads them while the workers go on.
+# Messages from a worker, each a tuple: ("prepared", position in its share, failure or
+# (sentence keys, sentence spans)) per source in phase 1, then ("case", the tally of how
+# its articles write their words); phase 2's (:mod:`~summarizer.pipeline.sharing`: results
+# keyed by position in the input); ("finished", CPU seconds) at the end; ("error",
+# exception) if it failed. Results are sent as each source is done, so this process
+# reads them while the workers go on.
 
 
 def _serve(
@@ -138,18 +135,28 @@ def _serve(
     sources: Sequence[Source],
     cleaned: Sequence[CleanedSource],
     inherited: Sequence[Connection] = (),
+    positions: Sequence[int] = (),
+    corpus: sharing.Corpus | None = None,
 ) -> None:
     """A worker: phase 1 on ``sources`` (``cleaned``: those ingest cleaned already), wait
     for the drops, phase 2; errors are sent. ``inherited``: the run's ends of the pipes
     that a forked worker got copies of; it closes them first, so that its own pipe is
     closed once the run's process is gone (killed, say) and the worker, reading EOF or
-    a broken pipe, exits instead of waiting for its drops for ever."""
+    a broken pipe, exits instead of waiting for its drops for ever. ``positions``: its
+    sources' places in the input; ``corpus``: the whole input, to take others' sources
+    at the end (:mod:`~summarizer.pipeline.sharing`; None when spawned)."""
     for end in inherited:
         end.close()
     try:
         prepared = _prepare(sources, cleaned, conn)
         drops: list[boilerplate.Drops] = conn.recv()
-        _finish(engine, sources, prepared, drops, conn)
+        pending = iter(drops)
+        jobs: deque[sharing.Job] = deque(
+            (positions[i], source, prepared.pop(i), next(pending))
+            for i, source in enumerate(sources)
+            if i in prepared  # (failed in phase 1: already reported)
+        )
+        sharing.work(engine, jobs, conn, corpus)
         conn.send(("finished", (time.process_time(), _peak_kb())))
     except KeyboardInterrupt:  # Ctrl-C reaches the whole process group: the run reports it
         pass
@@ -180,46 +187,6 @@ def _prepare(
         conn.send(("prepared", i, (units, [(s.start, s.end) for s in sentences])))
     conn.send(("case", case))
     return prepared
-
-
-def _finish(
-    engine: EngineRunner,
-    sources: Sequence[Source],
-    prepared: dict[int, Prepared],
-    drops: list[boilerplate.Drops],
-    conn: Connection,
-) -> None:
-    """Drop the boilerplate, extract, ground, date and annotate each prepared source;
-    send its failure or its result."""
-    pending = iter(drops)
-    for i, source in enumerate(sources):
-        if i not in prepared:
-            continue  # failed in phase 1: already reported
-        cleaned, sentences = boilerplate.apply_drops(*prepared.pop(i), next(pending))
-        (extracted,) = engine.extract_all([(cleaned, sentences)])
-        if isinstance(extracted, InputFailure):
-            conn.send(("result", i, extracted))
-            continue
-        years = dates.stated_years(source.text)  # for the events' dates and the mentions
-        outcome = finish(cleaned, extracted, years)
-        if isinstance(outcome, InputFailure):
-            conn.send(("result", i, outcome))
-            continue
-        _, cleaned, ext = outcome
-        kept = tuple((k.start, k.end) for k in cleaned.kept)
-        gone = tuple((d.start, d.end, d.reason) for d in cleaned.dropped)
-        found = mentions(source, cleaned, years)
-        conn.send(("result", i, (kept, gone, ext, found, _temporal(ext))))
-
-
-def _temporal(ext: SourceExtraction) -> tuple[Ranges, ...]:
-    """Each event's text's temporal expressions, as spans: what merge reads its words
-    around (:class:`~summarizer.stages.similarity.Tokenised`). Sent from here, where
-    dating the events has just found most of them (the sentence that is an event's
-    text was its quote: :mod:`~summarizer.stages.dates` keeps recent texts' matches)."""
-    return tuple(
-        tuple((m.start, m.end) for m in dates.find_temporal_expressions(e.text)) for e in ext.events
-    )
 
 
 def _peak_kb() -> int:
@@ -274,6 +241,8 @@ def run_parallel(
     ids = {s.id for s in sources}
     by_id = {c.source.id: c for c in cleaned if c.source.id in ids}
     context = _context()
+    forked = context.get_start_method() == "fork"  # (spawned: only its share is pickled)
+    corpus = sharing.Corpus(sources, by_id) if forked else None
     pool: list[_Worker] = []
     finished: list[str] = []
     grace = _GRACE_SECONDS
@@ -285,7 +254,9 @@ def run_parallel(
                 done = [by_id[s.id] for s in chunk if s.id in by_id]
                 inherited = _inherited(context, pool, mine)
                 process = context.Process(
-                    target=_serve, args=(theirs, engine, chunk, done, inherited), daemon=True
+                    target=_serve,
+                    args=(theirs, engine, chunk, done, inherited, positions, corpus),
+                    daemon=True,
                 )
                 process.start()
                 theirs.close()
@@ -295,7 +266,7 @@ def run_parallel(
         # none in a reference cycle, and each full collection walked all those read so
         # far (0.7 of the 4.6 CPU s spent there, CPU the workers need on two cores)
         with collector_paused(after=_to_oldest_generation):
-            return _collect(sources, pool, finished, on_done, spare)
+            return _collect(sources, pool, finished, on_done, spare, forked)
     except KeyboardInterrupt as stop:
         grace = 0.0  # what the workers were computing is dropped: stop them now
         raise Interrupted(list(finished), len(sources)) from stop
@@ -342,23 +313,58 @@ def _collect(
     finished: list[str],
     on_done: Callable[[str, bool], None] | None,
     spare: Spare | None = None,
+    share: bool = True,
 ) -> ParallelResult:
     result = ParallelResult()
-    expected = _first_phase(sources, pool, result, on_done)
+    expected, drops = _first_phase(sources, pool, result, on_done)
 
-    def store(w: int, i: int, item: Any) -> None:
-        source = sources[pool[w].positions[i]]
+    def store(position: int, item: Any) -> None:
+        source = sources[position]
         _store(source, item, result)
         if not isinstance(item, InputFailure):
             finished.append(source.id)
         if on_done is not None:
             on_done(source.id, not isinstance(item, InputFailure))
 
+    shared = sharing.Sharing(expected, drops, lambda w, m: pool[w].conn.send(m), share)
     free = None if spare is None else lambda: spare(result)
-    ends = _gather(pool, "result", store, expected, until="finished", spare=free)
+    ends = _results(pool, shared, store, free)
     result.worker_seconds = [seconds for seconds, _ in ends]
     result.worker_peak_kb = [peak for _, peak in ends]
     return result
+
+
+def _results(
+    pool: Sequence[_Worker],
+    shared: sharing.Sharing,
+    store: Callable[[int, Any], None],
+    spare: Callable[[], bool] | None,
+) -> list[Any]:
+    """Phase 2 seen from here: every result, stored as it comes, while the work is shared
+    out at the end (:mod:`~summarizer.pipeline.sharing`), then what each worker's
+    "finished" message carries (in worker order). ``spare``: one small task of this
+    process, taken while no message is there and a core is free (fewer workers still
+    send than there are cores), until it has none."""
+    ends: dict[int, Any] = {}
+    cores = available_cores()
+    with _Waiter(pool, range(len(pool))) as waiter:
+        while waiter.live:
+            free = spare if spare is not None and len(waiter.live) < cores else None
+            for w in waiter.ready(free):
+                kind, key, item = (*_receive(pool[w]), None)[:3]
+                if kind == "result":
+                    store(key, item)
+                    shared.received(w)
+                elif kind == "idle":
+                    shared.emptied(w)
+                elif kind == "gave":
+                    shared.gave(w, key)
+                elif kind == "finished":
+                    ends[w] = key
+                    waiter.done(w)
+                else:
+                    raise RuntimeError(f"unexpected message from a worker process: {kind}")
+    return [ends[w] for w in range(len(pool))]
 
 
 def _first_phase(
@@ -366,11 +372,12 @@ def _first_phase(
     pool: Sequence[_Worker],
     result: ParallelResult,
     on_done: Callable[[str, bool], None] | None,
-) -> list[int]:
+) -> tuple[list[int], dict[int, boilerplate.Drops]]:
     """Phase 1 seen from here: read every worker's sentence keys, decide the corpus'
     boilerplate and send each worker its drops; returns how many results each worker
-    will send. What phase 1 sent (the keys of every sentence of the corpus) is let go on
-    return, before the results arrive, which then take its place in memory."""
+    will send, and the drops by position in the input. What phase 1 sent (the keys of
+    every sentence of the corpus) is let go on return, before the results arrive, which
+    then take its place in memory."""
     firsts: list[dict[int, Any]] = [{} for _ in pool]
     cases = _gather(
         pool, "prepared", lambda w, i, item: firsts[w].__setitem__(i, item), until="case"
@@ -381,6 +388,7 @@ def _first_phase(
     outlets: list[str | None] = []
     tails: list[int] = []
     owners: list[int] = []  # which worker each prepared source belongs to
+    placed: list[int] = []  # and its position in the input
     # the corpus in input order, as the serial run sees it
     where = sorted(
         (p, w, i) for w, worker in enumerate(pool) for i, p in enumerate(worker.positions)
@@ -399,6 +407,7 @@ def _first_phase(
         outlets.append(boilerplate.outlet_of(source))
         tails.append(boilerplate.closing_line(source.text, item[1]))
         owners.append(w)
+        placed.append(position)
     drops = boilerplate.decide(
         published,
         texts,
@@ -409,10 +418,11 @@ def _first_phase(
     )
     for w, worker in enumerate(pool):
         worker.conn.send([d for d, owner in zip(drops, owners, strict=True) if owner == w])
-    return [
+    expected = [
         len(firsts[w]) - sum(isinstance(x, InputFailure) for x in firsts[w].values())
         for w in range(len(pool))
     ]
+    return expected, dict(zip(placed, drops, strict=True))
 
 
 class _Sentences(Sequence[str]):
@@ -436,24 +446,15 @@ def _gather(
     pool: Sequence[_Worker],
     kind: str,
     handle: Callable[[int, int, Any], None],
-    expected: Sequence[int] | None = None,
     until: str | None = None,
-    spare: Callable[[], bool] | None = None,
 ) -> list[Any]:
-    """Read ``kind`` messages from every worker (``expected`` of each, else one per
-    source of its share), then its ``until`` message if any; returns what those carry.
-    ``spare``: one small task of this process, taken while no message is there and a
-    core is free (fewer workers still send than there are cores), until it has none."""
-    left = {
-        w: (len(worker.positions) if expected is None else expected[w]) + (1 if until else 0)
-        for w, worker in enumerate(pool)
-    }
+    """Read ``kind`` messages from every worker (one per source of its share), then its
+    ``until`` message if any; returns what those carry."""
+    left = {w: len(worker.positions) + (1 if until else 0) for w, worker in enumerate(pool)}
     ends: list[Any] = []
-    cores = available_cores()
     with _Waiter(pool, [w for w, n in left.items() if n]) as waiter:
         while any(left.values()):
-            free = spare if spare is not None and len(waiter.live) < cores else None
-            for w in waiter.ready(free):
+            for w in waiter.ready():
                 message = _receive(pool[w])
                 if message[0] == kind:
                     handle(w, message[1], message[2])
