@@ -267,3 +267,38 @@ def test_the_model_events_take_their_quotes_sentence_place() -> None:
 
     found = placed([event(310), event(105), event(0), event(310, AlignmentStatus.NONE)], SENTENCES)
     assert [e.sentence_place for e in found] == [1, 0, None, None]
+
+
+def _lines_after(markdown: str, heading: str, text: str) -> list[str]:
+    """The lines holding ``text`` in the block that opens at ``heading``."""
+    block = markdown[markdown.index(heading) :].split("\n\n#", 1)[0]
+    return [line for line in block.splitlines() if text in line]
+
+
+LABEL = "_(undated: reported the next morning, 2025-03-04)_"
+
+
+def test_the_brief_labels_a_copy_among_what_one_source_alone_reports(docks: Path) -> None:
+    cut = _run(docks, per_date=1)
+    (dock,) = _dock(cut)
+    sources = [
+        s.model_copy(update={"unique_events": (dock.id,)}) if s.source.id == "wire-tue" else s
+        for s in cut.sources
+    ]
+    markdown = render_brief_md(cut.model_copy(update={"sources": sources}))
+    (line,) = _lines_after(markdown, "Only this source reports:", "Dock workers")
+    assert line.startswith("- 2025-03-03: Dock workers") and line.endswith(LABEL)
+
+
+def test_since_last_labels_a_new_entry_shown_the_day_before(docks: Path, tmp_path: Path) -> None:
+    store, folder = tmp_path / "history.sqlite", tmp_path / "story"
+    folder.mkdir()
+    names = ["gazette-mon.txt"], ["wire-tue.txt", "courier-tue.txt"]
+    args = ["timeline", str(folder), "--per-date", "1", "--store", str(store), "--since-last"]
+    for added in names:  # Monday's paper, then Tuesday's two
+        for name in added:
+            (folder / name).write_text((docks / name).read_text("utf-8"), "utf-8")
+        done = CliRunner().invoke(cli.app, args)
+        assert done.exit_code == 0, done.stderr
+    (line,) = _lines_after(done.stdout, "### New events", "Dock workers")
+    assert line.startswith("- 2025-03-03: Dock workers") and line.endswith(LABEL)

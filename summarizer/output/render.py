@@ -358,7 +358,7 @@ def _source_views(report: Report, cites: Citations) -> list[dict[str, Any]]:
                     quoted(one_line(i.text, QUOTE_LIMIT))
                     for i in sr.extraction.suspected_instructions
                 ],
-                "unique": [{"date": date_label(e.date), "text": one_line(e.text)} for e in shown],
+                "unique": [_change_entry(e, cites) for e in shown],
                 "unique_more": len(unique) - len(shown),
                 "dropped": len(sr.cleaned.dropped),
             }
@@ -526,11 +526,12 @@ def run_time(moment: dt.datetime) -> str:
     return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
-def _change_entry(event: MergedEvent, cites: Citations) -> dict[str, str]:
+def _change_entry(event: MergedEvent, cites: Citations) -> dict[str, str | None]:
     return {
         "date": date_label(event.date),
         "text": one_line(event.text),
         "markers": cites.markers(event.sources),
+        "next_morning": event.date.next_morning(),  # shown the day before its paper's
     }
 
 
