@@ -149,13 +149,16 @@ def _serve(
         end.close()
     try:
         prepared = _prepare(sources, cleaned, conn)
-        drops: list[boilerplate.Drops] = conn.recv()
-        pending = iter(drops)
-        jobs: deque[sharing.Job] = deque(
-            (positions[i], source, prepared.pop(i), next(pending))
+        order = [  # (failed in phase 1: already reported)
+            (positions[i], source, prepared.pop(i))
             for i, source in enumerate(sources)
-            if i in prepared  # (failed in phase 1: already reported)
+            if i in prepared
+        ]
+        drops, early = sharing.meanwhile(conn, order)  # (the drops: a list per source)
+        jobs: deque[sharing.Job] = deque(
+            (*job, drop, early.get(job[0])) for job, drop in zip(order, drops, strict=True)
         )
+        del order
         sharing.work(engine, jobs, conn, corpus)
         conn.send(("finished", (time.process_time(), _peak_kb())))
     except KeyboardInterrupt:  # Ctrl-C reaches the whole process group: the run reports it

@@ -16,6 +16,12 @@ Each source's result is the same wherever it is made (its stages read nothing bu
 source and its drops), and results are keyed by the source's position in the input, so
 the output does not depend on who made what.
 
+While this process decides the boilerplate, a worker waits for its drops with nothing to
+do (a core is free: one story at 5,000 articles, ~0.5 s). It does there, article by
+article until the drops come, the part of phase 2 that the drops cannot change
+(:func:`meanwhile`): the years the text states, and what grounding reads of the whole
+article (:class:`~summarizer.stages.ground.Known`).
+
 Messages from a worker in phase 2: ``("result", position, failure or result)`` per
 source, ``("idle", None)`` when its queue is empty, ``("gave", positions)`` in answer to
 ``SPLIT``; from this process: ``SPLIT``, ``("take", [(position, drops), ...])``, or
@@ -32,9 +38,10 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from summarizer.engines.base import EngineRunner, Prepared
+from summarizer.errors import SummarizerError
 from summarizer.models import CleanedSource, InputFailure, Source, SourceExtraction
 from summarizer.pipeline.sources import finish, mentions, prepare_source
-from summarizer.stages import boilerplate, dates
+from summarizer.stages import boilerplate, dates, ground
 
 Ranges = tuple[tuple[int, int], ...]
 SPLIT = ("split", None)
@@ -44,9 +51,12 @@ SPLIT = ("split", None)
 GIVE_UP = 0.4
 MIN_LEFT = 3  # a worker with fewer results still to send is not asked to give any up
 
+# What the drops cannot change, found while waiting for them: the years the text states
+# (:func:`~summarizer.stages.dates.stated_years`) and what grounding reads.
+Early = tuple[dates.StatedYears, ground.Known]
 # a job: the source's position in the input, the source, its articles prepared in phase 1
-# (None: given up by another worker, to prepare here), its drops
-Job = tuple[int, Source, Prepared | None, boilerplate.Drops]
+# (None: given up by another worker, to prepare here), its drops, what was found early
+Job = tuple[int, Source, Prepared | None, boilerplate.Drops, Early | None]
 
 
 # --------------------------------------------------------------------------- worker side
@@ -61,6 +71,24 @@ class Corpus:
     cleaned: Mapping[str, CleanedSource]
 
 
+def meanwhile(
+    conn: Connection, prepared: Sequence[tuple[int, Source, Prepared]]
+) -> tuple[Any, dict[int, Early]]:
+    """Until a message comes (the drops), what the drops cannot change of each prepared
+    article in turn (by position); returns the message and what was found."""
+    found: dict[int, Early] = {}
+    with _Inbox(conn) as inbox:
+        for position, source, (_, sentences) in prepared:
+            if inbox.waiting():
+                break
+            try:
+                years = dates.stated_years(source.text)
+                found[position] = years, ground.Known.of(source, [s.text for s in sentences])
+            except SummarizerError:  # (left for phase 2, which reports it as the serial run)
+                continue
+    return conn.recv(), found
+
+
 def work(engine: EngineRunner, jobs: deque[Job], conn: Connection, corpus: Corpus | None) -> None:
     """A worker's phase 2: each job's result, then whatever this process hands over, until
     it sends None; ``SPLIT`` is answered between two jobs (the last part of the queue)."""
@@ -69,15 +97,16 @@ def work(engine: EngineRunner, jobs: deque[Job], conn: Connection, corpus: Corpu
             while jobs:
                 if inbox.waiting():
                     _give_up(conn.recv(), jobs, conn)
-                position, source, prepared, drops = jobs.popleft()
-                conn.send(("result", position, result(engine, source, prepared, drops, corpus)))
+                position, source, prepared, drops, early = jobs.popleft()
+                item = result(engine, source, prepared, drops, corpus, early)
+                conn.send(("result", position, item))
             conn.send(("idle", None))
             while (message := conn.recv()) == SPLIT:
                 conn.send(("gave", ()))  # nothing left to give
             if message is None:
                 return
             assert corpus is not None, "work handed to a worker that cannot prepare it"
-            jobs.extend((p, corpus.sources[p], None, drops) for p, drops in message[1])
+            jobs.extend((p, corpus.sources[p], None, drops, None) for p, drops in message[1])
 
 
 def _give_up(message: Any, jobs: deque[Job], conn: Connection) -> None:
@@ -94,9 +123,11 @@ def result(
     prepared: Prepared | None,
     drops: boilerplate.Drops,
     corpus: Corpus | None = None,
+    early: Early | None = None,
 ) -> Any:
-    """One source through phase 2: its failure, or (kept ranges, dropped ranges, its
-    extraction, the dates it mentions, its events' temporal expressions)."""
+    """One source through phase 2 (``early``: what :func:`meanwhile` found of it): its
+    failure, or (kept ranges, dropped ranges, its extraction, the dates it mentions,
+    its events' temporal expressions)."""
     if prepared is None:  # given up by another worker (which prepared it alike)
         assert corpus is not None
         prepared = prepare_source(source, corpus.cleaned.get(source.id))
@@ -104,8 +135,9 @@ def result(
     (extracted,) = engine.extract_all([(cleaned, sentences)])
     if isinstance(extracted, InputFailure):
         return extracted
-    years = dates.stated_years(source.text)  # for the events' dates and the mentions
-    outcome = finish(cleaned, extracted, years)
+    # the years: for the events' dates and the mentions
+    years, known = early if early is not None else (dates.stated_years(source.text), None)
+    outcome = finish(cleaned, extracted, years, known)
     if isinstance(outcome, InputFailure):
         return outcome
     _, cleaned, ext = outcome

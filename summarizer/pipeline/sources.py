@@ -121,22 +121,28 @@ def mentions(
 
 
 def finish_source(
-    source: Source, ext: SourceExtraction, years: dates_stage.StatedYears | None = None
+    source: Source,
+    ext: SourceExtraction,
+    years: dates_stage.StatedYears | None = None,
+    known: ground_stage.Known | None = None,
 ) -> SourceExtraction:
     """Ground, date and annotate one source's extraction (the stages after it; ``years``
-    as :func:`mentions` takes it)."""
-    ext = _stage("ground", source, lambda: ground_stage.ground_extraction(ext, source))
+    as :func:`mentions` takes it; ``known``: what grounding reads, found already)."""
+    ext = _stage("ground", source, lambda: ground_stage.ground_extraction(ext, source, known))
     ext = _stage("dates", source, lambda: dates_stage.date_events(ext, source, years))
     return _stage("quantities", source, lambda: quantities_stage.annotate(ext))
 
 
 def finish(
-    cleaned: CleanedSource, ext: SourceExtraction, years: dates_stage.StatedYears | None = None
+    cleaned: CleanedSource,
+    ext: SourceExtraction,
+    years: dates_stage.StatedYears | None = None,
+    known: ground_stage.Known | None = None,
 ) -> Processed | InputFailure:
     """One extracted source through the stages after extraction, or its failure
-    (``years`` as :func:`mentions` takes it)."""
+    (``years`` and ``known`` as :func:`finish_source` takes them)."""
     try:
-        return cleaned.source, cleaned, finish_source(cleaned.source, ext, years)
+        return cleaned.source, cleaned, finish_source(cleaned.source, ext, years, known)
     except StageFailed as failed:
         return failed.failure
 

@@ -35,7 +35,8 @@ from __future__ import annotations
 
 import bisect
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 
@@ -395,13 +396,18 @@ def _overlaps(start: int, end: int, spans: list[SuspectedInstruction]) -> bool:
 
 
 def _is_instruction(
-    sentence: tuple[int, int], text: str, listed: list[SuspectedInstruction]
+    sentence: tuple[int, int],
+    text: str,
+    listed: list[SuspectedInstruction],
+    verdicts: Mapping[str, bool] | None = None,
 ) -> bool:
-    """Is the sentence an instruction to a model? (Listed if it was not yet.)"""
+    """Is the sentence an instruction to a model? (Listed if it was not yet.)
+    ``verdicts``: :func:`claims.is_instruction` of some texts, found beforehand."""
     if _overlaps(*sentence, listed):
         return True
     body = text[sentence[0] : sentence[1]]
-    if not claims.is_instruction(body):
+    verdict = verdicts.get(body) if verdicts is not None else None
+    if not (claims.is_instruction(body) if verdict is None else verdict):
         return False
     if len(listed) < MAX_LISTED:
         listed.append(SuspectedInstruction(text=body, start=sentence[0], end=sentence[1]))
@@ -467,15 +473,38 @@ def _model_events(ext: SourceExtraction) -> int:
     return sum(e.engine is Engine.LLM for e in ext.events)
 
 
-def ground_extraction(ext: SourceExtraction, source: Source) -> SourceExtraction:
+@dataclass(frozen=True)
+class Known:
+    """What grounding a source reads that does not depend on its extraction, found
+    beforehand (a worker process waiting for the corpus' boilerplate drops: see
+    :mod:`~summarizer.pipeline.sharing`): its :func:`suspected_instructions`, and
+    :func:`claims.is_instruction` of its sentences' texts."""
+
+    instructions: tuple[SuspectedInstruction, ...]
+    verdicts: Mapping[str, bool]
+
+    @classmethod
+    def of(cls, source: Source, texts: Sequence[str]) -> Known:
+        """``source``'s, with the verdicts of ``texts`` (its sentences')."""
+        listed = suspected_instructions(source, Sentences(source))
+        return cls(tuple(listed), {t: claims.is_instruction(t) for t in texts})
+
+
+def ground_extraction(
+    ext: SourceExtraction, source: Source, known: Known | None = None
+) -> SourceExtraction:
     """Re-align every quote to ``source.text``; drop and count what has no support.
 
     Events keep their wording in ``text``; their ``quote``, ``start`` and ``end``
     become the supporting source span. Duplicate spans collapse to one event.
     ``proposed_events`` counts events before any gate ran (idempotent on reruns).
+    ``known``: what :class:`Known` holds, when found already.
     """
     sentences = Sentences(source)
-    instructions = suspected_instructions(source, sentences)
+    if known is None:
+        instructions, verdicts = suspected_instructions(source, sentences), None
+    else:
+        instructions, verdicts = list(known.instructions), known.verdicts
     kept: list[Event] = []
     seen: set[tuple[int, int]] = set()
     dropped = rewritten = 0
@@ -485,7 +514,7 @@ def ground_extraction(ext: SourceExtraction, source: Source) -> SourceExtraction
             dropped += 1
             continue
         sentence = _sentence_of(grounded, sentences)
-        if _is_instruction(sentence, source.text, instructions):
+        if _is_instruction(sentence, source.text, instructions, verdicts):
             continue  # an instruction to a model, not news (listed, never an event)
         grounded, replaced = _checked_claim(
             _whole_clauses(grounded, source.text, sentence), source.text, sentence
@@ -498,7 +527,8 @@ def ground_extraction(ext: SourceExtraction, source: Source) -> SourceExtraction
     summary = tuple(
         s
         for s in (_ground_summary(item, source.text) for item in ext.summary)
-        if s is not None and not _is_instruction((s.start, s.end), source.text, instructions)
+        if s is not None
+        and not _is_instruction((s.start, s.end), source.text, instructions, verdicts)
     )
     notes = ext.notes
     if dropped and ext.engine is Engine.LLM:
