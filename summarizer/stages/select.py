@@ -20,20 +20,28 @@ its supervised ranker:
   after the date; the morning-after report tells the day as it ended, where the
   day's own coverage has previews and the first, partial accounts); an entry that
   repeats one already chosen is passed over.
-* **The next morning's ledes.** When a timeline shows a few entries a day
-  (``per_date``), an undated entry (dated by its article's publication, day p) whose
-  sentence is among the first :data:`LEDE_SENTENCES` usable sentences of an article
-  published on p is also a candidate for day p-1, as in news-tls, whose candidates for
-  a date include the sentences published just after it: a morning paper opens with
-  the day before ("The army said it had retaken the bridge"). Such a candidate counts
-  in p-1's centroid and takes the usual score there (no stated-day weight: its day is
-  still its publication's; no next-day weight: that report is its own). Only days
-  that have entries of their own take them, so the days chosen do not change. An
-  entry is shown on one day only: the kept days are filled from the latest to the
-  earliest, and an entry picked on its own day p is not a candidate on p-1. Shown on
-  p-1, its date says so (:attr:`~summarizer.models.ResolvedDate.reported_next_morning`:
-  "undated: reported the next morning"); its id stays its own. The brief's headline
-  and key developments (:func:`brief_order`) never take such a copy.
+* **The next morning's ledes** (:mod:`summarizer.stages.ledes`). When a timeline
+  shows a few entries a day (``per_date``), an undated entry (dated by its article's
+  publication, day p) whose sentence is among the first ``LEDE_SENTENCES`` usable
+  sentences of an article published on p is also a candidate for day p-1, as in
+  news-tls, whose candidates for a date include the sentences published just after
+  it: a morning paper opens with the day before ("The army said it had retaken the
+  bridge"). Such a candidate counts in p-1's centroid and takes the usual score there
+  (no stated-day weight: its day is still its publication's; no next-day weight: that
+  report is its own). Only days that have entries of their own take them, so the days
+  chosen do not change. An entry is shown on one day only: the kept days are filled
+  from the latest to the earliest, and an entry picked on its own day p is not a
+  candidate on p-1. Shown on p-1, its date says so
+  (:attr:`~summarizer.models.ResolvedDate.reported_next_morning`: "undated: reported
+  the next morning"); its id stays its own. The brief's headline and key developments
+  (:func:`brief_order`) never take such a copy.
+* **Ledes before what lies deeper.** With ``per_date``, an undated entry none of whose
+  quotes is among its article's first ``LEDE_SENTENCES`` usable sentences
+  (:func:`~summarizer.stages.ledes.is_deep_undated`: a commentator's aside, a quote or
+  background far down a report, whose day is only its paper's) ranks after the day's
+  other candidates, whatever its score: news-tls' candidates for a date are the
+  sentences that state it and the ledes published just after it, not every sentence
+  of the day's papers. It still fills a day that has nothing else.
 
 :func:`rank_timeline` orders every entry by that judgement (the best entry of the
 best day first); :func:`select_timeline` keeps ``max_dates`` days and ``per_date``
@@ -63,6 +71,11 @@ from summarizer.stages.dateranking import (
     fallback_signals,
     rank_dates,
 )
+from summarizer.stages.ledes import (
+    is_deep_undated,
+    morning_copies,
+    once_each,
+)
 from summarizer.stages.standalone import stands_alone
 from summarizer.stages.standalone import trim_connective as trim_connective  # re-exported
 from summarizer.stages.stems import stemmed
@@ -74,10 +87,6 @@ DATED_WEIGHT = 0.5  # an entry whose sentence states its day (not its article's 
 NEXT_DAY_WEIGHT = 0.5  # an entry an article of the next day reports (the day's full account)
 REDUNDANT = 0.5  # cosine above which an entry repeats one already chosen
 DISTINCT = 8  # how many entries of a day are kept apart from repeats
-# an article's first usable sentences, its lede: a candidate the day before its paper
-# (with --per-date); news-tls' clip of 5, checked by leave-one-out over 3, 5 and 7 on the
-# three Timeline17 corpora (each held out: the other two choose 5, 3, 5; none loses)
-LEDE_SENTENCES = 5
 KEY_DEVELOPMENTS = 5
 
 
@@ -216,47 +225,6 @@ def reported_next_day(
     )
 
 
-def is_next_morning_lede(event: MergedEvent, published: Mapping[str, dt.date | None]) -> bool:
-    """Is ``event`` undated (its day its article's publication, not assumed) with a quote
-    among the first :data:`LEDE_SENTENCES` usable sentences of an article published
-    that day: the next morning's report of the day before?"""
-    date = event.date
-    if not date.from_publication or date.assumed or date.precision is not Precision.DAY:
-        return False
-    return any(
-        q.sentence_place is not None
-        and q.sentence_place < LEDE_SENTENCES
-        and published.get(q.source) == date.start
-        for q in event.evidence
-    )
-
-
-def shown_the_day_before(event: MergedEvent) -> MergedEvent:
-    """``event`` dated the day before its publication, marked
-    :attr:`~summarizer.models.ResolvedDate.reported_next_morning` (the same id)."""
-    date = event.date.model_copy(
-        update={"start": event.date.start - dt.timedelta(days=1), "reported_next_morning": True}
-    )
-    return event.model_copy(update={"date": date})
-
-
-def _morning_copies(
-    groups: Mapping[DateKey, Sequence[MergedEvent]], published: Mapping[str, dt.date | None]
-) -> dict[DateKey, list[MergedEvent]]:
-    """The next morning's ledes (:func:`is_next_morning_lede`) as candidates of the day
-    before, for the days that have entries of their own."""
-    copies: dict[DateKey, list[MergedEvent]] = defaultdict(list)
-    for entries in groups.values():
-        for event in entries:
-            if not is_next_morning_lede(event, published):
-                continue
-            before = shown_the_day_before(event)
-            key = date_key(before.date)
-            if key in groups:
-                copies[key].append(before)
-    return copies
-
-
 def _entry_score(
     event: MergedEvent,
     centroid: Mapping[str, float],
@@ -287,10 +255,12 @@ def _rank_entries(
     positions: Mapping[str, int],
     dated_weight: float | None = None,
     next_day: frozenset[str] = frozenset(),
+    ledes_first: bool = False,
 ) -> list[MergedEvent]:
     """Most central and informative first; an entry repeating one of the first
     :data:`DISTINCT` chosen goes last (a day shows a few entries: further down, the
-    order is the score's). ``next_day``: :func:`reported_next_day`."""
+    order is the score's). ``next_day``: :func:`reported_next_day`; ``ledes_first``:
+    the :func:`~summarizer.stages.ledes.is_deep_undated` entries after the others."""
 
     def score(e: MergedEvent) -> float:
         position = positions.get(e.id)
@@ -299,7 +269,10 @@ def _rank_entries(
         followed = e.id in next_day and not e.date.reported_next_morning
         return _entry_score(e, centroid, vectors[e.id], position, dated_weight, next_day=followed)
 
-    ordered = sorted(entries, key=lambda e: (-score(e), e.id))
+    def key(e: MergedEvent) -> tuple[bool, float, str]:
+        return ledes_first and is_deep_undated(e), -score(e), e.id
+
+    ordered = sorted(entries, key=key)
     chosen: list[MergedEvent] = []
     repeats: list[MergedEvent] = []
     for i, e in enumerate(ordered):
@@ -338,8 +311,9 @@ def rank(
 ) -> Ranking:
     """Rank the dates and, within each, the entries (see the module docstring);
     ``published``: each source's publication date, when known; ``next_morning``: a
-    day's entries include the next morning's ledes (:func:`shown_the_day_before`
-    copies), for a timeline that shows a few entries a day."""
+    day's entries include the next morning's ledes (copies shown the day before) and
+    rank the :func:`~summarizer.stages.ledes.is_deep_undated` entries last, for a
+    timeline that shows a few entries a day."""
     return _rank(events, signals, _vectors(events), published, next_morning)[0]
 
 
@@ -356,11 +330,15 @@ def _rank(
     groups = _group(events)
     positions = lead_positions(events)
     next_day = reported_next_day(events, published or {})
-    copies = _morning_copies(groups, published or {}) if next_morning else {}
+    copies = morning_copies(groups, published or {}) if next_morning else {}
     candidates = {k: [*v, *copies[k]] for k, v in groups.items()} if copies else groups
     centroids = {k: _centroid(k, candidates, vectors) for k in groups}
     entries = {
-        k: tuple(_rank_entries(v, centroids[k], vectors, positions, next_day=next_day))
+        k: tuple(
+            _rank_entries(
+                v, centroids[k], vectors, positions, next_day=next_day, ledes_first=next_morning
+            )
+        )
         for k, v in candidates.items()
     }
     return Ranking(dates=tuple(rank_dates(groups, signals)), entries=entries), centroids, positions
@@ -423,25 +401,10 @@ def select_timeline(
         [*ranked, *(forced - today)], key=lambda k: (groups[k][0].date.start, date_order(k))
     )
     if per_date is not None:
-        groups = _once(ranking.entries, [*today, *keep_dates], max(per_date, 0))
+        groups = once_each(ranking.entries, [*today, *keep_dates], max(per_date, 0))
     first = [e for k in sorted(today, key=date_order) for e in groups[k]]
     rest = [e for k in keep_dates for e in groups[k]]
     return tuple(first + rest)
-
-
-def _once(
-    entries: Mapping[DateKey, Sequence[MergedEvent]], keys: Sequence[DateKey], per_date: int
-) -> dict[DateKey, list[MergedEvent]]:
-    """The ``per_date`` best entries of each date of ``keys``, each entry on one date only
-    (a next morning's lede is a candidate on its own day and the day before): the dates
-    from the latest to the earliest, an entry already shown on a later one passed over."""
-    shown: set[str] = set()
-    picked: dict[DateKey, list[MergedEvent]] = {}
-    latest_first = sorted(keys, key=lambda k: (entries[k][0].date.start, date_order(k)))[::-1]
-    for k in latest_first:
-        picked[k] = [e for e in entries[k] if e.id not in shown][:per_date]
-        shown.update(e.id for e in picked[k])
-    return picked
 
 
 def covers_day(event: MergedEvent, day: dt.date) -> bool:
