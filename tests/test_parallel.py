@@ -363,3 +363,17 @@ def test_a_worker_asked_gives_up_the_last_part_of_its_queue_in_order() -> None:
     assert [job[0] for job in jobs] == [0, 1, 2, 3, 4, 5]
     with pytest.raises(RuntimeError, match="unexpected message"):
         sharing._give_up(("take", []), jobs, conn)  # type: ignore[arg-type]
+
+
+@needs_fork
+@pytest.mark.parametrize("batch", [1, 5])
+def test_results_sent_a_few_at_a_time_give_the_serial_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """A worker sends its results :data:`~summarizer.pipeline.sharing.BATCH` at a time
+    and the rest when its queue empties (six sources a worker here: a full batch of
+    five and one more, or one at a time)."""
+    folder = _corpus(tmp_path)
+    serial = _outputs(folder, 1)
+    monkeypatch.setattr(sharing, "BATCH", batch)
+    assert _outputs(folder, 2) == serial

@@ -354,10 +354,11 @@ def _results(
         while waiter.live:
             free = spare if spare is not None and len(waiter.live) < cores else None
             for w in waiter.ready(free):
-                kind, key, item = (*_receive(pool[w]), None)[:3]
-                if kind == "result":
-                    store(key, item)
-                    shared.received(w)
+                kind, key = _receive(pool[w])
+                if kind == "results":
+                    for position, item in key:
+                        store(position, item)
+                        shared.received(w)
                 elif kind == "idle":
                     shared.emptied(w)
                 elif kind == "gave":
