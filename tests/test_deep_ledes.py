@@ -43,7 +43,7 @@ def test_with_a_cap_the_lede_comes_before_a_weightier_aside_from_deep_in_a_colum
     aside = _entry("aside", ASIDE, "review", 12, 2.5)
     assert _ids([lede, aside], per_date=None) == ["aside", "lede"]  # the score's order
     assert _ids([lede, aside], per_date=1) == ["lede"]
-    assert _ids([lede, aside], per_date=2) == ["lede", "aside"]
+    assert _ids([lede, aside], per_date=2) == ["lede"]  # at most 2: the aside is not shown
 
 
 def test_a_sentence_at_the_lede_limit_is_deep_and_one_before_it_is_not() -> None:
@@ -80,6 +80,21 @@ def test_a_quote_of_the_entry_among_an_articles_ledes_is_enough() -> None:
     assert not ledes.is_deep_undated(both)
 
 
-def test_a_day_with_only_deep_entries_still_shows_one() -> None:
+def test_a_day_with_only_deep_entries_still_shows_them() -> None:
     aside = _entry("aside", ASIDE, "review", 12, 2.5)
+    other = _entry("other", "Ferry fares on the island doubled in a decade.", "herald", 9, 1.25)
     assert _ids([aside], per_date=1) == ["aside"]
+    assert _ids([aside, other], per_date=2) == ["aside", "other"]
+
+
+def test_a_day_whose_only_lede_is_shown_on_its_paper_s_day_shows_its_deep_entry() -> None:
+    tue = WED - dt.timedelta(days=1)
+    published = {**PUBLISHED, "monitor": tue}
+    # Tuesday's own entry is an aside deep in Tuesday's paper; Wednesday's lede is also a
+    # candidate for Tuesday but is shown on Wednesday: Tuesday falls back to its aside
+    aside = _entry("aside", ASIDE, "monitor", 12, 1.25).model_copy(
+        update={"date": ResolvedDate(start=tue, precision=Precision.DAY, from_publication=True)}
+    )
+    lede = _entry("lede", LEDE, "herald", 0, 1.25)
+    kept = select.select_timeline([aside, lede], per_date=1, published=published)
+    assert [(e.id, e.date.start) for e in kept] == [("aside", tue), ("lede", WED)]

@@ -81,11 +81,14 @@ def once_each(
 ) -> dict[DateKey, list[MergedEvent]]:
     """The ``per_date`` best entries of each date of ``keys``, each entry on one date only
     (a next morning's lede is a candidate on its own day and the day before): the dates
-    from the latest to the earliest, an entry already shown on a later one passed over."""
+    from the latest to the earliest, an entry already shown on a later one passed over.
+    A date shows its ledes and the entries that state it; an :func:`is_deep_undated`
+    entry only when the date has nothing else to show (its day is only its paper's)."""
     shown: set[str] = set()
     picked: dict[DateKey, list[MergedEvent]] = {}
     latest_first = sorted(keys, key=lambda k: (entries[k][0].date.start, date_order(k)))[::-1]
     for k in latest_first:
-        picked[k] = [e for e in entries[k] if e.id not in shown][:per_date]
+        fresh = [e for e in entries[k] if e.id not in shown]
+        picked[k] = ([e for e in fresh if not is_deep_undated(e)] or fresh)[:per_date]
         shown.update(e.id for e in picked[k])
     return picked

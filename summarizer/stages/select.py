@@ -41,7 +41,7 @@ its supervised ranker:
   background far down a report, whose day is only its paper's) ranks after the day's
   other candidates, whatever its score: news-tls' candidates for a date are the
   sentences that state it and the ledes published just after it, not every sentence
-  of the day's papers. It still fills a day that has nothing else.
+  of the day's papers. A day shows it only when it has nothing else to show.
 
 :func:`rank_timeline` orders every entry by that judgement (the best entry of the
 best day first); :func:`select_timeline` keeps ``max_dates`` days and ``per_date``
