@@ -123,6 +123,37 @@ def test_a_source_failing_in_a_worker_fails_alone(
 
 
 @needs_fork
+def test_phase_one_sent_in_batches_gives_the_serial_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Six sources a worker in batches of four: a full batch, then a part, a failure in it."""
+    folder = _corpus(tmp_path)
+    real = segment_stage.segment
+
+    def segment(cleaned: Any) -> Any:
+        if cleaned.source.id == "s2_times":  # (the last of its worker's share)
+            raise InputError("s2_times: cannot be segmented")
+        return real(cleaned)
+
+    monkeypatch.setattr(segment_stage, "segment", segment)
+    serial = _outputs(folder, 1)
+    batches: list[int] = []
+    receive = parallel._receive
+
+    def counted(worker: Any) -> tuple[Any, ...]:
+        message = receive(worker)
+        if message[0] == "prepared":
+            batches.append(len(message[1]))
+        return message
+
+    monkeypatch.setattr(parallel, "_receive", counted)
+    monkeypatch.setattr(parallel, "BATCH", 4)
+    assert _outputs(folder, 2) == serial
+    assert sorted(batches) == [2, 2, 4, 4]
+    assert len(json.loads(serial[0])["failures"]) == 1
+
+
+@needs_fork
 def test_a_bug_in_a_worker_is_raised_as_in_a_serial_run(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -59,7 +59,10 @@ from summarizer.stages.dateranking import DateKey, Timing
 # faster (starting a worker and moving its results cost about as much as 100 KB of work).
 AUTO_MIN_CHARS = 400_000
 AUTO_MIN_SOURCES = 8
-_GRACE_SECONDS = 5.0  # how long a run that ends waits, in all, for its workers to exit
+_GRACE_SECONDS = 5.0
+# Phase 1's sources a message (5,000 messages of one story's 5,000 articles cost this
+# process ~0.1 CPU s, while the workers need the cores, in waking, reading and calling)
+BATCH = 32  # how long a run that ends waits, in all, for its workers to exit
 
 Ranges = tuple[tuple[int, int], ...]
 Dropped = tuple[tuple[int, int, str], ...]
@@ -121,12 +124,12 @@ def shares(sources: Sequence[Source], workers: int) -> list[list[int]]:
 
 # --------------------------------------------------------------------------- worker side
 
-# Messages from a worker, each a tuple: ("prepared", position in its share, failure or
-# (sentence keys, sentence spans)) per source in phase 1, then ("case", the tally of how
-# its articles write their words); phase 2's (:mod:`~summarizer.pipeline.sharing`: results
-# keyed by position in the input); ("finished", CPU seconds) at the end; ("error",
-# exception) if it failed. Results are sent as each source is done, so this process
-# reads them while the workers go on.
+# Messages from a worker, each a tuple: ("prepared", [(position in its share, failure or
+# (sentence keys, sentence spans)), ...]) per :data:`BATCH` sources in phase 1, then
+# ("case", the tally of how its articles write their words); phase 2's
+# (:mod:`~summarizer.pipeline.sharing`: results keyed by position in the input);
+# ("finished", CPU seconds) at the end; ("error", exception) if it failed. Results are sent
+# as each source is done, so this process reads them while the workers go on.
 
 
 def _serve(
@@ -174,20 +177,24 @@ def _prepare(
     sources: Sequence[Source], cleaned: Sequence[CleanedSource], conn: Connection
 ) -> dict[int, Prepared]:
     """Clean (unless ingest did) and segment each source; send its failure or its
-    sentences' keys."""
+    sentences' keys, :data:`BATCH` sources a message."""
     ids: dict[str, int] = {}
     case = boilerplate.new_case()
     by_id = {c.source.id: c for c in cleaned}
     prepared: dict[int, Prepared] = {}
+    batch: list[tuple[int, Any]] = []
     for i, source in enumerate(sources):
         try:
             prepared[i] = prepare_source(source, by_id.get(source.id))
         except StageFailed as failed:
-            conn.send(("prepared", i, failed.failure))
-            continue
-        sentences = prepared[i][1]
-        units = boilerplate.sentence_units(sentences, ids, case)
-        conn.send(("prepared", i, (units, [(s.start, s.end) for s in sentences])))
+            batch.append((i, failed.failure))
+        else:
+            sentences = prepared[i][1]
+            units = boilerplate.sentence_units(sentences, ids, case)
+            batch.append((i, (units, [(s.start, s.end) for s in sentences])))
+        if len(batch) == BATCH or i == len(sources) - 1:
+            conn.send(("prepared", batch))
+            batch = []
     conn.send(("case", case))
     return prepared
 
@@ -452,8 +459,9 @@ def _gather(
     handle: Callable[[int, int, Any], None],
     until: str | None = None,
 ) -> list[Any]:
-    """Read ``kind`` messages from every worker (one per source of its share), then its
-    ``until`` message if any; returns what those carry."""
+    """Read ``kind`` messages from every worker (each a list of (position in its share,
+    item): one item per source of its share in all), then its ``until`` message if any;
+    returns what those carry."""
     left = {w: len(worker.positions) + (1 if until else 0) for w, worker in enumerate(pool)}
     ends: list[Any] = []
     with _Waiter(pool, [w for w, n in left.items() if n]) as waiter:
@@ -461,12 +469,14 @@ def _gather(
             for w in waiter.ready():
                 message = _receive(pool[w])
                 if message[0] == kind:
-                    handle(w, message[1], message[2])
+                    for i, item in message[1]:
+                        handle(w, i, item)
+                    left[w] -= len(message[1])
                 elif until is not None and message[0] == until:
                     ends.append(message[1])
+                    left[w] -= 1
                 else:
                     raise RuntimeError(f"unexpected message from a worker process: {message[0]}")
-                left[w] -= 1
                 if not left[w]:
                     waiter.done(w)
     return ends
