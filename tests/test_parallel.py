@@ -225,7 +225,8 @@ def test_records_read_back_from_a_worker_share_their_given_fields_safely() -> No
 def _held_back(monkeypatch: pytest.MonkeyPatch, folder: Path) -> tuple[Any, list[int]]:
     """The last source of the second worker's share waits in its worker (up to a minute)
     until the returned event is set, so that the first worker finishes before it; and
-    two cores, so that one is free once it has (returns the event, the first share)."""
+    two cores, so that one is free once it has (returns the event, the first share).
+    No work is handed over at the end (:mod:`~summarizer.pipeline.sharing`)."""
     from summarizer.stages import ingest as ingest_stage
 
     sources = ingest_stage.ingest([folder]).sources
@@ -241,6 +242,9 @@ def _held_back(monkeypatch: pytest.MonkeyPatch, folder: Path) -> tuple[Any, list
 
     monkeypatch.setattr(sharing, "finish", finish)
     monkeypatch.setattr(parallel, "available_cores", lambda: 2)
+    # no work handed over: the first worker would wait for the held one's answer (it
+    # answers between two sources) instead of finishing
+    monkeypatch.setattr(sharing, "MIN_LEFT", len(sources) + 1)
     return go, first
 
 

@@ -82,3 +82,19 @@ def test_nothing_is_done_early_once_the_drops_are_there() -> None:
     assert message == "drops" and early == {}
     mine.close()
     theirs.close()
+
+
+@pytest.mark.parametrize("selectable", [True, False])
+def test_a_waiting_message_is_seen_with_and_without_a_selector(
+    monkeypatch: pytest.MonkeyPatch, selectable: bool
+) -> None:
+    monkeypatch.setattr(sharing, "_SELECTABLE", selectable)
+    mine, theirs = Pipe()
+    with sharing._Inbox(mine) as inbox:
+        assert not inbox.waiting()
+        theirs.send("drops")
+        assert inbox.waiting()
+        assert mine.recv() == "drops"
+        assert not inbox.waiting()
+    mine.close()
+    theirs.close()

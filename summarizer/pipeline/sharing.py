@@ -30,6 +30,7 @@ Messages from a worker in phase 2: ``("results", [(position, failure or result),
 
 from __future__ import annotations
 
+import os
 import selectors
 from collections import deque
 from collections.abc import Callable, Mapping, Sequence
@@ -166,17 +167,19 @@ def temporal(ext: SourceExtraction) -> tuple[Ranges, ...]:
     )
 
 
+_SELECTABLE = os.name == "posix"  # (Windows pipes are not)
+
+
 class _Inbox:
     """Whether a message waits on ``conn``, without blocking: one selector for the whole
     phase where pipes are selectable (``Connection.poll`` builds one per call)."""
 
     def __init__(self, conn: Connection) -> None:
         self.conn = conn
-        try:
-            self.selector: selectors.BaseSelector | None = selectors.DefaultSelector()
+        self.selector: selectors.BaseSelector | None = None
+        if _SELECTABLE:
+            self.selector = selectors.DefaultSelector()
             self.selector.register(conn, selectors.EVENT_READ)
-        except (OSError, ValueError):  # not a file descriptor (Windows pipes)
-            self.selector = None
 
     def __enter__(self) -> _Inbox:
         return self
