@@ -101,19 +101,24 @@ def test_the_messages_are_read_alike_without_a_selector(
     assert _outputs(folder, 2) == serial
 
 
+def _segment_fails(monkeypatch: pytest.MonkeyPatch, source_id: str) -> None:
+    """Segmenting ``source_id`` raises an InputError; the other sources as before."""
+    real = segment_stage.segment
+
+    def segment(cleaned: Any) -> Any:
+        if cleaned.source.id == source_id:
+            raise InputError(f"{source_id}: cannot be segmented")
+        return real(cleaned)
+
+    monkeypatch.setattr(segment_stage, "segment", segment)
+
+
 @needs_fork
 def test_a_source_failing_in_a_worker_fails_alone(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     folder = _corpus(tmp_path)
-    real = segment_stage.segment
-
-    def segment(cleaned: Any) -> Any:
-        if cleaned.source.id == "s1_wire":
-            raise InputError("s1_wire: cannot be segmented")
-        return real(cleaned)
-
-    monkeypatch.setattr(segment_stage, "segment", segment)
+    _segment_fails(monkeypatch, "s1_wire")
     serial, parallel_run = _outputs(folder, 1), _outputs(folder, 2)
     assert parallel_run == serial
     failures = json.loads(serial[0])["failures"]
@@ -128,14 +133,7 @@ def test_phase_one_sent_in_batches_gives_the_serial_output(
 ) -> None:
     """Six sources a worker in batches of four: a full batch, then a part, a failure in it."""
     folder = _corpus(tmp_path)
-    real = segment_stage.segment
-
-    def segment(cleaned: Any) -> Any:
-        if cleaned.source.id == "s2_times":  # (the last of its worker's share)
-            raise InputError("s2_times: cannot be segmented")
-        return real(cleaned)
-
-    monkeypatch.setattr(segment_stage, "segment", segment)
+    _segment_fails(monkeypatch, "s2_times")  # (the last of its worker's share)
     serial = _outputs(folder, 1)
     batches: list[int] = []
     receive = parallel._receive
