@@ -290,7 +290,10 @@ def test_the_brief_labels_a_copy_among_what_one_source_alone_reports(docks: Path
     assert line.startswith("- 2025-03-03: Dock workers") and line.endswith(LABEL)
 
 
-def test_since_last_labels_a_new_entry_shown_the_day_before(docks: Path, tmp_path: Path) -> None:
+@pytest.mark.parametrize("form", ["md", "html"])
+def test_since_last_labels_a_new_entry_shown_the_day_before(
+    docks: Path, tmp_path: Path, form: str
+) -> None:
     store, folder = tmp_path / "history.sqlite", tmp_path / "story"
     folder.mkdir()
     names = ["gazette-mon.txt"], ["wire-tue.txt", "courier-tue.txt"]
@@ -298,7 +301,13 @@ def test_since_last_labels_a_new_entry_shown_the_day_before(docks: Path, tmp_pat
     for added in names:  # Monday's paper, then Tuesday's two
         for name in added:
             (folder / name).write_text((docks / name).read_text("utf-8"), "utf-8")
-        done = CliRunner().invoke(cli.app, args)
+        done = CliRunner().invoke(cli.app, [*args, "-f", form])
         assert done.exit_code == 0, done.stderr
-    (line,) = _lines_after(done.stdout, "### New events", "Dock workers")
-    assert line.startswith("- 2025-03-03: Dock workers") and line.endswith(LABEL)
+    if form == "md":
+        (line,) = _lines_after(done.stdout, "### New events", "Dock workers")
+        assert line.startswith("- 2025-03-03: Dock workers") and line.endswith(LABEL)
+    else:
+        new = done.stdout[done.stdout.index("<h3>New events</h3>") :]
+        item = new[: new.index("</li>")]
+        assert "Dock workers" in item and "2025-03-03: " in item
+        assert "undated: reported the next morning (2025-03-04)</span>" in item

@@ -485,6 +485,7 @@ def _change_view(
     return {
         "event": event.id,
         "date": date_label(event.date),
+        "next_morning": event.date.next_morning(),  # shown the day before its paper's
         "text": one_line(event.text),
         "chips": [c for c in _chips(event, anchors, names) if keep is None or c.source in keep],
     }
@@ -550,9 +551,7 @@ def _since_last(
             )
             for r in changes.revisions
         ],
-        "gone": [
-            {"date": date_label(e.date), "text": one_line(e.text)} for e in changes.gone_events
-        ],
+        "gone": [_change_view(e, anchors, names) for e in changes.gone_events],
     }
 
 
