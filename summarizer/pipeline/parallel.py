@@ -59,10 +59,10 @@ from summarizer.stages.dateranking import DateKey, Timing
 # faster (starting a worker and moving its results cost about as much as 100 KB of work).
 AUTO_MIN_CHARS = 400_000
 AUTO_MIN_SOURCES = 8
-_GRACE_SECONDS = 5.0
+_GRACE_SECONDS = 5.0  # how long a run that ends waits, in all, for its workers to exit
 # Phase 1's sources a message (5,000 messages of one story's 5,000 articles cost this
 # process ~0.1 CPU s, while the workers need the cores, in waking, reading and calling)
-BATCH = 32  # how long a run that ends waits, in all, for its workers to exit
+BATCH = 32
 
 Ranges = tuple[tuple[int, int], ...]
 Dropped = tuple[tuple[int, int, str], ...]
@@ -457,14 +457,14 @@ def _gather(
     pool: Sequence[_Worker],
     kind: str,
     handle: Callable[[int, int, Any], None],
-    until: str | None = None,
+    until: str,
 ) -> list[Any]:
     """Read ``kind`` messages from every worker (each a list of (position in its share,
-    item): one item per source of its share in all), then its ``until`` message if any;
-    returns what those carry."""
-    left = {w: len(worker.positions) + (1 if until else 0) for w, worker in enumerate(pool)}
+    item): one item per source of its share in all), then its ``until`` message; returns
+    what those carry."""
+    left = {w: len(worker.positions) + 1 for w, worker in enumerate(pool)}
     ends: list[Any] = []
-    with _Waiter(pool, [w for w, n in left.items() if n]) as waiter:
+    with _Waiter(pool, range(len(pool))) as waiter:
         while any(left.values()):
             for w in waiter.ready():
                 message = _receive(pool[w])
@@ -472,7 +472,7 @@ def _gather(
                     for i, item in message[1]:
                         handle(w, i, item)
                     left[w] -= len(message[1])
-                elif until is not None and message[0] == until:
+                elif message[0] == until:
                     ends.append(message[1])
                     left[w] -= 1
                 else:
