@@ -11,6 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from lede_entries import entry
+
 from summarizer.models import Evidence, MergedEvent, Precision, ResolvedDate
 from summarizer.stages import ledes, select
 
@@ -24,14 +26,7 @@ ASIDE = "Island politics has always rewarded those who promise cheaper ferries a
 def _entry(
     eid: str, text: str, source: str, place: int | None, importance: float, **date: Any
 ) -> MergedEvent:
-    return MergedEvent(
-        id=eid,
-        date=ResolvedDate(start=WED, precision=Precision.DAY, **{"from_publication": True, **date}),
-        text=text,
-        sources=(source,),
-        evidence=(Evidence(source=source, quote=text, start=10, end=99, sentence_place=place),),
-        importance=importance,
-    )
+    return entry(eid, WED, text, source, place, importance, **date)
 
 
 def _ids(events: list[MergedEvent], per_date: int | None) -> list[str]:

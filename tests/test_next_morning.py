@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lede_entries import entry
 from typer.testing import CliRunner
 
 from summarizer import cli, pipeline
@@ -150,14 +151,7 @@ def test_since_last_sees_the_entry_shown_the_day_before_as_the_same_entry(
 def _lede(
     eid: str, day: dt.date, text: str, place: int | None, source: str = "tue", **date: Any
 ) -> MergedEvent:
-    return MergedEvent(
-        id=eid,
-        date=ResolvedDate(start=day, precision=Precision.DAY, **{"from_publication": True, **date}),
-        text=text,
-        sources=(source,),
-        evidence=(Evidence(source=source, quote=text, start=10, end=99, sentence_place=place),),
-        importance=1.25,
-    )
+    return entry(eid, day, text, source, place, **date)
 
 
 def _dated(eid: str, day: dt.date, text: str, source: str) -> MergedEvent:
